@@ -1,0 +1,65 @@
+package dev.tcplab.endpoint;
+
+import dev.tcplab.wire.SeqNum;
+import java.util.Map;
+import java.util.HashMap;
+
+/**
+ * Segments that arrived ahead of RCV.NXT, kept until the gap before them fills (RFC 9293
+ * §3.10.7.4, step 7: "segments with higher beginning sequence numbers SHOULD be held").
+ */
+final class Reassembly {
+    /** Held pieces by starting sequence number; each carries its payload and whether a FIN ends it. */
+    private final Map<SeqNum, Piece> held = new HashMap<>();
+
+    record Piece(SeqNum seq, byte[] data, boolean fin) {
+        SeqNum end() {
+            return seq.plus(data.length + (fin ? 1 : 0));
+        }
+    }
+
+    void hold(SeqNum seq, byte[] data, boolean fin) {
+        held.merge(seq, new Piece(seq, data, fin), (a, b) -> a.end().ge(b.end()) ? a : b);
+    }
+
+    boolean isEmpty() {
+        return held.isEmpty();
+    }
+
+    int count() {
+        return held.size();
+    }
+
+    /**
+     * Removes and returns the piece that continues at {@code rcvNxt}, trimmed of what was already
+     * received, or null when the gap is still open. Pieces wholly before rcvNxt are discarded.
+     */
+    Piece next(SeqNum rcvNxt) {
+        while (!held.isEmpty()) {
+            Map.Entry<SeqNum, Piece> first = firstByModularOrder(rcvNxt);
+            Piece p = first.getValue();
+            if (p.seq().gt(rcvNxt)) {
+                return null;
+            }
+            held.remove(first.getKey());
+            if (p.end().le(rcvNxt)) {
+                continue; // a duplicate of bytes already delivered
+            }
+            int skip = rcvNxt.minus(p.seq());
+            byte[] rest = java.util.Arrays.copyOfRange(p.data(), Math.min(skip, p.data().length), p.data().length);
+            return new Piece(rcvNxt, rest, p.fin());
+        }
+        return null;
+    }
+
+    /** The held piece nearest after rcvNxt − 2^31, i.e. the earliest in modular order around rcvNxt. */
+    private Map.Entry<SeqNum, Piece> firstByModularOrder(SeqNum rcvNxt) {
+        Map.Entry<SeqNum, Piece> best = null;
+        for (Map.Entry<SeqNum, Piece> e : held.entrySet()) {
+            if (best == null || e.getKey().lt(best.getKey())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tcplab.endpoint;
+
+import java.time.Duration;
+
+/**
+ * Knobs of the userspace endpoint. Defaults are the RFCs' where a lab run stays short with them,
+ * and otherwise say why they differ.
+ *
+ * @param mss            the MSS we announce (RFC 9293 §3.7.1): 1460 = Ethernet's 1500 − 40
+ * @param receiveWindow  the window we advertise; the application drains at once, so it stays put
+ * @param initialRto     RFC 6298 §2.1: 1 s before any RTT sample
+ * @param minRto         RFC 6298 §2.4 says 1 s; Linux uses 200 ms (TCP_RTO_MIN), like the kernel peer
+ * @param maxRto         RFC 6298 §2.5 allows a bound of at least 60 s
+ * @param synRetries     retransmissions of SYN before giving up (Linux tcp_syn_retries: 6)
+ * @param dataRetries    retransmissions of one data segment or FIN before aborting
+ * @param msl            maximum segment lifetime; TIME_WAIT lasts 2×MSL (RFC 9293 says 2 min)
+ */
+public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duration minRto, Duration maxRto,
+                        int synRetries, int dataRetries, Duration msl) {
+
+    /** RFC 9293 §3.4.2's MSL: two minutes. */
+    public static final Duration RFC_MSL = Duration.ofMinutes(2);
+
+    public static TcpConfig defaults() {
+        return new TcpConfig(1460, 64240, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60), 4,
+                8, Duration.ofSeconds(1));
+    }
+
+    public TcpConfig {
+        if (mss < 1 || mss > 65495) throw new IllegalArgumentException("MSS out of range: " + mss);
+        if (receiveWindow < 0 || receiveWindow > 65535) {
+            throw new IllegalArgumentException("window must fit 16 bits without scaling: " + receiveWindow);
+        }
+        if (synRetries < 0 || dataRetries < 0) throw new IllegalArgumentException("retries must be ≥ 0");
+    }
+
+    public TcpConfig withMsl(Duration d) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d);
+    }
+
+    public TcpConfig withSynRetries(int n) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl);
+    }
+
+    public TcpConfig withInitialRto(Duration d) {
+        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl);
+    }
+
+    public TcpConfig withDataRetries(int n) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl);
+    }
+}

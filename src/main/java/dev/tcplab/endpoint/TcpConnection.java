@@ -1,0 +1,566 @@
+package dev.tcplab.endpoint;
+
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpOption;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One TCP connection's state machine and TCB: RFC 9293 §3.10 (user calls and segment arrival),
+ * RFC 6298 (retransmission timer), RFC 5961 (challenge ACKs). Pure logic: segments in through
+ * {@link #onSegment}, segments out through a {@link SegmentSink}, time from a {@link Clock}; the
+ * owner calls {@link #onTimer} when {@link #nextDeadline} has passed. Not thread-safe: one thread
+ * drives it.
+ *
+ * <p>Variable names follow the RFC's TCB (SND.UNA → sndUna, RCV.NXT → rcvNxt), so that reading
+ * this is reading §3.10.7.
+ */
+public final class TcpConnection {
+
+    /** No timer armed. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private final TcpConfig config;
+    private final Clock clock;
+    private final SegmentSink out;
+    private final ConnectionListener listener;
+    private final LongSupplier isnSource;
+    private final int localPort;
+    private final int remotePort;
+
+    private TcpState state = TcpState.CLOSED;
+    private String closeReason = "";
+
+    // Send sequence variables (RFC 9293 §3.3.1)
+    private SeqNum iss;
+    private SeqNum sndUna;
+    private SeqNum sndNxt;
+    private int sndWnd;
+    private SeqNum sndWl1;
+    private SeqNum sndWl2;
+    // Receive sequence variables
+    private SeqNum irs;
+    private SeqNum rcvNxt;
+    private final int rcvWnd;
+
+    private int peerMss = 536; // RFC 9293 §3.7.1: the default when the SYN carries no MSS option
+    private final SendBuffer sendBuffer = new SendBuffer();
+    /** Sequence number of the first byte in {@link #sendBuffer}. */
+    private SeqNum dataStart;
+    private final Reassembly reassembly = new Reassembly();
+    private boolean closeRequested;
+    private SeqNum finSeq; // set once our FIN has been sent
+    private boolean ackPending;
+
+    // RFC 6298 retransmission timer and Karn's rule
+    private final RtoEstimator rto;
+    private long rtxDeadline = NEVER;
+    private int retransmissions;
+    private SeqNum timedSeq; // the segment being timed for an RTT sample, if any
+    private long timedAt;
+    private long timeWaitDeadline = NEVER;
+
+    public TcpConnection(TcpConfig config, Clock clock, int localPort, int remotePort, LongSupplier isnSource,
+                         SegmentSink out, ConnectionListener listener) {
+        this.config = config;
+        this.clock = clock;
+        this.localPort = localPort;
+        this.remotePort = remotePort;
+        this.isnSource = isnSource;
+        this.out = out;
+        this.listener = listener;
+        this.rcvWnd = config.receiveWindow();
+        this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
+                config.maxRto().toNanos());
+    }
+
+    // ---------------------------------------------------------------- user calls (RFC 9293 §3.10.1-§3.10.5)
+
+    /** Active OPEN: send SYN(seq = ISS) and enter SYN_SENT (seed: first handshake segment). */
+    public void open() {
+        if (state != TcpState.CLOSED) {
+            throw new IllegalStateException("open in " + state + ": connection already exists");
+        }
+        iss = SeqNum.of(isnSource.getAsLong());
+        sndUna = iss;
+        sndNxt = iss.plus(1);
+        dataStart = iss.plus(1);
+        setState(TcpState.SYN_SENT, "active open: SYN sent with ISN " + iss);
+        sendSyn(Flags.SYN, null);
+        armRetransmission();
+    }
+
+    /** SEND: queue bytes; they leave when the handshake is done and the peer's window allows. */
+    public void send(byte[] data) {
+        switch (state) {
+            case SYN_SENT, SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                if (closeRequested) {
+                    throw new IllegalStateException("connection closing: no more data may be sent");
+                }
+                sendBuffer.append(data);
+                pushData();
+            }
+            default -> throw new IllegalStateException("send in " + state + ": connection not open for sending");
+        }
+    }
+
+    /**
+     * CLOSE: our side has no more data. The FIN follows the queued data. From ESTABLISHED this is
+     * the active close (→ FIN_WAIT_1); from CLOSE_WAIT the passive one (→ LAST_ACK).
+     */
+    public void close() {
+        switch (state) {
+            case SYN_SENT -> enterClosed("closed by the application before the handshake finished");
+            case ESTABLISHED, SYN_RECEIVED -> {
+                closeRequested = true;
+                setState(TcpState.FIN_WAIT_1, "application closed: FIN queued after the data");
+                pushData();
+            }
+            case CLOSE_WAIT -> {
+                closeRequested = true;
+                setState(TcpState.LAST_ACK, "application closed after the peer's FIN: our FIN follows");
+                pushData();
+            }
+            default -> {
+                // already closing: RFC 9293 §3.10.4 answers "connection closing"; nothing to send
+            }
+        }
+    }
+
+    /** ABORT: RST to the peer in synchronized states, then CLOSED (RFC 9293 §3.10.5). */
+    public void abort(String why) {
+        if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
+            transmit(Segment.of(localPort, remotePort, sndNxt, SeqNum.ZERO, Flags.RST, 0), "abort: " + why);
+        }
+        enterClosed("aborted: " + why);
+    }
+
+    // ---------------------------------------------------------------- segment arrival (RFC 9293 §3.10.7)
+
+    public void onSegment(Segment seg) {
+        switch (state) {
+            case CLOSED -> answerFromClosed(seg);
+            case LISTEN -> answerFromClosed(seg); // passive open is not part of this slice: refuse
+            case SYN_SENT -> onSegmentInSynSent(seg);
+            default -> onSegmentSynchronized(seg);
+        }
+        if (ackPending) {
+            sendAck(null);
+        }
+    }
+
+    /** §3.10.7.1: a segment to a connection that does not exist is answered with RST (unless RST). */
+    private void answerFromClosed(Segment seg) {
+        if (seg.flags().rst()) {
+            return;
+        }
+        if (seg.flags().ack()) {
+            transmit(Segment.of(localPort, remotePort, seg.ack(), SeqNum.ZERO, Flags.RST, 0),
+                    "RST: no connection (RFC 9293 §3.10.7.1, seq = SEG.ACK)");
+        } else {
+            transmit(Segment.of(localPort, remotePort, SeqNum.ZERO, seg.seqEnd(), Flags.RST_ACK, 0),
+                    "RST: no connection (RFC 9293 §3.10.7.1, ack = SEG.SEQ + SEG.LEN)");
+        }
+    }
+
+    /** §3.10.7.3: the reply to our SYN. */
+    private void onSegmentInSynSent(Segment seg) {
+        Flags f = seg.flags();
+        if (f.ack() && (seg.ack().le(iss) || seg.ack().gt(sndNxt))) {
+            // An ACK for something we never sent: an old connection's segment.
+            if (!f.rst()) {
+                transmit(Segment.of(localPort, remotePort, seg.ack(), SeqNum.ZERO, Flags.RST, 0),
+                        "RST: unacceptable ACK in SYN_SENT");
+            }
+            return;
+        }
+        if (f.rst()) {
+            if (f.ack()) {
+                enterClosed("connection refused: the peer answered SYN with RST");
+            }
+            return;
+        }
+        if (!f.syn()) {
+            return;
+        }
+        irs = seg.seq();
+        rcvNxt = irs.plus(1);                       // the SYN consumes one sequence number
+        seg.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
+        if (f.ack()) {
+            acknowledge(seg.ack());
+            updateWindow(seg);
+            setState(TcpState.ESTABLISHED, "SYN+ACK acknowledges our SYN (ack = ISN+1): third segment ACKs theirs");
+            sendAck(null);
+            takeText(seg);
+            pushData();
+        } else {
+            // Simultaneous open: both sent SYN; answer with SYN+ACK of our own ISN.
+            setState(TcpState.SYN_RECEIVED, "SYN without ACK while in SYN_SENT: simultaneous open");
+            sendSyn(Flags.SYN_ACK, null);
+        }
+    }
+
+    /** §3.10.7.4: every state after the handshake started. */
+    private void onSegmentSynchronized(Segment seg) {
+        Flags f = seg.flags();
+
+        // Seed claim 4 (and Linux's tcp_timewait_state_process): the peer retransmits its FIN
+        // because our last ACK was lost; ACK it again and restart the 2MSL timer.
+        if (state == TcpState.TIME_WAIT && f.fin() && !f.rst() && seg.seqEnd().equals(rcvNxt)) {
+            timeWaitDeadline = clock.nanos() + 2 * config.msl().toNanos();
+            listener.note("retransmitted FIN in TIME_WAIT: ACK it again and restart the 2MSL timer ("
+                    + millis(2 * config.msl().toNanos()) + ")");
+            sendAck("re-ACK of the retransmitted FIN");
+            return;
+        }
+
+        // First: is the segment in the receive window?
+        if (!acceptable(seg)) {
+            if (!f.rst()) {
+                ackPending = true; // tell the peer what we expect (RFC 9293 §3.10.7.4 first)
+            }
+            return;
+        }
+        // Second: RST. RFC 5961 §3.2: only an exact RCV.NXT match resets; else a challenge ACK.
+        if (f.rst()) {
+            if (seg.seq().equals(rcvNxt)) {
+                enterClosed(state == TcpState.SYN_RECEIVED ? "connection refused (RST in SYN_RECEIVED)"
+                        : "connection reset by the peer (RST in " + state + ")");
+            } else {
+                sendAck("challenge ACK (RFC 5961 §3.2): RST in window but not at RCV.NXT");
+            }
+            return;
+        }
+        // Fourth: a SYN in a synchronized state (RFC 5961 §4): challenge ACK, drop.
+        if (f.syn()) {
+            if (state == TcpState.SYN_RECEIVED && seg.seq().equals(irs)) {
+                sendSyn(Flags.SYN_ACK, "SYN retransmitted by the peer: SYN+ACK again");
+            } else {
+                sendAck("challenge ACK (RFC 5961 §4): SYN in " + state);
+            }
+            return;
+        }
+        // Fifth: the ACK field.
+        if (!f.ack()) {
+            return;
+        }
+        if (!processAck(seg)) {
+            return;
+        }
+        // Seventh: the segment text.
+        takeText(seg);
+        pushData();
+    }
+
+    /** §3.10.7.4's four acceptability cases. */
+    private boolean acceptable(Segment seg) {
+        int len = seg.seqLength();
+        SeqNum wndEnd = rcvNxt.plus(rcvWnd);
+        if (len == 0) {
+            return rcvWnd == 0 ? seg.seq().equals(rcvNxt) : seg.seq().inRange(rcvNxt, wndEnd);
+        }
+        if (rcvWnd == 0) {
+            return false;
+        }
+        return seg.seq().inRange(rcvNxt, wndEnd) || seg.seq().plus(len - 1).inRange(rcvNxt, wndEnd);
+    }
+
+    /** The fifth step; false when the segment is to be dropped. */
+    private boolean processAck(Segment seg) {
+        SeqNum ack = seg.ack();
+        if (state == TcpState.SYN_RECEIVED) {
+            if (ack.gt(sndUna) && ack.le(sndNxt)) {
+                setState(TcpState.ESTABLISHED, "ACK of our SYN+ACK: the third handshake segment arrived");
+            } else {
+                transmit(Segment.of(localPort, remotePort, ack, SeqNum.ZERO, Flags.RST, 0),
+                        "RST: unacceptable ACK in SYN_RECEIVED");
+                return false;
+            }
+        }
+        if (ack.gt(sndNxt)) {
+            ackPending = true; // acknowledges something not yet sent
+            return false;
+        }
+        if (ack.gt(sndUna)) {
+            acknowledge(ack);
+        }
+        if (ack.ge(sndUna)) {
+            updateWindow(seg);
+        }
+        boolean finAcked = finSeq != null && ack.gt(finSeq);
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                if (finAcked) {
+                    setState(TcpState.FIN_WAIT_2, "our FIN acknowledged; waiting for the peer's FIN");
+                }
+            }
+            case CLOSING -> {
+                if (finAcked) {
+                    enterTimeWait("our FIN acknowledged in CLOSING");
+                }
+            }
+            case LAST_ACK -> {
+                if (finAcked) {
+                    enterClosed("our FIN acknowledged: passive close complete");
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    /** Advances SND.UNA to {@code ack}: frees acknowledged bytes, samples RTT, manages the timer. */
+    private void acknowledge(SeqNum ack) {
+        int dataAcked = Math.max(0, Math.min(sendBuffer.size(), ack.minus(dataStart)));
+        sendBuffer.drop(dataAcked);
+        dataStart = dataStart.plus(dataAcked);
+        sndUna = ack;
+        if (timedSeq != null && ack.gt(timedSeq)) {
+            rto.sample(clock.nanos() - timedAt);
+            timedSeq = null;
+        }
+        retransmissions = 0;
+        if (sndUna.equals(sndNxt)) {
+            rtxDeadline = NEVER;            // RFC 6298 §5.2: all data acknowledged
+        } else {
+            armRetransmission();            // §5.3: new data acknowledged, restart
+        }
+    }
+
+    private void updateWindow(Segment seg) {
+        // RFC 9293 §3.10.7.4: only a newer segment (by SEG.SEQ, then SEG.ACK) updates SND.WND.
+        if (sndWl1 == null || sndWl1.lt(seg.seq()) || (sndWl1.equals(seg.seq()) && sndWl2.le(seg.ack()))) {
+            sndWnd = seg.window();
+            sndWl1 = seg.seq();
+            sndWl2 = seg.ack();
+        }
+    }
+
+    /** The seventh and eighth steps: in-order text to the application, then the FIN. */
+    private void takeText(Segment seg) {
+        if (seg.payloadLength() == 0 && !seg.flags().fin()) {
+            return;
+        }
+        if (!(state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2
+                || state == TcpState.SYN_RECEIVED)) {
+            // CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the peer already sent FIN; nothing new can follow.
+            return;
+        }
+        reassembly.hold(seg.seq(), seg.payload(), seg.flags().fin());
+        Reassembly.Piece p;
+        while ((p = reassembly.next(rcvNxt)) != null) {
+            if (p.data().length > 0) {
+                rcvNxt = rcvNxt.plus(p.data().length);
+                listener.dataReceived(p.data());
+            }
+            ackPending = true;
+            if (p.fin()) {
+                rcvNxt = rcvNxt.plus(1);    // the FIN consumes one sequence number
+                onFin();
+                return;
+            }
+        }
+        if (!reassembly.isEmpty()) {
+            ackPending = true;              // a gap: the duplicate ACK tells the peer where it is
+        }
+    }
+
+    private void onFin() {
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT,
+                    "peer's FIN: ACK it now; our FIN waits for our application (why closing takes four segments)");
+            case FIN_WAIT_1 -> {
+                if (finSeq != null && sndUna.gt(finSeq)) {
+                    enterTimeWait("peer's FIN after its ACK of ours");
+                } else {
+                    setState(TcpState.CLOSING, "peer's FIN before the ACK of ours: simultaneous close");
+                }
+            }
+            case FIN_WAIT_2 -> enterTimeWait("peer's FIN");
+            default -> {
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** When {@link #onTimer} next has work, in clock nanoseconds; {@link #NEVER} if no timer runs. */
+    public long nextDeadline() {
+        return Math.min(rtxDeadline, timeWaitDeadline);
+    }
+
+    public void onTimer() {
+        long now = clock.nanos();
+        if (now >= timeWaitDeadline) {
+            timeWaitDeadline = NEVER;
+            enterClosed("2MSL passed in TIME_WAIT without a retransmitted FIN");
+            return;
+        }
+        if (now >= rtxDeadline) {
+            retransmit();
+        }
+    }
+
+    private void retransmit() {
+        boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        int limit = handshake ? config.synRetries() : config.dataRetries();
+        if (retransmissions >= limit) {
+            String what = handshake ? "SYN" : "segment at seq " + sndUna;
+            rtxDeadline = NEVER;
+            enterClosed("timed out: " + what + " unacknowledged after " + (retransmissions + 1)
+                    + " transmissions (" + limit + " retransmissions)");
+            return;
+        }
+        retransmissions++;
+        timedSeq = null;                    // Karn: no RTT sample from a retransmitted segment
+        rto.backOff();
+        String why = "retransmission " + retransmissions + " (RTO now " + millis(rto.rto()) + ")";
+        if (state == TcpState.SYN_SENT) {
+            sendSyn(Flags.SYN, why);
+        } else if (state == TcpState.SYN_RECEIVED) {
+            sendSyn(Flags.SYN_ACK, why);
+        } else {
+            resendOldest(why);
+        }
+        rtxDeadline = clock.nanos() + rto.rto();
+    }
+
+    /** RFC 6298 §5.4: retransmit the earliest segment not yet acknowledged. */
+    private void resendOldest(String why) {
+        int offset = sndUna.minus(dataStart);
+        int unackedData = Math.max(0, sendBuffer.size() - Math.max(0, offset));
+        if (offset >= 0 && unackedData > 0 && sndUna.lt(sndNxt)) {
+            int len = Math.min(Math.min(unackedData, effectiveMss()), sndNxt.minus(sndUna));
+            transmitData(sndUna, sendBuffer.copy(offset, len), offset + len == sendBuffer.size(), why);
+        } else if (finSeq != null && sndUna.equals(finSeq)) {
+            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, rcvWnd), why);
+        }
+    }
+
+    private void armRetransmission() {
+        rtxDeadline = clock.nanos() + rto.rto();
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** Sends what the send buffer and the peer's window allow, then the FIN once all data left. */
+    private void pushData() {
+        if (!state.synchronizedState()) {
+            return;                         // data waits for the handshake to finish
+        }
+        while (true) {
+            int offset = sndNxt.minus(dataStart);
+            int unsent = sendBuffer.size() - offset;
+            int window = sndUna.plus(sndWnd).minus(sndNxt);
+            int len = Math.min(Math.min(unsent, window), effectiveMss());
+            if (len <= 0) {
+                break;
+            }
+            boolean last = len == unsent;
+            transmitData(sndNxt, sendBuffer.copy(offset, len), last, null);
+            if (timedSeq == null && retransmissions == 0) {
+                timedSeq = sndNxt;
+                timedAt = clock.nanos();
+            }
+            sndNxt = sndNxt.plus(len);
+            if (rtxDeadline == NEVER) {
+                armRetransmission();
+            }
+        }
+        boolean allDataSent = sndNxt.minus(dataStart) == sendBuffer.size();
+        if (closeRequested && finSeq == null && allDataSent) {
+            finSeq = sndNxt;
+            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, rcvWnd), null);
+            ackPending = false;
+            sndNxt = sndNxt.plus(1);        // the FIN consumes one sequence number
+            if (rtxDeadline == NEVER) {
+                armRetransmission();
+            }
+        }
+    }
+
+    private void transmitData(SeqNum seq, byte[] data, boolean push, String why) {
+        Flags flags = push ? Flags.PSH_ACK : Flags.ACK;
+        transmit(Segment.of(localPort, remotePort, seq, rcvNxt, flags, rcvWnd).withPayload(data), why);
+        ackPending = false;                 // every data segment carries our ACK
+    }
+
+    private void sendSyn(Flags flags, String why) {
+        SeqNum ack = flags.ack() ? rcvNxt : SeqNum.ZERO;
+        Segment syn = Segment.of(localPort, remotePort, iss, ack, flags, rcvWnd)
+                .withOptions(List.of(new TcpOption.Mss(config.mss())));
+        if (why == null && timedSeq == null) {
+            timedSeq = iss;
+            timedAt = clock.nanos();
+        }
+        transmit(syn, why);
+    }
+
+    private void sendAck(String why) {
+        transmit(Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, rcvWnd), why);
+        ackPending = false;
+    }
+
+    private void transmit(Segment s, String why) {
+        out.transmit(s, why);
+    }
+
+    private int effectiveMss() {
+        return Math.min(peerMss, config.mss());
+    }
+
+    // ---------------------------------------------------------------- state changes
+
+    private void enterTimeWait(String cause) {
+        rtxDeadline = NEVER;
+        timeWaitDeadline = clock.nanos() + 2 * config.msl().toNanos();
+        setState(TcpState.TIME_WAIT, cause + "; waiting 2MSL (" + millis(2 * config.msl().toNanos())
+                + ") in case our last ACK is lost");
+    }
+
+    private void enterClosed(String reason) {
+        closeReason = reason;
+        rtxDeadline = NEVER;
+        timeWaitDeadline = NEVER;
+        setState(TcpState.CLOSED, reason);
+    }
+
+    private void setState(TcpState next, String cause) {
+        TcpState prev = state;
+        state = next;
+        if (prev != next) {
+            listener.stateChanged(prev, next, cause);
+        }
+    }
+
+    private static String millis(long nanos) {
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : String.format("%.1f ms", nanos / 1e6);
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public TcpState state() { return state; }
+    public String closeReason() { return closeReason; }
+    public SeqNum iss() { return iss; }
+    public SeqNum irs() { return irs; }
+    public SeqNum sndUna() { return sndUna; }
+    public SeqNum sndNxt() { return sndNxt; }
+    public SeqNum rcvNxt() { return rcvNxt; }
+    public int sndWnd() { return sndWnd; }
+    public int localPort() { return localPort; }
+    public int remotePort() { return remotePort; }
+    /** The RTO the next (re)transmission will wait, in nanoseconds. */
+    public long currentRto() { return rto.rto(); }
+    /** Bytes queued by the application that the peer has not acknowledged. */
+    public int unacknowledgedBytes() { return sendBuffer.size(); }
+    public boolean finAcknowledged() { return finSeq != null && sndUna.gt(finSeq); }
+    /** Whether the peer's FIN has arrived (in order). */
+    public boolean peerClosed() {
+        return state == TcpState.CLOSE_WAIT || state == TcpState.LAST_ACK || state == TcpState.CLOSING
+                || state == TcpState.TIME_WAIT;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tcplab.wire;
+
+/** An IPv4 address as its 32 bits; parsed from and printed as dotted quad. */
+public record Ipv4Address(int bits) {
+
+    public static Ipv4Address parse(String dotted) {
+        String[] parts = dotted.trim().split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+        }
+        int v = 0;
+        for (String p : parts) {
+            int octet;
+            try {
+                octet = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+            }
+            if (octet < 0 || octet > 255 || p.isEmpty() || p.length() > 3) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+            }
+            v = (v << 8) | octet;
+        }
+        return new Ipv4Address(v);
+    }
+
+    public static Ipv4Address read(byte[] b, int off) {
+        return new Ipv4Address((int) Bytes.u32(b, off));
+    }
+
+    public void write(byte[] b, int off) {
+        Bytes.put32(b, off, bits);
+    }
+
+    public byte[] toBytes() {
+        byte[] b = new byte[4];
+        write(b, 0);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+    }
+}

@@ -1,0 +1,558 @@
+package dev.tcplab.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpOption;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The endpoint in simulated time. Each test reads like a line of RFC 9293's example exchanges:
+ * "peer sends SYN+ACK", "we send ACK". The peer's ISN is {@link #PEER_ISN}; ours {@link #OUR_ISN}.
+ */
+class TcpConnectionTest {
+
+    static final long OUR_ISN = 1000;
+    static final long PEER_ISN = 5000;
+    static final int US = 61000, PEER = 7;
+
+    ManualClock clock;
+    List<Segment> sent;
+    List<String> why;
+    List<String> transitions;
+    ByteArrayOutputStream received;
+    TcpConnection conn;
+    TcpConfig config = TcpConfig.defaults().withMsl(Duration.ofSeconds(1));
+
+    @BeforeEach
+    void setUp() {
+        build(OUR_ISN);
+    }
+
+    void build(long isn) {
+        clock = new ManualClock();
+        sent = new ArrayList<>();
+        why = new ArrayList<>();
+        transitions = new ArrayList<>();
+        received = new ByteArrayOutputStream();
+        conn = new TcpConnection(config, clock, US, PEER, () -> isn, (s, w) -> {
+            sent.add(s);
+            why.add(w);
+        }, new ConnectionListener() {
+            @Override
+            public void stateChanged(TcpState from, TcpState to, String cause) {
+                transitions.add(from + "->" + to);
+            }
+
+            @Override
+            public void dataReceived(byte[] data) {
+                received.writeBytes(data);
+            }
+        });
+    }
+
+    // ---- helpers: segments from the peer, and what we sent last
+
+    Segment peer(Flags flags, long seq, long ack) {
+        return Segment.of(PEER, US, SeqNum.of(seq), SeqNum.of(ack), flags, 65535);
+    }
+
+    Segment peerData(long seq, long ack, String text) {
+        return peer(Flags.PSH_ACK, seq, ack).withPayload(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    Segment last() {
+        return sent.get(sent.size() - 1);
+    }
+
+    void assertSent(Flags flags, long seq, long ack) {
+        Segment s = last();
+        assertEquals(flags, s.flags(), "flags of " + s);
+        assertEquals(SeqNum.of(seq), s.seq(), "seq of " + s);
+        assertEquals(SeqNum.of(ack), s.ack(), "ack of " + s);
+    }
+
+    /** CLOSED → SYN_SENT → ESTABLISHED against a peer whose SYN+ACK carries MSS 1460. */
+    void establish() {
+        conn.open();
+        conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1)
+                .withOptions(List.of(new TcpOption.Mss(1460))));
+        assertEquals(TcpState.ESTABLISHED, conn.state());
+        sent.clear();
+        why.clear();
+    }
+
+    void advance(long millis) {
+        clock.advance(Duration.ofMillis(millis));
+        while (conn.nextDeadline() <= clock.nanos()) {
+            conn.onTimer();
+        }
+    }
+
+    // ======================================================================= CLOSED → SYN_SENT
+
+    @Nested
+    class ActiveOpen {
+        @Test
+        void openSendsSynWithIsnAndMss() {
+            conn.open();
+            assertEquals(TcpState.SYN_SENT, conn.state());
+            assertSent(Flags.SYN, OUR_ISN, 0);
+            assertEquals(new TcpOption.Mss(1460), last().option(TcpOption.Mss.class).orElseThrow());
+        }
+
+        @Test
+        void synAckMovesToEstablishedAndAcksTheirIsnPlusOne() {
+            conn.open();
+            conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1); // seed: third segment ack = k + 1
+            assertEquals(List.of("CLOSED->SYN_SENT", "SYN_SENT->ESTABLISHED"), transitions);
+        }
+
+        @Test
+        void synAckWithWrongAckIsAnsweredWithRstAndIgnored() {
+            conn.open();
+            conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 77));
+            assertEquals(TcpState.SYN_SENT, conn.state());
+            assertSent(Flags.RST, OUR_ISN + 77, 0);
+        }
+
+        @Test
+        void rstWithAcceptableAckRefusesTheConnection() {
+            conn.open();
+            conn.onSegment(peer(Flags.RST_ACK, 0, OUR_ISN + 1));
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertTrue(conn.closeReason().contains("refused"), conn.closeReason());
+        }
+
+        @Test
+        void rstWithoutAckInSynSentIsIgnored() {
+            conn.open();
+            conn.onSegment(peer(Flags.RST, 0, 0));
+            assertEquals(TcpState.SYN_SENT, conn.state());
+        }
+
+        @Test
+        void synWithoutAckIsSimultaneousOpen() {
+            conn.open();
+            conn.onSegment(peer(Flags.SYN, PEER_ISN, 0));
+            assertEquals(TcpState.SYN_RECEIVED, conn.state());
+            assertSent(Flags.SYN_ACK, OUR_ISN, PEER_ISN + 1);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 1));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+        }
+    }
+
+    // ======================================================================= SYN_SENT retransmission
+
+    @Nested
+    class SynRetransmission {
+        @Test
+        void synIsRetransmittedWithDoublingRtoThenGivesUp() {
+            config = config.withSynRetries(3);
+            build(OUR_ISN);
+            conn.open();
+            List<Long> sendTimes = new ArrayList<>();
+            sendTimes.add(clock.nanos());
+            for (int i = 0; i < 200 && conn.state() != TcpState.CLOSED; i++) {
+                int before = sent.size();
+                advance(100);
+                if (sent.size() > before) {
+                    sendTimes.add(clock.nanos());
+                }
+            }
+            // RFC 6298: 1 s initial RTO, doubling: retransmissions at +1, +3, +7 s; give up at +15 s.
+            assertEquals(List.of(0L, 1_000L, 3_000L, 7_000L),
+                    sendTimes.stream().map(n -> n / 1_000_000).toList());
+            assertTrue(sent.stream().allMatch(s -> s.flags().equals(Flags.SYN) && s.seq().equals(SeqNum.of(OUR_ISN))));
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertEquals(15_000L, clock.nanos() / 1_000_000);
+            assertTrue(conn.closeReason().contains("4 transmissions"), conn.closeReason());
+        }
+
+        @Test
+        void synAckAfterRetransmissionStillEstablishes() {
+            conn.open();
+            advance(1000);
+            assertEquals(2, sent.size());
+            assertEquals("retransmission 1 (RTO now 2000 ms)", why.get(1));
+            conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline());
+        }
+    }
+
+    // ======================================================================= ESTABLISHED
+
+    @Nested
+    class Established {
+        @Test
+        void sendSegmentsByMssWithPushOnTheLast() {
+            establish();
+            conn.send(new byte[3000]);
+            assertEquals(3, sent.size());
+            assertEquals(List.of(1460, 1460, 80), sent.stream().map(Segment::payloadLength).toList());
+            assertEquals(SeqNum.of(OUR_ISN + 1 + 2920), sent.get(2).seq());
+            assertEquals(Flags.PSH_ACK, sent.get(2).flags());
+            assertEquals(Flags.ACK, sent.get(0).flags());
+        }
+
+        @Test
+        void ackOfDataAdvancesSndUnaAndStopsTheTimer() {
+            establish();
+            conn.send("hello".getBytes());
+            assertTrue(conn.nextDeadline() < TcpConnection.NEVER);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 6));
+            assertEquals(SeqNum.of(OUR_ISN + 6), conn.sndUna());
+            assertEquals(0, conn.unacknowledgedBytes());
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline());
+        }
+
+        @Test
+        void receivedDataIsDeliveredAndAckedAtLastBytePlusOne() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "hello"));
+            assertEquals("hello", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1 + 5); // seed: ack = last byte + 1
+        }
+
+        @Test
+        void outOfOrderDataIsHeldAndDeliveredWhenTheGapFills() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1 + 3, OUR_ISN + 1, "lo"));
+            assertEquals("", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1); // duplicate ACK names the gap
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "hel"));
+            assertEquals("hello", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 6);
+        }
+
+        @Test
+        void duplicateDataIsAckedButNotDeliveredTwice() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "abc"));
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "abc"));
+            assertEquals("abc", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 4);
+        }
+
+        @Test
+        void overlappingRetransmissionDeliversOnlyTheNewBytes() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "abc"));
+            conn.onSegment(peerData(PEER_ISN + 2, OUR_ISN + 1, "bcdef"));
+            assertEquals("abcdef", received.toString());
+        }
+
+        @Test
+        void dataIsRetransmittedOnTimeoutWithBackoffAndAbortsAfterTheLimit() {
+            config = config.withDataRetries(2);
+            build(OUR_ISN);
+            establish();
+            conn.send("x".getBytes());
+            long rto = conn.currentRto();
+            clock.advance(Duration.ofNanos(rto));
+            conn.onTimer();
+            assertEquals(2, sent.size());
+            assertEquals(sent.get(0), sent.get(1), "the retransmission repeats the segment");
+            assertEquals(2 * rto, conn.currentRto());
+            clock.advance(Duration.ofNanos(2 * rto));
+            conn.onTimer();
+            clock.advance(Duration.ofNanos(4 * rto));
+            conn.onTimer();
+            assertEquals(3, sent.size());
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertTrue(conn.closeReason().startsWith("timed out"), conn.closeReason());
+        }
+
+        @Test
+        void unacceptableSegmentIsAnsweredWithAnAckOfRcvNxt() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1 + 100_000, OUR_ISN + 1, "far"));
+            assertEquals("", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+
+        @Test
+        void ackOfUnsentDataIsAnsweredAndDropped() {
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 50, "zz"));
+            assertEquals("", received.toString());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+
+        @Test
+        void rstAtRcvNxtResets() {
+            establish();
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 1, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertTrue(conn.closeReason().contains("reset"), conn.closeReason());
+        }
+
+        @Test
+        void rstInWindowButNotAtRcvNxtGetsAChallengeAck() {
+            establish();
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 10, 0));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+            assertTrue(why.get(why.size() - 1).contains("RFC 5961"));
+        }
+
+        @Test
+        void synInEstablishedGetsAChallengeAck() {
+            establish();
+            conn.onSegment(peer(Flags.SYN, PEER_ISN + 1, 0));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+    }
+
+    // ======================================================================= active close
+
+    @Nested
+    class ActiveClose {
+        @Test
+        void closeSendsFinAndEntersFinWait1() {
+            establish();
+            conn.close();
+            assertEquals(TcpState.FIN_WAIT_1, conn.state());
+            assertSent(Flags.FIN_ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+
+        @Test
+        void finFollowsQueuedData() {
+            establish();
+            conn.send("bye".getBytes());
+            conn.close();
+            assertEquals(2, sent.size());
+            assertEquals(3, sent.get(0).payloadLength());
+            assertSent(Flags.FIN_ACK, OUR_ISN + 4, PEER_ISN + 1);
+        }
+
+        @Test
+        void fourSegmentCloseGoesThroughFinWait2ToTimeWaitAndClosedAfter2Msl() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 2)); // ACK of our FIN: FIN consumed one
+            assertEquals(TcpState.FIN_WAIT_2, conn.state());
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 2, PEER_ISN + 2);
+            advance(1999);
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+            advance(1);
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertEquals(List.of("CLOSED->SYN_SENT", "SYN_SENT->ESTABLISHED", "ESTABLISHED->FIN_WAIT_1",
+                    "FIN_WAIT_1->FIN_WAIT_2", "FIN_WAIT_2->TIME_WAIT", "TIME_WAIT->CLOSED"), transitions);
+        }
+
+        @Test
+        void mergedAckAndFinGoesStraightToTimeWait() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+            assertTrue(transitions.contains("FIN_WAIT_1->FIN_WAIT_2"));
+        }
+
+        @Test
+        void finCrossingOursIsSimultaneousCloseThroughClosing() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 1)); // does not ack our FIN
+            assertEquals(TcpState.CLOSING, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 2, PEER_ISN + 2);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 2, OUR_ISN + 2));
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+        }
+
+        @Test
+        void timeWaitReAcksARetransmittedFinAndRestarts2Msl() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
+            advance(1500);
+            int before = sent.size();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2)); // our ACK was lost
+            assertEquals(before + 1, sent.size());
+            assertSent(Flags.ACK, OUR_ISN + 2, PEER_ISN + 2);
+            advance(1999); // 3.5 s after entering TIME_WAIT: the restart kept it
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+            advance(1);
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void lostFinIsRetransmitted() {
+            establish();
+            conn.close();
+            clock.advance(Duration.ofNanos(conn.currentRto()));
+            conn.onTimer();
+            assertEquals(2, sent.size());
+            assertSent(Flags.FIN_ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+
+        @Test
+        void dataFromThePeerInFinWait2IsStillDelivered() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 2));
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 2, "late"));
+            assertEquals("late", received.toString());
+            assertEquals(TcpState.FIN_WAIT_2, conn.state());
+        }
+
+        @Test
+        void segmentAfterClosedIsAnsweredWithRst() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
+            advance(2000);
+            assertEquals(TcpState.CLOSED, conn.state());
+            conn.onSegment(peerData(PEER_ISN + 2, OUR_ISN + 2, "?"));
+            assertSent(Flags.RST, OUR_ISN + 2, 0);
+        }
+    }
+
+    // ======================================================================= passive close
+
+    @Nested
+    class PassiveClose {
+        @Test
+        void peerFinLeadsToCloseWaitThenOurCloseToLastAckThenClosed() {
+            establish();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 1));
+            assertEquals(TcpState.CLOSE_WAIT, conn.state());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 2); // ACK at once: FIN consumed one number
+            conn.send("still talking".getBytes()); // half-close: we may still send
+            conn.close();
+            assertEquals(TcpState.LAST_ACK, conn.state());
+            assertSent(Flags.FIN_ACK, OUR_ISN + 1 + 13, PEER_ISN + 2);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 2, OUR_ISN + 1 + 13 + 1));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void finWithDataDeliversTheDataThenCloses() {
+            establish();
+            conn.onSegment(peer(Flags.of(dev.tcplab.wire.Flag.FIN, dev.tcplab.wire.Flag.ACK), PEER_ISN + 1, OUR_ISN + 1)
+                    .withPayload("end".getBytes()));
+            assertEquals("end", received.toString());
+            assertEquals(SeqNum.of(PEER_ISN + 1 + 3 + 1), conn.rcvNxt());
+        }
+
+        @Test
+        void outOfOrderFinWaitsForTheGap() {
+            establish();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1 + 2, OUR_ISN + 1));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "ab"));
+            assertEquals(TcpState.CLOSE_WAIT, conn.state());
+            assertEquals("ab", received.toString());
+        }
+
+        @Test
+        void rstInCloseWaitResets() {
+            establish();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 1));
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 2, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+    }
+
+    // ======================================================================= RST in each state
+
+    @Nested
+    class ResetInEachState {
+        @Test
+        void rstInFinWait1() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 1, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void rstInFinWait2() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 2));
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 1, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void rstInLastAck() {
+            establish();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 1));
+            conn.close();
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 2, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void rstInTimeWaitCloses() {
+            establish();
+            conn.close();
+            conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 2, 0));
+            assertEquals(TcpState.CLOSED, conn.state());
+        }
+
+        @Test
+        void rstOutsideTheWindowIsIgnored() {
+            establish();
+            conn.onSegment(peer(Flags.RST, PEER_ISN + 1 + 1_000_000, 0));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+        }
+
+        @Test
+        void abortSendsRst() {
+            establish();
+            conn.abort("test");
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertSent(Flags.RST, OUR_ISN + 1, 0);
+        }
+    }
+
+    // ======================================================================= wraparound
+
+    @Nested
+    class SequenceWraparound {
+        @Test
+        void aWholeConnectionAcrossTwoToThe32() {
+            long isn = 0xFFFF_FFFEL; // ISN + 1 = 2^32 - 1, data wraps to 0
+            build(isn);
+            conn.open();
+            long peerIsn = 0xFFFF_FFFFL;
+            conn.onSegment(peer(Flags.SYN_ACK, peerIsn, isn + 1));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertEquals(SeqNum.of(0), conn.rcvNxt()); // 2^32 - 1 + 1 wraps to 0
+            conn.send("abcd".getBytes());
+            assertEquals(SeqNum.of(0xFFFF_FFFFL), last().seq());
+            conn.onSegment(peer(Flags.ACK, 0, 3)); // acks 2^32-1 .. 2 across the wrap
+            assertEquals(0, conn.unacknowledgedBytes());
+            conn.onSegment(peerData(0, 3, "xyz"));
+            assertArrayEquals("xyz".getBytes(), received.toByteArray());
+            assertEquals(SeqNum.of(3), conn.rcvNxt());
+            conn.close();
+            assertSent(Flags.FIN_ACK, 3, 3);
+            conn.onSegment(peer(Flags.FIN_ACK, 3, 4));
+            assertEquals(TcpState.TIME_WAIT, conn.state());
+            assertFalse(conn.rcvNxt().equals(SeqNum.of(3)));
+        }
+    }
+}
