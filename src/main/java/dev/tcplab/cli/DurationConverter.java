@@ -1,0 +1,28 @@
+package dev.tcplab.cli;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations as people type them: 500ms, 2s, 1.5s, 2m, 1h. */
+final class DurationConverter implements ITypeConverter<Duration> {
+    private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
+    @Override
+    public Duration convert(String value) {
+        Matcher m = P.matcher(value.trim());
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + value + "' is not a duration: write it like 500ms, 2s, 2m or 1h");
+        }
+        double n = Double.parseDouble(m.group(1));
+        long nanos = switch (m.group(2)) {
+            case "ms" -> (long) (n * 1e6);
+            case "s" -> (long) (n * 1e9);
+            case "m" -> (long) (n * 60e9);
+            default -> (long) (n * 3600e9);
+        };
+        return Duration.ofNanos(nanos);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tcplab.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tcplab", mixinStandardHelpOptions = true, versionProvider = TcplabCommand.Version.class,
+        description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a",
+                "live Linux kernel over raw frames, prints the ladder as it happens and records a .pcap."},
+        subcommands = {ConnectCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo ./tcplab connect                      handshake, echo, close and TIME_WAIT in a lab network",
+                "  sudo ./tcplab connect --send 'hi' --msl 2s  a different payload; TIME_WAIT lasts 2 × 2 s",
+                "  sudo ./tcplab connect --format json          the same events as JSON lines",
+                "  sudo ./tcplab connect --iface eth0 --peer 192.0.2.10:8080 --src 192.0.2.99",
+                "%nExit codes: 0 ok, 1 the run's check failed, 2 usage, 3 environment (privilege, libpcap, interface)."})
+public final class TcplabCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = TcplabCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"tcplab " + (v == null ? "dev" : v),
+                    "Java " + System.getProperty("java.version") + ", pcap4j 1.8.2"};
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What `tcplab connect` was asked to do.
+ *
+ * @param iface      a real interface to use, or null for the embedded lab network
+ * @param peer       the peer on a real interface (null in the embedded network: the kernel echo server)
+ * @param src        our address on a real interface, or null to choose (see {@link RstGuard})
+ * @param srcPort    our port, or 0 to pick one above the kernel's ephemeral range
+ * @param peerPort   the kernel peer's port in the embedded network
+ */
+public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
+                             TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait) {
+
+    public boolean embedded() {
+        return iface == null;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.EnvironmentProblem;
+import dev.tcplab.host.Privileges;
+import dev.tcplab.host.Shell;
+import dev.tcplab.link.FirewallRstGuard;
+import dev.tcplab.link.FrameLink;
+import dev.tcplab.link.PcapFrameLink;
+import dev.tcplab.link.PcapWriter;
+import dev.tcplab.link.RecordingFrameLink;
+import dev.tcplab.link.SegmentLink;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.netns.LabNetwork;
+import dev.tcplab.netns.Namespaces;
+import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.MacAddress;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One `tcplab connect`: set up the link (the embedded lab network with its kernel echo server, or
+ * a real interface), guard against the host kernel's RSTs, run the connect script with the
+ * capture recording, and take everything down again on every exit path.
+ */
+public final class ConnectRun {
+    /** Above Linux's default ip_local_port_range (32768-60999), so the kernel never picks it too. */
+    static final int PORT_MIN = 61000, PORT_MAX = 65000;
+    private static final int ARP_TRIES = 3;
+    private static final Duration ARP_WAIT = Duration.ofSeconds(1);
+    private static final SecureRandom ISN = new SecureRandom();
+
+    private final ConnectOptions opt;
+    private final TraceSink trace;
+    private final PrintWriter info;
+    private Map<TcpState, String> kernelStates = Map.of();
+
+    public ConnectRun(ConnectOptions opt, TraceSink trace, PrintWriter info) {
+        this.opt = opt;
+        this.trace = trace;
+        this.info = info;
+    }
+
+    /** The kernel peer's socket state as `ss` reported it, keyed by our state at the time (embedded only). */
+    public Map<TcpState, String> kernelStates() {
+        return kernelStates;
+    }
+
+    public ConnectOutcome execute() {
+        Privileges.requireNetworkAdmin(opt.embedded());
+        int sport = opt.srcPort() != 0 ? opt.srcPort() : ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX + 1);
+        try (Cleanup cleanup = new Cleanup()) {
+            String ns;           // where the capture handle must live (null: here)
+            String iface;
+            HostPort us;
+            HostPort peer;
+            String peerNs = null;
+            if (opt.embedded()) {
+                for (String stale : LabNetwork.removeStale()) {
+                    info.println("removed a stale lab namespace left by a killed run: " + stale);
+                }
+                LabNetwork net = LabNetwork.create();
+                cleanup.add(net);
+                ns = net.labNamespace();
+                iface = net.labInterface();
+                peerNs = net.peerNamespace();
+                us = new HostPort(LabNetwork.USERSPACE_ADDR, sport);
+                peer = new HostPort(LabNetwork.PEER_ADDR, opt.peerPort());
+                cleanup.add(KernelPeer.echo(peerNs, opt.peerPort()));
+                info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
+                        + "], kernel echo server on " + peer);
+                if (opt.rstGuard() == RstGuard.FIREWALL) {
+                    net.assignUserspaceAddressToKernel();
+                }
+            } else {
+                ns = null;
+                iface = opt.iface();
+                peer = opt.peer();
+                us = new HostPort(ourAddress(iface), sport);
+                int stale = FirewallRstGuard.removeStale(null);
+                if (stale > 0) {
+                    info.println("removed " + stale + " firewall rule(s) left by a killed tcplab run");
+                }
+            }
+            if (opt.rstGuard() == RstGuard.FIREWALL) {
+                FirewallRstGuard guard = new FirewallRstGuard(ns, iface, us);
+                guard.install();
+                cleanup.add(guard);
+                info.println("RST guard: " + guard.describe() + (ns != null ? "  (in " + ns + ")" : ""));
+            } else {
+                info.println("RST guard: " + us.addr() + " belongs to no kernel interface; tcplab answers ARP for it");
+            }
+
+            String filter = SegmentLink.bpfFilter(us, peer);
+            FrameLink pcap = ns == null ? PcapFrameLink.open(iface, filter)
+                    : Namespaces.call(ns, () -> PcapFrameLink.open(iface, filter));
+            FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(opt.capture()));
+            cleanup.add(link);
+            info.println("capture: " + opt.capture().toAbsolutePath());
+            info.flush();
+
+            MacAddress ourMac = opt.rstGuard() == RstGuard.FIREWALL ? kernelMac(ns, iface) : MacAddress.randomLocal();
+            SegmentLink segments = new SegmentLink(link, ourMac, us, peer);
+            long start = epochNanos();
+            LiveSession session = new LiveSession(segments, opt.tcp(), us, peer, ISN::nextInt, trace, start);
+            cleanup.addStopper(session::interrupt);
+            MacAddress peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
+            session.note("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us + " at " + ourMac);
+
+            LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos());
+            KernelView view = null;
+            if (peerNs != null) {
+                view = new KernelView(script, peerNs, us, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
+                        TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
+                script = view;
+            }
+            boolean finished = session.run(script, opt.timeout().toNanos());
+            if (!finished) {
+                session.note("stopped after " + opt.timeout().toSeconds() + " s in " + session.connection().state()
+                        + " (--timeout)");
+            }
+            if (view != null) {
+                kernelStates = Map.copyOf(view.answers());
+            }
+            trace.finish();
+            return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
+                    session.connection().closeReason(), opt.payload().length, session.received(), !finished,
+                    opt.capture());
+        }
+    }
+
+    /** Our address on a real interface: --src, or with the firewall guard the interface's own. */
+    private Ipv4Address ourAddress(String iface) {
+        List<Ipv4Address> owned = kernelAddresses(null);
+        if (opt.rstGuard() == RstGuard.ADDRESS) {
+            if (opt.src() == null) {
+                throw new IllegalArgumentException("on a real interface, name an unused address on " + iface
+                        + "'s subnet with --src (tcplab answers ARP for it), or use --rst-guard firewall to use "
+                        + iface + "'s own address");
+            }
+            if (owned.contains(opt.src())) {
+                throw new IllegalArgumentException(opt.src() + " belongs to a kernel interface, which would answer "
+                        + "the peer with RST: pick an unused address, or use --rst-guard firewall");
+            }
+            return opt.src();
+        }
+        if (opt.src() != null) {
+            return opt.src();
+        }
+        List<Ipv4Address> mine = kernelAddressesOf(iface);
+        if (mine.isEmpty()) {
+            throw new EnvironmentProblem(iface + " has no IPv4 address for --rst-guard firewall: give one with --src.");
+        }
+        return mine.get(0);
+    }
+
+    private static final Pattern INET = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
+
+    private static List<Ipv4Address> kernelAddresses(String ns) {
+        return parseInet(Shell.run(Shell.inNamespace(ns, "ip", "-4", "-o", "addr", "show")).stdout());
+    }
+
+    private static List<Ipv4Address> kernelAddressesOf(String iface) {
+        Shell.Result r = Shell.run("ip", "-4", "-o", "addr", "show", "dev", iface);
+        if (!r.ok()) {
+            throw new EnvironmentProblem("no interface named '" + iface + "' here: list them with 'ip -br link'.");
+        }
+        return parseInet(r.stdout());
+    }
+
+    private static List<Ipv4Address> parseInet(String text) {
+        Matcher m = INET.matcher(text);
+        List<Ipv4Address> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(Ipv4Address.parse(m.group(1)));
+        }
+        return out;
+    }
+
+    /** With the firewall guard the frames must come from the kernel's own MAC, which owns the address. */
+    private static MacAddress kernelMac(String ns, String iface) {
+        String out = Shell.check(Shell.inNamespace(ns, "cat", "/sys/class/net/" + iface + "/address")
+                .toArray(new String[0]));
+        return MacAddress.parse(out.trim());
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

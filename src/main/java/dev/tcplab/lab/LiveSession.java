@@ -1,0 +1,189 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.endpoint.Clock;
+import dev.tcplab.endpoint.ConnectionListener;
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpConnection;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.link.Frame;
+import dev.tcplab.link.SegmentLink;
+import dev.tcplab.trace.Direction;
+import dev.tcplab.trace.TraceEvent;
+import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Segment;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives one {@link TcpConnection} over a {@link SegmentLink} on the calling thread: reads frames,
+ * feeds segments in, fires timers, sends what the endpoint decides, and writes the timeline.
+ * A {@link Script} says what the application does (send, close) as the connection moves.
+ *
+ * <p>Frames leave before anything is printed: the reaction time a student measures must be the
+ * endpoint's, not the terminal's.
+ */
+public final class LiveSession {
+    /** Poll without sleeping this long after the last activity: handshakes react in tens of µs. */
+    private static final long BUSY_WINDOW_NANOS = 50_000_000L;
+    private static final long SHORT_PARK_NANOS = 20_000L;
+    private static final long LONG_PARK_NANOS = 1_000_000L;
+
+    /** What the application on the userspace side does; called after every batch of events. */
+    public interface Script {
+        /** @return true when the run is over */
+        boolean step(TcpConnection conn, LiveSession session);
+    }
+
+    private final SegmentLink link;
+    private final HostPort us;
+    private final HostPort peer;
+    private final TraceSink trace;
+    private final long startEpochNanos;
+    private final TcpConnection conn;
+    private final List<Pending> pending = new ArrayList<>();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private volatile boolean interrupted;
+    private boolean reachedEstablished;
+
+    /** Something the endpoint did during one call, shown once the frames it sent have left. */
+    private record Pending(Segment segment, String why, TcpState stateThen, TraceEvent other) {
+    }
+
+    public LiveSession(SegmentLink link, TcpConfig config, HostPort us, HostPort peer, LongSupplier isnSource,
+                       TraceSink trace, long startEpochNanos) {
+        this.link = link;
+        this.us = us;
+        this.peer = peer;
+        this.trace = trace;
+        this.startEpochNanos = startEpochNanos;
+        this.conn = new TcpConnection(config, Clock.SYSTEM, us.port(), peer.port(), isnSource,
+                (seg, why) -> pending.add(new Pending(seg, why, currentState(), null)), new ConnectionListener() {
+                    @Override
+                    public void stateChanged(TcpState from, TcpState to, String cause) {
+                        reachedEstablished |= to == TcpState.ESTABLISHED;
+                        pending.add(new Pending(null, null, to,
+                                new TraceEvent.StateChange(sinceStart(), from.name(), to.name(), cause)));
+                    }
+
+                    @Override
+                    public void dataReceived(byte[] data) {
+                        received.writeBytes(data);
+                    }
+
+                    @Override
+                    public void note(String text) {
+                        pending.add(new Pending(null, null, null, new TraceEvent.Note(sinceStart(), text)));
+                    }
+                });
+    }
+
+    private TcpState currentState() {
+        return conn == null ? TcpState.CLOSED : conn.state();
+    }
+
+    public TcpConnection connection() {
+        return conn;
+    }
+
+    /** Whether the handshake ever completed on our side. */
+    public boolean reachedEstablished() {
+        return reachedEstablished;
+    }
+
+    public byte[] received() {
+        return received.toByteArray();
+    }
+
+    /** Asks the loop to stop at its next turn (Ctrl-C). */
+    public void interrupt() {
+        interrupted = true;
+    }
+
+    public void note(String text) {
+        trace.accept(new TraceEvent.Note(sinceStart(), text));
+    }
+
+    /**
+     * Runs the script until it says the run is over, the session is interrupted, or
+     * {@code maxNanos} pass. Returns false on a time-out or interruption.
+     */
+    public boolean run(Script script, long maxNanos) {
+        long deadline = System.nanoTime() + maxNanos;
+        long lastActivity = System.nanoTime();
+        flush(null);
+        if (script.step(conn, this)) {
+            flush(null);
+            return true;
+        }
+        flush(null);
+        while (!interrupted) {
+            long now = System.nanoTime();
+            if (now - deadline > 0) {
+                return false;
+            }
+            SegmentLink.Inbound in = link.poll();
+            boolean active = false;
+            if (in != null) {
+                conn.onSegment(in.packet().segment());
+                flush(in);
+                active = true;
+            } else if (conn.nextDeadline() <= now) {
+                conn.onTimer();
+                flush(null);
+                active = true;
+            }
+            if (active) {
+                lastActivity = now;
+                boolean done = script.step(conn, this);
+                flush(null);
+                if (done) {
+                    return true;
+                }
+            } else {
+                long park = now - lastActivity < BUSY_WINDOW_NANOS ? SHORT_PARK_NANOS : LONG_PARK_NANOS;
+                long untilTimer = conn.nextDeadline() - now;
+                LockSupport.parkNanos(Math.max(1_000, Math.min(park, untilTimer)));
+            }
+        }
+        return false;
+    }
+
+    /** Sends what the endpoint queued, then writes the timeline: the arrival first, then its effects. */
+    private void flush(SegmentLink.Inbound in) {
+        if (in == null && pending.isEmpty()) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>(pending);
+        pending.clear();
+        long[] sentAt = new long[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).segment() != null) {
+                Frame f = link.send(batch.get(i).segment());
+                sentAt[i] = f.epochNanos() - startEpochNanos;
+            }
+        }
+        if (in != null) {
+            trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN, peer, us,
+                    in.packet().segment(), conn.state().name(), null));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (p.segment() != null) {
+                trace.accept(new TraceEvent.SegmentEvent(sentAt[i], Direction.OUT, us, peer, p.segment(),
+                        p.stateThen().name(), p.why()));
+            } else {
+                trace.accept(p.other());
+            }
+        }
+    }
+
+    private long sinceStart() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - startEpochNanos;
+    }
+}

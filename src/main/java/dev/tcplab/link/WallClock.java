@@ -1,0 +1,14 @@
+package dev.tcplab.link;
+
+import java.time.Instant;
+
+/** Epoch nanoseconds for stamping frames we send, on the same clock the kernel stamps captures with. */
+final class WallClock {
+    private WallClock() {
+    }
+
+    static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

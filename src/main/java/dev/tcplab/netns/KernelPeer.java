@@ -1,0 +1,141 @@
+package dev.tcplab.netns;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Linux kernel on the other end: an ordinary Java server socket opened on a thread inside the
+ * peer namespace, so every segment it sends is the kernel's own. By default an echo server: what
+ * arrives is sent back, and the socket is closed when the client's FIN is read (so the kernel
+ * usually merges its ACK and FIN: a three-segment close).
+ */
+public final class KernelPeer implements AutoCloseable {
+    /** How long accept and read wait before looking whether the peer was stopped. */
+    private static final int POLL_MS = 100;
+
+    private final ServerSocket server;
+    private final Thread thread;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean stopped;
+    private volatile IOException failure;
+
+    private KernelPeer(String ns, int port) {
+        ServerSocket[] holder = new ServerSocket[1];
+        RuntimeException[] err = new RuntimeException[1];
+        CountDownLatch opened = new CountDownLatch(1);
+        this.thread = Namespaces.start(ns, "kernel-peer-" + ns, () -> {
+            try {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), 16);
+                s.setSoTimeout(POLL_MS);
+                holder[0] = s;
+            } catch (IOException | RuntimeException e) {
+                err[0] = new IllegalStateException("kernel peer could not listen on port " + port + ": " + e.getMessage(), e);
+            }
+            opened.countDown();
+            if (holder[0] != null) {
+                serve(holder[0]);
+            }
+        });
+        try {
+            if (!opened.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("kernel peer did not start within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (err[0] != null) {
+            throw err[0];
+        }
+        this.server = holder[0];
+    }
+
+    /** Starts an echo server listening on {@code port} in namespace {@code ns}. */
+    public static KernelPeer echo(String ns, int port) {
+        return new KernelPeer(ns, port);
+    }
+
+    private void serve(ServerSocket s) {
+        ready.countDown();
+        while (!stopped) {
+            try (Socket c = s.accept()) {
+                connections.incrementAndGet();
+                echo(c);
+            } catch (SocketTimeoutException e) {
+                // nobody yet: look at the stop flag again
+            } catch (IOException e) {
+                if (!stopped) {
+                    failure = e;
+                }
+            }
+        }
+    }
+
+    private void echo(Socket c) throws IOException {
+        c.setSoTimeout(POLL_MS);
+        InputStream in = c.getInputStream();
+        OutputStream out = c.getOutputStream();
+        byte[] buf = new byte[65536];
+        while (!stopped) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            if (n < 0) {
+                return; // the client's FIN: close at once (try-with-resources sends ours)
+            }
+            synchronized (received) {
+                received.write(buf, 0, n);
+            }
+            out.write(buf, 0, n);
+            out.flush();
+        }
+    }
+
+    /** Everything the kernel peer received, over all connections. */
+    public byte[] received() {
+        synchronized (received) {
+            return received.toByteArray();
+        }
+    }
+
+    public int connectionsAccepted() {
+        return connections.get();
+    }
+
+    /** An I/O error the server met, if any (a reset connection, say); null when none. */
+    public IOException failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing a listening socket: nothing to report
+        }
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

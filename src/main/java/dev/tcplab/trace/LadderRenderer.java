@@ -1,0 +1,70 @@
+package dev.tcplab.trace;
+
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.TcpOption;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ladder as text, one line per segment, written as events happen. Columns: time, arrow,
+ * flags, seq and ack (relative unless absolute was asked for), payload length, window, our state
+ * after the segment, then options and why. State changes and notes are indented lines under it.
+ */
+public final class LadderRenderer implements TraceSink {
+    private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %6s  %-12s %s%n";
+
+    private final PrintWriter out;
+    private final boolean absolute;
+    private final RelativeNumbers relative = new RelativeNumbers();
+    private boolean headerDone;
+
+    public LadderRenderer(PrintWriter out, boolean absolute) {
+        this.out = out;
+        this.absolute = absolute;
+    }
+
+    @Override
+    public void accept(TraceEvent e) {
+        if (!headerDone) {
+            header();
+        }
+        if (e instanceof TraceEvent.SegmentEvent s) {
+            segment(s);
+        } else if (e instanceof TraceEvent.StateChange c) {
+            out.printf("%10s  %s%n", "", "· " + c.from() + " → " + c.to() + ": " + c.cause());
+        } else if (e instanceof TraceEvent.Note n) {
+            out.printf("%10s  %s%n", millis(n.timeNanos()), "· " + n.text());
+        }
+        out.flush();
+    }
+
+    private void header() {
+        headerDone = true;
+        out.printf(ROW, "time ms", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)", "len",
+                "win", "our state", "options / why");
+    }
+
+    private void segment(TraceEvent.SegmentEvent e) {
+        Segment s = e.segment();
+        relative.observe(e.src(), e.dst(), s);
+        long seq = absolute ? s.seq().value() : relative.seq(e.src(), s);
+        long ack = absolute ? (s.flags().ack() ? s.ack().value() : -1) : relative.ack(e.dst(), s);
+        List<String> extra = new ArrayList<>();
+        for (TcpOption o : s.options()) {
+            if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
+                extra.add(o.describe());
+            }
+        }
+        String tail = String.join(",", extra);
+        if (e.why() != null) {
+            tail = tail.isEmpty() ? "(" + e.why() + ")" : tail + "  (" + e.why() + ")";
+        }
+        out.printf(ROW, millis(e.timeNanos()), e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
+                s.payloadLength(), s.window(), e.state(), tail);
+    }
+
+    static String millis(long nanos) {
+        return String.format("%.3f", nanos / 1e6);
+    }
+}

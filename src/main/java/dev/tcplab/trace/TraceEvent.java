@@ -1,0 +1,28 @@
+package dev.tcplab.trace;
+
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Segment;
+
+/** One line of a run's timeline. Times are nanoseconds since the run started. */
+public sealed interface TraceEvent {
+
+    long timeNanos();
+
+    /**
+     * A segment on the wire.
+     *
+     * @param state the userspace endpoint's state once the segment was sent or processed
+     * @param why   what caused it when that is not ordinary (a retransmission, a challenge ACK), else null
+     */
+    record SegmentEvent(long timeNanos, Direction direction, HostPort src, HostPort dst, Segment segment,
+                        String state, String why) implements TraceEvent {
+    }
+
+    /** The endpoint moved from one state to another, and why (in the words of the RFC and the seed). */
+    record StateChange(long timeNanos, String from, String to, String cause) implements TraceEvent {
+    }
+
+    /** A remark: timers, the kernel peer's doings, what the run did next. */
+    record Note(long timeNanos, String text) implements TraceEvent {
+    }
+}

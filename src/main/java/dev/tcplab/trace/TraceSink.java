@@ -1,0 +1,27 @@
+package dev.tcplab.trace;
+
+/** Receives timeline events as they happen: a renderer, a recorder, or several. */
+@FunctionalInterface
+public interface TraceSink {
+    void accept(TraceEvent event);
+
+    /** Called once after the last event. */
+    default void finish() {
+    }
+
+    static TraceSink both(TraceSink a, TraceSink b) {
+        return new TraceSink() {
+            @Override
+            public void accept(TraceEvent e) {
+                a.accept(e);
+                b.accept(e);
+            }
+
+            @Override
+            public void finish() {
+                a.finish();
+                b.finish();
+            }
+        };
+    }
+}
