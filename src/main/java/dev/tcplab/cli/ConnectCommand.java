@@ -5,6 +5,7 @@ import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.RstGuard;
+import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
 import dev.tcplab.trace.TraceSink;
@@ -113,7 +114,8 @@ final class ConnectCommand implements Callable<Integer> {
                 Duration.ofSeconds(2));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TraceSink trace = format == Format.json ? new JsonLinesRenderer(out) : new LadderRenderer(out, absolute);
+        TraceSink trace = new AsyncTraceSink(format == Format.json ? new JsonLinesRenderer(out)
+                : new LadderRenderer(out, absolute));
         ConnectOutcome o = new ConnectRun(opt, trace, err).execute();
         err.println(summary(o, payload));
         err.flush();

@@ -39,6 +39,9 @@ public final class ConnectRun {
     private static final int ARP_TRIES = 3;
     private static final Duration ARP_WAIT = Duration.ofSeconds(1);
     private static final SecureRandom ISN = new SecureRandom();
+    /** In-memory connections run while the network is built (Rehearsal); enough for C1 and most of C2. */
+    private static final int REHEARSALS = Integer.getInteger("tcplab.rehearsals", 2000);
+    private static final long REHEARSAL_LIMIT_MS = 3000;
 
     private final ConnectOptions opt;
     private final TraceSink trace;
@@ -59,6 +62,7 @@ public final class ConnectRun {
     public ConnectOutcome execute() {
         Privileges.requireNetworkAdmin(opt.embedded());
         int sport = opt.srcPort() != 0 ? opt.srcPort() : ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX + 1);
+        Thread rehearsal = Rehearsal.start(REHEARSALS);
         try (Cleanup cleanup = new Cleanup()) {
             String ns;           // where the capture handle must live (null: here)
             String iface;
@@ -111,6 +115,7 @@ public final class ConnectRun {
 
             MacAddress ourMac = opt.rstGuard() == RstGuard.FIREWALL ? kernelMac(ns, iface) : MacAddress.randomLocal();
             SegmentLink segments = new SegmentLink(link, ourMac, us, peer);
+            joinQuietly(rehearsal);
             long start = epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, peer, ISN::nextInt, trace, start);
             cleanup.addStopper(session::interrupt);
@@ -132,10 +137,19 @@ public final class ConnectRun {
             if (view != null) {
                 kernelStates = Map.copyOf(view.answers());
             }
-            trace.finish();
             return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                     session.connection().closeReason(), opt.payload().length, session.received(), !finished,
                     opt.capture());
+        } finally {
+            trace.finish();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(REHEARSAL_LIMIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

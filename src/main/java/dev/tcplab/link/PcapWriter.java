@@ -12,9 +12,14 @@ import java.nio.file.Path;
 
 /**
  * Writes classic pcap with nanosecond timestamps (magic a1b23c4d), which Wireshark, tshark and
- * tcpdump read. Each record is flushed so that a killed run still leaves a readable file.
+ * tcpdump read. Records are written by a thread of their own, so the receive path never waits on
+ * the disk, and each is flushed so that a killed run still leaves a readable file.
  */
 public final class PcapWriter implements Closeable {
+    private static final Frame END = new Frame(new byte[0], 0);
+    private final java.util.concurrent.BlockingQueue<Frame> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile java.io.IOException failure;
     /** pcap's nanosecond-resolution magic; readers use it to tell the byte order too. */
     static final int MAGIC_NANOS = 0xa1b23c4d;
     static final int LINKTYPE_ETHERNET = 1;
@@ -43,9 +48,29 @@ public final class PcapWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the capture " + file + ": " + e.getMessage(), e);
         }
+        thread = new Thread(this::drain, "pcap-writer");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    public synchronized void write(Frame f) {
+    /** Queues a frame; it reaches the file within microseconds, off the caller's thread. */
+    public void write(Frame f) {
+        queue.add(f);
+    }
+
+    private void drain() {
+        try {
+            for (Frame f = queue.take(); f != END; f = queue.take()) {
+                writeNow(f);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UncheckedIOException e) {
+            failure = e.getCause();
+        }
+    }
+
+    private void writeNow(Frame f) {
         header.clear();
         header.putInt((int) (f.epochNanos() / 1_000_000_000L));        // seconds
         header.putInt((int) (f.epochNanos() % 1_000_000_000L));        // nanoseconds
@@ -60,10 +85,23 @@ public final class PcapWriter implements Closeable {
         }
     }
 
+    /** Writes what is queued, then closes the file. Idempotent. */
     @Override
     public synchronized void close() {
+        if (!thread.isAlive()) {
+            return;
+        }
+        queue.add(END);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             out.close();
+            if (failure != null) {
+                throw new UncheckedIOException("writing the capture failed: " + failure.getMessage(), failure);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
