@@ -83,7 +83,7 @@ public final class ConnectRun {
                 cleanup.add(KernelPeer.echo(peerNs, opt.peerPort()));
                 info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
                         + "], kernel echo server on " + peer);
-                if (opt.rstGuard() == RstGuard.FIREWALL) {
+                if (opt.rstGuard().usesKernelAddress()) {
                     net.assignUserspaceAddressToKernel();
                 }
             } else {
@@ -101,6 +101,8 @@ public final class ConnectRun {
                 guard.install();
                 cleanup.add(guard);
                 info.println("RST guard: " + guard.describe() + (ns != null ? "  (in " + ns + ")" : ""));
+            } else if (opt.rstGuard() == RstGuard.NONE) {
+                info.println("RST guard: none; " + us.addr() + " belongs to the kernel, which will answer the peer with RST");
             } else {
                 info.println("RST guard: " + us.addr() + " belongs to no kernel interface; tcplab answers ARP for it");
             }
@@ -113,7 +115,7 @@ public final class ConnectRun {
             info.println("capture: " + opt.capture().toAbsolutePath());
             info.flush();
 
-            MacAddress ourMac = opt.rstGuard() == RstGuard.FIREWALL ? kernelMac(ns, iface) : MacAddress.randomLocal();
+            MacAddress ourMac = opt.rstGuard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
             SegmentLink segments = new SegmentLink(link, ourMac, us, peer);
             joinQuietly(rehearsal);
             long start = epochNanos();
