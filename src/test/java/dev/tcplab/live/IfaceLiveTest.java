@@ -1,0 +1,143 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.host.Shell;
+import dev.tcplab.lab.ConnectOptions;
+import dev.tcplab.lab.ConnectOutcome;
+import dev.tcplab.lab.ConnectRun;
+import dev.tcplab.lab.RstGuard;
+import dev.tcplab.link.PeerUnreachableException;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.trace.TraceEvent;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `connect --iface`: the path for a real NIC, tried on a veth this test makes, one end in this
+ * namespace (the "NIC") and the other in a namespace holding a kernel echo server (the "peer VM").
+ */
+@Tag("live")
+class IfaceLiveTest {
+    static final long PID = ProcessHandle.current().pid();
+    static final String PEER_NS = "tcplab-" + PID + "-t-peer";   // the pattern stale cleanup knows
+    static final String NIC = "tcplabt" + PID + "a";
+    static final String PEER_IF = "tcplabt" + PID + "b";
+    static final Ipv4Address PEER_ADDR = Ipv4Address.parse("10.77.9.2");
+    static final byte[] PAYLOAD = "over a named interface\n".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path dir;
+    KernelPeer peer;
+    final StringWriter info = new StringWriter();
+    final List<TraceEvent> events = new ArrayList<>();
+
+    @BeforeEach
+    void buildNicAndPeer() {
+        Live.require("ip", "ss", "tshark", "iptables", "ethtool");
+        try {
+            Shell.check("ip", "netns", "add", PEER_NS);
+            Shell.check("ip", "link", "add", NIC, "type", "veth", "peer", "name", PEER_IF, "netns", PEER_NS);
+            Shell.check("ip", "link", "set", NIC, "up");
+            Shell.check("ip", "-n", PEER_NS, "link", "set", "lo", "up");
+            Shell.check("ip", "-n", PEER_NS, "link", "set", PEER_IF, "up");
+            Shell.check("ip", "-n", PEER_NS, "addr", "add", PEER_ADDR + "/24", "dev", PEER_IF);
+            Shell.check("ip", "netns", "exec", PEER_NS, "ethtool", "-K", PEER_IF, "tx", "off", "tso", "off");
+            peer = KernelPeer.echo(PEER_NS, 7);
+        } catch (RuntimeException e) {
+            tearDown();
+            throw e;
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (peer != null) {
+            peer.close();
+        }
+        Shell.run("ip", "link", "delete", NIC);
+        Shell.run("ip", "netns", "delete", PEER_NS);
+        Live.assertNothingLeft();
+    }
+
+    ConnectOutcome connect(RstGuard guard, String src, HostPort to, TcpConfig tcp) {
+        ConnectOptions o = new ConnectOptions(NIC, to, src == null ? null : Ipv4Address.parse(src), 0, 0, PAYLOAD, tcp,
+                guard, dir.resolve("iface.pcap"), Duration.ofSeconds(20), Duration.ofSeconds(2));
+        return new ConnectRun(o, events::add, new PrintWriter(info, true)).execute();
+    }
+
+    static TcpConfig quick() {
+        return TcpConfig.defaults().withMsl(Duration.ofMillis(200));
+    }
+
+    @Test
+    void addressGuardOnANamedInterface() {
+        ConnectOutcome o = connect(RstGuard.ADDRESS, "10.77.9.1", new HostPort(PEER_ADDR, 7), quick());
+        assertTrue(o.complete(PAYLOAD), () -> o + "\n" + info);
+        assertEquals(new String(PAYLOAD, StandardCharsets.US_ASCII),
+                new String(peer.received(), StandardCharsets.US_ASCII), "the kernel peer got our bytes");
+    }
+
+    @Test
+    void addressGuardRefusesAnAddressTheKernelOwns() {
+        Shell.check("ip", "addr", "add", "10.77.9.1/24", "dev", NIC);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> connect(RstGuard.ADDRESS, "10.77.9.1", new HostPort(PEER_ADDR, 7), quick()));
+        assertTrue(e.getMessage().contains("belongs to a kernel interface"), e.getMessage());
+    }
+
+    @Test
+    void firewallGuardUsesTheInterfacesOwnAddressAndRemovesItsRule() {
+        Shell.check("ip", "addr", "add", "10.77.9.1/24", "dev", NIC);
+        ConnectOutcome o = connect(RstGuard.FIREWALL, null, new HostPort(PEER_ADDR, 7), quick());
+        assertTrue(o.complete(PAYLOAD), () -> o + "\n" + info);
+        assertTrue(info.toString().contains("-s 10.77.9.1"), info.toString());
+        assertFalse(Shell.check("iptables", "-w", "5", "-S", "OUTPUT").contains("tcplab"),
+                "the rule is gone after the run");
+        assertFalse(Tshark.tcp(dir.resolve("iface.pcap")).stream().anyMatch(Tshark.Row::hasRst));
+    }
+
+    @Test
+    void firewallRuleIsRemovedWhenTheRunFailsToo() {
+        Shell.check("ip", "addr", "add", "10.77.9.1/24", "dev", NIC);
+        // Nobody owns 10.77.9.3: no ARP answer, the run throws after installing its rule.
+        assertThrows(PeerUnreachableException.class,
+                () -> connect(RstGuard.FIREWALL, null, new HostPort(Ipv4Address.parse("10.77.9.3"), 7), quick()));
+        assertFalse(Shell.check("iptables", "-w", "5", "-S", "OUTPUT").contains("tcplab"));
+    }
+
+    @Test
+    void peerThatDropsEverySynFailsAfterTheRetriesWithWhatWasTried() {
+        Shell.check("ip", "netns", "exec", PEER_NS, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "--syn",
+                "-j", "DROP");
+        TcpConfig tcp = quick().withSynRetries(2).withInitialRto(Duration.ofMillis(100));
+        ConnectOutcome o = connect(RstGuard.ADDRESS, "10.77.9.1", new HostPort(PEER_ADDR, 7), tcp);
+        assertFalse(o.established());
+        assertTrue(o.closeReason().contains("3 transmissions"), o.closeReason());
+        List<Long> synTimes = events.stream()
+                .filter(e -> e instanceof TraceEvent.SegmentEvent s && s.segment().flags().syn())
+                .map(TraceEvent::timeNanos).toList();
+        assertEquals(3, synTimes.size());
+        long gap1 = synTimes.get(1) - synTimes.get(0);
+        long gap2 = synTimes.get(2) - synTimes.get(1);
+        // RFC 6298 §5.5: the timer doubles (100 ms, then 200 ms), give or take the scheduler.
+        assertTrue(gap1 >= 100_000_000L && gap1 < 180_000_000L, "first gap " + gap1 / 1e6 + " ms");
+        assertTrue(gap2 >= 200_000_000L && gap2 < 300_000_000L, "second gap " + gap2 / 1e6 + " ms");
+    }
+}
