@@ -157,14 +157,13 @@ public final class ConnectRun {
 
     /** Our address on a real interface: --src, or with the firewall guard the interface's own. */
     private Ipv4Address ourAddress(String iface) {
-        List<Ipv4Address> owned = kernelAddresses(null);
         if (opt.rstGuard() == RstGuard.ADDRESS) {
             if (opt.src() == null) {
                 throw new IllegalArgumentException("on a real interface, name an unused address on " + iface
                         + "'s subnet with --src (tcplab answers ARP for it), or use --rst-guard firewall to use "
                         + iface + "'s own address");
             }
-            if (owned.contains(opt.src())) {
+            if (kernelOwns(opt.src())) {
                 throw new IllegalArgumentException(opt.src() + " belongs to a kernel interface, which would answer "
                         + "the peer with RST: pick an unused address, or use --rst-guard firewall");
             }
@@ -182,8 +181,9 @@ public final class ConnectRun {
 
     private static final Pattern INET = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
-    private static List<Ipv4Address> kernelAddresses(String ns) {
-        return parseInet(Shell.run(Shell.inNamespace(ns, "ip", "-4", "-o", "addr", "show")).stdout());
+    /** Whether the host kernel takes this address as its own: a "local" route, as for all of 127/8. */
+    private static boolean kernelOwns(Ipv4Address a) {
+        return Shell.run("ip", "-4", "route", "get", a.toString()).stdout().startsWith("local ");
     }
 
     private static List<Ipv4Address> kernelAddressesOf(String iface) {

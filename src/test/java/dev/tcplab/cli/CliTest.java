@@ -1,0 +1,84 @@
+package dev.tcplab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as a user meets it, without touching the network. */
+class CliTest {
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void helpListsConnectWithExamplesAndExitCodes() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("connect"), out.toString());
+        assertTrue(out.toString().contains("sudo ./tcplab connect"), out.toString());
+        assertTrue(out.toString().contains("Exit codes"), out.toString());
+    }
+
+    @Test
+    void noSubcommandPrintsUsageWithExit2() {
+        assertEquals(ExitCodes.USAGE, run());
+        assertTrue(out.toString().contains("Usage: tcplab"));
+    }
+
+    @Test
+    void versionNamesTheTool() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("tcplab "), out.toString());
+    }
+
+    @Test
+    void connectHelpExplainsTheLadder() {
+        assertEquals(0, run("connect", "--help"));
+        String h = out.toString();
+        for (String opt : new String[] {"--iface", "--peer", "--src", "--send", "--msl", "--absolute", "--format",
+                "--capture", "--rst-guard"}) {
+            assertTrue(h.contains(opt), "help mentions " + opt);
+        }
+    }
+
+    @Test
+    void unknownOptionIsUsageError() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--bogus"));
+        assertTrue(err.toString().contains("--bogus"), err.toString());
+    }
+
+    @Test
+    void ifaceWithoutPeerIsUsageError() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0"));
+        assertTrue(err.toString().contains("--iface and --peer go together"), err.toString());
+    }
+
+    @Test
+    void badDurationSaysHowToWriteOne() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--msl", "soon"));
+        assertTrue(err.toString().contains("like 500ms"), err.toString());
+    }
+
+    @Test
+    void badFormatIsRejected() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--format", "xml"));
+    }
+
+    @Test
+    void durationsAsPeopleWriteThem() {
+        DurationConverter c = new DurationConverter();
+        assertEquals(Duration.ofMillis(500), c.convert("500ms"));
+        assertEquals(Duration.ofMillis(1500), c.convert("1.5s"));
+        assertEquals(Duration.ofMinutes(2), c.convert("2m"));
+    }
+}

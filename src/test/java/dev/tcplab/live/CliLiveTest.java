@@ -1,0 +1,96 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.host.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command as a separate process, the way a user runs it: exit codes, stdout that is pure JSON
+ * lines, and the one-sentence errors for a missing privilege, a missing libpcap, a missing interface.
+ */
+@Tag("live")
+class CliLiveTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void nothingLeft() {
+        Live.assertNothingLeft();
+    }
+
+    static Shell.Result tcplab(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), "dev.tcplab.cli.Main"));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd);
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void jsonLinesOnStdoutAndExitZero() throws Exception {
+        Live.require("ip", "ss", "ethtool");
+        Path pcap = dir.resolve("cli.pcap");
+        Shell.Result r = tcplab(List.of(), "connect", "--format", "json", "--msl", "100ms", "--send", "json please",
+                "--capture", pcap.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        ObjectMapper m = new ObjectMapper();
+        int segments = 0;
+        List<String> flags = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            JsonNode n = m.readTree(line); // every stdout line is a JSON object
+            if (n.get("type").asText().equals("segment")) {
+                segments++;
+                flags.add(n.get("flags").toString());
+                assertTrue(n.has("seq") && n.has("ack") && n.has("seq_abs") && n.has("state"), line);
+            }
+        }
+        assertTrue(segments >= 7, "handshake, data, echo and close: " + segments + " segments");
+        assertEquals("[\"SYN\"]", flags.get(0));
+        assertTrue(r.stderr().contains("capture: "), r.stderr());
+        assertTrue(Files.size(pcap) > 24, "the capture holds frames");
+    }
+
+    @Test
+    void withoutNetworkCapabilitiesExit3WithTheFix() {
+        Live.require("setpriv");
+        Shell.Result r = tcplab(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-net_raw,-net_admin,-sys_admin"),
+                "connect");
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("run it as root"), r.stderr());
+        assertFalse(r.stderr().contains("Exception"), "no stack trace: " + r.stderr());
+    }
+
+    @Test
+    void missingLibpcapExit3WithThePackageName() {
+        Live.require("ip");
+        Shell.Result r = Shell.run(javaBin(), "-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8", "-Dtcplab.rehearsals=0",
+                "-cp", System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "connect", "--msl", "100ms");
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("apt-get install libpcap0.8"), r.stderr());
+        assertFalse(r.stderr().contains("Exception"), "no stack trace: " + r.stderr());
+    }
+
+    @Test
+    void unknownInterfaceExit3() {
+        Live.require("ip");
+        Shell.Result r = tcplab(List.of(), "connect", "--iface", "tcplabnosuch", "--peer", "10.77.9.2:7", "--src",
+                "10.77.9.1");
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("no interface named 'tcplabnosuch'"), r.stderr());
+    }
+}
