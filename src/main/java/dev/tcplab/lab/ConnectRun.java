@@ -42,6 +42,8 @@ public final class ConnectRun {
     /** In-memory connections run while the network is built (Rehearsal); enough for C1 and most of C2. */
     private static final int REHEARSALS = Integer.getInteger("tcplab.rehearsals", 2000);
     private static final long REHEARSAL_LIMIT_MS = 3000;
+    /** How long Ctrl-C waits for the live loop to leave libpcap before the handles close. */
+    private static final long STOP_WAIT_MS = 1000;
 
     private final ConnectOptions opt;
     private final TraceSink trace;
@@ -120,7 +122,7 @@ public final class ConnectRun {
             joinQuietly(rehearsal);
             long start = epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, peer, ISN::nextInt, trace, start);
-            cleanup.addStopper(session::interrupt);
+            cleanup.addStopper(() -> session.interruptAndWait(STOP_WAIT_MS));
             MacAddress peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
             session.note("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us + " at " + ourMac);
 

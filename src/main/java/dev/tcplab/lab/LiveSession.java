@@ -48,6 +48,7 @@ public final class LiveSession {
     private final List<Pending> pending = new ArrayList<>();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private volatile boolean interrupted;
+    private final java.util.concurrent.CountDownLatch loopExited = new java.util.concurrent.CountDownLatch(1);
     private boolean reachedEstablished;
 
     /** Something the endpoint did during one call, shown once the frames it sent have left. */
@@ -99,9 +100,17 @@ public final class LiveSession {
         return received.toByteArray();
     }
 
-    /** Asks the loop to stop at its next turn (Ctrl-C). */
-    public void interrupt() {
+    /**
+     * Asks the loop to stop at its next turn (Ctrl-C) and waits, at most {@code limitMillis}, until
+     * it has: the capture handles must not be closed while the loop may be inside libpcap.
+     */
+    public void interruptAndWait(long limitMillis) {
         interrupted = true;
+        try {
+            loopExited.await(limitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void note(String text) {
@@ -113,6 +122,14 @@ public final class LiveSession {
      * {@code maxNanos} pass. Returns false on a time-out or interruption.
      */
     public boolean run(Script script, long maxNanos) {
+        try {
+            return loop(script, maxNanos);
+        } finally {
+            loopExited.countDown();
+        }
+    }
+
+    private boolean loop(Script script, long maxNanos) {
         long deadline = System.nanoTime() + maxNanos;
         long lastActivity = System.nanoTime();
         flush(null);

@@ -1,0 +1,112 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.host.Shell;
+import dev.tcplab.netns.LabNetwork;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing is left behind after Ctrl-C or SIGTERM, and after SIGKILL the next run cleans up. The
+ * runs use a 30 s MSL so that they are reliably sitting in TIME_WAIT when the signal comes.
+ */
+@Tag("live")
+class SignalsLiveTest {
+    @TempDir
+    Path dir;
+    Process proc;
+
+    @BeforeEach
+    void needRoot() {
+        Live.require("ip", "ss", "ethtool");
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        if (proc != null && proc.isAlive()) {
+            proc.destroyForcibly();
+        }
+        for (String ns : LabNetwork.existing()) {
+            Shell.run("ip", "netns", "delete", ns); // so one failure does not poison the next test
+        }
+        Live.assertNothingLeft();
+    }
+
+    /** Starts `tcplab connect --msl 30s` and returns once its ladder shows TIME_WAIT. */
+    Process startAndWaitForTimeWait() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(CliLiveTest.javaBin(), "-cp", System.getProperty("java.class.path"),
+                "dev.tcplab.cli.Main", "connect", "--msl", "30s", "--capture", dir.resolve("sig.pcap").toString());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        proc = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String line;
+        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+            if (line.contains("→ TIME_WAIT")) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.transferTo(java.io.Writer.nullWriter());
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return proc;
+            }
+        }
+        throw new AssertionError("the run never reached TIME_WAIT");
+    }
+
+    void signal(Process p, String sig) {
+        Shell.check("kill", "-" + sig, Long.toString(p.pid()));
+    }
+
+    @Test
+    void ctrlCInTimeWaitExitsPromptlyAndRemovesTheLabNetwork() throws Exception {
+        Process p = startAndWaitForTimeWait();
+        assertEquals(2, LabNetwork.existing().size(), "the run's two namespaces exist while it runs");
+        signal(p, "INT");
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of Ctrl-C (TIME_WAIT had ~60 s left)");
+        assertEquals(List.of(), LabNetwork.existing());
+    }
+
+    @Test
+    void sigtermIsHandledLikeCtrlC() throws Exception {
+        Process p = startAndWaitForTimeWait();
+        signal(p, "TERM");
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(List.of(), LabNetwork.existing());
+    }
+
+    @Test
+    void afterSigkillTheNextRunRemovesTheStaleNamespaces() throws Exception {
+        Process p = startAndWaitForTimeWait();
+        List<String> left = LabNetwork.existing();
+        signal(p, "KILL");
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(left, LabNetwork.existing(), "SIGKILL leaves the namespaces (no hook can run)");
+
+        Shell.Result next = CliLiveTest.tcplab(List.of(), "connect", "--msl", "100ms", "--capture",
+                dir.resolve("next.pcap").toString());
+        assertEquals(0, next.exitCode(), next.stderr());
+        for (String ns : left) {
+            assertTrue(next.stderr().contains("removed a stale lab namespace left by a killed run: " + ns),
+                    next.stderr());
+        }
+        assertFalse(LabNetwork.existing().stream().anyMatch(left::contains));
+    }
+}
