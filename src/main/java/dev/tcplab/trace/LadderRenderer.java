@@ -12,7 +12,7 @@ import java.util.List;
  * after the segment, then options and why. State changes and notes are indented lines under it.
  */
 public final class LadderRenderer implements TraceSink {
-    private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %6s  %-12s %s%n";
+    private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %6s  %-12s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
@@ -41,7 +41,7 @@ public final class LadderRenderer implements TraceSink {
 
     private void header() {
         headerDone = true;
-        out.printf(ROW, "time ms", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)", "len",
+        row("time ms", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)", "len",
                 "win", "our state", "options / why");
     }
 
@@ -60,8 +60,12 @@ public final class LadderRenderer implements TraceSink {
         if (e.why() != null) {
             tail = tail.isEmpty() ? "(" + e.why() + ")" : tail + "  (" + e.why() + ")";
         }
-        out.printf(ROW, millis(e.timeNanos()), e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
+        row(millis(e.timeNanos()), e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
                 s.payloadLength(), s.window(), e.state(), tail);
+    }
+
+    private void row(Object... cells) {
+        out.println(String.format(ROW, cells).stripTrailing());
     }
 
     static String millis(long nanos) {

@@ -1,0 +1,94 @@
+package dev.tcplab.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpOption;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ladder and JSON lines for a textbook handshake whose ISNs sit just below 2^32. */
+class RenderersTest {
+    static final HostPort US = HostPort.parse("10.77.1.1:61000");
+    static final HostPort PEER = HostPort.parse("10.77.1.2:7");
+    static final long J = 0xFFFF_FFFFL; // our ISN: data starts at 0 after the wrap
+    static final long K = 4_000_000_000L;
+
+    static List<TraceEvent> handshake() {
+        return List.of(
+                new TraceEvent.StateChange(0, "CLOSED", "SYN_SENT", "active open"),
+                seg(1_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J), SeqNum.ZERO, Flags.SYN, 64240)
+                        .withOptions(List.of(new TcpOption.Mss(1460))), "SYN_SENT", null),
+                seg(101_000, Direction.IN, PEER, US, Segment.of(7, 61000, SeqNum.of(K), SeqNum.of(J + 1), Flags.SYN_ACK,
+                        65160), "ESTABLISHED", null),
+                seg(120_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J + 1), SeqNum.of(K + 1), Flags.ACK,
+                        64240), "ESTABLISHED", null),
+                seg(1_120_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J + 1), SeqNum.of(K + 1),
+                        Flags.PSH_ACK, 64240).withPayload("hi".getBytes()), "ESTABLISHED", "retransmission 1"),
+                new TraceEvent.Note(2_000_000, "a remark"));
+    }
+
+    static TraceEvent seg(long t, Direction d, HostPort s, HostPort dst, Segment g, String state, String why) {
+        return new TraceEvent.SegmentEvent(t, d, s, dst, g, state, why);
+    }
+
+    @Test
+    void ladderShowsRelativeNumbersAcrossTheWrap() {
+        StringWriter w = new StringWriter();
+        LadderRenderer r = new LadderRenderer(new PrintWriter(w), false);
+        handshake().forEach(r::accept);
+        String[] lines = w.toString().split("\n");
+        assertEquals(7, lines.length, w.toString());
+        assertTrue(lines[0].contains("seq(rel)"), lines[0]);
+        assertEquals("            · CLOSED → SYN_SENT: active open", lines[1]);
+        assertTrue(lines[2].matches(" +0\\.001  ──▶  SYN +0 +- +0  64240  SYN_SENT +mss 1460"), lines[2]);
+        assertTrue(lines[3].matches(" +0\\.101  ◀──  SYN,ACK +0 +1 +0  65160  ESTABLISHED"), lines[3]);
+        assertTrue(lines[4].matches(" +0\\.120  ──▶  ACK +1 +1 +0  64240  ESTABLISHED"), lines[4]);
+        assertTrue(lines[5].contains("PSH,ACK") && lines[5].contains("(retransmission 1)"), lines[5]);
+        assertTrue(lines[5].matches(".*PSH,ACK +1 +1 +2 .*"), lines[5]);
+        assertTrue(lines[6].contains("· a remark"), lines[6]);
+    }
+
+    @Test
+    void ladderAbsoluteShowsRawNumbers() {
+        StringWriter w = new StringWriter();
+        LadderRenderer r = new LadderRenderer(new PrintWriter(w), true);
+        handshake().forEach(r::accept);
+        String synAck = w.toString().split("\n")[3];
+        assertTrue(synAck.contains(" " + K + " ") && synAck.contains(" 0 "), synAck); // ack J+1 wraps to 0
+    }
+
+    @Test
+    void jsonLinesCarryRelativeAndAbsoluteNumbers() throws Exception {
+        StringWriter w = new StringWriter();
+        JsonLinesRenderer r = new JsonLinesRenderer(new PrintWriter(w));
+        handshake().forEach(r::accept);
+        ObjectMapper m = new ObjectMapper();
+        String[] lines = w.toString().split("\n");
+        assertEquals(6, lines.length);
+        JsonNode state = m.readTree(lines[0]);
+        assertEquals("state", state.get("type").asText());
+        JsonNode synAck = m.readTree(lines[2]);
+        assertEquals("segment", synAck.get("type").asText());
+        assertEquals("in", synAck.get("dir").asText());
+        assertEquals("10.77.1.2:7", synAck.get("src").asText());
+        assertEquals(List.of("SYN", "ACK"), m.convertValue(synAck.get("flags"), List.class));
+        assertEquals(0, synAck.get("seq").asLong());
+        assertEquals(1, synAck.get("ack").asLong());
+        assertEquals(K, synAck.get("seq_abs").asLong());
+        assertEquals(0, synAck.get("ack_abs").asLong());
+        assertEquals(0.000101, synAck.get("time").asDouble(), 1e-12);
+        JsonNode syn = m.readTree(lines[1]);
+        assertTrue(syn.get("ack").isNull(), "no ACK bit: no ack number");
+        assertEquals("mss 1460", syn.get("options").get(0).asText());
+        assertEquals("retransmission 1", m.readTree(lines[4]).get("why").asText());
+    }
+}
