@@ -88,6 +88,10 @@ final class ConnectCommand implements Callable<Integer> {
             + "runs/connect-TIME.pcap).")
     Path capture;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Make N connections in a row, each from the next port (new ISNs every time).")
+    int repeat;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "Give up after this long (default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -111,7 +115,7 @@ final class ConnectCommand implements Callable<Integer> {
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
         ConnectOptions opt = new ConnectOptions(iface, peer == null ? null : HostPort.parse(peer),
                 src == null ? null : Ipv4Address.parse(src), sport, peerPort, payload, tcp, rstGuard, pcap, timeout,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), repeat);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TraceSink trace = new AsyncTraceSink(format == Format.json ? new JsonLinesRenderer(out)
@@ -129,7 +133,8 @@ final class ConnectCommand implements Callable<Integer> {
         }
         String echo = java.util.Arrays.equals(payload, o.received()) ? "echo matched (" + payload.length + " bytes)"
                 : "echo incomplete (" + o.received().length + " of " + payload.length + " bytes)";
-        return "done: " + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "
+        String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";
+        return "done: " + count + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "
                 + "wireshark " + o.capture();
     }
 }

@@ -16,7 +16,23 @@ import java.time.Duration;
  * @param peerPort   the kernel peer's port in the embedded network
  */
 public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
-                             TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait) {
+                             TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
+                             int repeat) {
+
+    /** Connections in a row (--repeat): each from the next source port. */
+    public static final int MAX_REPEAT = 4000;
+
+    public ConnectOptions {
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new IllegalArgumentException("--repeat must be 1.." + MAX_REPEAT + ", got " + repeat);
+        }
+    }
+
+    /** The usual single connection. */
+    public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
+                          TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait) {
+        this(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout, echoWait, 1);
+    }
 
     public boolean embedded() {
         return iface == null;

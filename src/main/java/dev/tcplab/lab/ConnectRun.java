@@ -63,7 +63,12 @@ public final class ConnectRun {
 
     public ConnectOutcome execute() {
         Privileges.requireNetworkAdmin(opt.embedded());
-        int sport = opt.srcPort() != 0 ? opt.srcPort() : ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX + 1);
+        int sport = opt.srcPort() != 0 ? opt.srcPort()
+                : ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX - opt.repeat() + 2);
+        if (sport + opt.repeat() - 1 > 0xffff) {
+            throw new IllegalArgumentException("--sport " + sport + " with --repeat " + opt.repeat()
+                    + " runs past port 65535");
+        }
         Thread rehearsal = Rehearsal.start(REHEARSALS);
         try (Cleanup cleanup = new Cleanup()) {
             String ns;           // where the capture handle must live (null: here)
@@ -99,7 +104,8 @@ public final class ConnectRun {
                 }
             }
             if (opt.rstGuard() == RstGuard.FIREWALL) {
-                FirewallRstGuard guard = new FirewallRstGuard(ns, iface, us);
+                FirewallRstGuard guard = new FirewallRstGuard(ns, iface, us.addr(), us.port(),
+                        us.port() + opt.repeat() - 1);
                 guard.install();
                 cleanup.add(guard);
                 info.println("RST guard: " + guard.describe() + (ns != null ? "  (in " + ns + ")" : ""));
@@ -109,7 +115,7 @@ public final class ConnectRun {
                 info.println("RST guard: " + us.addr() + " belongs to no kernel interface; tcplab answers ARP for it");
             }
 
-            String filter = SegmentLink.bpfFilter(us, peer);
+            String filter = SegmentLink.bpfFilter(us.addr(), peer);
             FrameLink pcap = ns == null ? PcapFrameLink.open(iface, filter)
                     : Namespaces.call(ns, () -> PcapFrameLink.open(iface, filter));
             FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(opt.capture()));
@@ -118,35 +124,55 @@ public final class ConnectRun {
             info.flush();
 
             MacAddress ourMac = opt.rstGuard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
-            SegmentLink segments = new SegmentLink(link, ourMac, us, peer);
             joinQuietly(rehearsal);
             long start = epochNanos();
-            LiveSession session = new LiveSession(segments, opt.tcp(), us, peer, ISN::nextInt, trace, start);
-            cleanup.addStopper(() -> session.interruptAndWait(STOP_WAIT_MS));
-            MacAddress peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
-            session.note("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us + " at " + ourMac);
-
-            LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos());
-            KernelView view = null;
-            if (peerNs != null) {
-                view = new KernelView(script, peerNs, us, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
-                        TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
-                script = view;
+            MacAddress peerMac = null;
+            ConnectOutcome outcome = null;
+            for (int i = 0; i < opt.repeat(); i++) {
+                HostPort me = new HostPort(us.addr(), us.port() + i);
+                SegmentLink segments = new SegmentLink(link, ourMac, me, peer);
+                LiveSession session = new LiveSession(segments, opt.tcp(), me, peer, ISN::nextInt, trace, start);
+                cleanup.addStopper(() -> session.interruptAndWait(STOP_WAIT_MS));
+                if (peerMac == null) {
+                    peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
+                    session.note("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us.addr() + " at " + ourMac);
+                } else {
+                    segments.assumePeerMac(peerMac);
+                }
+                if (opt.repeat() > 1) {
+                    session.note("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port());
+                }
+                outcome = runOne(session, me, peerNs, i + 1);
+                if (!outcome.complete(opt.payload())) {
+                    break;
+                }
             }
-            boolean finished = session.run(script, opt.timeout().toNanos());
-            if (!finished) {
-                session.note("stopped after " + opt.timeout().toSeconds() + " s in " + session.connection().state()
-                        + " (--timeout)");
-            }
-            if (view != null) {
-                kernelStates = Map.copyOf(view.answers());
-            }
-            return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
-                    session.connection().closeReason(), opt.payload().length, session.received(), !finished,
-                    opt.capture());
+            return outcome;
         } finally {
             trace.finish();
         }
+    }
+
+    /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
+    private ConnectOutcome runOne(LiveSession session, HostPort me, String peerNs, int number) {
+        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos());
+        KernelView view = null;
+        if (peerNs != null) {
+            view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
+                    TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
+            script = view;
+        }
+        boolean finished = session.run(script, opt.timeout().toNanos());
+        if (!finished) {
+            session.note("stopped after " + opt.timeout().toSeconds() + " s in " + session.connection().state()
+                    + " (--timeout)");
+        }
+        if (view != null) {
+            kernelStates = Map.copyOf(view.answers());
+        }
+        return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
+                session.connection().closeReason(), opt.payload().length, session.received(), !finished,
+                opt.capture(), number);
     }
 
     private static void joinQuietly(Thread t) {

@@ -5,6 +5,7 @@ import dev.tcplab.endpoint.ConnectionListener;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.TimerSlack;
 import dev.tcplab.link.Frame;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.Direction;
@@ -122,6 +123,7 @@ public final class LiveSession {
      * {@code maxNanos} pass. Returns false on a time-out or interruption.
      */
     public boolean run(Script script, long maxNanos) {
+        TimerSlack.minimiseForThisThread();
         try {
             return loop(script, maxNanos);
         } finally {

@@ -2,7 +2,7 @@ package dev.tcplab.link;
 
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.host.Shell;
-import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +22,11 @@ public final class FirewallRstGuard implements AutoCloseable {
     /**
      * @param namespace the network namespace whose kernel would send the RST, or null for this one
      */
-    public FirewallRstGuard(String namespace, String iface, HostPort us) {
+    public FirewallRstGuard(String namespace, String iface, Ipv4Address addr, int portFrom, int portTo) {
         this.namespace = namespace;
+        String ports = portFrom == portTo ? Integer.toString(portFrom) : portFrom + ":" + portTo;
         this.rule = List.of("OUTPUT", "-o", iface, "-p", "tcp", "--tcp-flags", "RST", "RST", "-s",
-                us.addr().toString(), "--sport", Integer.toString(us.port()), "-m", "comment", "--comment",
+                addr.toString(), "--sport", ports, "-m", "comment", "--comment",
                 COMMENT_PREFIX + ProcessHandle.current().pid(), "-j", "DROP");
     }
 
@@ -53,8 +54,7 @@ public final class FirewallRstGuard implements AutoCloseable {
 
     private List<String> command(String op) {
         List<String> c = new ArrayList<>(Shell.inNamespace(namespace, "iptables", "-w", "5", op));
-        c.addAll(rule.subList(0, rule.size()));
-        // "-A OUTPUT ..." / "-D OUTPUT ...": the chain is the first word of the rule
+        c.addAll(rule); // the rule starts with its chain: "-A OUTPUT ...", "-D OUTPUT ..."
         return c;
     }
 

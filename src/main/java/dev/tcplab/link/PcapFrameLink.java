@@ -25,11 +25,14 @@ public final class PcapFrameLink implements FrameLink {
     private final String iface;
     private final PcapHandle rx;
     private final PcapHandle tx;
+    /** The fast read path on rx; null where it is unavailable, and pcap4j's own read is used. */
+    private final DirectPcapReader reader;
 
     private PcapFrameLink(String iface, PcapHandle rx, PcapHandle tx) {
         this.iface = iface;
         this.rx = rx;
         this.tx = tx;
+        this.reader = DirectPcapReader.of(rx);
     }
 
     /** Opens the interface with a BPF filter for what the endpoint needs (ARP and its own TCP). */
@@ -84,6 +87,9 @@ public final class PcapFrameLink implements FrameLink {
 
     @Override
     public Frame poll() {
+        if (reader != null) {
+            return rx.isOpen() ? reader.next() : null;
+        }
         try {
             byte[] data = rx.getNextRawPacket();
             if (data == null) {

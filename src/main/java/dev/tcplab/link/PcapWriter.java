@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tcplab.host.BackgroundDrain;
 
 /**
  * Writes classic pcap with nanosecond timestamps (magic a1b23c4d), which Wireshark, tshark and
@@ -16,10 +17,10 @@ import java.nio.file.Path;
  * the disk, and each is flushed so that a killed run still leaves a readable file.
  */
 public final class PcapWriter implements Closeable {
-    private static final Frame END = new Frame(new byte[0], 0);
-    private final java.util.concurrent.BlockingQueue<Frame> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final Thread thread;
-    private volatile java.io.IOException failure;
+    private static final long CLOSE_LIMIT_MILLIS = 5_000;
+    private BackgroundDrain<Frame> drain;
+    private volatile IOException failure;
+    private boolean closed;
     /** pcap's nanosecond-resolution magic; readers use it to tell the byte order too. */
     static final int MAGIC_NANOS = 0xa1b23c4d;
     static final int LINKTYPE_ETHERNET = 1;
@@ -48,29 +49,18 @@ public final class PcapWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the capture " + file + ": " + e.getMessage(), e);
         }
-        thread = new Thread(this::drain, "pcap-writer");
-        thread.setDaemon(true);
-        thread.start();
+        drain = new BackgroundDrain<>("pcap-writer", this::writeNow, () -> { });
     }
 
-    /** Queues a frame; it reaches the file within microseconds, off the caller's thread. */
+    /** Queues a frame; it reaches the file within milliseconds, off the caller's thread. */
     public void write(Frame f) {
-        queue.add(f);
-    }
-
-    private void drain() {
-        try {
-            for (Frame f = queue.take(); f != END; f = queue.take()) {
-                writeNow(f);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (UncheckedIOException e) {
-            failure = e.getCause();
-        }
+        drain.add(f);
     }
 
     private void writeNow(Frame f) {
+        if (failure != null) {
+            return;
+        }
         header.clear();
         header.putInt((int) (f.epochNanos() / 1_000_000_000L));        // seconds
         header.putInt((int) (f.epochNanos() % 1_000_000_000L));        // nanoseconds
@@ -81,22 +71,18 @@ public final class PcapWriter implements Closeable {
             out.write(f.data());
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failure = e;
         }
     }
 
     /** Writes what is queued, then closes the file. Idempotent. */
     @Override
     public synchronized void close() {
-        if (!thread.isAlive()) {
+        if (closed) {
             return;
         }
-        queue.add(END);
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        closed = true;
+        drain.close(CLOSE_LIMIT_MILLIS);
         try {
             out.close();
             if (failure != null) {

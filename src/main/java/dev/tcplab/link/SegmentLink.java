@@ -4,6 +4,7 @@ import dev.tcplab.wire.ArpPacket;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
 import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.Segment;
@@ -39,10 +40,18 @@ public final class SegmentLink {
         this.peer = peer;
     }
 
-    /** The BPF filter that lets through only what this endpoint can use (FIELD-NOTES: let ARP through). */
-    public static String bpfFilter(HostPort us, HostPort peer) {
-        return "arp or (tcp and src host " + peer.addr() + " and dst host " + us.addr() + " and src port "
-                + peer.port() + " and dst port " + us.port() + ")";
+    /**
+     * The BPF filter that lets through only what endpoints at {@code us} can use (FIELD-NOTES: let
+     * ARP through). Our port is checked in {@link #poll}, so that one capture serves connections
+     * from several ports in a row.
+     */
+    public static String bpfFilter(Ipv4Address us, HostPort peer) {
+        return "arp or (tcp and src host " + peer.addr() + " and dst host " + us + " and src port " + peer.port() + ")";
+    }
+
+    /** Uses a MAC already learned (by an earlier connection on the same link) instead of asking again. */
+    public void assumePeerMac(MacAddress mac) {
+        this.peerMac = mac;
     }
 
     /**

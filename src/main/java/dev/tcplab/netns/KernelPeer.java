@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The Linux kernel on the other end: an ordinary Java server socket opened on a thread inside the
@@ -25,17 +26,18 @@ public final class KernelPeer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Thread thread;
-    private final CountDownLatch ready = new CountDownLatch(1);
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean stopped;
     private volatile IOException failure;
+    private final Consumer<String> log;
 
-    private KernelPeer(String ns, int port) {
+    private KernelPeer(String ns, int port, Consumer<String> log) {
+        this.log = log;
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
-        this.thread = Namespaces.start(ns, "kernel-peer-" + ns, () -> {
+        this.thread = Namespaces.start(ns, "kernel-peer", () -> {
             try {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
@@ -64,17 +66,24 @@ public final class KernelPeer implements AutoCloseable {
         this.server = holder[0];
     }
 
-    /** Starts an echo server listening on {@code port} in namespace {@code ns}. */
+    /** Starts an echo server listening on {@code port} in namespace {@code ns} (null: this one). */
     public static KernelPeer echo(String ns, int port) {
-        return new KernelPeer(ns, port);
+        return new KernelPeer(ns, port, m -> { });
+    }
+
+    /** The same, telling {@code log} about each connection (for `tcplab peer listen`). */
+    public static KernelPeer echo(String ns, int port, Consumer<String> log) {
+        return new KernelPeer(ns, port, log);
     }
 
     private void serve(ServerSocket s) {
-        ready.countDown();
         while (!stopped) {
             try (Socket c = s.accept()) {
                 connections.incrementAndGet();
+                String who = c.getRemoteSocketAddress().toString().replaceFirst("^/", "");
+                log.accept("connection from " + who + ": echoing");
                 echo(c);
+                log.accept("connection from " + who + " closed by its FIN; closing ours");
             } catch (SocketTimeoutException e) {
                 // nobody yet: look at the stop flag again
             } catch (IOException e) {

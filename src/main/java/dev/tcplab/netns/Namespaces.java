@@ -86,10 +86,12 @@ public final class Namespaces {
         }
     }
 
-    /** Starts a long-running task on a daemon thread inside the namespace. */
+    /** Starts a long-running task on a daemon thread inside the namespace (null: this one). */
     public static Thread start(String ns, String threadName, Runnable task) {
         Thread t = new Thread(() -> {
-            enter(ns);
+            if (ns != null) {
+                enter(ns);
+            }
             task.run();
         }, threadName);
         t.setDaemon(true);

@@ -1,52 +1,31 @@
 package dev.tcplab.trace;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import dev.tcplab.host.BackgroundDrain;
 
 /**
  * Hands events to another sink on a thread of its own, so that a slow terminal never delays the
  * endpoint's reaction to the next segment. {@link #finish()} waits until everything is written.
  */
 public final class AsyncTraceSink implements TraceSink {
-    private static final TraceEvent END = new TraceEvent.Note(-1, "end");
-    private static final long DRAIN_LIMIT_SECONDS = 10;
+    private static final long DRAIN_LIMIT_MILLIS = 10_000;
 
-    private final BlockingQueue<TraceEvent> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean finished;
+    private final BackgroundDrain<TraceEvent> drain;
+    private boolean finished;
 
     public AsyncTraceSink(TraceSink inner) {
-        writer = new Thread(() -> {
-            try {
-                for (TraceEvent e = queue.take(); e != END; e = queue.take()) {
-                    inner.accept(e);
-                }
-                inner.finish();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "trace-writer");
-        writer.setDaemon(true);
-        writer.start();
+        drain = new BackgroundDrain<>("trace-writer", inner::accept, inner::finish);
     }
 
     @Override
     public void accept(TraceEvent event) {
-        queue.add(event);
+        drain.add(event);
     }
 
     @Override
     public synchronized void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        queue.add(END);
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(DRAIN_LIMIT_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!finished) {
+            finished = true;
+            drain.close(DRAIN_LIMIT_MILLIS);
         }
     }
 }

@@ -1,0 +1,52 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.netns.KernelPeer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class},
+        description = {"The kernel peer on its own: a plain kernel socket for tcplab to talk to, for a lab on two",
+                "machines (run it on the peer VM) or for your own namespaces."})
+final class PeerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+
+    @Command(name = "listen", mixinStandardHelpOptions = true,
+            description = "An echo server on a kernel socket; runs until Ctrl-C.",
+            footer = {"%nExample, on the peer VM:  ./tcplab peer listen --port 7",
+                    "then on the lab VM:        sudo ./tcplab connect --iface eth1 --peer PEER_VM_ADDR:7 --src UNUSED_ADDR"})
+    static final class Listen implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--port", defaultValue = "7", description = "Port to listen on (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
+            CountDownLatch forever = new CountDownLatch(1);
+            try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
+                err.println("tcplab peer: " + m);
+                err.flush();
+            })) {
+                err.println("tcplab peer: echo server listening on port " + port + " (Ctrl-C stops it)");
+                err.flush();
+                Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+                forever.await();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

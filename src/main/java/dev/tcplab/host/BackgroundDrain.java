@@ -1,0 +1,58 @@
+package dev.tcplab.host;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A queue whose items a background thread hands to a consumer, waking on its own timer rather than
+ * being signalled: adding an item is a lock-free enqueue and never wakes another thread. On a
+ * small machine a woken helper thread can preempt the live loop exactly when the peer's SYN+ACK
+ * arrives; measured on 2 cores, signalled writers cost the handshake's reaction time hundreds of µs.
+ */
+public final class BackgroundDrain<T> {
+    /** How often the helper looks for work: late enough output for a person, rare enough to stay out of the way. */
+    private static final long PERIOD_NANOS = 2_000_000L;
+
+    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    public BackgroundDrain(String name, Consumer<T> consumer, Runnable atEnd) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    boolean last = closing;
+                    for (T item = queue.poll(); item != null; item = queue.poll()) {
+                        consumer.accept(item);
+                    }
+                    if (last) {
+                        break;
+                    }
+                    LockSupport.parkNanos(PERIOD_NANOS);
+                }
+                atEnd.run();
+            } finally {
+                stopped.countDown();
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public void add(T item) {
+        queue.add(item);
+    }
+
+    /** Hands over what is queued, runs atEnd, and returns; waits at most {@code limitMillis}. */
+    public void close(long limitMillis) {
+        closing = true;
+        try {
+            stopped.await(limitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
