@@ -123,6 +123,15 @@ class IfaceLiveTest {
     }
 
     @Test
+    void refusedConnectionIsExit1FromTheCommandLine() {
+        // The kernel peer listens on 7; on 9 its kernel answers our SYN with RST+ACK.
+        Shell.Result r = CliLiveTest.tcplab(List.of(), "connect", "--iface", NIC, "--peer", PEER_ADDR + ":9", "--src",
+                "10.77.9.1", "--capture", dir.resolve("refused.pcap").toString());
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("connection refused"), r.stderr());
+    }
+
+    @Test
     void peerThatDropsEverySynFailsAfterTheRetriesWithWhatWasTried() {
         Shell.check("ip", "netns", "exec", PEER_NS, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "--syn",
                 "-j", "DROP");
