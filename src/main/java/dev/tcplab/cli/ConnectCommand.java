@@ -4,7 +4,13 @@ import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
+import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.RstGuard;
+import dev.tcplab.link.FaultRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
@@ -88,6 +94,35 @@ final class ConnectCommand implements Callable<Integer> {
             + "runs/connect-TIME.pcap).")
     Path capture;
 
+    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Keep the connection open, idle, this long after the echo before closing.")
+    Duration hold;
+
+    @Option(names = "--drop", paramLabel = "WAY:KIND[:N|all]",
+            description = "Lose a segment on the lab link, e.g. out:final-ack (our last ACK of the close), "
+                    + "in:syn-ack, out:third-ack:all, in:data:3. KIND: any, syn, syn-ack, third-ack, data, fin, "
+                    + "final-ack, ack, rst. N counts from 1 (default 1). Repeatable.")
+    List<String> drops = new ArrayList<>();
+
+    @Option(names = "--delay", paramLabel = "WAY:KIND[:N|all]:TIME",
+            description = "Hold a segment back, e.g. in:data:1:300ms. Repeatable.")
+    List<String> delays = new ArrayList<>();
+
+    @Option(names = "--dup", paramLabel = "WAY:KIND[:N|all]", description = "Send or deliver a segment twice. "
+            + "Repeatable.")
+    List<String> dups = new ArrayList<>();
+
+    @Option(names = "--peer-close-delay", paramLabel = "DURATION", defaultValue = "0s",
+            converter = DurationConverter.class,
+            description = "The kernel echo server waits this long after our FIN before closing: four segments, "
+                    + "CLOSE_WAIT visible (default: closes at once, ACK and FIN merged).")
+    Duration peerCloseDelay;
+
+    @Option(names = "--peer-sysctl", paramLabel = "KEY=VALUE",
+            description = "A net.* sysctl set inside the lab's peer namespace only, e.g. "
+                    + "net.ipv4.tcp_synack_retries=2. Repeatable.")
+    Map<String, String> peerSysctls = new LinkedHashMap<>();
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -113,9 +148,13 @@ final class ConnectCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcap");
         TcpConfig tcp = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto);
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
+        List<FaultRule> faults = new ArrayList<>();
+        drops.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DROP, d)));
+        delays.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DELAY, d)));
+        dups.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DUP, d)));
         ConnectOptions opt = new ConnectOptions(iface, peer == null ? null : HostPort.parse(peer),
                 src == null ? null : Ipv4Address.parse(src), sport, peerPort, payload, tcp, rstGuard, pcap, timeout,
-                Duration.ofSeconds(2), repeat);
+                Duration.ofSeconds(2), repeat, hold, faults, new PeerOptions(peerCloseDelay, peerSysctls));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TraceSink trace = new AsyncTraceSink(format == Format.json ? new JsonLinesRenderer(out)

@@ -33,6 +33,10 @@ final class PeerCommand implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "7", description = "Port to listen on (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--close-delay", defaultValue = "0s", converter = DurationConverter.class,
+                description = "Wait this long after the client's FIN before closing (CLOSE_WAIT visible).")
+        java.time.Duration closeDelay;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter err = spec.commandLine().getErr();
@@ -40,7 +44,7 @@ final class PeerCommand implements Callable<Integer> {
             try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
                 err.println("tcplab peer: " + m);
                 err.flush();
-            })) {
+            }, closeDelay)) {
                 err.println("tcplab peer: echo server listening on port " + port + " (Ctrl-C stops it)");
                 err.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));

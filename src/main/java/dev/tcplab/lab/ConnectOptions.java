@@ -5,6 +5,8 @@ import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import dev.tcplab.link.FaultRule;
 
 /**
  * What `tcplab connect` was asked to do.
@@ -14,10 +16,12 @@ import java.time.Duration;
  * @param src        our address on a real interface, or null to choose (see {@link RstGuard})
  * @param srcPort    our port, or 0 to pick one above the kernel's ephemeral range
  * @param peerPort   the kernel peer's port in the embedded network
+ * @param hold       how long the connection stays open, idle, after the echo before we close
+ * @param faults     segments to drop, delay or duplicate (applied to the link; the endpoint is unaware)
  */
 public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
                              TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
-                             int repeat) {
+                             int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions) {
 
     /** Connections in a row (--repeat): each from the next source port. */
     public static final int MAX_REPEAT = 4000;
@@ -26,12 +30,33 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
         if (repeat < 1 || repeat > MAX_REPEAT) {
             throw new IllegalArgumentException("--repeat must be 1.." + MAX_REPEAT + ", got " + repeat);
         }
+        faults = List.copyOf(faults);
+        if (iface != null && !peerOptions.equals(PeerOptions.DEFAULT)) {
+            throw new IllegalArgumentException("--peer-close-delay and --peer-sysctl shape the lab network's kernel"
+                    + " peer; with --iface, configure the peer machine itself (tcplab peer listen there)");
+        }
     }
 
     /** The usual single connection. */
     public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
                           TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait) {
-        this(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout, echoWait, 1);
+        this(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout, echoWait, 1,
+                Duration.ZERO, List.of(), PeerOptions.DEFAULT);
+    }
+
+    public ConnectOptions withFaults(List<FaultRule> rules) {
+        return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
+                echoWait, repeat, hold, rules, peerOptions);
+    }
+
+    public ConnectOptions withHold(Duration d) {
+        return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
+                echoWait, repeat, d, faults, peerOptions);
+    }
+
+    public ConnectOptions withPeerOptions(PeerOptions p) {
+        return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
+                echoWait, repeat, hold, faults, p);
     }
 
     public boolean embedded() {

@@ -4,6 +4,7 @@ import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.host.Privileges;
 import dev.tcplab.host.Shell;
+import dev.tcplab.link.FaultyFrameLink;
 import dev.tcplab.link.FirewallRstGuard;
 import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.PcapFrameLink;
@@ -87,7 +88,11 @@ public final class ConnectRun {
                 peerNs = net.peerNamespace();
                 us = new HostPort(LabNetwork.USERSPACE_ADDR, sport);
                 peer = new HostPort(LabNetwork.PEER_ADDR, opt.peerPort());
-                cleanup.add(KernelPeer.echo(peerNs, opt.peerPort()));
+                for (var e : opt.peerOptions().sysctls().entrySet()) {
+                    Shell.check("ip", "netns", "exec", peerNs, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+                    info.println("peer namespace: " + e.getKey() + " = " + e.getValue());
+                }
+                cleanup.add(KernelPeer.echo(peerNs, opt.peerPort(), m -> { }, opt.peerOptions().closeDelay()));
                 info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
                         + "], kernel echo server on " + peer);
                 if (opt.rstGuard().usesKernelAddress()) {
@@ -121,6 +126,12 @@ public final class ConnectRun {
             FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(opt.capture()));
             cleanup.add(link);
             info.println("capture: " + opt.capture().toAbsolutePath());
+            if (!opt.faults().isEmpty()) {
+                FaultRecord record = new FaultRecord(faultRecordPath(opt.capture()));
+                cleanup.add(record);
+                link = new FaultyFrameLink(link, opt.faults(), record::write);
+                info.println("faults: " + opt.faults() + "; what they hit is listed in " + faultRecordPath(opt.capture()));
+            }
             info.flush();
 
             MacAddress ourMac = opt.rstGuard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
@@ -155,7 +166,7 @@ public final class ConnectRun {
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
     private ConnectOutcome runOne(LiveSession session, HostPort me, String peerNs, int number) {
-        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos());
+        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos(), opt.hold().toNanos());
         KernelView view = null;
         if (peerNs != null) {
             view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
@@ -173,6 +184,11 @@ public final class ConnectRun {
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), opt.payload().length, session.received(), !finished,
                 opt.capture(), number);
+    }
+
+    /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */
+    public static java.nio.file.Path faultRecordPath(java.nio.file.Path capture) {
+        return capture.resolveSibling(capture.getFileName() + ".faults.jsonl");
     }
 
     private static void joinQuietly(Thread t) {

@@ -11,14 +11,17 @@ import dev.tcplab.endpoint.TcpState;
 public final class ConnectScript implements LiveSession.Script {
     private final byte[] payload;
     private final long echoWaitNanos;
+    private final long holdNanos;
+    private long echoedAt = -1;
     private boolean opened;
     private boolean sent;
     private long sentAt;
     private boolean closeCalled;
 
-    public ConnectScript(byte[] payload, long echoWaitNanos) {
+    public ConnectScript(byte[] payload, long echoWaitNanos, long holdNanos) {
         this.payload = payload;
         this.echoWaitNanos = echoWaitNanos;
+        this.holdNanos = holdNanos;
     }
 
     @Override
@@ -41,8 +44,15 @@ public final class ConnectScript implements LiveSession.Script {
         }
         if (sent && !closeCalled) {
             boolean echoed = session.received().length >= payload.length && conn.unacknowledgedBytes() == 0;
-            boolean waitedEnough = System.nanoTime() - sentAt > echoWaitNanos;
-            if (echoed || waitedEnough || conn.peerClosed()) {
+            if (echoed && echoedAt < 0) {
+                echoedAt = System.nanoTime();
+                if (holdNanos > 0) {
+                    session.note("holding the connection open, idle, for " + holdNanos / 1_000_000 + " ms (--hold)");
+                }
+            }
+            boolean held = echoed && System.nanoTime() - echoedAt >= holdNanos;
+            boolean waitedEnough = System.nanoTime() - sentAt > echoWaitNanos + holdNanos;
+            if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
                     session.note(conn.peerClosed() ? "the peer closed before echoing everything"
                             : "no complete echo within " + echoWaitNanos / 1_000_000 + " ms; closing anyway");

@@ -33,6 +33,8 @@ public final class LiveSession {
     private static final long BUSY_WINDOW_NANOS = 50_000_000L;
     private static final long SHORT_PARK_NANOS = 20_000L;
     private static final long LONG_PARK_NANOS = 1_000_000L;
+    /** Scripts also get a turn this often when nothing happens, for their own timers (--hold). */
+    private static final long SCRIPT_PERIOD_NANOS = 10_000_000L;
 
     /** What the application on the userspace side does; called after every batch of events. */
     public interface Script {
@@ -134,6 +136,7 @@ public final class LiveSession {
     private boolean loop(Script script, long maxNanos) {
         long deadline = System.nanoTime() + maxNanos;
         long lastActivity = System.nanoTime();
+        long lastStep = lastActivity;
         flush(null);
         if (script.step(conn, this)) {
             flush(null);
@@ -148,7 +151,9 @@ public final class LiveSession {
             SegmentLink.Inbound in = link.poll();
             boolean active = false;
             if (in != null) {
-                conn.onSegment(in.packet().segment());
+                if (!isLost(in.frame())) {
+                    conn.onSegment(in.packet().segment());
+                }
                 flush(in);
                 active = true;
             } else if (conn.nextDeadline() <= now) {
@@ -156,8 +161,11 @@ public final class LiveSession {
                 flush(null);
                 active = true;
             }
-            if (active) {
-                lastActivity = now;
+            if (active || now - lastStep > SCRIPT_PERIOD_NANOS) {
+                if (active) {
+                    lastActivity = now;
+                }
+                lastStep = now;
                 boolean done = script.step(conn, this);
                 flush(null);
                 if (done) {
@@ -179,26 +187,37 @@ public final class LiveSession {
         }
         List<Pending> batch = new ArrayList<>(pending);
         pending.clear();
-        long[] sentAt = new long[batch.size()];
+        Frame[] sent = new Frame[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             if (batch.get(i).segment() != null) {
-                Frame f = link.send(batch.get(i).segment());
-                sentAt[i] = f.epochNanos() - startEpochNanos;
+                sent[i] = link.send(batch.get(i).segment());
             }
         }
         if (in != null) {
             trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN, peer, us,
-                    in.packet().segment(), conn.state().name(), null));
+                    in.packet().segment(), conn.state().name(), faultText(null, in.frame()), isLost(in.frame())));
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p.segment() != null) {
-                trace.accept(new TraceEvent.SegmentEvent(sentAt[i], Direction.OUT, us, peer, p.segment(),
-                        p.stateThen().name(), p.why()));
+                trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us, peer,
+                        p.segment(), p.stateThen().name(), faultText(p.why(), sent[i]), isLost(sent[i])));
             } else {
                 trace.accept(p.other());
             }
         }
+    }
+
+    private static boolean isLost(Frame f) {
+        return f.fault() != null && f.fault().dropped();
+    }
+
+    /** The endpoint's reason and the injected fault, together. */
+    private static String faultText(String why, Frame f) {
+        if (f.fault() == null) {
+            return why;
+        }
+        return why == null ? f.fault().description() : why + "; " + f.fault().description();
     }
 
     private long sinceStart() {

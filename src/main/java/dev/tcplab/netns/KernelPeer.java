@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.time.Duration;
 
 /**
  * The Linux kernel on the other end: an ordinary Java server socket opened on a thread inside the
@@ -31,9 +32,11 @@ public final class KernelPeer implements AutoCloseable {
     private volatile boolean stopped;
     private volatile IOException failure;
     private final Consumer<String> log;
+    private final Duration closeDelay;
 
-    private KernelPeer(String ns, int port, Consumer<String> log) {
+    private KernelPeer(String ns, int port, Consumer<String> log, Duration closeDelay) {
         this.log = log;
+        this.closeDelay = closeDelay;
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -68,12 +71,16 @@ public final class KernelPeer implements AutoCloseable {
 
     /** Starts an echo server listening on {@code port} in namespace {@code ns} (null: this one). */
     public static KernelPeer echo(String ns, int port) {
-        return new KernelPeer(ns, port, m -> { });
+        return new KernelPeer(ns, port, m -> { }, Duration.ZERO);
     }
 
-    /** The same, telling {@code log} about each connection (for `tcplab peer listen`). */
-    public static KernelPeer echo(String ns, int port, Consumer<String> log) {
-        return new KernelPeer(ns, port, log);
+    /**
+     * The same, telling {@code log} about each connection, and closing {@code closeDelay} after
+     * reading the client's FIN: meanwhile the kernel's socket sits in CLOSE_WAIT, and its ACK and
+     * FIN travel separately (the four-segment close).
+     */
+    public static KernelPeer echo(String ns, int port, Consumer<String> log, Duration closeDelay) {
+        return new KernelPeer(ns, port, log, closeDelay);
     }
 
     private void serve(ServerSocket s) {
@@ -107,13 +114,30 @@ public final class KernelPeer implements AutoCloseable {
                 continue;
             }
             if (n < 0) {
-                return; // the client's FIN: close at once (try-with-resources sends ours)
+                waitBeforeClosing(); // the client's FIN read; then our close sends ours
+                return;
             }
             synchronized (received) {
                 received.write(buf, 0, n);
             }
             out.write(buf, 0, n);
             out.flush();
+        }
+    }
+
+    private void waitBeforeClosing() {
+        long until = System.nanoTime() + closeDelay.toNanos();
+        if (closeDelay.isZero()) {
+            return;
+        }
+        log.accept("read the client's FIN; holding our socket open " + closeDelay.toMillis() + " ms (CLOSE_WAIT)");
+        while (!stopped && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(POLL_MS, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

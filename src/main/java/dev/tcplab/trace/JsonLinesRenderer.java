@@ -76,5 +76,8 @@ public final class JsonLinesRenderer implements TraceSink {
         if (e.why() != null) {
             o.put("why", e.why());
         }
+        if (e.lost()) {
+            o.put("lost", true);
+        }
     }
 }

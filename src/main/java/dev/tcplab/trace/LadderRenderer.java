@@ -60,7 +60,7 @@ public final class LadderRenderer implements TraceSink {
         if (e.why() != null) {
             tail = tail.isEmpty() ? "(" + e.why() + ")" : tail + "  (" + e.why() + ")";
         }
-        row(millis(e.timeNanos()), e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
+        row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
                 s.payloadLength(), s.window(), e.state(), tail);
     }
 

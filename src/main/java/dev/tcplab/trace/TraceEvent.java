@@ -12,10 +12,17 @@ public sealed interface TraceEvent {
      * A segment on the wire.
      *
      * @param state the userspace endpoint's state once the segment was sent or processed
-     * @param why   what caused it when that is not ordinary (a retransmission, a challenge ACK), else null
+     * @param why   what caused it when that is not ordinary (a retransmission, a challenge ACK, an
+     *              injected fault), else null
+     * @param lost  an injected fault dropped it: outbound, it never reached the wire; inbound, the
+     *              endpoint never saw it
      */
     record SegmentEvent(long timeNanos, Direction direction, HostPort src, HostPort dst, Segment segment,
-                        String state, String why) implements TraceEvent {
+                        String state, String why, boolean lost) implements TraceEvent {
+        public SegmentEvent(long timeNanos, Direction direction, HostPort src, HostPort dst, Segment segment,
+                            String state, String why) {
+            this(timeNanos, direction, src, dst, segment, state, why, false);
+        }
     }
 
     /** The endpoint moved from one state to another, and why (in the words of the RFC and the seed). */

@@ -1,0 +1,161 @@
+package dev.tcplab.link;
+
+import dev.tcplab.wire.EthernetFrame;
+import dev.tcplab.wire.MalformedPacketException;
+import dev.tcplab.wire.TcpPacket;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Fault injection as a decorator of the link: the endpoint never knows. Outbound frames a rule
+ * drops never reach the wire; inbound ones were on the wire (and in the capture) but are handed up
+ * marked as dropped, so the ladder can show the loss while the endpoint ignores them. Delayed frames
+ * are released by later calls of {@link #poll()}, which the live loop makes continuously.
+ */
+public final class FaultyFrameLink implements FrameLink {
+
+    /** What was injected, for the run's record beside the capture. */
+    public record Injected(long epochNanos, FaultRule rule, boolean outbound, TcpPacket packet) {
+    }
+
+    private record Held(long dueNanos, Frame frame, boolean outbound) {
+    }
+
+    private final FrameLink inner;
+    private final List<FaultRule> rules;
+    private final int[] seen;
+    private final SegmentClassifier classifier = new SegmentClassifier();
+    private final Consumer<Injected> log;
+    private final List<Held> held = new ArrayList<>();
+    private final ArrayDeque<Frame> duplicates = new ArrayDeque<>();
+
+    public FaultyFrameLink(FrameLink inner, List<FaultRule> rules, Consumer<Injected> log) {
+        this.inner = inner;
+        this.rules = List.copyOf(rules);
+        this.seen = new int[rules.size()];
+        this.log = log;
+    }
+
+    @Override
+    public Frame send(byte[] frame) {
+        FaultRule r = match(frame, true);
+        if (r == null) {
+            return inner.send(frame);
+        }
+        long now = epochNanos();
+        return switch (r.action()) {
+            case DROP -> new Frame(frame, now, frame.length, new Frame.Fault("lost: " + r, true));
+            case DUP -> {
+                Frame f = inner.send(frame);
+                inner.send(frame);
+                yield f.withFault(new Frame.Fault("sent twice: " + r, false));
+            }
+            case DELAY -> {
+                held.add(new Held(System.nanoTime() + r.delay().toNanos(), new Frame(frame, now), true));
+                yield new Frame(frame, now, frame.length, new Frame.Fault("held back " + r.delay().toMillis()
+                        + " ms: " + r, false));
+            }
+        };
+    }
+
+    @Override
+    public Frame poll() {
+        Frame due = releaseDue();
+        if (due != null) {
+            return due;
+        }
+        if (!duplicates.isEmpty()) {
+            return duplicates.poll();
+        }
+        Frame f = inner.poll();
+        if (f == null) {
+            return null;
+        }
+        FaultRule r = match(f.data(), false);
+        if (r == null) {
+            return f;
+        }
+        return switch (r.action()) {
+            case DROP -> f.withFault(new Frame.Fault("lost: " + r, true));
+            case DUP -> {
+                duplicates.add(f.withFault(new Frame.Fault("duplicate: " + r, false)));
+                yield f;
+            }
+            case DELAY -> {
+                held.add(new Held(System.nanoTime() + r.delay().toNanos(),
+                        f.withFault(new Frame.Fault("arrived " + r.delay().toMillis() + " ms late: " + r, false)), false));
+                yield null;
+            }
+        };
+    }
+
+    /** Sends held outbound frames that are due; returns the first due inbound one, if any. */
+    private Frame releaseDue() {
+        if (held.isEmpty()) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Iterator<Held> it = held.iterator();
+        while (it.hasNext()) {
+            Held h = it.next();
+            if (now - h.dueNanos() < 0) {
+                continue;
+            }
+            it.remove();
+            if (h.outbound()) {
+                inner.send(h.frame().data());
+            } else {
+                return h.frame();
+            }
+        }
+        return null;
+    }
+
+    private FaultRule match(byte[] frame, boolean outbound) {
+        TcpPacket p;
+        try {
+            p = EthernetFrame.decodeTcp(frame, frame.length);
+        } catch (MalformedPacketException e) {
+            return null;
+        }
+        if (p == null) {
+            return null; // ARP and the rest pass untouched
+        }
+        Set<SegmentKind> kinds = classifier.classify(p.segment(), outbound);
+        FaultRule hit = null;
+        for (int i = 0; i < rules.size(); i++) {
+            FaultRule r = rules.get(i);
+            if (r.outbound() != outbound || !kinds.contains(r.kind())) {
+                continue;
+            }
+            seen[i]++;
+            if (hit == null && (r.occurrence() == 0 || r.occurrence() == seen[i])) {
+                hit = r;
+            }
+        }
+        if (hit != null) {
+            log.accept(new Injected(epochNanos(), hit, outbound, p));
+        }
+        return hit;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    private static long epochNanos() {
+        Instant n = Instant.now();
+        return n.getEpochSecond() * 1_000_000_000L + n.getNano();
+    }
+}
