@@ -1,0 +1,122 @@
+package dev.tcplab.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.wire.EthernetFrame;
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.MacAddress;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FaultyFrameLinkTest {
+    static final Ipv4Address US = Ipv4Address.parse("10.77.1.1"), PEER = Ipv4Address.parse("10.77.1.2");
+    static final MacAddress M = MacAddress.parse("02:00:00:00:00:01");
+    final MemoryFrameLink wire = new MemoryFrameLink();
+    final List<FaultyFrameLink.Injected> injected = new ArrayList<>();
+
+    static byte[] out(Flags f, long seq, long ack, int len) {
+        return EthernetFrame.tcp(M, M, US, PEER, Segment.of(61000, 7, SeqNum.of(seq), SeqNum.of(ack), f, 100)
+                .withPayload(new byte[len]), 1);
+    }
+
+    static byte[] in(Flags f, long seq, long ack) {
+        return EthernetFrame.tcp(M, M, PEER, US, Segment.of(7, 61000, SeqNum.of(seq), SeqNum.of(ack), f, 100), 1);
+    }
+
+    FaultyFrameLink link(String... rules) {
+        List<FaultRule> r = new ArrayList<>();
+        for (String s : rules) {
+            String[] p = s.split(" ", 2);
+            r.add(FaultRule.parse(FaultRule.Action.valueOf(p[0].toUpperCase()), p[1]));
+        }
+        return new FaultyFrameLink(wire, r, injected::add);
+    }
+
+    @Test
+    void parsesTheRuleSyntax() {
+        FaultRule r = FaultRule.parse(FaultRule.Action.DELAY, "in:data:3:200ms");
+        assertEquals(false, r.outbound());
+        assertEquals(SegmentKind.DATA, r.kind());
+        assertEquals(3, r.occurrence());
+        assertEquals(Duration.ofMillis(200), r.delay());
+        assertEquals(0, FaultRule.parse(FaultRule.Action.DROP, "out:third-ack:all").occurrence());
+        assertEquals(1, FaultRule.parse(FaultRule.Action.DROP, "out:fin").occurrence());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP,
+                "out:finn")).getMessage().contains("final-ack"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DELAY, "in:data"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "out:fin:0"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "up:fin"));
+    }
+
+    @Test
+    void dropsOnlyTheFinalAckOfTheCloseNotOtherPureAcks() {
+        FaultyFrameLink l = link("drop out:final-ack");
+        l.send(out(Flags.SYN, 100, 0, 0));
+        wire.deliver(in(Flags.SYN_ACK, 500, 101));
+        l.poll();
+        Frame third = l.send(out(Flags.ACK, 101, 501, 0));     // the third handshake ACK: not final
+        assertNull(third.fault());
+        wire.deliver(in(Flags.FIN_ACK, 501, 101));
+        l.poll();
+        Frame last = l.send(out(Flags.ACK, 101, 502, 0));      // acknowledges their FIN: final
+        assertTrue(last.fault().dropped());
+        Frame reAck = l.send(out(Flags.ACK, 101, 502, 0));     // the second one passes (occurrence 1 only)
+        assertNull(reAck.fault());
+        assertEquals(3, wire.sentFrames().size(), "SYN, third ACK and the re-ACK reached the wire");
+        assertEquals(1, injected.size());
+    }
+
+    @Test
+    void recognisesTheThirdAckByTheirIsn() {
+        FaultyFrameLink l = link("drop out:third-ack:all");
+        l.send(out(Flags.SYN, 100, 0, 0));
+        wire.deliver(in(Flags.SYN_ACK, 500, 101));
+        l.poll();
+        assertTrue(l.send(out(Flags.ACK, 101, 501, 0)).fault().dropped());
+        assertTrue(l.send(out(Flags.ACK, 101, 501, 0)).fault().dropped(), "all of them");
+        assertNull(l.send(out(Flags.PSH_ACK, 101, 501, 5)).fault(), "data is not a pure ACK");
+    }
+
+    @Test
+    void inboundDropIsHandedUpMarkedSoTheLadderCanShowIt() {
+        FaultyFrameLink l = link("drop in:syn-ack");
+        wire.deliver(in(Flags.SYN_ACK, 500, 101));
+        Frame f = l.poll();
+        assertNotNull(f);
+        assertTrue(f.fault().dropped());
+        assertTrue(f.fault().description().contains("in:syn-ack:1"));
+    }
+
+    @Test
+    void duplicateIsDeliveredTwice() {
+        FaultyFrameLink l = link("dup in:data");
+        wire.deliver(EthernetFrame.tcp(M, M, PEER, US, Segment.of(7, 61000, SeqNum.of(1), SeqNum.of(1),
+                Flags.PSH_ACK, 100).withPayload(new byte[3]), 1));
+        assertNull(l.poll().fault());
+        assertEquals("duplicate: --dup in:data:1", l.poll().fault().description());
+        assertNull(l.poll());
+    }
+
+    @Test
+    void delayedOutboundLeavesLater() throws Exception {
+        FaultyFrameLink l = link("delay out:syn:1:30ms");
+        Frame f = l.send(out(Flags.SYN, 100, 0, 0));
+        assertTrue(f.fault().description().startsWith("held back 30 ms"));
+        assertEquals(0, wire.sentFrames().size());
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (wire.sentFrames().isEmpty() && System.nanoTime() < deadline) {
+            l.poll();
+            Thread.sleep(5);
+        }
+        assertEquals(1, wire.sentFrames().size());
+    }
+}
