@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tcplab", mixinStandardHelpOptions = true, versionProvider = TcplabCommand.Version.class,
         description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a",
                 "live Linux kernel over raw frames, prints the ladder as it happens and records a .pcap."},
-        subcommands = {ConnectCommand.class, PeerCommand.class},
+        subcommands = {ConnectCommand.class, ListenCommand.class, PeerCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  sudo ./tcplab connect                      handshake, echo, close and TIME_WAIT in a lab network",
                 "  sudo ./tcplab connect --send 'hi' --msl 2s  a different payload; TIME_WAIT lasts 2 × 2 s",

@@ -28,7 +28,9 @@ public final class TcpConnection {
     private final ConnectionListener listener;
     private final LongSupplier isnSource;
     private final int localPort;
-    private final int remotePort;
+    /** Known from the start for an active open; learned from the SYN for a passive one (0 until then). */
+    private int remotePort;
+    private boolean passive;
 
     private TcpState state = TcpState.CLOSED;
     private String closeReason = "";
@@ -92,6 +94,18 @@ public final class TcpConnection {
         armRetransmission();
     }
 
+    /**
+     * Passive OPEN: wait in LISTEN for a SYN (RFC 9293 §3.10.1). The remote port is whatever the
+     * first SYN comes from.
+     */
+    public void listen() {
+        if (state != TcpState.CLOSED) {
+            throw new IllegalStateException("listen in " + state + ": connection already exists");
+        }
+        passive = true;
+        setState(TcpState.LISTEN, "passive open: waiting for a SYN");
+    }
+
     /** SEND: queue bytes; they leave when the handshake is done and the peer's window allows. */
     public void send(byte[] data) {
         switch (state) {
@@ -142,7 +156,7 @@ public final class TcpConnection {
     public void onSegment(Segment seg) {
         switch (state) {
             case CLOSED -> answerFromClosed(seg);
-            case LISTEN -> answerFromClosed(seg); // passive open is not part of this slice: refuse
+            case LISTEN -> onSegmentInListen(seg);
             case SYN_SENT -> onSegmentInSynSent(seg);
             default -> onSegmentSynchronized(seg);
         }
@@ -156,13 +170,43 @@ public final class TcpConnection {
         if (seg.flags().rst()) {
             return;
         }
+        // Answer whoever sent it: in CLOSED there is no connection to take the port from.
         if (seg.flags().ack()) {
-            transmit(Segment.of(localPort, remotePort, seg.ack(), SeqNum.ZERO, Flags.RST, 0),
+            transmit(Segment.of(localPort, seg.srcPort(), seg.ack(), SeqNum.ZERO, Flags.RST, 0),
                     "RST: no connection (RFC 9293 §3.10.7.1, seq = SEG.ACK)");
         } else {
-            transmit(Segment.of(localPort, remotePort, SeqNum.ZERO, seg.seqEnd(), Flags.RST_ACK, 0),
+            transmit(Segment.of(localPort, seg.srcPort(), SeqNum.ZERO, seg.seqEnd(), Flags.RST_ACK, 0),
                     "RST: no connection (RFC 9293 §3.10.7.1, ack = SEG.SEQ + SEG.LEN)");
         }
+    }
+
+    /** §3.10.7.2: a SYN starts a connection; anything else is refused or ignored. */
+    private void onSegmentInListen(Segment seg) {
+        Flags f = seg.flags();
+        if (f.rst()) {
+            return;
+        }
+        if (f.ack()) {
+            transmit(Segment.of(localPort, seg.srcPort(), seg.ack(), SeqNum.ZERO, Flags.RST, 0),
+                    "RST: an ACK in LISTEN acknowledges nothing we sent (RFC 9293 §3.10.7.2)");
+            return;
+        }
+        if (!f.syn()) {
+            return;
+        }
+        remotePort = seg.srcPort();
+        irs = seg.seq();
+        rcvNxt = irs.plus(1);                       // the SYN consumes one sequence number
+        seg.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
+        sndWnd = seg.window();
+        iss = SeqNum.of(isnSource.getAsLong());
+        sndUna = iss;
+        sndNxt = iss.plus(1);
+        dataStart = iss.plus(1);
+        setState(TcpState.SYN_RECEIVED, "SYN received (seq = " + irs + "): answer SYN+ACK with our ISN " + iss
+                + " and ack = their ISN + 1");
+        sendSyn(Flags.SYN_ACK, null);
+        armRetransmission();
     }
 
     /** §3.10.7.3: the reply to our SYN. */
@@ -216,6 +260,13 @@ public final class TcpConnection {
             return;
         }
 
+        // The peer's SYN again (our SYN+ACK was lost): answer with the SYN+ACK again, as Linux's
+        // tcp_check_req does; the RFC's window check would answer a bare ACK, which helps nobody.
+        if (state == TcpState.SYN_RECEIVED && f.syn() && !f.ack() && seg.seq().equals(irs)) {
+            sendSyn(Flags.SYN_ACK, "the peer's SYN again: SYN+ACK again");
+            return;
+        }
+
         // First: is the segment in the receive window?
         if (!acceptable(seg)) {
             if (!f.rst()) {
@@ -226,8 +277,12 @@ public final class TcpConnection {
         // Second: RST. RFC 5961 §3.2: only an exact RCV.NXT match resets; else a challenge ACK.
         if (f.rst()) {
             if (seg.seq().equals(rcvNxt)) {
-                enterClosed(state == TcpState.SYN_RECEIVED ? "connection refused (RST in SYN_RECEIVED)"
-                        : "connection reset by the peer (RST in " + state + ")");
+                if (state == TcpState.SYN_RECEIVED && passive) {
+                    backToListen();
+                } else {
+                    enterClosed(state == TcpState.SYN_RECEIVED ? "connection refused (RST in SYN_RECEIVED)"
+                            : "connection reset by the peer (RST in " + state + ")");
+                }
             } else {
                 sendAck("challenge ACK (RFC 5961 §3.2): RST in window but not at RCV.NXT");
             }
@@ -235,11 +290,7 @@ public final class TcpConnection {
         }
         // Fourth: a SYN in a synchronized state (RFC 5961 §4): challenge ACK, drop.
         if (f.syn()) {
-            if (state == TcpState.SYN_RECEIVED && seg.seq().equals(irs)) {
-                sendSyn(Flags.SYN_ACK, "SYN retransmitted by the peer: SYN+ACK again");
-            } else {
-                sendAck("challenge ACK (RFC 5961 §4): SYN in " + state);
-            }
+            sendAck("challenge ACK (RFC 5961 §4): SYN in " + state);
             return;
         }
         // Fifth: the ACK field.
@@ -520,6 +571,14 @@ public final class TcpConnection {
         timeWaitDeadline = clock.nanos() + 2 * config.msl().toNanos();
         setState(TcpState.TIME_WAIT, cause + "; waiting 2MSL (" + millis(2 * config.msl().toNanos())
                 + ") in case our last ACK is lost");
+    }
+
+    /** RFC 9293 §3.10.7.4: a passive connection reset in SYN_RECEIVED listens again. */
+    private void backToListen() {
+        rtxDeadline = NEVER;
+        retransmissions = 0;
+        remotePort = 0;
+        setState(TcpState.LISTEN, "RST in SYN_RECEIVED: back to LISTEN (passive open)");
     }
 
     private void enterClosed(String reason) {

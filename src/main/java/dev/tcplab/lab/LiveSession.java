@@ -153,6 +153,9 @@ public final class LiveSession {
             if (in != null) {
                 if (!isLost(in.frame())) {
                     conn.onSegment(in.packet().segment());
+                    if (conn.remotePort() != 0) {
+                        link.lockPeerPort(conn.remotePort()); // a passive open learned it from the SYN
+                    }
                 }
                 flush(in);
                 active = true;
@@ -194,14 +197,14 @@ public final class LiveSession {
             }
         }
         if (in != null) {
-            trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN, peer, us,
-                    in.packet().segment(), conn.state().name(), faultText(null, in.frame()), isLost(in.frame())));
+            trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN,
+                    in.packet().source(), in.packet().destination(), in.packet().segment(), conn.state().name(), faultText(null, in.frame()), isLost(in.frame())));
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p.segment() != null) {
-                trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us, peer,
-                        p.segment(), p.stateThen().name(), faultText(p.why(), sent[i]), isLost(sent[i])));
+                trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us,
+                        new HostPort(peer.addr(), p.segment().dstPort()), p.segment(), p.stateThen().name(), faultText(p.why(), sent[i]), isLost(sent[i])));
             } else {
                 trace.accept(p.other());
             }

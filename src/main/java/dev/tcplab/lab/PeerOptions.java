@@ -10,11 +10,17 @@ import java.util.Map;
  *                   merged FIN+ACK (three-segment close), a delay the textbook four segments with
  *                   CLOSE_WAIT visible in between
  * @param sysctls    settings applied inside the peer namespace only (e.g. net.ipv4.tcp_synack_retries)
+ * @param closeFirst the peer's application closes right after its first echo, without waiting for
+ *                   our FIN: with our close right after the echo, the two FINs cross (simultaneous close)
  */
-public record PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
+public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
     /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
-    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of());
+    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false);
+
+    public PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
+        this(closeDelay, sysctls, false);
+    }
 
     public PeerOptions {
         sysctls = Map.copyOf(sysctls);

@@ -24,7 +24,8 @@ public final class SegmentLink {
     private final FrameLink link;
     private final MacAddress ourMac;
     private final HostPort us;
-    private final HostPort peer;
+    /** The peer; port 0 while a listening endpoint does not know it yet (see {@link #lockPeerPort}). */
+    private HostPort peer;
     private MacAddress peerMac;
     private int ipId;
     private long framesIgnored;
@@ -46,7 +47,15 @@ public final class SegmentLink {
      * from several ports in a row.
      */
     public static String bpfFilter(Ipv4Address us, HostPort peer) {
-        return "arp or (tcp and src host " + peer.addr() + " and dst host " + us + " and src port " + peer.port() + ")";
+        String port = peer.port() == 0 ? "" : " and src port " + peer.port();
+        return "arp or (tcp and src host " + peer.addr() + " and dst host " + us + port + ")";
+    }
+
+    /** A listening endpoint learned its peer's port from the SYN: from now on only that port is ours. */
+    public void lockPeerPort(int port) {
+        if (peer.port() == 0) {
+            peer = new HostPort(peer.addr(), port);
+        }
     }
 
     /** Uses a MAC already learned (by an earlier connection on the same link) instead of asking again. */
@@ -121,7 +130,8 @@ public final class SegmentLink {
                 return null;
             }
             TcpPacket p = EthernetFrame.decodeTcp(b, b.length);
-            if (p != null && p.destination().equals(us) && p.source().equals(peer)) {
+            if (p != null && p.destination().equals(us) && p.src().equals(peer.addr())
+                    && (peer.port() == 0 || p.segment().srcPort() == peer.port())) {
                 return new Inbound(p, f);
             }
         } catch (MalformedPacketException e) {

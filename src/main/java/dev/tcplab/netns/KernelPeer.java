@@ -33,10 +33,12 @@ public final class KernelPeer implements AutoCloseable {
     private volatile IOException failure;
     private final Consumer<String> log;
     private final Duration closeDelay;
+    private final boolean closeFirst;
 
-    private KernelPeer(String ns, int port, Consumer<String> log, Duration closeDelay) {
+    private KernelPeer(String ns, int port, Consumer<String> log, Duration closeDelay, boolean closeFirst) {
         this.log = log;
         this.closeDelay = closeDelay;
+        this.closeFirst = closeFirst;
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -71,7 +73,7 @@ public final class KernelPeer implements AutoCloseable {
 
     /** Starts an echo server listening on {@code port} in namespace {@code ns} (null: this one). */
     public static KernelPeer echo(String ns, int port) {
-        return new KernelPeer(ns, port, m -> { }, Duration.ZERO);
+        return new KernelPeer(ns, port, m -> { }, Duration.ZERO, false);
     }
 
     /**
@@ -80,7 +82,15 @@ public final class KernelPeer implements AutoCloseable {
      * FIN travel separately (the four-segment close).
      */
     public static KernelPeer echo(String ns, int port, Consumer<String> log, Duration closeDelay) {
-        return new KernelPeer(ns, port, log, closeDelay);
+        return new KernelPeer(ns, port, log, closeDelay, false);
+    }
+
+    /**
+     * An echo server whose application closes right after its first echo, before the client's FIN:
+     * the kernel sends its data and then, separately, its FIN.
+     */
+    public static KernelPeer echoThenClose(String ns, int port) {
+        return new KernelPeer(ns, port, m -> { }, Duration.ZERO, true);
     }
 
     private void serve(ServerSocket s) {
@@ -122,6 +132,9 @@ public final class KernelPeer implements AutoCloseable {
             }
             out.write(buf, 0, n);
             out.flush();
+            if (closeFirst) {
+                return; // close now: our FIN leaves without waiting for the client's
+            }
         }
     }
 

@@ -156,6 +156,90 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= LISTEN → SYN_RECEIVED
+
+    @Nested
+    class PassiveOpen {
+        Segment clientSyn() {
+            return Segment.of(40000, US, SeqNum.of(PEER_ISN), SeqNum.ZERO, Flags.SYN, 65535)
+                    .withOptions(List.of(new TcpOption.Mss(1400)));
+        }
+
+        @Test
+        void synInListenIsAnsweredWithSynAckOfTheirIsnPlusOne() {
+            conn.listen();
+            assertEquals(TcpState.LISTEN, conn.state());
+            conn.onSegment(clientSyn());
+            assertEquals(TcpState.SYN_RECEIVED, conn.state());
+            assertSent(Flags.SYN_ACK, OUR_ISN, PEER_ISN + 1);
+            assertEquals(40000, last().dstPort(), "the remote port is learned from the SYN");
+            assertEquals(40000, conn.remotePort());
+        }
+
+        @Test
+        void thirdSegmentEstablishes() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            conn.onSegment(Segment.of(40000, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(OUR_ISN + 1), Flags.ACK, 65535));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertEquals(List.of("CLOSED->LISTEN", "LISTEN->SYN_RECEIVED", "SYN_RECEIVED->ESTABLISHED"), transitions);
+        }
+
+        @Test
+        void dataWithTheThirdSegmentIsDelivered() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            conn.onSegment(Segment.of(40000, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(OUR_ISN + 1), Flags.PSH_ACK, 65535)
+                    .withPayload("hi".getBytes()));
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            assertEquals("hi", received.toString());
+        }
+
+        @Test
+        void ackInListenGetsRst() {
+            conn.listen();
+            conn.onSegment(Segment.of(40000, US, SeqNum.of(1), SeqNum.of(777), Flags.ACK, 100));
+            assertSent(Flags.RST, 777, 0);
+            assertEquals(TcpState.LISTEN, conn.state());
+        }
+
+        @Test
+        void wrongAckInSynReceivedGetsRstAndStays() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            conn.onSegment(Segment.of(40000, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(OUR_ISN + 99), Flags.ACK, 100));
+            assertSent(Flags.RST, OUR_ISN + 99, 0);
+            assertEquals(TcpState.SYN_RECEIVED, conn.state());
+        }
+
+        @Test
+        void rstInSynReceivedReturnsToListen() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            conn.onSegment(Segment.of(40000, US, SeqNum.of(PEER_ISN + 1), SeqNum.ZERO, Flags.RST, 0));
+            assertEquals(TcpState.LISTEN, conn.state());
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline());
+        }
+
+        @Test
+        void lostThirdSegmentMeansSynAckIsRetransmitted() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            advance(1000);
+            assertEquals(2, sent.size());
+            assertSent(Flags.SYN_ACK, OUR_ISN, PEER_ISN + 1);
+        }
+
+        @Test
+        void retransmittedSynInSynReceivedIsAnsweredWithSynAckAgain() {
+            conn.listen();
+            conn.onSegment(clientSyn());
+            conn.onSegment(clientSyn());
+            assertEquals(2, sent.size());
+            assertSent(Flags.SYN_ACK, OUR_ISN, PEER_ISN + 1);
+        }
+    }
+
     // ======================================================================= SYN_SENT retransmission
 
     @Nested

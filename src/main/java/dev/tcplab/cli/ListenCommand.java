@@ -1,0 +1,63 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.lab.ListenOptions;
+import dev.tcplab.lab.ListenOutcome;
+import dev.tcplab.lab.ListenRun;
+import dev.tcplab.lab.PeerOptions;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Passive open by tcplab's own TCP: LISTEN → SYN_RECEIVED → ESTABLISHED, with the kernel as",
+                "the client. In the lab network a kernel client connects, sends, reads the echo and closes first:",
+                "we go through CLOSE_WAIT and LAST_ACK, and the kernel ends in TIME_WAIT (Linux: 60 s)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo ./tcplab listen                       the kernel connects to us on port 8080",
+                "  sudo ./tcplab listen --close-delay 2s       our CLOSE_WAIT lasts 2 s: four segments to close",
+                "  sudo ./tcplab listen --drop out:syn-ack     our SYN+ACK is lost: the kernel retransmits its SYN",
+                "%nExit codes: 0 handshake, echo and passive close all happened; 1 they did not; 2 usage; 3 environment."})
+final class ListenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PORT", defaultValue = "8080",
+            description = "The port to listen on (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--send", paramLabel = "TEXT", defaultValue = "hello from the kernel\n",
+            description = "What the lab network's kernel client sends (default: a short line).")
+    String send;
+
+    @Option(names = "--close-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Our application waits this long after the client's FIN before closing (CLOSE_WAIT).")
+    Duration closeDelay;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() {
+        live.checkInterfaceOptions(" (with --iface, --peer names the client)");
+        byte[] payload = send.getBytes(StandardCharsets.UTF_8);
+        ListenOptions opt = new ListenOptions(live.iface, live.peerOrNull(), live.srcOrNull(), port, payload,
+                live.tcpConfig(), live.rstGuard, live.capturePath("listen"), live.timeout, closeDelay, live.faults(),
+                new PeerOptions(Duration.ZERO, live.peerSysctls));
+        PrintWriter err = spec.commandLine().getErr();
+        ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
+        boolean ok = o.complete(payload, live.iface == null);
+        err.println(ok ? "done: the client's " + payload.length + " bytes came in and went back; we ended "
+                + o.finalState() + " (" + o.closeReason() + "). Capture: " + opt.capture()
+                : "not complete: ended " + o.finalState() + " (" + o.closeReason() + ")"
+                        + (o.timedOut() ? ", stopped by --timeout" : "") + ". Capture: " + opt.capture());
+        err.flush();
+        return ok ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+}

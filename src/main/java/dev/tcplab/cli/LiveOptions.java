@@ -1,0 +1,133 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.lab.RstGuard;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.trace.AsyncTraceSink;
+import dev.tcplab.trace.JsonLinesRenderer;
+import dev.tcplab.trace.LadderRenderer;
+import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every live command shares: where to run, the TCP's timers, faults, output. */
+final class LiveOptions {
+    @Option(names = "--iface", paramLabel = "IF", description = "Use this real interface instead of the lab network.")
+    String iface;
+
+    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "The peer on --iface.")
+    String peer;
+
+    @Option(names = "--src", paramLabel = "ADDR",
+            description = "Our address on --iface: an unused one (default guard), or the interface's own (firewall).")
+    String src;
+
+    @Option(names = "--rst-guard", paramLabel = "MODE", defaultValue = "address",
+            description = "How the host kernel is kept from sending RST: address (an address no kernel interface "
+                    + "owns; default), firewall (the kernel's own address + an iptables DROP rule, removed on exit), "
+                    + "or none (to see the RST kill the connection).")
+    RstGuard rstGuard;
+
+    @Option(names = "--msl", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Maximum segment lifetime; TIME_WAIT lasts 2×MSL. Default ${DEFAULT-VALUE} for the lab; "
+                    + "RFC 9293's is 2m.")
+    Duration msl;
+
+    @Option(names = "--syn-retries", paramLabel = "N", defaultValue = "4",
+            description = "SYN (or SYN+ACK) retransmissions before giving up (default ${DEFAULT-VALUE}; Linux: 6).")
+    int synRetries;
+
+    @Option(names = "--rto", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Initial retransmission timeout (RFC 6298: ${DEFAULT-VALUE}); doubles on each retry.")
+    Duration rto;
+
+    @Option(names = "--drop", paramLabel = "WAY:KIND[:N|all]",
+            description = "Lose a segment on the link, e.g. out:final-ack (our last ACK of the close), in:syn-ack, "
+                    + "out:third-ack:all, in:data:3. KIND: any, syn, syn-ack, third-ack, data, fin, final-ack, ack, "
+                    + "rst. N counts from 1 (default 1). Repeatable.")
+    List<String> drops = new ArrayList<>();
+
+    @Option(names = "--delay", paramLabel = "WAY:KIND[:N|all]:TIME",
+            description = "Hold a segment back, e.g. in:data:1:300ms. Repeatable.")
+    List<String> delays = new ArrayList<>();
+
+    @Option(names = "--dup", paramLabel = "WAY:KIND[:N|all]", description = "Send or deliver a segment twice. "
+            + "Repeatable.")
+    List<String> dups = new ArrayList<>();
+
+    @Option(names = "--peer-sysctl", paramLabel = "KEY=VALUE",
+            description = "A net.* sysctl set inside the lab's peer namespace only, e.g. "
+                    + "net.ipv4.tcp_synack_retries=2. Repeatable.")
+    Map<String, String> peerSysctls = new LinkedHashMap<>();
+
+    @Option(names = "--absolute", description = "Print raw sequence numbers instead of relative ones.")
+    boolean absolute;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "ladder",
+            description = "ladder (default) or json (JSON lines, one event per line).")
+    Format format;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = "Where to save the .pcap (default: "
+            + "runs/COMMAND-TIME.pcap).")
+    Path capture;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Give up after this long (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.")
+    boolean debug;
+
+    enum Format { ladder, json }
+
+    TcpConfig tcpConfig() {
+        return TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto);
+    }
+
+    List<FaultRule> faults() {
+        List<FaultRule> faults = new ArrayList<>();
+        drops.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DROP, d)));
+        delays.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DELAY, d)));
+        dups.forEach(d -> faults.add(FaultRule.parse(FaultRule.Action.DUP, d)));
+        return faults;
+    }
+
+    HostPort peerOrNull() {
+        return peer == null ? null : HostPort.parse(peer);
+    }
+
+    Ipv4Address srcOrNull() {
+        return src == null ? null : Ipv4Address.parse(src);
+    }
+
+    /** The capture's path: --capture, or runs/COMMAND-TIME.pcap. */
+    Path capturePath(String command) {
+        return capture != null ? capture : Path.of("runs", command + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcap");
+    }
+
+    /** The renderer chosen with --format, on its own thread. */
+    TraceSink trace(PrintWriter out) {
+        return new AsyncTraceSink(format == Format.json ? new JsonLinesRenderer(out) : new LadderRenderer(out, absolute));
+    }
+
+    void checkInterfaceOptions(String peerWord) {
+        if ((iface == null) != (peer == null)) {
+            throw new IllegalArgumentException("--iface and --peer go together: name both, or neither for the lab "
+                    + "network" + peerWord);
+        }
+        if (iface == null && src != null && rstGuard == RstGuard.ADDRESS) {
+            throw new IllegalArgumentException("--src is for --iface; the lab network uses 10.77.1.1");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.host.EnvironmentProblem;
+import dev.tcplab.host.Shell;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.link.FaultyFrameLink;
+import dev.tcplab.link.FirewallRstGuard;
+import dev.tcplab.link.FrameLink;
+import dev.tcplab.link.PcapFrameLink;
+import dev.tcplab.link.PcapWriter;
+import dev.tcplab.link.RecordingFrameLink;
+import dev.tcplab.link.SegmentLink;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.netns.LabNetwork;
+import dev.tcplab.netns.Namespaces;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.MacAddress;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The link a live run talks over, set up with everything around it: the embedded lab network (or a
+ * real interface), the RST guard, the capture, injected faults. Every resource goes into the run's
+ * {@link Cleanup}, so it is undone on every exit path.
+ */
+final class LabLink {
+
+    /**
+     * What to set up.
+     *
+     * @param iface     a real interface, or null for the embedded lab network
+     * @param peer      the peer on a real interface; in the lab network it is 10.77.1.2:peerPort (port 0: any)
+     * @param portFrom  our ports, portFrom..portTo (the firewall guard covers exactly these)
+     * @param echoServer whether to start the kernel echo server on peerPort in the lab network
+     */
+    record Setup(String iface, HostPort peer, Ipv4Address src, int peerPort, int portFrom, int portTo,
+                 RstGuard guard, Path capture, List<FaultRule> faults, PeerOptions peerOptions, boolean echoServer) {
+        boolean embedded() {
+            return iface == null;
+        }
+    }
+
+    final String labNamespace;   // where our capture handle lives; null: this namespace
+    final String peerNamespace;  // the kernel peer's namespace; null on a real interface
+    final String iface;
+    final Ipv4Address ourAddress;
+    final HostPort peer;
+    final FrameLink frames;
+    final MacAddress ourMac;
+
+    private LabLink(String labNamespace, String peerNamespace, String iface, Ipv4Address ourAddress, HostPort peer,
+                    FrameLink frames, MacAddress ourMac) {
+        this.labNamespace = labNamespace;
+        this.peerNamespace = peerNamespace;
+        this.iface = iface;
+        this.ourAddress = ourAddress;
+        this.peer = peer;
+        this.frames = frames;
+        this.ourMac = ourMac;
+    }
+
+    static LabLink open(Setup s, Cleanup cleanup, PrintWriter info) {
+        String ns = null;
+        String peerNs = null;
+        String iface;
+        Ipv4Address us;
+        HostPort peer;
+        if (s.embedded()) {
+            for (String stale : LabNetwork.removeStale()) {
+                info.println("removed a stale lab namespace left by a killed run: " + stale);
+            }
+            LabNetwork net = LabNetwork.create();
+            cleanup.add(net);
+            ns = net.labNamespace();
+            peerNs = net.peerNamespace();
+            iface = net.labInterface();
+            us = LabNetwork.USERSPACE_ADDR;
+            peer = new HostPort(LabNetwork.PEER_ADDR, s.peerPort());
+            for (var e : s.peerOptions().sysctls().entrySet()) {
+                Shell.check("ip", "netns", "exec", peerNs, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+                info.println("peer namespace: " + e.getKey() + " = " + e.getValue());
+            }
+            String app = "";
+            if (s.echoServer()) {
+                cleanup.add(s.peerOptions().closeFirst() ? KernelPeer.echoThenClose(peerNs, s.peerPort())
+                        : KernelPeer.echo(peerNs, s.peerPort(), m -> { }, s.peerOptions().closeDelay()));
+                app = ", kernel echo server on " + peer + (s.peerOptions().closeFirst() ? " (closes after its echo)" : "");
+            }
+            info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
+                    + "]" + app);
+            if (s.guard().usesKernelAddress()) {
+                net.assignUserspaceAddressToKernel();
+            }
+        } else {
+            iface = s.iface();
+            peer = s.peer();
+            us = ourAddress(s);
+            int stale = FirewallRstGuard.removeStale(null);
+            if (stale > 0) {
+                info.println("removed " + stale + " firewall rule(s) left by a killed tcplab run");
+            }
+        }
+        guard(s, ns, iface, us, cleanup, info);
+
+        String filter = SegmentLink.bpfFilter(us, peer);
+        String where = ns;
+        FrameLink pcap = where == null ? PcapFrameLink.open(iface, filter)
+                : Namespaces.call(where, () -> PcapFrameLink.open(iface, filter));
+        FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(s.capture()));
+        cleanup.add(link);
+        info.println("capture: " + s.capture().toAbsolutePath());
+        if (!s.faults().isEmpty()) {
+            Path record = faultRecordPath(s.capture());
+            FaultRecord r = new FaultRecord(record);
+            cleanup.add(r);
+            link = new FaultyFrameLink(link, s.faults(), r::write);
+            info.println("faults: " + s.faults() + "; what they hit is listed in " + record);
+        }
+        info.flush();
+        MacAddress mac = s.guard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
+        return new LabLink(ns, peerNs, iface, us, peer, link, mac);
+    }
+
+    private static void guard(Setup s, String ns, String iface, Ipv4Address us, Cleanup cleanup, PrintWriter info) {
+        switch (s.guard()) {
+            case FIREWALL -> {
+                FirewallRstGuard g = new FirewallRstGuard(ns, iface, us, s.portFrom(), s.portTo());
+                g.install();
+                cleanup.add(g);
+                info.println("RST guard: " + g.describe() + (ns != null ? "  (in " + ns + ")" : ""));
+            }
+            case NONE -> info.println("RST guard: none; " + us + " belongs to the kernel, which will answer the peer"
+                    + " with RST");
+            case ADDRESS -> info.println("RST guard: " + us + " belongs to no kernel interface; tcplab answers ARP"
+                    + " for it");
+        }
+    }
+
+    /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */
+    static Path faultRecordPath(Path capture) {
+        return capture.resolveSibling(capture.getFileName() + ".faults.jsonl");
+    }
+
+    /** Our address on a real interface: --src, or with a kernel-address guard the interface's own. */
+    private static Ipv4Address ourAddress(Setup s) {
+        if (s.guard() == RstGuard.ADDRESS) {
+            if (s.src() == null) {
+                throw new IllegalArgumentException("on a real interface, name an unused address on " + s.iface()
+                        + "'s subnet with --src (tcplab answers ARP for it), or use --rst-guard firewall to use "
+                        + s.iface() + "'s own address");
+            }
+            if (kernelOwns(s.src())) {
+                throw new IllegalArgumentException(s.src() + " belongs to a kernel interface, which would answer "
+                        + "the peer with RST: pick an unused address, or use --rst-guard firewall");
+            }
+            return s.src();
+        }
+        if (s.src() != null) {
+            return s.src();
+        }
+        List<Ipv4Address> mine = kernelAddressesOf(s.iface());
+        if (mine.isEmpty()) {
+            throw new EnvironmentProblem(s.iface() + " has no IPv4 address for --rst-guard " + s.guard().name()
+                    .toLowerCase() + ": give one with --src.");
+        }
+        return mine.get(0);
+    }
+
+    /** Whether the host kernel takes this address as its own: a "local" route, as for all of 127/8. */
+    private static boolean kernelOwns(Ipv4Address a) {
+        return Shell.run("ip", "-4", "route", "get", a.toString()).stdout().startsWith("local ");
+    }
+
+    private static final Pattern INET = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
+
+    private static List<Ipv4Address> kernelAddressesOf(String iface) {
+        Shell.Result r = Shell.run("ip", "-4", "-o", "addr", "show", "dev", iface);
+        if (!r.ok()) {
+            throw new EnvironmentProblem("no interface named '" + iface + "' here: list them with 'ip -br link'.");
+        }
+        Matcher m = INET.matcher(r.stdout());
+        List<Ipv4Address> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(Ipv4Address.parse(m.group(1)));
+        }
+        return out;
+    }
+
+    /** With a kernel-address guard the frames come from the kernel's own MAC, which owns the address. */
+    private static MacAddress kernelMac(String ns, String iface) {
+        return MacAddress.parse(Shell.check(Shell.inNamespace(ns, "cat", "/sys/class/net/" + iface + "/address")
+                .toArray(new String[0])).trim());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.Privileges;
+import dev.tcplab.link.SegmentLink;
+import dev.tcplab.netns.KernelClient;
+import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.HostPort;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+
+/**
+ * One `tcplab listen`: the passive open. tcplab's endpoint waits in LISTEN; in the lab network a
+ * kernel client connects, sends, reads the echo and closes first, so that our side goes through
+ * SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT and LAST_ACK while the kernel ends in TIME_WAIT.
+ */
+public final class ListenRun {
+    private static final SecureRandom ISN = new SecureRandom();
+    private static final Duration CLIENT_READ_WAIT = Duration.ofSeconds(3);
+
+    private final ListenOptions opt;
+    private final TraceSink trace;
+    private final PrintWriter info;
+    private Map<TcpState, String> kernelStates = Map.of();
+
+    public ListenRun(ListenOptions opt, TraceSink trace, PrintWriter info) {
+        this.opt = opt;
+        this.trace = trace;
+        this.info = info;
+    }
+
+    /** The kernel client's socket state as `ss` reported it, keyed by our state at the time. */
+    public Map<TcpState, String> kernelStates() {
+        return kernelStates;
+    }
+
+    public ListenOutcome execute() {
+        Privileges.requireNetworkAdmin(opt.embedded());
+        Thread rehearsal = Rehearsal.start(ConnectRun.REHEARSALS);
+        try (Cleanup cleanup = new Cleanup()) {
+            HostPort client = opt.client() == null ? null : new HostPort(opt.client().addr(), 0);
+            LabLink lab = LabLink.open(new LabLink.Setup(opt.iface(), client, opt.src(), 0, opt.port(), opt.port(),
+                    opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), false), cleanup, info);
+            HostPort us = new HostPort(lab.ourAddress, opt.port());
+            SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
+            ConnectRun.joinQuietly(rehearsal);
+            long start = epochNanos();
+            LiveSession session = new LiveSession(segments, opt.tcp(), us, lab.peer, ISN::nextInt, trace, start);
+            cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));
+            session.note("ARP: " + lab.peer.addr() + " is at " + segments.resolvePeer(3, Duration.ofSeconds(1)));
+            session.connection().listen();
+            session.note("listening on " + us);
+
+            KernelClient kernelClient = null;
+            if (lab.peerNamespace != null) {
+                kernelClient = KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
+                        CLIENT_READ_WAIT);
+                cleanup.add(kernelClient);
+                session.note("a kernel client in " + lab.peerNamespace + " connects to " + us);
+            }
+            LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos());
+            KernelView view = null;
+            if (lab.peerNamespace != null) {
+                view = new KernelView(script, lab.peerNamespace, us, EnumSet.of(TcpState.ESTABLISHED,
+                        TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
+                script = view;
+            }
+            boolean finished = session.run(script, opt.timeout().toNanos());
+            if (!finished) {
+                session.note("stopped after " + opt.timeout().toSeconds() + " s in " + session.connection().state()
+                        + " (--timeout)");
+            }
+            if (view != null) {
+                kernelStates = Map.copyOf(view.answers());
+            }
+            byte[] clientGot = kernelClient == null ? new byte[0] : kernelClient.received();
+            return new ListenOutcome(session.reachedEstablished(), session.connection().state(),
+                    session.connection().closeReason(), session.received(), clientGot, !finished);
+        } finally {
+            trace.finish();
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

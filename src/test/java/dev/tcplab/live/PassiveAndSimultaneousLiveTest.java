@@ -1,0 +1,119 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.lab.ConnectOptions;
+import dev.tcplab.lab.ConnectOutcome;
+import dev.tcplab.lab.ConnectRun;
+import dev.tcplab.lab.ListenOptions;
+import dev.tcplab.lab.ListenOutcome;
+import dev.tcplab.lab.ListenRun;
+import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.lab.RstGuard;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.netns.LabNetwork;
+import dev.tcplab.trace.TraceEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel as the client (our passive open and passive close), and both sides closing at once. */
+@Tag("live")
+class PassiveAndSimultaneousLiveTest {
+    static final String US = LabNetwork.USERSPACE_ADDR.toString();
+
+    @TempDir
+    Path dir;
+    final List<TraceEvent> events = new ArrayList<>();
+    final StringWriter info = new StringWriter();
+
+    @BeforeEach
+    void needRoot() {
+        Live.require("ip", "ss", "tshark", "ethtool");
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        Live.assertNothingLeft();
+    }
+
+    List<String> ourStates() {
+        List<String> s = new ArrayList<>();
+        for (TraceEvent e : events) {
+            if (e instanceof TraceEvent.StateChange c) {
+                s.add(c.to());
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void passiveOpenFromAKernelClientAndPassiveClose() {
+        byte[] payload = "from the kernel\n".getBytes();
+        Path pcap = dir.resolve("listen.pcap");
+        ListenRun r = new ListenRun(new ListenOptions(null, null, null, 8080, payload,
+                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
+                Duration.ofMillis(300), List.of(), PeerOptions.DEFAULT), events::add, new PrintWriter(info, true));
+        ListenOutcome o = r.execute();
+        assertTrue(o.complete(payload, true), () -> o + "\n" + info);
+        assertEquals(List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), ourStates());
+
+        Map<TcpState, String> kernel = r.kernelStates();
+        assertEquals("ESTAB", kernel.get(TcpState.ESTABLISHED));
+        assertEquals("FIN-WAIT-2", kernel.get(TcpState.CLOSE_WAIT), "it has our ACK of its FIN, not yet our FIN");
+        assertEquals("TIME-WAIT", kernel.get(TcpState.CLOSED), "the active closer waits; Linux for 60 s");
+
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        Tshark.Row syn = rows.get(0);
+        Tshark.Row synAck = rows.get(1);
+        Tshark.Row ack = rows.get(2);
+        assertTrue(syn.hasSyn() && !syn.hasAck() && !syn.src().equals(US), "the kernel's SYN opens: " + syn);
+        assertTrue(synAck.hasSyn() && synAck.hasAck() && synAck.src().equals(US), "our SYN+ACK: " + synAck);
+        assertEquals((syn.seq() + 1) & 0xFFFF_FFFFL, synAck.ack());
+        assertEquals((synAck.seq() + 1) & 0xFFFF_FFFFL, ack.ack(), "the kernel's third segment ACKs our ISN + 1");
+        // Four segments to close: their FIN, our ACK, (300 ms of CLOSE_WAIT), our FIN, their ACK.
+        Tshark.Row theirFin = rows.stream().filter(x -> !x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
+        Tshark.Row ourFin = rows.stream().filter(x -> x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
+        assertTrue(ourFin.time() - theirFin.time() >= 0.29, "our application closed 300 ms later");
+        assertTrue(rows.stream().anyMatch(x -> x.src().equals(US) && !x.hasFin() && x.len() == 0
+                && x.ack() == ((theirFin.seq() + 1) & 0xFFFF_FFFFL) && x.frame() < ourFin.frame()),
+                "their FIN was ACKed at once, alone");
+    }
+
+    /**
+     * The kernel's application closes right after its echo, and ours right after receiving it; our
+     * FIN is held 50 ms on the link (a slow link), so the kernel's FIN always reaches us while ours is
+     * still unacknowledged: without the delay, which FIN wins is a race between two threads.
+     */
+    @Test
+    void finsThatCrossMakeASimultaneousCloseThroughClosing() {
+        byte[] payload = "cross\n".getBytes();
+        Path pcap = dir.resolve("simultaneous.pcap");
+        ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
+                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
+                Duration.ofSeconds(2)).withPeerOptions(new PeerOptions(Duration.ZERO, Map.of(), true))
+                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:50ms"))),
+                events::add, new PrintWriter(info, true)).execute();
+        assertTrue(o.complete(payload), () -> o + "\n" + info);
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), ourStates());
+
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        Tshark.Row ourFin = rows.stream().filter(x -> x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
+        Tshark.Row theirFin = rows.stream().filter(x -> !x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
+        assertTrue(ourFin.ack() != ((theirFin.seq() + 1) & 0xFFFF_FFFFL)
+                        && theirFin.ack() != ((ourFin.seq() + 1) & 0xFFFF_FFFFL),
+                "neither FIN acknowledges the other: they crossed");
+    }
+}
