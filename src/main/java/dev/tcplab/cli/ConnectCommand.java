@@ -4,6 +4,7 @@ import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +55,12 @@ final class ConnectCommand implements Callable<Integer> {
             + "while we close after receiving it: the FINs cross (simultaneous close, CLOSING on both sides).")
     boolean peerClosesFirst;
 
+    @Option(names = "--peer-keepalive", paramLabel = "IDLE,INTERVAL,COUNT",
+            description = "Turn on the kernel echo server's keep-alive (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, in "
+                    + "seconds), e.g. 2,1,3. With --hold it probes the idle connection; with --drop in:keepalive:all "
+                    + "nobody answers (a crashed client) and the kernel resets after COUNT probes.")
+    String peerKeepalive;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -67,12 +74,30 @@ final class ConnectCommand implements Callable<Integer> {
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), live.timeout,
-                Duration.ofSeconds(2), repeat, hold, live.faults(), new PeerOptions(peerCloseDelay, live.peerSysctls, peerClosesFirst));
+                Duration.ofSeconds(2), repeat, hold, live.faults(), new PeerOptions(peerCloseDelay, live.peerSysctls, peerClosesFirst,
+                peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive)));
         PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
         err.println(summary(o, payload));
         err.flush();
         return o.complete(payload) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    static KernelPeer.Keepalive parsePeerKeepalive(String text) {
+        String[] p = text.split(",");
+        try {
+            if (p.length == 3) {
+                KernelPeer.Keepalive k = new KernelPeer.Keepalive(Integer.parseInt(p[0].trim()),
+                        Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+                if (k.idleSeconds() >= 1 && k.intervalSeconds() >= 1 && k.count() >= 1) {
+                    return k;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--peer-keepalive takes whole seconds IDLE,INTERVAL,COUNT (each ≥ 1), e.g. "
+                + "2,1,3; got " + text);
     }
 
     private static String summary(ConnectOutcome o, byte[] payload) {

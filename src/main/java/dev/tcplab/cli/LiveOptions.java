@@ -51,6 +51,12 @@ final class LiveOptions {
             description = "Initial retransmission timeout (RFC 6298: ${DEFAULT-VALUE}); doubles on each retry.")
     Duration rto;
 
+    @Option(names = "--keepalive", paramLabel = "IDLE,INTERVAL,COUNT", arity = "0..1", fallbackValue = "2h,75s,10",
+            description = "Our own keep-alive: a probe after IDLE without a segment, then every INTERVAL; after COUNT "
+                    + "unanswered probes the connection is aborted. Alone: the seed's 2h,75s,10 (Linux: 7200 s, "
+                    + "75 s, 9). Lab-sized: --keepalive=2s,1s,3.")
+    String keepalive;
+
     @Option(names = "--drop", paramLabel = "WAY:KIND[:N|all]",
             description = "Lose a segment on the link, e.g. out:final-ack (our last ACK of the close), in:syn-ack, "
                     + "out:third-ack:all, in:data:3. KIND: any, syn, syn-ack, third-ack, data, fin, final-ack, ack, "
@@ -91,7 +97,22 @@ final class LiveOptions {
     enum Format { ladder, json }
 
     TcpConfig tcpConfig() {
-        return TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto);
+        TcpConfig c = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto);
+        return keepalive == null ? c : c.withKeepalive(parseKeepalive(keepalive));
+    }
+
+    /** "IDLE,INTERVAL,COUNT" with durations as people write them: 2h,75s,10 or 2s,1s,3. */
+    static TcpConfig.Keepalive parseKeepalive(String text) {
+        String[] p = text.split(",");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("--keepalive takes IDLE,INTERVAL,COUNT, e.g. 2s,1s,3; got " + text);
+        }
+        DurationConverter d = new DurationConverter();
+        try {
+            return new TcpConfig.Keepalive(d.convert(p[0]), d.convert(p[1]), Integer.parseInt(p[2].trim()));
+        } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException("--keepalive takes IDLE,INTERVAL,COUNT, e.g. 2s,1s,3: " + e.getMessage());
+        }
     }
 
     List<FaultRule> faults() {

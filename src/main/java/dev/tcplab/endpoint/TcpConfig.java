@@ -14,16 +14,32 @@ import java.time.Duration;
  * @param synRetries     retransmissions of SYN before giving up (Linux tcp_syn_retries: 6)
  * @param dataRetries    retransmissions of one data segment or FIN before aborting
  * @param msl            maximum segment lifetime; TIME_WAIT lasts 2×MSL (RFC 9293 says 2 min)
+ * @param keepalive      our own keep-alive probing, or null for none (RFC 1122: off by default)
  */
 public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duration minRto, Duration maxRto,
-                        int synRetries, int dataRetries, Duration msl) {
+                        int synRetries, int dataRetries, Duration msl, Keepalive keepalive) {
+
+    /**
+     * RFC 1122 §4.2.3.6 keep-alive: after {@code idle} without a segment from the peer, a probe;
+     * then one every {@code interval}; after {@code count} unanswered probes the peer is dead.
+     */
+    public record Keepalive(Duration idle, Duration interval, int count) {
+        /** The seed notes' figures: 2 hours, 75 seconds, 10 probes. (Linux: 7200 s, 75 s, 9.) */
+        public static final Keepalive SEED = new Keepalive(Duration.ofHours(2), Duration.ofSeconds(75), 10);
+
+        public Keepalive {
+            if (idle.isNegative() || idle.isZero() || interval.isNegative() || interval.isZero() || count < 1) {
+                throw new IllegalArgumentException("keep-alive needs a positive idle time and interval and a count ≥ 1");
+            }
+        }
+    }
 
     /** RFC 9293 §3.4.2's MSL: two minutes. */
     public static final Duration RFC_MSL = Duration.ofMinutes(2);
 
     public static TcpConfig defaults() {
         return new TcpConfig(1460, 64240, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60), 4,
-                8, Duration.ofSeconds(1));
+                8, Duration.ofSeconds(1), null);
     }
 
     public TcpConfig {
@@ -35,18 +51,22 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     }
 
     public TcpConfig withMsl(Duration d) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive);
     }
 
     public TcpConfig withSynRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive);
     }
 
     public TcpConfig withInitialRto(Duration d) {
-        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl);
+        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive);
+    }
+
+    public TcpConfig withKeepalive(Keepalive k) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k);
     }
 
     public TcpConfig withDataRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive);
     }
 }

@@ -63,6 +63,9 @@ public final class TcpConnection {
     private SeqNum timedSeq; // the segment being timed for an RTT sample, if any
     private long timedAt;
     private long timeWaitDeadline = NEVER;
+    // RFC 1122 §4.2.3.6 keep-alive (ours; off unless configured)
+    private long keepaliveDeadline = NEVER;
+    private int keepaliveProbes;
 
     public TcpConnection(TcpConfig config, Clock clock, int localPort, int remotePort, LongSupplier isnSource,
                          SegmentSink out, ConnectionListener listener) {
@@ -154,6 +157,9 @@ public final class TcpConnection {
     // ---------------------------------------------------------------- segment arrival (RFC 9293 §3.10.7)
 
     public void onSegment(Segment seg) {
+        if (config.keepalive() != null && keepaliveDeadline != NEVER) {
+            restartKeepalive();             // anything from the peer proves it alive
+        }
         switch (state) {
             case CLOSED -> answerFromClosed(seg);
             case LISTEN -> onSegmentInListen(seg);
@@ -264,6 +270,15 @@ public final class TcpConnection {
         // tcp_check_req does; the RFC's window check would answer a bare ACK, which helps nobody.
         if (state == TcpState.SYN_RECEIVED && f.syn() && !f.ack() && seg.seq().equals(irs)) {
             sendSyn(Flags.SYN_ACK, "the peer's SYN again: SYN+ACK again");
+            return;
+        }
+
+        // A keep-alive probe (RFC 1122 §4.2.3.6): an old sequence number, RCV.NXT − 1, with no data
+        // or one garbage byte, sent only to make us answer. The window check below would answer it
+        // too; saying so here names it in the ladder.
+        if (f.ack() && !f.syn() && !f.fin() && !f.rst() && seg.payloadLength() <= 1
+                && seg.seq().equals(rcvNxt.plus(-1)) && state != TcpState.TIME_WAIT) {
+            sendAck("keep-alive ACK: answers the peer's probe (seq = RCV.NXT − 1, RFC 1122 §4.2.3.6)");
             return;
         }
 
@@ -441,7 +456,7 @@ public final class TcpConnection {
 
     /** When {@link #onTimer} next has work, in clock nanoseconds; {@link #NEVER} if no timer runs. */
     public long nextDeadline() {
-        return Math.min(rtxDeadline, timeWaitDeadline);
+        return Math.min(Math.min(rtxDeadline, timeWaitDeadline), keepaliveDeadline);
     }
 
     public void onTimer() {
@@ -454,6 +469,32 @@ public final class TcpConnection {
         if (now >= rtxDeadline) {
             retransmit();
         }
+        if (now >= keepaliveDeadline) {
+            keepaliveTimeout();
+        }
+    }
+
+    /** Idle long enough: probe, or after COUNT unanswered probes declare the peer dead. */
+    private void keepaliveTimeout() {
+        TcpConfig.Keepalive k = config.keepalive();
+        if (!sndUna.equals(sndNxt)) {
+            keepaliveDeadline = clock.nanos() + k.interval().toNanos(); // data in flight: the RTO is on it
+            return;
+        }
+        if (keepaliveProbes >= k.count()) {
+            abort("keep-alive: " + k.count() + " probes unanswered; the peer is taken for dead");
+            return;
+        }
+        keepaliveProbes++;
+        // SEG.SEQ = SND.NXT − 1: a byte the peer already has, so it must answer with an ACK.
+        transmit(Segment.of(localPort, remotePort, sndNxt.plus(-1), rcvNxt, Flags.ACK, rcvWnd),
+                "keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)");
+        keepaliveDeadline = clock.nanos() + k.interval().toNanos();
+    }
+
+    private void restartKeepalive() {
+        keepaliveProbes = 0;
+        keepaliveDeadline = clock.nanos() + config.keepalive().idle().toNanos();
     }
 
     private void retransmit() {
@@ -585,12 +626,22 @@ public final class TcpConnection {
         closeReason = reason;
         rtxDeadline = NEVER;
         timeWaitDeadline = NEVER;
+        keepaliveDeadline = NEVER;
         setState(TcpState.CLOSED, reason);
     }
 
     private void setState(TcpState next, String cause) {
         TcpState prev = state;
         state = next;
+        if (config.keepalive() != null) {
+            // Probing runs while the connection is open both ways or only our way (CLOSE_WAIT).
+            boolean probing = next == TcpState.ESTABLISHED || next == TcpState.CLOSE_WAIT;
+            if (probing && keepaliveDeadline == NEVER) {
+                restartKeepalive();
+            } else if (!probing) {
+                keepaliveDeadline = NEVER;
+            }
+        }
         if (prev != next) {
             listener.stateChanged(prev, next, cause);
         }

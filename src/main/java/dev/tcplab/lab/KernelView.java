@@ -42,10 +42,11 @@ final class KernelView implements LiveSession.Script {
 
     /** Asks now and records the answer under our state {@code when}. */
     String ask(TcpState when, LiveSession session) {
-        String state = KernelSockets.stateOf(peerNamespace, us.toString());
-        seen.put(when, state);
-        session.note("kernel peer's socket (ss -tan in " + peerNamespace + "): " + state + "  [ours: " + when + "]");
-        return state;
+        KernelSockets.Socket s = KernelSockets.find(peerNamespace, us.toString());
+        seen.put(when, s.state());
+        session.note("kernel peer's socket (ss -tano in " + peerNamespace + "): " + s.describe() + "  [ours: " + when
+                + "]");
+        return s.state();
     }
 
     /** The kernel's answers, keyed by our state when asked. */

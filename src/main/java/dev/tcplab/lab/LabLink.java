@@ -87,9 +87,11 @@ final class LabLink {
             }
             String app = "";
             if (s.echoServer()) {
-                cleanup.add(s.peerOptions().closeFirst() ? KernelPeer.echoThenClose(peerNs, s.peerPort())
-                        : KernelPeer.echo(peerNs, s.peerPort(), m -> { }, s.peerOptions().closeDelay()));
-                app = ", kernel echo server on " + peer + (s.peerOptions().closeFirst() ? " (closes after its echo)" : "");
+                PeerOptions p = s.peerOptions();
+                cleanup.add(KernelPeer.echo(peerNs, s.peerPort(), p.behaviour()));
+                app = ", kernel echo server on " + peer + (p.closeFirst() ? " (closes after its echo)" : "")
+                        + (p.keepalive() == null ? "" : " with keep-alive " + p.keepalive().idleSeconds() + " s idle, "
+                        + p.keepalive().intervalSeconds() + " s interval, " + p.keepalive().count() + " probes");
             }
             info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
                     + "]" + app);

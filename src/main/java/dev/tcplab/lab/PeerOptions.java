@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import java.time.Duration;
 import java.util.Map;
+import dev.tcplab.netns.KernelPeer;
 
 /**
  * How the kernel peer of the lab network behaves.
@@ -12,14 +13,24 @@ import java.util.Map;
  * @param sysctls    settings applied inside the peer namespace only (e.g. net.ipv4.tcp_synack_retries)
  * @param closeFirst the peer's application closes right after its first echo, without waiting for
  *                   our FIN: with our close right after the echo, the two FINs cross (simultaneous close)
+ * @param keepalive  the kernel peer's keep-alive (whole seconds), or null for none
  */
-public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
+public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
+                          KernelPeer.Keepalive keepalive) {
     /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
-    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false);
+    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null);
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
-        this(closeDelay, sysctls, false);
+        this(closeDelay, sysctls, false, null);
+    }
+
+    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
+        this(closeDelay, sysctls, closeFirst, null);
+    }
+
+    KernelPeer.Behaviour behaviour() {
+        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive);
     }
 
     public PeerOptions {

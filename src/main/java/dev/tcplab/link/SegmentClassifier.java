@@ -12,6 +12,8 @@ import java.util.Set;
 final class SegmentClassifier {
     private final SeqNum[] isn = new SeqNum[2];
     private final SeqNum[] finSeq = new SeqNum[2];
+    /** The highest SEG.SEQ + SEG.LEN seen each way: a probe sits one below it. */
+    private final SeqNum[] nextSeq = new SeqNum[2];
 
     /** @param outbound true for segments we send, false for the peer's */
     Set<SegmentKind> classify(Segment s, boolean outbound) {
@@ -24,6 +26,13 @@ final class SegmentClassifier {
             finSeq[me] = s.seq().plus(s.payloadLength());
         }
         Set<SegmentKind> kinds = EnumSet.of(SegmentKind.ANY);
+        boolean plain = s.flags().ack() && !s.flags().syn() && !s.flags().fin() && !s.flags().rst();
+        if (plain && s.payloadLength() <= 1 && nextSeq[me] != null && s.seq().equals(nextSeq[me].plus(-1))) {
+            kinds.add(SegmentKind.KEEPALIVE);
+        }
+        if (nextSeq[me] == null || s.seqEnd().gt(nextSeq[me])) {
+            nextSeq[me] = s.seqEnd();
+        }
         boolean syn = s.flags().syn(), ack = s.flags().ack(), fin = s.flags().fin(), rst = s.flags().rst();
         if (syn && !ack) kinds.add(SegmentKind.SYN);
         if (syn && ack) kinds.add(SegmentKind.SYN_ACK);

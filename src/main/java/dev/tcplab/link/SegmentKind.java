@@ -22,7 +22,9 @@ public enum SegmentKind {
     /** Any segment with ACK and nothing else: no payload, no SYN, FIN or RST. */
     PURE_ACK("ack"),
     /** A segment with RST. */
-    RST("rst");
+    RST("rst"),
+    /** A keep-alive probe: an ACK at one below the sender's next sequence number, with 0 or 1 byte. */
+    KEEPALIVE("keepalive");
 
     public final String word;
 

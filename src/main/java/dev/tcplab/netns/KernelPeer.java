@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The Linux kernel on the other end: an ordinary Java server socket opened on a thread inside the
@@ -34,11 +35,25 @@ public final class KernelPeer implements AutoCloseable {
     private final Consumer<String> log;
     private final Duration closeDelay;
     private final boolean closeFirst;
+    private final Keepalive keepalive;
 
-    private KernelPeer(String ns, int port, Consumer<String> log, Duration closeDelay, boolean closeFirst) {
+    /**
+     * The kernel's keep-alive for accepted sockets (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL,
+     * TCP_KEEPCNT), in whole seconds as the kernel takes them.
+     */
+    public record Keepalive(int idleSeconds, int intervalSeconds, int count) {
+    }
+
+    /** How the peer's application behaves; see the factory methods. */
+    public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive) {
+        public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null);
+    }
+
+    private KernelPeer(String ns, int port, Consumer<String> log, Behaviour b) {
         this.log = log;
-        this.closeDelay = closeDelay;
-        this.closeFirst = closeFirst;
+        this.closeDelay = b.closeDelay();
+        this.closeFirst = b.closeFirst();
+        this.keepalive = b.keepalive();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -73,7 +88,7 @@ public final class KernelPeer implements AutoCloseable {
 
     /** Starts an echo server listening on {@code port} in namespace {@code ns} (null: this one). */
     public static KernelPeer echo(String ns, int port) {
-        return new KernelPeer(ns, port, m -> { }, Duration.ZERO, false);
+        return new KernelPeer(ns, port, m -> { }, Behaviour.ECHO);
     }
 
     /**
@@ -82,15 +97,15 @@ public final class KernelPeer implements AutoCloseable {
      * FIN travel separately (the four-segment close).
      */
     public static KernelPeer echo(String ns, int port, Consumer<String> log, Duration closeDelay) {
-        return new KernelPeer(ns, port, log, closeDelay, false);
+        return new KernelPeer(ns, port, log, new Behaviour(closeDelay, false, null));
     }
 
     /**
-     * An echo server whose application closes right after its first echo, before the client's FIN:
-     * the kernel sends its data and then, separately, its FIN.
+     * An echo server behaving as told: closing late, or right after its first echo, before the
+     * client's FIN (the kernel then sends its data and, separately, its FIN); keep-alive on or off.
      */
-    public static KernelPeer echoThenClose(String ns, int port) {
-        return new KernelPeer(ns, port, m -> { }, Duration.ZERO, true);
+    public static KernelPeer echo(String ns, int port, Behaviour b) {
+        return new KernelPeer(ns, port, m -> { }, b);
     }
 
     private void serve(ServerSocket s) {
@@ -113,6 +128,12 @@ public final class KernelPeer implements AutoCloseable {
 
     private void echo(Socket c) throws IOException {
         c.setSoTimeout(POLL_MS);
+        if (keepalive != null) {
+            c.setKeepAlive(true);
+            c.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, keepalive.idleSeconds());
+            c.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, keepalive.intervalSeconds());
+            c.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());
+        }
         InputStream in = c.getInputStream();
         OutputStream out = c.getOutputStream();
         byte[] buf = new byte[65536];

@@ -10,15 +10,19 @@ import java.util.List;
  */
 public final class KernelSockets {
 
-    /** One line of `ss -tan`: state as ss prints it, local and peer "addr:port". */
-    public record Socket(String state, String local, String peer) {
+    /** One line of `ss -tano`: state as ss prints it, local and peer "addr:port", its timer if any. */
+    public record Socket(String state, String local, String peer, String timer) {
+        /** "TIME-WAIT timer:(timewait,59sec,0)", or just the state. */
+        public String describe() {
+            return timer.isEmpty() ? state : state + " " + timer;
+        }
     }
 
     private KernelSockets() {
     }
 
     public static List<Socket> list(String namespace) {
-        Shell.Result r = Shell.run(Shell.inNamespace(namespace, "ss", "-tanH"));
+        Shell.Result r = Shell.run(Shell.inNamespace(namespace, "ss", "-tanoH"));
         List<Socket> out = new ArrayList<>();
         if (!r.ok()) {
             return out;
@@ -26,7 +30,13 @@ public final class KernelSockets {
         for (String line : r.stdout().split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 5) {
-                out.add(new Socket(f[0], unmapped(f[3]), unmapped(f[4])));
+                String timer = "";
+                for (int i = 5; i < f.length; i++) {
+                    if (f[i].startsWith("timer:")) {
+                        timer = f[i];
+                    }
+                }
+                out.add(new Socket(f[0], unmapped(f[3]), unmapped(f[4]), timer));
             }
         }
         return out;
@@ -40,13 +50,13 @@ public final class KernelSockets {
         return addrPort.replaceFirst("^\\[::ffff:([0-9.]+)\\]", "$1");
     }
 
-    /** The state of the kernel socket whose peer is {@code peer} ("addr:port"), or "none". */
-    public static String stateOf(String namespace, String peer) {
+    /** The kernel socket whose peer is {@code peer} ("addr:port"), or one in state "none". */
+    public static Socket find(String namespace, String peer) {
         for (Socket s : list(namespace)) {
             if (s.peer().equals(peer)) {
-                return s.state();
+                return s;
             }
         }
-        return "none";
+        return new Socket("none", "", peer, "");
     }
 }

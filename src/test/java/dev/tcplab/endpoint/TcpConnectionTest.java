@@ -612,6 +612,78 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= keep-alive
+
+    @Nested
+    class Keepalive {
+        @Test
+        void peerProbeWithRcvNxtMinusOneIsAnsweredWithAnAck() {
+            establish();
+            conn.onSegment(peer(Flags.ACK, PEER_ISN, OUR_ISN + 1)); // PEER_ISN = RCV.NXT − 1: a probe
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+            assertTrue(why.get(why.size() - 1).startsWith("keep-alive ACK"));
+        }
+
+        @Test
+        void probeWithOneGarbageByteIsAnsweredToo() {
+            establish();
+            conn.onSegment(peer(Flags.ACK, PEER_ISN, OUR_ISN + 1).withPayload(new byte[] {0}));
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+            assertEquals("", received.toString(), "the garbage byte is not data");
+        }
+
+        @Test
+        void ourProbesGoOutAfterIdleThenEveryIntervalAndAbortAfterCount() {
+            config = config.withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+            build(OUR_ISN);
+            establish();
+            advance(1999);
+            assertEquals(0, sent.size());
+            advance(1);
+            assertSent(Flags.ACK, OUR_ISN, PEER_ISN + 1); // SEG.SEQ = SND.NXT − 1
+            assertTrue(why.get(0).startsWith("keep-alive probe 1 of 3"));
+            advance(1000);
+            advance(1000);
+            assertEquals(3, sent.size());
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            advance(1000); // the third probe's interval passes unanswered
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertSent(Flags.RST, OUR_ISN + 1, 0);
+            assertTrue(conn.closeReason().contains("3 probes unanswered"), conn.closeReason());
+        }
+
+        @Test
+        void anAnswerRestartsTheIdleTime() {
+            config = config.withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+            build(OUR_ISN);
+            establish();
+            advance(2000);
+            advance(1000);
+            assertEquals(2, sent.size());
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 1)); // the answer
+            advance(1999);
+            assertEquals(2, sent.size(), "idle counts again from the answer");
+            advance(1);
+            assertEquals(3, sent.size());
+            assertTrue(why.get(2).startsWith("keep-alive probe 1 of 3"), "the count starts over");
+        }
+
+        @Test
+        void noProbesWithoutKeepaliveConfigured() {
+            establish();
+            advance(10_000);
+            assertEquals(0, sent.size());
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline());
+        }
+
+        @Test
+        void seedFiguresAreTwoHoursSeventyFiveSecondsTenProbes() {
+            assertEquals(Duration.ofHours(2), TcpConfig.Keepalive.SEED.idle());
+            assertEquals(Duration.ofSeconds(75), TcpConfig.Keepalive.SEED.interval());
+            assertEquals(10, TcpConfig.Keepalive.SEED.count());
+        }
+    }
+
     // ======================================================================= wraparound
 
     @Nested

@@ -19,6 +19,22 @@ final class Tshark {
         boolean hasRst() { return (flags & 0x04) != 0; }
     }
 
+    /** Frames matching a display filter, e.g. "tcp.analysis.keep_alive": tshark's own analysis. */
+    static List<Integer> frames(Path capture, String displayFilter) {
+        Shell.Result r = Shell.run("tshark", "-r", capture.toString(), "-Y", displayFilter, "-T", "fields", "-e",
+                "frame.number");
+        if (!r.ok()) {
+            throw new AssertionError("tshark could not read " + capture + ": " + r.stderr());
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                out.add(Integer.parseInt(line.trim()));
+            }
+        }
+        return out;
+    }
+
     static List<Row> tcp(Path capture) {
         Shell.Result r = Shell.run("tshark", "-r", capture.toString(), "-o", "tcp.check_checksum:TRUE",
                 "-Y", "tcp", "-T", "fields", "-E", "separator=\t",
