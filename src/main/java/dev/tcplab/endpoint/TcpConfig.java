@@ -7,7 +7,8 @@ import java.time.Duration;
  * and otherwise say why they differ.
  *
  * @param mss            the MSS we announce (RFC 9293 §3.7.1): 1460 = Ethernet's 1500 − 40
- * @param receiveWindow  the window we advertise; the application drains at once, so it stays put
+ * @param receiveWindow  the window we advertise in bytes (above 64 KiB only once window scaling is
+ *                       agreed); the application drains at once, so it stays put
  * @param initialRto     RFC 6298 §2.1: 1 s before any RTT sample
  * @param minRto         RFC 6298 §2.4 says 1 s; Linux uses 200 ms (TCP_RTO_MIN), like the kernel peer
  * @param maxRto         RFC 6298 §2.5 allows a bound of at least 60 s
@@ -15,9 +16,10 @@ import java.time.Duration;
  * @param dataRetries    retransmissions of one data segment or FIN before aborting
  * @param msl            maximum segment lifetime; TIME_WAIT lasts 2×MSL (RFC 9293 says 2 min)
  * @param keepalive      our own keep-alive probing, or null for none (RFC 1122: off by default)
+ * @param extensions     offer SACK permitted, timestamps and window scale in our SYN, as Linux does
  */
 public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duration minRto, Duration maxRto,
-                        int synRetries, int dataRetries, Duration msl, Keepalive keepalive) {
+                        int synRetries, int dataRetries, Duration msl, Keepalive keepalive, boolean extensions) {
 
     /**
      * RFC 1122 §4.2.3.6 keep-alive: after {@code idle} without a segment from the peer, a probe;
@@ -38,35 +40,40 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     public static final Duration RFC_MSL = Duration.ofMinutes(2);
 
     public static TcpConfig defaults() {
-        return new TcpConfig(1460, 64240, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60), 4,
-                8, Duration.ofSeconds(1), null);
+        return new TcpConfig(1460, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
+                4, 8, Duration.ofSeconds(1), null, true);
     }
 
     public TcpConfig {
         if (mss < 1 || mss > 65495) throw new IllegalArgumentException("MSS out of range: " + mss);
-        if (receiveWindow < 0 || receiveWindow > 65535) {
-            throw new IllegalArgumentException("window must fit 16 bits without scaling: " + receiveWindow);
+        if (receiveWindow < 0 || receiveWindow > (0xffff << 14)) {
+            throw new IllegalArgumentException("window out of range: " + receiveWindow);
         }
         if (synRetries < 0 || dataRetries < 0) throw new IllegalArgumentException("retries must be ≥ 0");
     }
 
     public TcpConfig withMsl(Duration d) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive, extensions);
     }
 
     public TcpConfig withSynRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive, extensions);
     }
 
     public TcpConfig withInitialRto(Duration d) {
-        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive);
+        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions);
     }
 
     public TcpConfig withKeepalive(Keepalive k) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k, extensions);
+    }
+
+    /** Off: only MSS in our SYN, so no extension is agreed (a plain RFC 793 exchange). */
+    public TcpConfig withExtensions(boolean on) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on);
     }
 
     public TcpConfig withDataRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive, extensions);
     }
 }

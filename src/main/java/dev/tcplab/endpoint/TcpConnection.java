@@ -45,7 +45,9 @@ public final class TcpConnection {
     // Receive sequence variables
     private SeqNum irs;
     private SeqNum rcvNxt;
-    private final int rcvWnd;
+    /** The window we offer, in bytes: at most 64 KiB − 1 until window scaling is agreed. */
+    private long rcvWnd;
+    private final Negotiated negotiated;
 
     private int peerMss = 536; // RFC 9293 §3.7.1: the default when the SYN carries no MSS option
     private final SendBuffer sendBuffer = new SendBuffer();
@@ -76,7 +78,8 @@ public final class TcpConnection {
         this.isnSource = isnSource;
         this.out = out;
         this.listener = listener;
-        this.rcvWnd = config.receiveWindow();
+        this.negotiated = new Negotiated(config.extensions(), clock);
+        this.rcvWnd = Math.min(config.receiveWindow(), 0xffff);
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
                 config.maxRto().toNanos());
     }
@@ -203,7 +206,7 @@ public final class TcpConnection {
         remotePort = seg.srcPort();
         irs = seg.seq();
         rcvNxt = irs.plus(1);                       // the SYN consumes one sequence number
-        seg.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
+        learnFromSyn(seg);
         sndWnd = seg.window();
         iss = SeqNum.of(isnSource.getAsLong());
         sndUna = iss;
@@ -213,6 +216,13 @@ public final class TcpConnection {
                 + " and ack = their ISN + 1");
         sendSyn(Flags.SYN_ACK, null);
         armRetransmission();
+    }
+
+    /** The peer's MSS and which extensions both sides offered; our window may grow with scaling. */
+    private void learnFromSyn(Segment syn) {
+        syn.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
+        negotiated.peerSyn(syn);
+        rcvWnd = negotiated.windowLimit(config.receiveWindow());
     }
 
     /** §3.10.7.3: the reply to our SYN. */
@@ -237,7 +247,7 @@ public final class TcpConnection {
         }
         irs = seg.seq();
         rcvNxt = irs.plus(1);                       // the SYN consumes one sequence number
-        seg.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
+        learnFromSyn(seg);
         if (f.ack()) {
             acknowledge(seg.ack());
             updateWindow(seg);
@@ -282,6 +292,12 @@ public final class TcpConnection {
             return;
         }
 
+        // PAWS (RFC 7323 §5.3): a timestamp older than the last one kept marks an old duplicate.
+        if (negotiated.tooOld(seg)) {
+            sendAck("PAWS: timestamp older than TS.Recent, an old duplicate (RFC 7323 §5.3)");
+            return;
+        }
+
         // First: is the segment in the receive window?
         if (!acceptable(seg)) {
             if (!f.rst()) {
@@ -289,6 +305,7 @@ public final class TcpConnection {
             }
             return;
         }
+        negotiated.remember(seg, seg.seq().le(rcvNxt));
         // Second: RST. RFC 5961 §3.2: only an exact RCV.NXT match resets; else a challenge ACK.
         if (f.rst()) {
             if (seg.seq().equals(rcvNxt)) {
@@ -323,7 +340,7 @@ public final class TcpConnection {
     /** §3.10.7.4's four acceptability cases. */
     private boolean acceptable(Segment seg) {
         int len = seg.seqLength();
-        SeqNum wndEnd = rcvNxt.plus(rcvWnd);
+        SeqNum wndEnd = rcvNxt.plus(rcvWnd);  // rcvWnd < 2^31, so the modular range holds
         if (len == 0) {
             return rcvWnd == 0 ? seg.seq().equals(rcvNxt) : seg.seq().inRange(rcvNxt, wndEnd);
         }
@@ -400,7 +417,7 @@ public final class TcpConnection {
     private void updateWindow(Segment seg) {
         // RFC 9293 §3.10.7.4: only a newer segment (by SEG.SEQ, then SEG.ACK) updates SND.WND.
         if (sndWl1 == null || sndWl1.lt(seg.seq()) || (sndWl1.equals(seg.seq()) && sndWl2.le(seg.ack()))) {
-            sndWnd = seg.window();
+            sndWnd = (int) Math.min(Integer.MAX_VALUE, negotiated.peerWindow(seg));
             sndWl1 = seg.seq();
             sndWl2 = seg.ack();
         }
@@ -487,7 +504,7 @@ public final class TcpConnection {
         }
         keepaliveProbes++;
         // SEG.SEQ = SND.NXT − 1: a byte the peer already has, so it must answer with an ACK.
-        transmit(Segment.of(localPort, remotePort, sndNxt.plus(-1), rcvNxt, Flags.ACK, rcvWnd),
+        transmit(Segment.of(localPort, remotePort, sndNxt.plus(-1), rcvNxt, Flags.ACK, window()),
                 "keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)");
         keepaliveDeadline = clock.nanos() + k.interval().toNanos();
     }
@@ -529,7 +546,7 @@ public final class TcpConnection {
             int len = Math.min(Math.min(unackedData, effectiveMss()), sndNxt.minus(sndUna));
             transmitData(sndUna, sendBuffer.copy(offset, len), offset + len == sendBuffer.size(), why);
         } else if (finSeq != null && sndUna.equals(finSeq)) {
-            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, rcvWnd), why);
+            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, window()), why);
         }
     }
 
@@ -566,7 +583,7 @@ public final class TcpConnection {
         boolean allDataSent = sndNxt.minus(dataStart) == sendBuffer.size();
         if (closeRequested && finSeq == null && allDataSent) {
             finSeq = sndNxt;
-            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, rcvWnd), null);
+            transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, window()), null);
             ackPending = false;
             sndNxt = sndNxt.plus(1);        // the FIN consumes one sequence number
             if (rtxDeadline == NEVER) {
@@ -577,14 +594,14 @@ public final class TcpConnection {
 
     private void transmitData(SeqNum seq, byte[] data, boolean push, String why) {
         Flags flags = push ? Flags.PSH_ACK : Flags.ACK;
-        transmit(Segment.of(localPort, remotePort, seq, rcvNxt, flags, rcvWnd).withPayload(data), why);
+        transmit(Segment.of(localPort, remotePort, seq, rcvNxt, flags, window()).withPayload(data), why);
         ackPending = false;                 // every data segment carries our ACK
     }
 
     private void sendSyn(Flags flags, String why) {
         SeqNum ack = flags.ack() ? rcvNxt : SeqNum.ZERO;
-        Segment syn = Segment.of(localPort, remotePort, iss, ack, flags, rcvWnd)
-                .withOptions(List.of(new TcpOption.Mss(config.mss())));
+        Segment syn = Segment.of(localPort, remotePort, iss, ack, flags, negotiated.windowField(rcvWnd, true))
+                .withOptions(negotiated.synOptions(config.mss(), flags.ack()));
         if (why == null && timedSeq == null) {
             timedSeq = iss;
             timedAt = clock.nanos();
@@ -593,16 +610,23 @@ public final class TcpConnection {
     }
 
     private void sendAck(String why) {
-        transmit(Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, rcvWnd), why);
+        transmit(Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, window()), why);
         ackPending = false;
     }
 
+    /** Every segment after the SYNs carries the agreed timestamps; RSTs go out plain. */
     private void transmit(Segment s, String why) {
-        out.transmit(s, why);
+        out.transmit(s.flags().rst() ? s : negotiated.decorate(s), why);
     }
 
+    /** The window field for a non-SYN segment: our window, scaled if scaling was agreed. */
+    private int window() {
+        return negotiated.windowField(rcvWnd, false);
+    }
+
+    /** Payload per segment: the smaller MSS, less the 12 bytes timestamps take (as Linux's 1448). */
     private int effectiveMss() {
-        return Math.min(peerMss, config.mss());
+        return Math.min(peerMss, config.mss()) - (negotiated.timestamps() ? Negotiated.TIMESTAMP_SPACE : 0);
     }
 
     // ---------------------------------------------------------------- state changes

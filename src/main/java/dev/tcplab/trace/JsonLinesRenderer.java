@@ -18,6 +18,7 @@ public final class JsonLinesRenderer implements TraceSink {
     private final ObjectMapper mapper = new ObjectMapper().configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     private final PrintWriter out;
     private final RelativeNumbers relative = new RelativeNumbers();
+    private final WindowScaling scaling = new WindowScaling();
 
     public JsonLinesRenderer(PrintWriter out) {
         this.out = out;
@@ -49,6 +50,7 @@ public final class JsonLinesRenderer implements TraceSink {
     private void segment(ObjectNode o, TraceEvent.SegmentEvent e) {
         Segment s = e.segment();
         relative.observe(e.src(), e.dst(), s);
+        scaling.observe(e.src(), s);
         o.put("type", "segment");
         o.put("dir", e.direction().name().toLowerCase());
         o.put("src", e.src().toString());
@@ -65,7 +67,8 @@ public final class JsonLinesRenderer implements TraceSink {
         o.put("seq_abs", s.seq().value());
         o.put("ack_abs", s.ack().value());
         o.put("len", s.payloadLength());
-        o.put("win", s.window());
+        o.put("win", scaling.bytes(e.src(), e.dst(), s));
+        o.put("win_field", s.window());
         ArrayNode opts = o.putArray("options");
         for (TcpOption opt : s.options()) {
             if (!(opt instanceof TcpOption.Nop) && !(opt instanceof TcpOption.EndOfList)) {

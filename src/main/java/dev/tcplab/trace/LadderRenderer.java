@@ -8,15 +8,17 @@ import java.util.List;
 
 /**
  * The ladder as text, one line per segment, written as events happen. Columns: time, arrow,
- * flags, seq and ack (relative unless absolute was asked for), payload length, window, our state
- * after the segment, then options and why. State changes and notes are indented lines under it.
+ * flags, seq and ack (relative unless absolute was asked for), payload length, window in bytes
+ * (the field scaled, as Wireshark shows it, once both SYNs offered window scaling), our state after the segment, then options (on SYNs,
+ * where they are negotiated) and why. State changes and notes are indented lines under it.
  */
 public final class LadderRenderer implements TraceSink {
-    private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %6s  %-12s %s";
+    private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %7s  %-12s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
     private final RelativeNumbers relative = new RelativeNumbers();
+    private final WindowScaling scaling = new WindowScaling();
     private boolean headerDone;
 
     public LadderRenderer(PrintWriter out, boolean absolute) {
@@ -48,11 +50,16 @@ public final class LadderRenderer implements TraceSink {
     private void segment(TraceEvent.SegmentEvent e) {
         Segment s = e.segment();
         relative.observe(e.src(), e.dst(), s);
+        scaling.observe(e.src(), s);
         long seq = absolute ? s.seq().value() : relative.seq(e.src(), s);
         long ack = absolute ? (s.flags().ack() ? s.ack().value() : -1) : relative.ack(e.dst(), s);
         List<String> extra = new ArrayList<>();
         for (TcpOption o : s.options()) {
-            if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
+            // Options are negotiated in the SYNs; after that only SACK blocks and oddities say something
+            // (timestamps ride on every segment; --format json keeps them all).
+            boolean worthShowing = s.flags().syn() || o instanceof TcpOption.Sack || o instanceof TcpOption.Unknown
+                    || o instanceof TcpOption.Malformed;
+            if (worthShowing && !(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
                 extra.add(o.describe());
             }
         }
@@ -61,7 +68,7 @@ public final class LadderRenderer implements TraceSink {
             tail = tail.isEmpty() ? "(" + e.why() + ")" : tail + "  (" + e.why() + ")";
         }
         row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
-                s.payloadLength(), s.window(), e.state(), tail);
+                s.payloadLength(), scaling.bytes(e.src(), e.dst(), s), e.state(), tail);
     }
 
     private void row(Object... cells) {

@@ -684,6 +684,73 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= options (RFC 7323, RFC 2018)
+
+    @Nested
+    class Options {
+        /** What Linux's SYN+ACK carries when our SYN offered everything: MSS, SACK ok, TS, wscale 10. */
+        Segment linuxSynAck(long tsVal, long tsEcr) {
+            return peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1).withOptions(List.of(new TcpOption.Mss(1460),
+                    new TcpOption.SackPermitted(), new TcpOption.Timestamps(tsVal, tsEcr), new TcpOption.Nop(),
+                    new TcpOption.WindowScale(10)));
+        }
+
+        @Test
+        void ourSynOffersWhatLinuxOffersInLinuxsOrder() {
+            conn.open();
+            List<String> kinds = last().options().stream().map(o -> o.getClass().getSimpleName()).toList();
+            assertEquals(List.of("Mss", "SackPermitted", "Timestamps", "Nop", "WindowScale"), kinds);
+            assertEquals(65535, last().window(), "a SYN's window is never scaled");
+        }
+
+        @Test
+        void agreedScalingShiftsBothWindows() {
+            conn.open();
+            conn.onSegment(linuxSynAck(100, 0));
+            assertEquals(256 * 1024 >> 7, last().window(), "our 256 KiB announced with our shift 7");
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 1)
+                    .withOptions(List.of(new TcpOption.Timestamps(101, 0))));
+            assertEquals(65535 << 10, conn.sndWnd(), "their field 65535 with their shift 10");
+        }
+
+        @Test
+        void agreedTimestampsGoOnEverySegmentEchoingTheirsAndShrinkTheMss() {
+            conn.open();
+            conn.onSegment(linuxSynAck(5000, 0));
+            TcpOption.Timestamps ts = last().option(TcpOption.Timestamps.class).orElseThrow();
+            assertEquals(5000, ts.tsEcr(), "TSecr echoes their TSval");
+            conn.send(new byte[3000]);
+            assertEquals(1448, sent.get(sent.size() - 3).payloadLength(), "1460 − 12 bytes of timestamp option");
+        }
+
+        @Test
+        void withoutTheirWindowScaleOurWindowStaysBelow64KiB() {
+            conn.open();
+            conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1).withOptions(List.of(new TcpOption.Mss(1460))));
+            assertEquals(65535, last().window());
+            assertTrue(last().options().isEmpty(), "no timestamps either: the peer did not offer them");
+        }
+
+        @Test
+        void pawsDropsASegmentWithAnOlderTimestamp() {
+            conn.open();
+            conn.onSegment(linuxSynAck(5000, 0));
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "new").withOptions(List.of(new TcpOption.Timestamps(6000, 1))));
+            assertEquals("new", received.toString());
+            conn.onSegment(peerData(PEER_ISN + 4, OUR_ISN + 1, "old").withOptions(List.of(new TcpOption.Timestamps(5500, 1))));
+            assertEquals("new", received.toString(), "an older TSval: an old duplicate, not accepted");
+            assertTrue(why.get(why.size() - 1).startsWith("PAWS"));
+        }
+
+        @Test
+        void extensionsOffSendsMssOnly() {
+            config = config.withExtensions(false);
+            build(OUR_ISN);
+            conn.open();
+            assertEquals(List.of(new TcpOption.Mss(1460)), last().options());
+        }
+    }
+
     // ======================================================================= wraparound
 
     @Nested

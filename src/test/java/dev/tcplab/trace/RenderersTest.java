@@ -49,9 +49,9 @@ class RenderersTest {
         assertEquals(7, lines.length, w.toString());
         assertTrue(lines[0].contains("seq(rel)"), lines[0]);
         assertEquals("            · CLOSED → SYN_SENT: active open", lines[1]);
-        assertTrue(lines[2].matches(" +0\\.001  ──▶  SYN +0 +- +0  64240  SYN_SENT +mss 1460"), lines[2]);
-        assertTrue(lines[3].matches(" +0\\.101  ◀──  SYN,ACK +0 +1 +0  65160  ESTABLISHED"), lines[3]);
-        assertTrue(lines[4].matches(" +0\\.120  ──▶  ACK +1 +1 +0  64240  ESTABLISHED"), lines[4]);
+        assertTrue(lines[2].matches(" +0\\.001  ──▶  SYN +0 +- +0 +64240  SYN_SENT +mss 1460"), lines[2]);
+        assertTrue(lines[3].matches(" +0\\.101  ◀──  SYN,ACK +0 +1 +0 +65160  ESTABLISHED"), lines[3]);
+        assertTrue(lines[4].matches(" +0\\.120  ──▶  ACK +1 +1 +0 +64240  ESTABLISHED"), lines[4]);
         assertTrue(lines[5].contains("PSH,ACK") && lines[5].contains("(retransmission 1)"), lines[5]);
         assertTrue(lines[5].matches(".*PSH,ACK +1 +1 +2 .*"), lines[5]);
         assertTrue(lines[6].contains("· a remark"), lines[6]);
@@ -64,6 +64,25 @@ class RenderersTest {
         handshake().forEach(r::accept);
         String synAck = w.toString().split("\n")[3];
         assertTrue(synAck.contains(" " + K + " ") && synAck.contains(" 0 "), synAck); // ack J+1 wraps to 0
+    }
+
+    @Test
+    void windowsAreScaledOnceBothSynsOfferedAScale() throws Exception {
+        Segment syn = Segment.of(61000, 7, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 65535)
+                .withOptions(List.of(new TcpOption.WindowScale(7)));
+        Segment synAck = Segment.of(7, 61000, SeqNum.of(9), SeqNum.of(2), Flags.SYN_ACK, 65160)
+                .withOptions(List.of(new TcpOption.WindowScale(10)));
+        Segment ack = Segment.of(7, 61000, SeqNum.of(10), SeqNum.of(2), Flags.ACK, 64);
+        StringWriter w = new StringWriter();
+        JsonLinesRenderer r = new JsonLinesRenderer(new PrintWriter(w));
+        r.accept(seg(0, Direction.OUT, US, PEER, syn, "SYN_SENT", null));
+        r.accept(seg(1, Direction.IN, PEER, US, synAck, "ESTABLISHED", null));
+        r.accept(seg(2, Direction.IN, PEER, US, ack, "ESTABLISHED", null));
+        String[] lines = w.toString().split("\n");
+        ObjectMapper m = new ObjectMapper();
+        assertEquals(65160, m.readTree(lines[1]).get("win").asLong(), "a SYN's window is never scaled");
+        assertEquals(64L << 10, m.readTree(lines[2]).get("win").asLong(), "64 × 2^10");
+        assertEquals(64, m.readTree(lines[2]).get("win_field").asLong());
     }
 
     @Test
