@@ -72,6 +72,15 @@ final class Negotiated {
         return timestamps;
     }
 
+    boolean sackPermitted() {
+        return sackPermitted;
+    }
+
+    /** SACK blocks that fit beside the other options: 4 alone, 3 with timestamps (RFC 2018 §3). */
+    int maxSackBlocks() {
+        return timestamps ? 3 : 4;
+    }
+
     /** The peer's window in bytes from a segment's field (SYN windows are never scaled). */
     long peerWindow(Segment s) {
         return s.flags().syn() ? s.window() : (long) s.window() << sndShift;

@@ -52,6 +52,37 @@ final class Reassembly {
         return null;
     }
 
+    /**
+     * The held data as SACK blocks (RFC 2018 §4): contiguous [left, right) ranges, the one holding
+     * {@code mostRecent} first, then the others in sequence order; at most {@code max}.
+     */
+    java.util.List<SeqNum[]> blocks(SeqNum rcvNxt, SeqNum mostRecent, int max) {
+        java.util.List<Piece> sorted = new java.util.ArrayList<>(held.values());
+        sorted.sort((a, b) -> a.seq().compareTo(b.seq()));
+        java.util.List<SeqNum[]> ranges = new java.util.ArrayList<>();
+        for (Piece p : sorted) {
+            if (p.end().le(rcvNxt)) {
+                continue;
+            }
+            SeqNum[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && p.seq().le(last[1])) {
+                if (p.end().gt(last[1])) {
+                    last[1] = p.end();
+                }
+            } else {
+                ranges.add(new SeqNum[] {p.seq(), p.end()});
+            }
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            SeqNum[] r = ranges.get(i);
+            if (mostRecent != null && mostRecent.inRange(r[0], r[1])) {
+                ranges.add(0, ranges.remove(i));
+                break;
+            }
+        }
+        return ranges.subList(0, Math.min(max, ranges.size()));
+    }
+
     /** The held piece nearest after rcvNxt − 2^31, i.e. the earliest in modular order around rcvNxt. */
     private Map.Entry<SeqNum, Piece> firstByModularOrder(SeqNum rcvNxt) {
         Map.Entry<SeqNum, Piece> best = null;

@@ -17,9 +17,12 @@ import java.time.Duration;
  * @param msl            maximum segment lifetime; TIME_WAIT lasts 2×MSL (RFC 9293 says 2 min)
  * @param keepalive      our own keep-alive probing, or null for none (RFC 1122: off by default)
  * @param extensions     offer SACK permitted, timestamps and window scale in our SYN, as Linux does
+ * @param delayedAcks    ACK every second full segment or after 40 ms (RFC 1122 §4.2.3.2), as stacks do
+ *                       for bulk data; off by default so that a ladder shows the ACK of every segment
  */
 public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duration minRto, Duration maxRto,
-                        int synRetries, int dataRetries, Duration msl, Keepalive keepalive, boolean extensions) {
+                        int synRetries, int dataRetries, Duration msl, Keepalive keepalive, boolean extensions,
+                        boolean delayedAcks) {
 
     /**
      * RFC 1122 §4.2.3.6 keep-alive: after {@code idle} without a segment from the peer, a probe;
@@ -41,7 +44,7 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
 
     public static TcpConfig defaults() {
         return new TcpConfig(1460, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
-                4, 8, Duration.ofSeconds(1), null, true);
+                4, 8, Duration.ofSeconds(1), null, true, false);
     }
 
     public TcpConfig {
@@ -53,27 +56,32 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     }
 
     public TcpConfig withMsl(Duration d) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive, extensions);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive, extensions, delayedAcks);
     }
 
     public TcpConfig withSynRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive, extensions);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive, extensions, delayedAcks);
     }
 
     public TcpConfig withInitialRto(Duration d) {
-        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions);
+        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions, delayedAcks);
     }
 
     public TcpConfig withKeepalive(Keepalive k) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k, extensions);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k, extensions, delayedAcks);
     }
 
     /** Off: only MSS in our SYN, so no extension is agreed (a plain RFC 793 exchange). */
     public TcpConfig withExtensions(boolean on) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on, delayedAcks);
+    }
+
+    public TcpConfig withDelayedAcks(boolean on) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive,
+                extensions, on);
     }
 
     public TcpConfig withDataRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive, extensions);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive, extensions, delayedAcks);
     }
 }

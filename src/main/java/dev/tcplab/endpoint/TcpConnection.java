@@ -39,6 +39,8 @@ public final class TcpConnection {
     private SeqNum iss;
     private SeqNum sndUna;
     private SeqNum sndNxt;
+    /** The highest SND.NXT reached: after a timeout SND.NXT goes back (go-back-N), this does not. */
+    private SeqNum sndMax;
     private int sndWnd;
     private SeqNum sndWl1;
     private SeqNum sndWl2;
@@ -57,6 +59,12 @@ public final class TcpConnection {
     private boolean closeRequested;
     private SeqNum finSeq; // set once our FIN has been sent
     private boolean ackPending;
+    private CongestionControl cc;
+    // Delayed ACKs (RFC 1122 §4.2.3.2, RFC 5681 §4.2): at least every second full segment, else within 40 ms.
+    private static final long DELAYED_ACK_NANOS = 40_000_000L;
+    private int segmentsUnacked;
+    private long delayedAckDeadline = NEVER;
+    private SeqNum lastOutOfOrder;          // for SACK: the most recent out-of-order arrival goes first
 
     // RFC 6298 retransmission timer and Karn's rule
     private final RtoEstimator rto;
@@ -94,6 +102,7 @@ public final class TcpConnection {
         iss = SeqNum.of(isnSource.getAsLong());
         sndUna = iss;
         sndNxt = iss.plus(1);
+        sndMax = sndNxt;
         dataStart = iss.plus(1);
         setState(TcpState.SYN_SENT, "active open: SYN sent with ISN " + iss);
         sendSyn(Flags.SYN, null);
@@ -211,6 +220,7 @@ public final class TcpConnection {
         iss = SeqNum.of(isnSource.getAsLong());
         sndUna = iss;
         sndNxt = iss.plus(1);
+        sndMax = sndNxt;
         dataStart = iss.plus(1);
         setState(TcpState.SYN_RECEIVED, "SYN received (seq = " + irs + "): answer SYN+ACK with our ISN " + iss
                 + " and ack = their ISN + 1");
@@ -362,12 +372,22 @@ public final class TcpConnection {
                 return false;
             }
         }
-        if (ack.gt(sndNxt)) {
+        if (ack.gt(sndMax)) {
             ackPending = true; // acknowledges something not yet sent
             return false;
         }
+        if (ack.gt(sndNxt)) {
+            sndNxt = ack;      // after a go-back: the first transmission got there after all
+        }
         if (ack.gt(sndUna)) {
+            long acked = ack.minus(sndUna);
             acknowledge(ack);
+            if (cc != null && cc.onNewAck(acked, ack, sndNxt.minus(sndUna))) {
+                resendOldest("NewReno: a partial ACK, retransmit the next hole (RFC 6582)");
+            }
+        } else if (isDuplicateAck(seg)
+                && cc.onDuplicateAck(sndNxt.minus(sndUna), sndNxt)) {
+            resendOldest("fast retransmit: third duplicate ACK (RFC 5681 §3.2)");
         }
         if (ack.ge(sndUna)) {
             updateWindow(seg);
@@ -396,6 +416,12 @@ public final class TcpConnection {
         return true;
     }
 
+    /** RFC 5681 §2's duplicate ACK: nothing new acknowledged, no data, no SYN or FIN, data outstanding. */
+    private boolean isDuplicateAck(Segment seg) {
+        return cc != null && seg.ack().equals(sndUna) && sndUna.lt(sndMax) && seg.payloadLength() == 0
+                && !seg.flags().syn() && !seg.flags().fin() && seg.window() == lastWindowField;
+    }
+
     /** Advances SND.UNA to {@code ack}: frees acknowledged bytes, samples RTT, manages the timer. */
     private void acknowledge(SeqNum ack) {
         int dataAcked = Math.max(0, Math.min(sendBuffer.size(), ack.minus(dataStart)));
@@ -407,14 +433,17 @@ public final class TcpConnection {
             timedSeq = null;
         }
         retransmissions = 0;
-        if (sndUna.equals(sndNxt)) {
+        if (sndUna.equals(sndMax)) {
             rtxDeadline = NEVER;            // RFC 6298 §5.2: all data acknowledged
         } else {
             armRetransmission();            // §5.3: new data acknowledged, restart
         }
     }
 
+    private int lastWindowField;
+
     private void updateWindow(Segment seg) {
+        lastWindowField = seg.window();
         // RFC 9293 §3.10.7.4: only a newer segment (by SEG.SEQ, then SEG.ACK) updates SND.WND.
         if (sndWl1 == null || sndWl1.lt(seg.seq()) || (sndWl1.equals(seg.seq()) && sndWl2.le(seg.ack()))) {
             sndWnd = (int) Math.min(Integer.MAX_VALUE, negotiated.peerWindow(seg));
@@ -433,22 +462,32 @@ public final class TcpConnection {
             // CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the peer already sent FIN; nothing new can follow.
             return;
         }
+        boolean inOrder = seg.seq().le(rcvNxt);
+        boolean hadGap = !reassembly.isEmpty();
         reassembly.hold(seg.seq(), seg.payload(), seg.flags().fin());
+        if (!inOrder) {
+            lastOutOfOrder = seg.seq();
+        }
         Reassembly.Piece p;
         while ((p = reassembly.next(rcvNxt)) != null) {
             if (p.data().length > 0) {
                 rcvNxt = rcvNxt.plus(p.data().length);
                 listener.dataReceived(p.data());
             }
-            ackPending = true;
             if (p.fin()) {
                 rcvNxt = rcvNxt.plus(1);    // the FIN consumes one sequence number
+                ackPending = true;
                 onFin();
                 return;
             }
         }
-        if (!reassembly.isEmpty()) {
-            ackPending = true;              // a gap: the duplicate ACK tells the peer where it is
+        // ACK at once when something is out of order or a gap just closed (RFC 5681 §4.2);
+        // otherwise, with delayed ACKs, every second segment or after 40 ms.
+        segmentsUnacked++;
+        if (!config.delayedAcks() || !reassembly.isEmpty() || hadGap || !inOrder || segmentsUnacked >= 2) {
+            ackPending = true;
+        } else if (delayedAckDeadline == NEVER) {
+            delayedAckDeadline = clock.nanos() + DELAYED_ACK_NANOS;
         }
     }
 
@@ -473,7 +512,7 @@ public final class TcpConnection {
 
     /** When {@link #onTimer} next has work, in clock nanoseconds; {@link #NEVER} if no timer runs. */
     public long nextDeadline() {
-        return Math.min(Math.min(rtxDeadline, timeWaitDeadline), keepaliveDeadline);
+        return Math.min(Math.min(rtxDeadline, timeWaitDeadline), Math.min(keepaliveDeadline, delayedAckDeadline));
     }
 
     public void onTimer() {
@@ -488,6 +527,9 @@ public final class TcpConnection {
         }
         if (now >= keepaliveDeadline) {
             keepaliveTimeout();
+        }
+        if (now >= delayedAckDeadline) {
+            sendAck("delayed ACK: 40 ms passed without a second segment");
         }
     }
 
@@ -533,20 +575,31 @@ public final class TcpConnection {
         } else if (state == TcpState.SYN_RECEIVED) {
             sendSyn(Flags.SYN_ACK, why);
         } else {
+            if (cc != null) {
+                cc.onTimeout(sndNxt.minus(sndUna));
+            }
+            sndNxt = sndUna;                // go back: what followed the lost segment is sent again
             resendOldest(why);
         }
         rtxDeadline = clock.nanos() + rto.rto();
     }
 
-    /** RFC 6298 §5.4: retransmit the earliest segment not yet acknowledged. */
+    /**
+     * RFC 6298 §5.4: retransmit the earliest segment not yet acknowledged. SND.NXT moves past it if
+     * a go-back had put it there.
+     */
     private void resendOldest(String why) {
         int offset = sndUna.minus(dataStart);
         int unackedData = Math.max(0, sendBuffer.size() - Math.max(0, offset));
-        if (offset >= 0 && unackedData > 0 && sndUna.lt(sndNxt)) {
-            int len = Math.min(Math.min(unackedData, effectiveMss()), sndNxt.minus(sndUna));
+        if (offset >= 0 && unackedData > 0) {
+            int len = Math.min(unackedData, effectiveMss());
             transmitData(sndUna, sendBuffer.copy(offset, len), offset + len == sendBuffer.size(), why);
+            if (sndNxt.lt(sndUna.plus(len))) {
+                sndNxt = sndUna.plus(len);
+            }
         } else if (finSeq != null && sndUna.equals(finSeq)) {
             transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, window()), why);
+            sndNxt = finSeq.plus(1);
         }
     }
 
@@ -561,11 +614,15 @@ public final class TcpConnection {
         if (!state.synchronizedState()) {
             return;                         // data waits for the handshake to finish
         }
+        if (cc == null) {
+            cc = new CongestionControl(effectiveMss());
+        }
         while (true) {
             int offset = sndNxt.minus(dataStart);
             int unsent = sendBuffer.size() - offset;
-            int window = sndUna.plus(sndWnd).minus(sndNxt);
-            int len = Math.min(Math.min(unsent, window), effectiveMss());
+            long flight = sndNxt.minus(sndUna);
+            long window = Math.min(sndWnd, cc.window()) - flight; // the peer's window and the network's
+            int len = (int) Math.min(Math.min(unsent, window), effectiveMss());
             if (len <= 0) {
                 break;
             }
@@ -576,19 +633,25 @@ public final class TcpConnection {
                 timedAt = clock.nanos();
             }
             sndNxt = sndNxt.plus(len);
-            if (rtxDeadline == NEVER) {
-                armRetransmission();
-            }
+            noteSent();
         }
         boolean allDataSent = sndNxt.minus(dataStart) == sendBuffer.size();
-        if (closeRequested && finSeq == null && allDataSent) {
+        // The FIN leaves once all data has; again after a go-back put SND.NXT before it.
+        if (closeRequested && allDataSent && (finSeq == null || sndNxt.equals(finSeq))) {
             finSeq = sndNxt;
             transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, window()), null);
             ackPending = false;
             sndNxt = sndNxt.plus(1);        // the FIN consumes one sequence number
-            if (rtxDeadline == NEVER) {
-                armRetransmission();
-            }
+            noteSent();
+        }
+    }
+
+    private void noteSent() {
+        if (sndNxt.gt(sndMax)) {
+            sndMax = sndNxt;
+        }
+        if (rtxDeadline == NEVER) {
+            armRetransmission();
         }
     }
 
@@ -610,12 +673,32 @@ public final class TcpConnection {
     }
 
     private void sendAck(String why) {
-        transmit(Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, window()), why);
+        Segment ack = Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, window());
+        TcpOption.Sack sack = negotiated.sackPermitted() && !reassembly.isEmpty() ? sackOption() : null;
+        if (sack != null && sack.edges().length > 0) {
+            ack = ack.withOptions(java.util.List.of(new TcpOption.Nop(), new TcpOption.Nop(), sack));
+        }
+        transmit(ack, why);
         ackPending = false;
+    }
+
+    /** What we hold beyond the gap, so the peer retransmits only what is missing (RFC 2018). */
+    private TcpOption.Sack sackOption() {
+        java.util.List<SeqNum[]> blocks = reassembly.blocks(rcvNxt, lastOutOfOrder, negotiated.maxSackBlocks());
+        long[] edges = new long[blocks.size() * 2];
+        for (int i = 0; i < blocks.size(); i++) {
+            edges[2 * i] = blocks.get(i)[0].value();
+            edges[2 * i + 1] = blocks.get(i)[1].value();
+        }
+        return new TcpOption.Sack(edges);
     }
 
     /** Every segment after the SYNs carries the agreed timestamps; RSTs go out plain. */
     private void transmit(Segment s, String why) {
+        if (s.flags().ack()) {
+            segmentsUnacked = 0;            // whatever we send carries the ACK
+            delayedAckDeadline = NEVER;
+        }
         out.transmit(s.flags().rst() ? s : negotiated.decorate(s), why);
     }
 
@@ -692,6 +775,8 @@ public final class TcpConnection {
     /** Bytes queued by the application that the peer has not acknowledged. */
     public int unacknowledgedBytes() { return sendBuffer.size(); }
     public boolean finAcknowledged() { return finSeq != null && sndUna.gt(finSeq); }
+    /** The congestion window in bytes, once data has been sent; 0 before. */
+    public long congestionWindow() { return cc == null ? 0 : cc.window(); }
     /** Whether the peer's FIN has arrived (in order). */
     public boolean peerClosed() {
         return state == TcpState.CLOSE_WAIT || state == TcpState.LAST_ACK || state == TcpState.CLOSING

@@ -751,6 +751,109 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= bulk data: RFC 5681, 6582, 2018
+
+    @Nested
+    class BulkData {
+        static final int MSS = 1460;
+
+        Segment ackOf(long ack) {
+            return peer(Flags.ACK, PEER_ISN + 1, ack);
+        }
+
+        @Test
+        void theFirstFlightIsTheInitialWindowOfTenSegments() {
+            establish();
+            conn.send(new byte[100 * MSS]);
+            assertEquals(CongestionControl.INITIAL_SEGMENTS, sent.size(), "RFC 6928: ten segments, then wait");
+            conn.onSegment(ackOf(OUR_ISN + 1 + 2 * MSS));
+            // RFC 5681 (2): cwnd grows by min(N, SMSS) per ACK: two segments freed, one more allowed.
+            assertEquals(13, sent.size(), "slow start: two acknowledged, three more sent");
+        }
+
+        @Test
+        void thirdDuplicateAckRetransmitsTheLostSegmentAtOnce() {
+            establish();
+            conn.send(new byte[10 * MSS]);
+            sent.clear();
+            why.clear();
+            conn.onSegment(ackOf(OUR_ISN + 1)); // segment 1 lost; 2, 3, 4 arrived: three duplicates
+            conn.onSegment(ackOf(OUR_ISN + 1));
+            assertEquals(0, sent.size());
+            conn.onSegment(ackOf(OUR_ISN + 1));
+            assertEquals(SeqNum.of(OUR_ISN + 1), sent.get(0).seq(), "the hole, without waiting for the RTO");
+            assertTrue(why.get(0).startsWith("fast retransmit"));
+        }
+
+        @Test
+        void partialAckInRecoveryRetransmitsTheNextHole() {
+            establish();
+            conn.send(new byte[10 * MSS]);
+            for (int i = 0; i < 3; i++) {
+                conn.onSegment(ackOf(OUR_ISN + 1));
+            }
+            sent.clear();
+            why.clear();
+            conn.onSegment(ackOf(OUR_ISN + 1 + 3 * MSS)); // up to the second hole at segment 4
+            assertEquals(SeqNum.of(OUR_ISN + 1 + 3 * MSS), sent.get(0).seq());
+            assertTrue(why.get(0).startsWith("NewReno"));
+        }
+
+        @Test
+        void afterATimeoutEverythingUnacknowledgedIsSentAgainFromOneSegment() {
+            establish();
+            conn.send(new byte[4 * MSS]);
+            sent.clear();
+            clock.advance(Duration.ofNanos(conn.currentRto()));
+            conn.onTimer();
+            assertEquals(1, sent.size(), "cwnd back to one segment");
+            assertEquals(MSS, conn.congestionWindow());
+            conn.onSegment(ackOf(OUR_ISN + 1 + MSS));
+            assertEquals(List.of(OUR_ISN + 1 + MSS, OUR_ISN + 1 + 2 * MSS),
+                    sent.subList(1, 3).stream().map(x -> x.seq().value()).toList(), "slow start again: two");
+        }
+
+        @Test
+        void anAckForDataSentBeforeAGoBackIsStillAccepted() {
+            establish();
+            conn.send(new byte[4 * MSS]);
+            clock.advance(Duration.ofNanos(conn.currentRto()));
+            conn.onTimer();
+            conn.onSegment(ackOf(OUR_ISN + 1 + 4 * MSS)); // the originals arrived after all
+            assertEquals(0, conn.unacknowledgedBytes());
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline());
+        }
+
+        @Test
+        void outOfOrderDataIsReportedWithSackBlocks() {
+            conn.open();
+            conn.onSegment(peer(Flags.SYN_ACK, PEER_ISN, OUR_ISN + 1).withOptions(List.of(new TcpOption.Mss(1460),
+                    new TcpOption.SackPermitted())));
+            conn.onSegment(peerData(PEER_ISN + 11, OUR_ISN + 1, "later"));
+            conn.onSegment(peerData(PEER_ISN + 21, OUR_ISN + 1, "latest"));
+            TcpOption.Sack sack = last().option(TcpOption.Sack.class).orElseThrow();
+            assertEquals(List.of(PEER_ISN + 21, PEER_ISN + 27, PEER_ISN + 11, PEER_ISN + 16),
+                    java.util.Arrays.stream(sack.edges()).boxed().toList(), "the newest block first");
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+        }
+
+        @Test
+        void delayedAcksAcknowledgeEverySecondSegmentOrAfter40Ms() {
+            config = config.withDelayedAcks(true);
+            build(OUR_ISN);
+            establish();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "a"));
+            assertEquals(0, sent.size(), "the first segment waits");
+            conn.onSegment(peerData(PEER_ISN + 2, OUR_ISN + 1, "b"));
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 3);
+            conn.onSegment(peerData(PEER_ISN + 3, OUR_ISN + 1, "c"));
+            assertEquals(1, sent.size());
+            advance(40);
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 4);
+            assertTrue(why.get(1).startsWith("delayed ACK"));
+        }
+    }
+
     // ======================================================================= wraparound
 
     @Nested
