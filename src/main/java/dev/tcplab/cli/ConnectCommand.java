@@ -3,6 +3,7 @@ package dev.tcplab.cli;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
+import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
@@ -61,6 +62,20 @@ final class ConnectCommand implements Callable<Integer> {
                     + "nobody answers (a crashed client) and the kernel resets after COUNT probes.")
     String peerKeepalive;
 
+    @Option(names = "--send-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Send SIZE bytes of a fixed pseudo-random stream instead of --send (e.g. 10MB); the echo "
+                    + "is checked by SHA-256.")
+    Long sendSize;
+
+    @Option(names = "--peer-send", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "The kernel peer sends SIZE bytes (e.g. 200MB) instead of echoing, then closes; what "
+                    + "arrives is checked by SHA-256.")
+    Long peerSend;
+
+    @Option(names = "--peer-loss", paramLabel = "PERCENT", defaultValue = "0",
+            description = "Random loss each way on the lab link, e.g. 5 (iptables statistic in the peer namespace).")
+    double peerLoss;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -71,11 +86,12 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         live.checkInterfaceOptions("");
-        byte[] payload = send.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), live.timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), new PeerOptions(peerCloseDelay, live.peerSysctls, peerClosesFirst,
-                peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive)));
+                peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive), peerSend == null ? 0 : peerSend,
+                peerLoss));
         PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
         err.println(summary(o, payload));
@@ -105,8 +121,11 @@ final class ConnectCommand implements Callable<Integer> {
             return "no connection: " + o.closeReason() + (o.timedOut() ? " (stopped by --timeout)" : "")
                     + ". Capture: " + o.capture();
         }
-        String echo = java.util.Arrays.equals(payload, o.received()) ? "echo matched (" + payload.length + " bytes)"
-                : "echo incomplete (" + o.received().length + " of " + payload.length + " bytes)";
+        String echo = o.peerSentSha256() != null
+                ? (o.peerSentSha256().equals(o.receivedSha256()) ? "received " + o.receivedCount()
+                        + " bytes, SHA-256 as sent" : "received " + o.receivedCount() + " bytes, SHA-256 DIFFERS")
+                : o.echoMatches(payload) ? "echo matched (" + payload.length + " bytes)"
+                : "echo incomplete (" + o.receivedCount() + " of " + payload.length + " bytes)";
         String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";
         return "done: " + count + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "
                 + "wireshark " + o.capture();

@@ -76,11 +76,16 @@ final class LiveOptions {
                     + "net.ipv4.tcp_synack_retries=2. Repeatable.")
     Map<String, String> peerSysctls = new LinkedHashMap<>();
 
+    @Option(names = "--delayed-ack", description = "ACK every second segment or after 40 ms, as stacks do for bulk "
+            + "data (default: every segment, so the ladder shows each ACK).")
+    boolean delayedAck;
+
     @Option(names = "--absolute", description = "Print raw sequence numbers instead of relative ones.")
     boolean absolute;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "ladder",
-            description = "ladder (default) or json (JSON lines, one event per line).")
+            description = "ladder (default), json (JSON lines, one event per line), or quiet (state changes and "
+                    + "remarks only: for bulk transfers).")
     Format format;
 
     @Option(names = "--capture", paramLabel = "FILE", description = "Where to save the .pcap (default: "
@@ -94,10 +99,11 @@ final class LiveOptions {
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
-    enum Format { ladder, json }
+    enum Format { ladder, json, quiet }
 
     TcpConfig tcpConfig() {
-        TcpConfig c = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto);
+        TcpConfig c = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto)
+                .withDelayedAcks(delayedAck);
         return keepalive == null ? c : c.withKeepalive(parseKeepalive(keepalive));
     }
 
@@ -139,7 +145,12 @@ final class LiveOptions {
 
     /** The renderer chosen with --format, on its own thread. */
     TraceSink trace(PrintWriter out) {
-        return new AsyncTraceSink(format == Format.json ? new JsonLinesRenderer(out) : new LadderRenderer(out, absolute));
+        TraceSink inner = switch (format) {
+            case json -> new JsonLinesRenderer(out);
+            case ladder -> new LadderRenderer(out, absolute);
+            case quiet -> TraceSink.withoutSegments(new LadderRenderer(out, absolute));
+        };
+        return new AsyncTraceSink(inner);
     }
 
     void checkInterfaceOptions(String peerWord) {

@@ -416,6 +416,13 @@ public final class TcpConnection {
         return true;
     }
 
+    /** Never lets SND.MAX fall behind SND.NXT. */
+    private void raiseSndMax() {
+        if (sndNxt.gt(sndMax)) {
+            sndMax = sndNxt;
+        }
+    }
+
     /** RFC 5681 §2's duplicate ACK: nothing new acknowledged, no data, no SYN or FIN, data outstanding. */
     private boolean isDuplicateAck(Segment seg) {
         return cc != null && seg.ack().equals(sndUna) && sndUna.lt(sndMax) && seg.payloadLength() == 0
@@ -591,8 +598,11 @@ public final class TcpConnection {
     private void resendOldest(String why) {
         int offset = sndUna.minus(dataStart);
         int unackedData = Math.max(0, sendBuffer.size() - Math.max(0, offset));
-        if (offset >= 0 && unackedData > 0) {
-            int len = Math.min(unackedData, effectiveMss());
+        int sentBefore = sndMax.minus(sndUna);
+        if (offset >= 0 && unackedData > 0 && sentBefore > 0) {
+            // Only bytes sent before: a retransmission that carried new ones would reach past SND.MAX,
+            // and the peer's ACK of them would look like an ACK of unsent data, dropped for good.
+            int len = Math.min(Math.min(unackedData, effectiveMss()), sentBefore);
             transmitData(sndUna, sendBuffer.copy(offset, len), offset + len == sendBuffer.size(), why);
             if (sndNxt.lt(sndUna.plus(len))) {
                 sndNxt = sndUna.plus(len);
@@ -647,9 +657,7 @@ public final class TcpConnection {
     }
 
     private void noteSent() {
-        if (sndNxt.gt(sndMax)) {
-            sndMax = sndNxt;
-        }
+        raiseSndMax();
         if (rtxDeadline == NEVER) {
             armRetransmission();
         }

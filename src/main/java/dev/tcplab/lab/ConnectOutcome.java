@@ -2,14 +2,34 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
 import java.nio.file.Path;
+import java.util.HexFormat;
 
-/** How a connect run ended: its last connection, and how many connections it made (--repeat). */
+/**
+ * How a connect run ended: its last connection, and how many connections it made (--repeat).
+ *
+ * @param received       the bytes received, or their first 16 MiB (see receivedCount)
+ * @param receivedSha256 SHA-256 of everything received, hex
+ * @param peerSentSha256 SHA-256 of what a sending kernel peer sent (--peer-send), or null
+ */
 public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, int bytesSent,
-                             byte[] received, boolean timedOut, Path capture, int connections) {
+                             byte[] received, boolean timedOut, Path capture, int connections, long receivedCount,
+                             String receivedSha256, String peerSentSha256, TransferTally tally) {
 
-    /** The whole story happened: handshake, the echo, and a clean close. */
+    /** The whole story happened: handshake, every byte back intact, and a clean close. */
     public boolean complete(byte[] payload) {
-        return established && !timedOut && finalState == TcpState.CLOSED && java.util.Arrays.equals(payload, received)
-                && !closeReason.startsWith("connection reset") && !closeReason.startsWith("timed out");
+        boolean bytesRight = peerSentSha256 != null ? peerSentSha256.equals(receivedSha256)
+                : receivedCount == payload.length && sha256(payload).equals(receivedSha256);
+        return established && !timedOut && finalState == TcpState.CLOSED && bytesRight
+                && !closeReason.startsWith("connection reset") && !closeReason.startsWith("timed out")
+                && !closeReason.startsWith("aborted");
+    }
+
+    static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(LiveSession.sha256().digest(b));
+    }
+
+    /** Whether what came back equals what was sent (an echo), judged by length and SHA-256. */
+    public boolean echoMatches(byte[] payload) {
+        return receivedCount == payload.length && sha256(payload).equals(receivedSha256);
     }
 }

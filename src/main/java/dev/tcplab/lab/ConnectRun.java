@@ -36,6 +36,7 @@ public final class ConnectRun {
     private final TraceSink trace;
     private final PrintWriter info;
     private Map<TcpState, String> kernelStates = Map.of();
+    private dev.tcplab.netns.KernelPeer kernelPeer;
 
     public ConnectRun(ConnectOptions opt, TraceSink trace, PrintWriter info) {
         this.opt = opt;
@@ -66,6 +67,7 @@ public final class ConnectRun {
             String peerNs = lab.peerNamespace;
             FrameLink link = lab.frames;
             MacAddress ourMac = lab.ourMac;
+            this.kernelPeer = lab.kernelPeer;
             joinQuietly(rehearsal);
             long start = epochNanos();
             MacAddress peerMac = null;
@@ -97,7 +99,8 @@ public final class ConnectRun {
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
     private ConnectOutcome runOne(LiveSession session, HostPort me, String peerNs, int number) {
-        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos(), opt.hold().toNanos());
+        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos(), opt.hold().toNanos(),
+                opt.peerOptions().sendBytes() > 0);
         KernelView view = null;
         if (peerNs != null) {
             view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
@@ -112,9 +115,11 @@ public final class ConnectRun {
         if (view != null) {
             kernelStates = Map.copyOf(view.answers());
         }
+        String peerSent = opt.peerOptions().sendBytes() > 0 && kernelPeer != null ? kernelPeer.sentDigest() : null;
+        session.note("transfer: " + session.tally().describe());
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), opt.payload().length, session.received(), !finished,
-                opt.capture(), number);
+                opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally());
     }
 
     /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */

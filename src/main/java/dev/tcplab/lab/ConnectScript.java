@@ -12,16 +12,24 @@ public final class ConnectScript implements LiveSession.Script {
     private final byte[] payload;
     private final long echoWaitNanos;
     private final long holdNanos;
+    private final boolean untilPeerCloses;
     private long echoedAt = -1;
+    private long lastCount = -1;
+    private long lastProgress;
     private boolean opened;
     private boolean sent;
     private long sentAt;
     private boolean closeCalled;
 
-    public ConnectScript(byte[] payload, long echoWaitNanos, long holdNanos) {
+    /**
+     * @param echoWaitNanos   how long the echo may stall (no new bytes) before we close anyway
+     * @param untilPeerCloses close only after the peer's FIN (a peer that sends a stream and closes)
+     */
+    public ConnectScript(byte[] payload, long echoWaitNanos, long holdNanos, boolean untilPeerCloses) {
         this.payload = payload;
         this.echoWaitNanos = echoWaitNanos;
         this.holdNanos = holdNanos;
+        this.untilPeerCloses = untilPeerCloses;
     }
 
     @Override
@@ -42,16 +50,29 @@ public final class ConnectScript implements LiveSession.Script {
                 conn.send(payload);
             }
         }
+        if (sent && !closeCalled && untilPeerCloses) {
+            if (conn.peerClosed()) {
+                closeCalled = true;
+                conn.close();
+            }
+            return false;
+        }
         if (sent && !closeCalled) {
-            boolean echoed = session.received().length >= payload.length && conn.unacknowledgedBytes() == 0;
+            long now = System.nanoTime();
+            if (session.receivedCount() != lastCount) {
+                lastCount = session.receivedCount();
+                lastProgress = now;
+            }
+            boolean echoed = session.receivedCount() >= payload.length && conn.unacknowledgedBytes() == 0;
             if (echoed && echoedAt < 0) {
                 echoedAt = System.nanoTime();
                 if (holdNanos > 0) {
                     session.note("holding the connection open, idle, for " + holdNanos / 1_000_000 + " ms (--hold)");
                 }
             }
-            boolean held = echoed && System.nanoTime() - echoedAt >= holdNanos;
-            boolean waitedEnough = System.nanoTime() - sentAt > echoWaitNanos + holdNanos;
+            boolean held = echoed && now - echoedAt >= holdNanos;
+            boolean waitedEnough = now - Math.max(sentAt, lastProgress) > echoWaitNanos + holdNanos
+                    && conn.unacknowledgedBytes() == 0;
             if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
                     session.note(conn.peerClosed() ? "the peer closed before echoing everything"

@@ -52,9 +52,12 @@ final class LabLink {
     final HostPort peer;
     final FrameLink frames;
     final MacAddress ourMac;
+    /** The lab network's kernel echo server, or null. */
+    final KernelPeer kernelPeer;
 
     private LabLink(String labNamespace, String peerNamespace, String iface, Ipv4Address ourAddress, HostPort peer,
-                    FrameLink frames, MacAddress ourMac) {
+                    FrameLink frames, MacAddress ourMac, KernelPeer kernelPeer) {
+        this.kernelPeer = kernelPeer;
         this.labNamespace = labNamespace;
         this.peerNamespace = peerNamespace;
         this.iface = iface;
@@ -67,6 +70,7 @@ final class LabLink {
     static LabLink open(Setup s, Cleanup cleanup, PrintWriter info) {
         String ns = null;
         String peerNs = null;
+        KernelPeer server = null;
         String iface;
         Ipv4Address us;
         HostPort peer;
@@ -85,11 +89,16 @@ final class LabLink {
                 Shell.check("ip", "netns", "exec", peerNs, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
                 info.println("peer namespace: " + e.getKey() + " = " + e.getValue());
             }
+            if (s.peerOptions().lossPercent() > 0) {
+                addLoss(peerNs, s.peerOptions().lossPercent(), info);
+            }
             String app = "";
             if (s.echoServer()) {
                 PeerOptions p = s.peerOptions();
-                cleanup.add(KernelPeer.echo(peerNs, s.peerPort(), p.behaviour()));
-                app = ", kernel echo server on " + peer + (p.closeFirst() ? " (closes after its echo)" : "")
+                server = KernelPeer.echo(peerNs, s.peerPort(), p.behaviour());
+                cleanup.add(server);
+                app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
+                        : ", kernel echo server on " + peer) + (p.closeFirst() ? " (closes after its echo)" : "")
                         + (p.keepalive() == null ? "" : " with keep-alive " + p.keepalive().idleSeconds() + " s idle, "
                         + p.keepalive().intervalSeconds() + " s interval, " + p.keepalive().count() + " probes");
             }
@@ -125,7 +134,7 @@ final class LabLink {
         }
         info.flush();
         MacAddress mac = s.guard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
-        return new LabLink(ns, peerNs, iface, us, peer, link, mac);
+        return new LabLink(ns, peerNs, iface, us, peer, link, mac, server);
     }
 
     private static void guard(Setup s, String ns, String iface, Ipv4Address us, Cleanup cleanup, PrintWriter info) {
@@ -141,6 +150,21 @@ final class LabLink {
             case ADDRESS -> info.println("RST guard: " + us + " belongs to no kernel interface; tcplab answers ARP"
                     + " for it");
         }
+    }
+
+    /**
+     * Random loss both ways on the lab link, made by the peer namespace's own firewall (this kernel
+     * has no netem): its INPUT drops our segments, its OUTPUT drops its own. The rules vanish with
+     * the namespace.
+     */
+    private static void addLoss(String peerNs, double percent, PrintWriter info) {
+        String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
+        for (String chain : new String[] {"INPUT", "OUTPUT"}) {
+            Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", chain, "-p", "tcp", "-m",
+                    "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
+                    "tcplab loss", "-j", "DROP");
+        }
+        info.println("peer namespace: " + percent + " % random loss each way (iptables statistic)");
     }
 
     /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */

@@ -49,7 +49,12 @@ public final class LiveSession {
     private final long startEpochNanos;
     private final TcpConnection conn;
     private final List<Pending> pending = new ArrayList<>();
+    /** Received bytes kept for checks (an echo compare); beyond this only counted and hashed. */
+    private static final int KEEP_BYTES = 16 << 20;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final java.security.MessageDigest receivedSha = sha256();
+    private long receivedCount;
+    private final TransferTally tally = new TransferTally();
     private volatile boolean interrupted;
     private final java.util.concurrent.CountDownLatch loopExited = new java.util.concurrent.CountDownLatch(1);
     private boolean reachedEstablished;
@@ -76,7 +81,11 @@ public final class LiveSession {
 
                     @Override
                     public void dataReceived(byte[] data) {
-                        received.writeBytes(data);
+                        receivedCount += data.length;
+                        receivedSha.update(data);
+                        if (received.size() + data.length <= KEEP_BYTES) {
+                            received.writeBytes(data);
+                        }
                     }
 
                     @Override
@@ -99,8 +108,34 @@ public final class LiveSession {
         return reachedEstablished;
     }
 
+    /** The received bytes, or their first 16 MiB; see {@link #receivedCount()}. */
     public byte[] received() {
         return received.toByteArray();
+    }
+
+    public long receivedCount() {
+        return receivedCount;
+    }
+
+    /** SHA-256 (hex) of everything received in order so far. */
+    public String receivedSha256() {
+        try {
+            return java.util.HexFormat.of().formatHex(((java.security.MessageDigest) receivedSha.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public TransferTally tally() {
+        return tally;
+    }
+
+    static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     /**
@@ -197,12 +232,14 @@ public final class LiveSession {
             }
         }
         if (in != null) {
+            tally.in(in.packet().segment(), in.frame().epochNanos(), isLost(in.frame()));
             trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN,
                     in.packet().source(), in.packet().destination(), in.packet().segment(), conn.state().name(), faultText(null, in.frame()), isLost(in.frame())));
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p.segment() != null) {
+                tally.out(p.segment(), sent[i].epochNanos(), p.why(), isLost(sent[i]));
                 trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us,
                         new HostPort(peer.addr(), p.segment().dstPort()), p.segment(), p.stateThen().name(), faultText(p.why(), sent[i]), isLost(sent[i])));
             } else {

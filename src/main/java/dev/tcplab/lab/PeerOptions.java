@@ -14,29 +14,47 @@ import dev.tcplab.netns.KernelPeer;
  * @param closeFirst the peer's application closes right after its first echo, without waiting for
  *                   our FIN: with our close right after the echo, the two FINs cross (simultaneous close)
  * @param keepalive  the kernel peer's keep-alive (whole seconds), or null for none
+ * @param sendBytes  if above 0, the peer sends this many bytes instead of echoing, then closes
+ * @param lossPercent random loss, both ways, made by iptables' statistic match in the peer namespace
  */
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
-                          KernelPeer.Keepalive keepalive) {
+                          KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent) {
     /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
-    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null);
+    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0);
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
-        this(closeDelay, sysctls, false, null);
+        this(closeDelay, sysctls, false, null, 0, 0);
     }
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
-        this(closeDelay, sysctls, closeFirst, null);
+        this(closeDelay, sysctls, closeFirst, null, 0, 0);
+    }
+
+    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
+                       KernelPeer.Keepalive keepalive) {
+        this(closeDelay, sysctls, closeFirst, keepalive, 0, 0);
+    }
+
+    public PeerOptions withLoss(double percent) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent);
+    }
+
+    public PeerOptions withSendBytes(long n) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent);
     }
 
     KernelPeer.Behaviour behaviour() {
-        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive);
+        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes);
     }
 
     public PeerOptions {
         sysctls = Map.copyOf(sysctls);
         if (closeDelay.isNegative() || closeDelay.compareTo(MAX_CLOSE_DELAY) > 0) {
             throw new IllegalArgumentException("--peer-close-delay must be between 0 and 10m");
+        }
+        if (lossPercent < 0 || lossPercent > 50 || sendBytes < 0) {
+            throw new IllegalArgumentException("--peer-loss must be 0..50 %, --peer-send ≥ 0");
         }
         for (String k : sysctls.keySet()) {
             if (!k.matches("net\\.[a-z0-9_.]+")) {

@@ -36,6 +36,8 @@ public final class KernelPeer implements AutoCloseable {
     private final Duration closeDelay;
     private final boolean closeFirst;
     private final Keepalive keepalive;
+    private final long sendBytes;
+    private volatile String sentDigest = "";
 
     /**
      * The kernel's keep-alive for accepted sockets (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL,
@@ -44,9 +46,19 @@ public final class KernelPeer implements AutoCloseable {
     public record Keepalive(int idleSeconds, int intervalSeconds, int count) {
     }
 
-    /** How the peer's application behaves; see the factory methods. */
-    public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive) {
-        public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null);
+    /**
+     * How the peer's application behaves; see the factory methods.
+     *
+     * @param sendBytes if above 0: instead of echoing, send this many bytes (a fixed pseudo-random
+     *                  stream, see {@link #bulkStream}) and close
+     */
+    public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
+        public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null, 0);
+    }
+
+    /** The bytes a sending peer sends: the same for the same length, so a receiver can check them. */
+    public static java.util.Random bulkStream() {
+        return new java.util.Random(0x7C91AB);
     }
 
     private KernelPeer(String ns, int port, Consumer<String> log, Behaviour b) {
@@ -54,6 +66,7 @@ public final class KernelPeer implements AutoCloseable {
         this.closeDelay = b.closeDelay();
         this.closeFirst = b.closeFirst();
         this.keepalive = b.keepalive();
+        this.sendBytes = b.sendBytes();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -97,7 +110,7 @@ public final class KernelPeer implements AutoCloseable {
      * FIN travel separately (the four-segment close).
      */
     public static KernelPeer echo(String ns, int port, Consumer<String> log, Duration closeDelay) {
-        return new KernelPeer(ns, port, log, new Behaviour(closeDelay, false, null));
+        return new KernelPeer(ns, port, log, new Behaviour(closeDelay, false, null, 0));
     }
 
     /**
@@ -134,6 +147,10 @@ public final class KernelPeer implements AutoCloseable {
             c.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, keepalive.intervalSeconds());
             c.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());
         }
+        if (sendBytes > 0) {
+            send(c);
+            return;
+        }
         InputStream in = c.getInputStream();
         OutputStream out = c.getOutputStream();
         byte[] buf = new byte[65536];
@@ -157,6 +174,38 @@ public final class KernelPeer implements AutoCloseable {
                 return; // close now: our FIN leaves without waiting for the client's
             }
         }
+    }
+
+    /** Sends {@link #sendBytes} of the bulk stream, remembering its SHA-256, then returns to close. */
+    private void send(Socket c) throws IOException {
+        java.security.MessageDigest sha = sha256();
+        java.util.Random r = bulkStream();
+        byte[] chunk = new byte[64 * 1024];
+        OutputStream out = c.getOutputStream();
+        log.accept("sending " + sendBytes + " bytes");
+        for (long left = sendBytes; left > 0 && !stopped; ) {
+            int n = (int) Math.min(chunk.length, left);
+            r.nextBytes(chunk);
+            sha.update(chunk, 0, n);
+            out.write(chunk, 0, n);
+            left -= n;
+        }
+        out.flush();
+        sentDigest = java.util.HexFormat.of().formatHex(sha.digest());
+        waitBeforeClosing();
+    }
+
+    static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /** The SHA-256 of what a sending peer sent (hex), once it has sent it all; "" before. */
+    public String sentDigest() {
+        return sentDigest;
     }
 
     private void waitBeforeClosing() {

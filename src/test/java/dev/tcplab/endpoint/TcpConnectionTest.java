@@ -814,6 +814,20 @@ class TcpConnectionTest {
         }
 
         @Test
+        void aRetransmissionCarriesOnlyBytesSentBefore() {
+            establish();
+            conn.onSegment(Segment.of(PEER, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(OUR_ISN + 1), Flags.ACK, 100));
+            conn.send(new byte[5000]);            // the peer's window lets 100 bytes out
+            assertEquals(100, last().payloadLength());
+            sent.clear();
+            clock.advance(Duration.ofNanos(conn.currentRto()));
+            conn.onTimer();
+            assertEquals(100, sent.get(0).payloadLength(), "the 100 bytes again, none never sent before");
+            conn.onSegment(Segment.of(PEER, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(OUR_ISN + 101), Flags.ACK, 100));
+            assertEquals(SeqNum.of(OUR_ISN + 101), conn.sndUna(), "and its ACK is taken");
+        }
+
+        @Test
         void anAckForDataSentBeforeAGoBackIsStillAccepted() {
             establish();
             conn.send(new byte[4 * MSS]);

@@ -1,0 +1,59 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.wire.Segment;
+
+/** Counts of a run's segments and payload, each way, for the closing summary of a transfer. */
+public final class TransferTally {
+    private long segmentsOut, segmentsIn, bytesOut, bytesIn, retransmissions, lost;
+    private long firstDataNanos = -1, lastDataNanos = -1;
+
+    void out(Segment s, long epochNanos, String why, boolean dropped) {
+        segmentsOut++;
+        bytesOut += s.payloadLength();
+        if (why != null && (why.startsWith("retransmission") || why.startsWith("fast retransmit")
+                || why.startsWith("NewReno"))) {
+            retransmissions++;
+        }
+        if (dropped) {
+            lost++;
+        }
+        data(s, epochNanos);
+    }
+
+    void in(Segment s, long epochNanos, boolean dropped) {
+        segmentsIn++;
+        bytesIn += s.payloadLength();
+        if (dropped) {
+            lost++;
+        }
+        data(s, epochNanos);
+    }
+
+    private void data(Segment s, long t) {
+        if (s.payloadLength() > 0) {
+            if (firstDataNanos < 0) {
+                firstDataNanos = t;
+            }
+            lastDataNanos = t;
+        }
+    }
+
+    public long retransmissions() { return retransmissions; }
+    public long bytesIn() { return bytesIn; }
+    public long bytesOut() { return bytesOut; }
+
+    /** Seconds from the first to the last segment carrying data. */
+    public double dataSeconds() {
+        return firstDataNanos < 0 ? 0 : (lastDataNanos - firstDataNanos) / 1e9;
+    }
+
+    /** One line for a person: segments and bytes each way, retransmissions, and the rate. */
+    public String describe() {
+        double secs = dataSeconds();
+        long bytes = Math.max(bytesIn, bytesOut);
+        String rate = secs > 0 ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
+        return "segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
+                + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)"
+                + (lost > 0 ? ", " + lost + " lost by fault rules" : "") + rate;
+    }
+}
