@@ -127,6 +127,9 @@ final class ConnectCommand implements Callable<Integer> {
                 : o.echoMatches(payload) ? "echo matched (" + payload.length + " bytes)"
                 : "echo incomplete (" + o.receivedCount() + " of " + payload.length + " bytes)";
         String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";
+        if (o.receivedCount() > 0) {
+            echo += "; SHA-256 of what arrived " + o.receivedSha256();
+        }
         return "done: " + count + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "
                 + "wireshark " + o.capture();
     }

@@ -33,6 +33,10 @@ final class PeerCommand implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "7", description = "Port to listen on (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--send-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+                description = "Instead of echoing, send SIZE bytes (a fixed stream) to each client, then close.")
+        Long sendBytes;
+
         @Option(names = "--close-delay", defaultValue = "0s", converter = DurationConverter.class,
                 description = "Wait this long after the client's FIN before closing (CLOSE_WAIT visible).")
         java.time.Duration closeDelay;
@@ -41,10 +45,11 @@ final class PeerCommand implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             PrintWriter err = spec.commandLine().getErr();
             CountDownLatch forever = new CountDownLatch(1);
+            KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes);
             try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
                 err.println("tcplab peer: " + m);
                 err.flush();
-            }, closeDelay)) {
+            }, b)) {
                 err.println("tcplab peer: echo server listening on port " + port + " (Ctrl-C stops it)");
                 err.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));

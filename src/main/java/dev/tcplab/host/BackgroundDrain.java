@@ -20,13 +20,22 @@ public final class BackgroundDrain<T> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
 
-    public BackgroundDrain(String name, Consumer<T> consumer, Runnable atEnd) {
+    /**
+     * @param afterBatch run after each batch of items (a flush)
+     * @param atEnd      run once, after the last items, when closed
+     */
+    public BackgroundDrain(String name, Consumer<T> consumer, Runnable afterBatch, Runnable atEnd) {
         Thread t = new Thread(() -> {
             try {
                 while (true) {
                     boolean last = closing;
+                    boolean any = false;
                     for (T item = queue.poll(); item != null; item = queue.poll()) {
                         consumer.accept(item);
+                        any = true;
+                    }
+                    if (any) {
+                        afterBatch.run();
                     }
                     if (last) {
                         break;

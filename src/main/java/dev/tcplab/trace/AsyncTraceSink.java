@@ -13,7 +13,7 @@ public final class AsyncTraceSink implements TraceSink {
     private boolean finished;
 
     public AsyncTraceSink(TraceSink inner) {
-        drain = new BackgroundDrain<>("trace-writer", inner::accept, inner::finish);
+        drain = new BackgroundDrain<>("trace-writer", inner::accept, () -> { }, inner::finish);
     }
 
     @Override
