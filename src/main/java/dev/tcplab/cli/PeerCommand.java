@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class},
+@Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class, PeerCommand.Connect.class},
         description = {"The kernel peer on its own: a plain kernel socket for tcplab to talk to, for a lab on two",
                 "machines (run it on the peer VM) or for your own namespaces."})
 final class PeerCommand implements Callable<Integer> {
@@ -56,6 +56,44 @@ final class PeerCommand implements Callable<Integer> {
                 forever.await();
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "connect", mixinStandardHelpOptions = true,
+            description = "A kernel client: connects, sends a line, reads the echo, closes first.",
+            footer = {"%nExample, on the peer VM while the lab VM runs `sudo ./tcplab listen --iface eth1 --peer PEER_VM_ADDR "
+                    + "--src UNUSED_ADDR`:", "  ./tcplab peer connect UNUSED_ADDR:8080"})
+    static final class Connect implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "ADDR:PORT", description = "Where tcplab listens.")
+        String target;
+
+        @Option(names = "--send", defaultValue = "hello from the kernel\n", description = "What to send.")
+        String send;
+
+        @Option(names = "--wait", defaultValue = "3s", converter = DurationConverter.class,
+                description = "How long to wait for the echo before closing (default ${DEFAULT-VALUE}).")
+        java.time.Duration wait;
+
+        @Override
+        public Integer call() {
+            dev.tcplab.wire.HostPort to = dev.tcplab.wire.HostPort.parse(target);
+            byte[] payload = send.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            PrintWriter err = spec.commandLine().getErr();
+            try (dev.tcplab.netns.KernelClient c = dev.tcplab.netns.KernelClient.start(null, to.addr().toString(),
+                    to.port(), payload, wait)) {
+                c.awaitFinished(wait.plusSeconds(15));
+                if (c.failure() != null) {
+                    err.println("tcplab peer: " + c.failure().getMessage());
+                    return ExitCodes.CHECK_FAILED;
+                }
+                boolean echoed = java.util.Arrays.equals(payload, c.received());
+                err.println("tcplab peer: sent " + payload.length + " bytes, got " + c.received().length + " back"
+                        + (echoed ? " (the same), closed" : ", closed"));
+                return echoed ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+            }
         }
     }
 }

@@ -1,0 +1,58 @@
+package dev.tcplab.netns;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The kernel peer and client on loopback, in this namespace: no privileges needed. */
+class KernelPeerLoopbackTest {
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void echoServerAndClientTalk() throws Exception {
+        int port = freePort();
+        byte[] payload = "loopback hello\n".getBytes();
+        try (KernelPeer peer = KernelPeer.echo(null, port);
+             KernelClient client = KernelClient.start(null, "127.0.0.1", port, payload, Duration.ofSeconds(3))) {
+            assertTrue(client.awaitFinished(Duration.ofSeconds(10)));
+            assertNull(client.failure());
+            assertArrayEquals(payload, client.received());
+            assertArrayEquals(payload, peer.received());
+            assertEquals(1, peer.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void sendingPeerSendsTheStreamItsDigestDescribes() throws Exception {
+        int port = freePort();
+        long size = 3 * (1 << 20) + 123; // more than one block of the repeated stream
+        try (KernelPeer peer = KernelPeer.echo(null, port, new KernelPeer.Behaviour(Duration.ZERO, false, null, size));
+             Socket s = new Socket("127.0.0.1", port)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[65536];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                total += n;
+            }
+            assertEquals(size, total, "all of it, then FIN");
+            assertEquals(HexFormat.of().formatHex(sha.digest()), peer.sentDigest());
+        }
+    }
+}
