@@ -4,6 +4,7 @@ import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.Payloads;
+import dev.tcplab.lab.TransferTally;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
@@ -127,7 +128,7 @@ final class ConnectCommand implements Callable<Integer> {
                 : o.echoMatches(payload) ? "echo matched (" + payload.length + " bytes)"
                 : "echo incomplete (" + o.receivedCount() + " of " + payload.length + " bytes)";
         String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";
-        if (o.receivedCount() > 0) {
+        if (o.receivedCount() >= TransferTally.MEANINGFUL_BYTES) {
             echo += "; SHA-256 of what arrived " + o.receivedSha256();
         }
         return "done: " + count + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "

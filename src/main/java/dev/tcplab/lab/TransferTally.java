@@ -4,6 +4,9 @@ import dev.tcplab.wire.Segment;
 
 /** Counts of a run's segments and payload, each way, for the closing summary of a transfer. */
 public final class TransferTally {
+    /** Below this, a transfer is an exchange of lines: no rate, no digest in the summaries. */
+    public static final long MEANINGFUL_BYTES = 64 * 1024;
+
     private long segmentsOut, segmentsIn, bytesOut, bytesIn, retransmissions, lost;
     private long firstDataNanos = -1, lastDataNanos = -1;
 
@@ -51,7 +54,9 @@ public final class TransferTally {
     public String describe() {
         double secs = dataSeconds();
         long bytes = Math.max(bytesIn, bytesOut);
-        String rate = secs > 0 ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
+        // A rate means something for a transfer, not for one line of echo.
+        String rate = secs > 0 && bytes >= MEANINGFUL_BYTES
+                ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
         return "segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
                 + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)"
                 + (lost > 0 ? ", " + lost + " lost by fault rules" : "") + rate;
