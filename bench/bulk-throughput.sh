@@ -5,38 +5,12 @@
 # sender's. tcplab records every frame to its capture meanwhile, as always.
 #   sudo bench/bulk-throughput.sh          # SIZE=200MB by default
 set -euo pipefail
-top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-. "$top/scripts/deps.sh"
-is_root || { say "run as root: the benchmark builds namespaces"; exit 3; }
-ensure_packages test
-ensure_jar "$top"
-
+. "$(dirname "$(readlink -f "$0")")/lab-net.sh"
 SIZE=${SIZE:-200MB}
-id=$$
-LAB=tcplab-$id-b-lab PEER=tcplab-$id-b-peer A=tcplabb${id}a B=tcplabb${id}b
-out=$top/bench/out; mkdir -p "$out"
-jar=$top/target/tcplab.jar
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns delete "$LAB" 2>/dev/null || true
-  ip netns delete "$PEER" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+lab_net_up
 
-ip netns add "$LAB"; ip netns add "$PEER"
-ip link add "$A" netns "$LAB" type veth peer name "$B" netns "$PEER"
-for x in "$LAB $A" "$PEER $B"; do
-  set -- $x
-  ip -n "$1" link set lo up; ip -n "$1" link set "$2" up
-  ip netns exec "$1" ethtool -K "$2" tx off tso off gso off >/dev/null
-done
-ip -n "$PEER" addr add 10.77.2.2/24 dev "$B"
-ip -n "$LAB" addr add 10.77.2.3/24 dev "$A"
-
-ip netns exec "$PEER" java -jar "$jar" peer listen --port 7 --send-bytes "$SIZE" 2>"$out/peer.err" & pids+=($!)
-for _ in $(seq 100); do ip netns exec "$PEER" ss -tlnH | grep -q ':7 ' && break; sleep 0.1; done
+bench_bg ip netns exec "$PEER" java -jar "$jar" peer listen --port 7 --send-bytes "$SIZE" 2>"$out/peer.err"
+wait_for_listener 7
 
 say "tcplab receives $SIZE"
 ip netns exec "$LAB" java -jar "$jar" connect --iface "$A" --peer 10.77.2.2:7 --src 10.77.2.1 --send '' \

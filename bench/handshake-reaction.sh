@@ -12,40 +12,15 @@
 # softirq. A real NIC has no such coupling; the numbers below include it.
 #   sudo bench/handshake-reaction.sh            # defaults: LAUNCHES=5 REPEAT=20 KERNEL=50
 set -euo pipefail
-top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-. "$top/scripts/deps.sh"
-is_root || { say "run as root: the benchmark builds namespaces"; exit 3; }
-ensure_packages test
-ensure_jar "$top"
-
+. "$(dirname "$(readlink -f "$0")")/lab-net.sh"
 LAUNCHES=${LAUNCHES:-5} REPEAT=${REPEAT:-20} KERNEL=${KERNEL:-50}
-id=$$
-LAB=tcplab-$id-b-lab PEER=tcplab-$id-b-peer A=tcplabb${id}a B=tcplabb${id}b
-out=$top/bench/out; mkdir -p "$out"; cap=$out/handshake-peer-side.pcap; capA=$out/handshake-client-side.pcap
-jar=$top/target/tcplab.jar
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns delete "$LAB" 2>/dev/null || true
-  ip netns delete "$PEER" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+cap=$out/handshake-peer-side.pcap; capA=$out/handshake-client-side.pcap
+lab_net_up
 
-ip netns add "$LAB"; ip netns add "$PEER"
-ip link add "$A" netns "$LAB" type veth peer name "$B" netns "$PEER"
-for x in "$LAB $A" "$PEER $B"; do
-  set -- $x
-  ip -n "$1" link set lo up; ip -n "$1" link set "$2" up
-  ip netns exec "$1" ethtool -K "$2" tx off tso off gso off >/dev/null
-done
-ip -n "$PEER" addr add 10.77.2.2/24 dev "$B"
-ip -n "$LAB" addr add 10.77.2.3/24 dev "$A"      # the kernel client's own address; tcplab uses .1
-
-ip netns exec "$PEER" java -jar "$jar" peer listen --port 7 2>/dev/null & pids+=($!)
-for _ in $(seq 100); do ip netns exec "$PEER" ss -tlnH | grep -q ':7 ' && break; sleep 0.1; done
-ip netns exec "$PEER" tcpdump -i "$B" -w "$cap" -s 128 --time-stamp-precision=nano -U tcp 2>"$out/tcpdump.err" & pids+=($!)
-ip netns exec "$LAB" tcpdump -i "$A" -w "$capA" -s 128 --time-stamp-precision=nano -U tcp 2>"$out/tcpdumpA.err" & pids+=($!)
+bench_bg ip netns exec "$PEER" java -jar "$jar" peer listen --port 7 2>/dev/null
+wait_for_listener 7
+bench_bg ip netns exec "$PEER" tcpdump -i "$B" -w "$cap" -s 128 --time-stamp-precision=nano -U tcp 2>"$out/tcpdump.err"
+bench_bg ip netns exec "$LAB" tcpdump -i "$A" -w "$capA" -s 128 --time-stamp-precision=nano -U tcp 2>"$out/tcpdumpA.err"
 for _ in $(seq 100); do grep -q "listening on" "$out/tcpdump.err" && grep -q "listening on" "$out/tcpdumpA.err" && break; sleep 0.1; done
 sleep 0.5
 

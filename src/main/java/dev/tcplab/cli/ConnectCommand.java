@@ -4,16 +4,16 @@ import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.Payloads;
-import dev.tcplab.lab.TransferTally;
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.lab.TransferTally;
 import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

@@ -1,10 +1,10 @@
 package dev.tcplab.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "tcplab", mixinStandardHelpOptions = true, versionProvider = TcplabCommand.Version.class,
         description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a",

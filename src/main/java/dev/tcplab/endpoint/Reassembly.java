@@ -1,8 +1,8 @@
 package dev.tcplab.endpoint;
 
 import dev.tcplab.wire.SeqNum;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Segments that arrived ahead of RCV.NXT, kept until the gap before them fills (RFC 9293

@@ -1,12 +1,12 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.link.FaultRule;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import dev.tcplab.link.FaultRule;
 
 /**
  * What `tcplab connect` was asked to do.

@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.Privileges;
+import dev.tcplab.host.WallClock;
 import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.TraceSink;
@@ -10,7 +11,6 @@ import dev.tcplab.wire.MacAddress;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,7 +69,7 @@ public final class ConnectRun {
             MacAddress ourMac = lab.ourMac;
             this.kernelPeer = lab.kernelPeer;
             joinQuietly(rehearsal);
-            long start = epochNanos();
+            long start = WallClock.epochNanos();
             MacAddress peerMac = null;
             ConnectOutcome outcome = null;
             for (int i = 0; i < opt.repeat(); i++) {
@@ -135,8 +135,4 @@ public final class ConnectRun {
         }
     }
 
-    private static long epochNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
 }

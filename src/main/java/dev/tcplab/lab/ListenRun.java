@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.Privileges;
+import dev.tcplab.host.WallClock;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelClient;
 import dev.tcplab.trace.TraceSink;
@@ -9,7 +10,6 @@ import dev.tcplab.wire.HostPort;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 
@@ -48,7 +48,7 @@ public final class ListenRun {
             HostPort us = new HostPort(lab.ourAddress, opt.port());
             SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
             ConnectRun.joinQuietly(rehearsal);
-            long start = epochNanos();
+            long start = WallClock.epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, lab.peer, ISN::nextInt, trace, start);
             cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));
             session.note("ARP: " + lab.peer.addr() + " is at " + segments.resolvePeer(3, Duration.ofSeconds(1)));
@@ -85,8 +85,4 @@ public final class ListenRun {
         }
     }
 
-    private static long epochNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
 }

@@ -6,6 +6,7 @@ import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.TimerSlack;
+import dev.tcplab.host.WallClock;
 import dev.tcplab.link.Frame;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.Direction;
@@ -14,7 +15,6 @@ import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
 import java.io.ByteArrayOutputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -261,7 +261,6 @@ public final class LiveSession {
     }
 
     private long sinceStart() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - startEpochNanos;
+        return WallClock.epochNanos() - startEpochNanos;
     }
 }

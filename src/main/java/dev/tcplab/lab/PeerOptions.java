@@ -1,8 +1,8 @@
 package dev.tcplab.lab;
 
+import dev.tcplab.netns.KernelPeer;
 import java.time.Duration;
 import java.util.Map;
-import dev.tcplab.netns.KernelPeer;
 
 /**
  * How the kernel peer of the lab network behaves.

@@ -1,9 +1,9 @@
 package dev.tcplab.link;
 
+import dev.tcplab.host.WallClock;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.TcpPacket;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,7 +47,7 @@ public final class FaultyFrameLink implements FrameLink {
         if (r == null) {
             return inner.send(frame);
         }
-        long now = epochNanos();
+        long now = WallClock.epochNanos();
         return switch (r.action()) {
             case DROP -> new Frame(frame, now, frame.length, new Frame.Fault("lost: " + r, true));
             case DUP -> {
@@ -139,7 +139,7 @@ public final class FaultyFrameLink implements FrameLink {
             }
         }
         if (hit != null) {
-            log.accept(new Injected(epochNanos(), hit, outbound, p));
+            log.accept(new Injected(WallClock.epochNanos(), hit, outbound, p));
         }
         return hit;
     }
@@ -154,8 +154,4 @@ public final class FaultyFrameLink implements FrameLink {
         inner.close();
     }
 
-    private static long epochNanos() {
-        Instant n = Instant.now();
-        return n.getEpochSecond() * 1_000_000_000L + n.getNano();
-    }
 }

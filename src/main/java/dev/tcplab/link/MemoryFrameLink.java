@@ -1,5 +1,6 @@
 package dev.tcplab.link;
 
+import dev.tcplab.host.WallClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,13 @@
 package dev.tcplab.link;
 
 import dev.tcplab.host.EnvironmentProblem;
+import dev.tcplab.host.WallClock;
 import java.sql.Timestamp;
+import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
-import org.pcap4j.core.BpfProgram.BpfCompileMode;
 
 /**
  * A real interface through pcap4j, as FIELD-NOTES measured it: one handle receives (immediate

@@ -1,5 +1,6 @@
 package dev.tcplab.link;
 
+import dev.tcplab.host.BackgroundDrain;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tcplab.host.BackgroundDrain;
 
 /**
  * Writes classic pcap with nanosecond timestamps (magic a1b23c4d), which Wireshark, tshark and

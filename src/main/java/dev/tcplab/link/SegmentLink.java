@@ -4,7 +4,6 @@ import dev.tcplab.wire.ArpPacket;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
-import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
 import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.Segment;

@@ -9,11 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -25,6 +25,8 @@ import jdk.net.ExtendedSocketOptions;
 public final class KernelPeer implements AutoCloseable {
     /** How long accept and read wait before looking whether the peer was stopped. */
     private static final int POLL_MS = 100;
+    /** Between the echo and the close of a peer that closes first: time for the data to leave alone. */
+    private static final int CLOSE_FIRST_PAUSE_MS = 20;
 
     private final ServerSocket server;
     private final Thread thread;
@@ -184,8 +186,19 @@ public final class KernelPeer implements AutoCloseable {
             out.write(buf, 0, n);
             out.flush();
             if (closeFirst) {
-                return; // close now: our FIN leaves without waiting for the client's
+                // Close without waiting for the client's FIN, but only once the echo has left on its
+                // own: closed at once, Linux may piggyback the FIN on the still-queued data.
+                pause(CLOSE_FIRST_PAUSE_MS);
+                return;
             }
+        }
+    }
+
+    private static void pause(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
