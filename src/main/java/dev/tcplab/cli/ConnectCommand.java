@@ -77,6 +77,13 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Random loss each way on the lab link, e.g. 5 (iptables statistic in the peer namespace).")
     double peerLoss;
 
+    @Option(names = "--peer-discard", description = "The kernel peer keeps what arrives and sends nothing back.")
+    boolean peerDiscard;
+
+    @Option(names = "--peer-rst-close", description = "The kernel peer's application closes with SO_LINGER 0: "
+            + "it sends RST instead of FIN (an abortive close).")
+    boolean peerRstClose;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -92,12 +99,12 @@ final class ConnectCommand implements Callable<Integer> {
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), live.timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), new PeerOptions(peerCloseDelay, live.peerSysctls, peerClosesFirst,
                 peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive), peerSend == null ? 0 : peerSend,
-                peerLoss));
+                peerLoss).withDiscard(peerDiscard).withResetOnClose(peerRstClose));
         PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
-        err.println(summary(o, payload));
+        err.println(summary(o, opt.expectedBack()));
         err.flush();
-        return o.complete(payload) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+        return o.complete(opt.expectedBack()) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
     static KernelPeer.Keepalive parsePeerKeepalive(String text) {
@@ -125,6 +132,7 @@ final class ConnectCommand implements Callable<Integer> {
         String echo = o.peerSentSha256() != null
                 ? (o.peerSentSha256().equals(o.receivedSha256()) ? "received " + o.receivedCount()
                         + " bytes, SHA-256 as sent" : "received " + o.receivedCount() + " bytes, SHA-256 DIFFERS")
+                : payload.length == 0 && o.receivedCount() == 0 ? "nothing came back, as expected"
                 : o.echoMatches(payload) ? "echo matched (" + payload.length + " bytes)"
                 : "echo incomplete (" + o.receivedCount() + " of " + payload.length + " bytes)";
         String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";

@@ -1,7 +1,10 @@
 package dev.tcplab.endpoint;
 
 import dev.tcplab.wire.SeqNum;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +49,7 @@ final class Reassembly {
                 continue; // a duplicate of bytes already delivered
             }
             int skip = rcvNxt.minus(p.seq());
-            byte[] rest = java.util.Arrays.copyOfRange(p.data(), Math.min(skip, p.data().length), p.data().length);
+            byte[] rest = Arrays.copyOfRange(p.data(), Math.min(skip, p.data().length), p.data().length);
             return new Piece(rcvNxt, rest, p.fin());
         }
         return null;
@@ -56,10 +59,10 @@ final class Reassembly {
      * The held data as SACK blocks (RFC 2018 §4): contiguous [left, right) ranges, the one holding
      * {@code mostRecent} first, then the others in sequence order; at most {@code max}.
      */
-    java.util.List<SeqNum[]> blocks(SeqNum rcvNxt, SeqNum mostRecent, int max) {
-        java.util.List<Piece> sorted = new java.util.ArrayList<>(held.values());
+    List<SeqNum[]> blocks(SeqNum rcvNxt, SeqNum mostRecent, int max) {
+        List<Piece> sorted = new ArrayList<>(held.values());
         sorted.sort((a, b) -> a.seq().compareTo(b.seq()));
-        java.util.List<SeqNum[]> ranges = new java.util.ArrayList<>();
+        List<SeqNum[]> ranges = new ArrayList<>();
         for (Piece p : sorted) {
             if (p.end().le(rcvNxt)) {
                 continue;

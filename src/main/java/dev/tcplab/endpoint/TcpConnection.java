@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One TCP connection's state machine and TCB: RFC 9293 §3.10 (user calls and segment arrival),
- * RFC 6298 (retransmission timer), RFC 5961 (challenge ACKs). Pure logic: segments in through
+ * RFC 6298 (retransmission timer), RFC 5961 (challenge ACKs), RFC 1122 §4.2.3.6 (keep-alive), with
+ * {@link Negotiated} (RFC 7323 options, RFC 2018 SACK), {@link CongestionControl} (RFC 5681, RFC
+ * 6582) and {@link Reassembly} (out-of-order data) beside it. Pure logic: segments in through
  * {@link #onSegment}, segments out through a {@link SegmentSink}, time from a {@link Clock}; the
  * owner calls {@link #onTimer} when {@link #nextDeadline} has passed. Not thread-safe: one thread
  * drives it.
@@ -42,6 +44,8 @@ public final class TcpConnection {
     /** The highest SND.NXT reached: after a timeout SND.NXT goes back (go-back-N), this does not. */
     private SeqNum sndMax;
     private int sndWnd;
+    /** The last window field seen: a duplicate ACK must not change it (RFC 5681 §2). */
+    private int lastWindowField;
     private SeqNum sndWl1;
     private SeqNum sndWl2;
     // Receive sequence variables
@@ -60,7 +64,7 @@ public final class TcpConnection {
     private SeqNum finSeq; // set once our FIN has been sent
     private boolean ackPending;
     private CongestionControl cc;
-    // Delayed ACKs (RFC 1122 §4.2.3.2, RFC 5681 §4.2): at least every second full segment, else within 40 ms.
+    /** Delayed ACKs (RFC 1122 §4.2.3.2, RFC 5681 §4.2): every second full segment, else within 40 ms. */
     private static final long DELAYED_ACK_NANOS = 40_000_000L;
     private int segmentsUnacked;
     private long delayedAckDeadline = NEVER;
@@ -447,8 +451,6 @@ public final class TcpConnection {
         }
     }
 
-    private int lastWindowField;
-
     private void updateWindow(Segment seg) {
         lastWindowField = seg.window();
         // RFC 9293 §3.10.7.4: only a newer segment (by SEG.SEQ, then SEG.ACK) updates SND.WND.
@@ -543,7 +545,7 @@ public final class TcpConnection {
     /** Idle long enough: probe, or after COUNT unanswered probes declare the peer dead. */
     private void keepaliveTimeout() {
         TcpConfig.Keepalive k = config.keepalive();
-        if (!sndUna.equals(sndNxt)) {
+        if (!sndUna.equals(sndMax)) {
             keepaliveDeadline = clock.nanos() + k.interval().toNanos(); // data in flight: the RTO is on it
             return;
         }
@@ -684,7 +686,7 @@ public final class TcpConnection {
         Segment ack = Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, window());
         TcpOption.Sack sack = negotiated.sackPermitted() && !reassembly.isEmpty() ? sackOption() : null;
         if (sack != null && sack.edges().length > 0) {
-            ack = ack.withOptions(java.util.List.of(new TcpOption.Nop(), new TcpOption.Nop(), sack));
+            ack = ack.withOptions(List.of(new TcpOption.Nop(), new TcpOption.Nop(), sack));
         }
         transmit(ack, why);
         ackPending = false;
@@ -692,7 +694,7 @@ public final class TcpConnection {
 
     /** What we hold beyond the gap, so the peer retransmits only what is missing (RFC 2018). */
     private TcpOption.Sack sackOption() {
-        java.util.List<SeqNum[]> blocks = reassembly.blocks(rcvNxt, lastOutOfOrder, negotiated.maxSackBlocks());
+        List<SeqNum[]> blocks = reassembly.blocks(rcvNxt, lastOutOfOrder, negotiated.maxSackBlocks());
         long[] edges = new long[blocks.size() * 2];
         for (int i = 0; i < blocks.size(); i++) {
             edges[2 * i] = blocks.get(i)[0].value();
@@ -742,6 +744,7 @@ public final class TcpConnection {
         rtxDeadline = NEVER;
         timeWaitDeadline = NEVER;
         keepaliveDeadline = NEVER;
+        delayedAckDeadline = NEVER;
         setState(TcpState.CLOSED, reason);
     }
 

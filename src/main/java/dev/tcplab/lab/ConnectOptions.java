@@ -59,6 +59,11 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
                 echoWait, repeat, hold, faults, p);
     }
 
+    /** What should come back: the payload from an echo server, nothing from one that discards. */
+    public byte[] expectedBack() {
+        return peerOptions.discard() ? new byte[0] : payload;
+    }
+
     public boolean embedded() {
         return iface == null;
     }

@@ -87,7 +87,7 @@ public final class ConnectRun {
                     session.note("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port());
                 }
                 outcome = runOne(session, me, peerNs, i + 1);
-                if (!outcome.complete(opt.payload())) {
+                if (!outcome.complete(opt.expectedBack())) {
                     break;
                 }
             }
@@ -99,8 +99,8 @@ public final class ConnectRun {
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
     private ConnectOutcome runOne(LiveSession session, HostPort me, String peerNs, int number) {
-        LiveSession.Script script = new ConnectScript(opt.payload(), opt.echoWait().toNanos(), opt.hold().toNanos(),
-                opt.peerOptions().sendBytes() > 0);
+        LiveSession.Script script = new ConnectScript(opt.payload(), opt.expectedBack().length,
+                opt.echoWait().toNanos(), opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0);
         KernelView view = null;
         if (peerNs != null) {
             view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,

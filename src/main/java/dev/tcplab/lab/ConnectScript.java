@@ -10,6 +10,7 @@ import dev.tcplab.endpoint.TcpState;
  */
 public final class ConnectScript implements LiveSession.Script {
     private final byte[] payload;
+    private final int expectedBack;
     private final long echoWaitNanos;
     private final long holdNanos;
     private final boolean untilPeerCloses;
@@ -22,11 +23,14 @@ public final class ConnectScript implements LiveSession.Script {
     private boolean closeCalled;
 
     /**
+     * @param expectedBack    how many bytes should come back (the payload's length from an echo server)
      * @param echoWaitNanos   how long the echo may stall (no new bytes) before we close anyway
      * @param untilPeerCloses close only after the peer's FIN (a peer that sends a stream and closes)
      */
-    public ConnectScript(byte[] payload, long echoWaitNanos, long holdNanos, boolean untilPeerCloses) {
+    public ConnectScript(byte[] payload, int expectedBack, long echoWaitNanos, long holdNanos,
+                         boolean untilPeerCloses) {
         this.payload = payload;
+        this.expectedBack = expectedBack;
         this.echoWaitNanos = echoWaitNanos;
         this.holdNanos = holdNanos;
         this.untilPeerCloses = untilPeerCloses;
@@ -63,7 +67,7 @@ public final class ConnectScript implements LiveSession.Script {
                 lastCount = session.receivedCount();
                 lastProgress = now;
             }
-            boolean echoed = session.receivedCount() >= payload.length && conn.unacknowledgedBytes() == 0;
+            boolean echoed = session.receivedCount() >= expectedBack && conn.unacknowledgedBytes() == 0;
             if (echoed && echoedAt < 0) {
                 echoedAt = System.nanoTime();
                 if (holdNanos > 0) {
@@ -75,7 +79,7 @@ public final class ConnectScript implements LiveSession.Script {
                     && conn.unacknowledgedBytes() == 0;
             if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
-                    session.note(conn.peerClosed() ? "the peer closed before echoing everything"
+                    session.note(conn.peerClosed() ? "the peer closed before sending back everything"
                             : "no complete echo within " + echoWaitNanos / 1_000_000 + " ms; closing anyway");
                 }
                 closeCalled = true;

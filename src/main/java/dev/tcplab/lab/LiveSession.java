@@ -15,8 +15,13 @@ import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
 import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -52,11 +57,11 @@ public final class LiveSession {
     /** Received bytes kept for checks (an echo compare); beyond this only counted and hashed. */
     private static final int KEEP_BYTES = 16 << 20;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    private final java.security.MessageDigest receivedSha = sha256();
+    private final MessageDigest receivedSha = sha256();
     private long receivedCount;
     private final TransferTally tally = new TransferTally();
     private volatile boolean interrupted;
-    private final java.util.concurrent.CountDownLatch loopExited = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch loopExited = new CountDownLatch(1);
     private boolean reachedEstablished;
 
     /** Something the endpoint did during one call, shown once the frames it sent have left. */
@@ -120,7 +125,7 @@ public final class LiveSession {
     /** SHA-256 (hex) of everything received in order so far. */
     public String receivedSha256() {
         try {
-            return java.util.HexFormat.of().formatHex(((java.security.MessageDigest) receivedSha.clone()).digest());
+            return HexFormat.of().formatHex(((MessageDigest) receivedSha.clone()).digest());
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
         }
@@ -130,10 +135,10 @@ public final class LiveSession {
         return tally;
     }
 
-    static java.security.MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
@@ -145,7 +150,7 @@ public final class LiveSession {
     public void interruptAndWait(long limitMillis) {
         interrupted = true;
         try {
-            loopExited.await(limitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            loopExited.await(limitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,36 +16,53 @@ import java.util.Map;
  * @param keepalive  the kernel peer's keep-alive (whole seconds), or null for none
  * @param sendBytes  if above 0, the peer sends this many bytes instead of echoing, then closes
  * @param lossPercent random loss, both ways, made by iptables' statistic match in the peer namespace
+ * @param discard     the peer keeps what arrives and sends nothing back
+ * @param resetOnClose the peer's application closes with SO_LINGER 0: RST instead of FIN
  */
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
-                          KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent) {
+                          KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent, boolean discard,
+                          boolean resetOnClose) {
     /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
-    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0);
+    public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
+            false);
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
-        this(closeDelay, sysctls, false, null, 0, 0);
+        this(closeDelay, sysctls, false, null, 0, 0, false, false);
     }
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
-        this(closeDelay, sysctls, closeFirst, null, 0, 0);
+        this(closeDelay, sysctls, closeFirst, null, 0, 0, false, false);
     }
 
     public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
                        KernelPeer.Keepalive keepalive) {
-        this(closeDelay, sysctls, closeFirst, keepalive, 0, 0);
+        this(closeDelay, sysctls, closeFirst, keepalive, 0, 0, false, false);
+    }
+
+    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
+                       KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent) {
+        this(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, false, false);
     }
 
     public PeerOptions withLoss(double percent) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent, discard, resetOnClose);
     }
 
     public PeerOptions withSendBytes(long n) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent, discard, resetOnClose);
+    }
+
+    public PeerOptions withDiscard(boolean on) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, on, resetOnClose);
+    }
+
+    public PeerOptions withResetOnClose(boolean on) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, on);
     }
 
     KernelPeer.Behaviour behaviour() {
-        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes);
+        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose);
     }
 
     public PeerOptions {

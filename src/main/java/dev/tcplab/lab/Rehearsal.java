@@ -58,7 +58,7 @@ public final class Rehearsal {
             link.resolvePeer(1, Duration.ofMillis(100));
             TraceSink trace = TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere));
             LiveSession s = new LiveSession(link, cfg, us, them, () -> 12345, trace, 0);
-            s.run(new ConnectScript(payload, Duration.ofSeconds(1).toNanos(), 0, false), Duration.ofSeconds(1).toNanos());
+            s.run(new ConnectScript(payload, payload.length, Duration.ofSeconds(1).toNanos(), 0, false), Duration.ofSeconds(1).toNanos());
             trace.finish();
         }
     }

@@ -9,7 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +43,8 @@ public final class KernelPeer implements AutoCloseable {
     private final boolean closeFirst;
     private final Keepalive keepalive;
     private final long sendBytes;
+    private final boolean discard;
+    private final boolean resetOnClose;
     private volatile String sentDigest = "";
 
     /**
@@ -51,23 +57,30 @@ public final class KernelPeer implements AutoCloseable {
     /**
      * How the peer's application behaves; see the factory methods.
      *
-     * @param sendBytes if above 0: instead of echoing, send this many bytes (a fixed pseudo-random
-     *                  stream, see {@link #bulkStream}) and close
+     * @param sendBytes    if above 0: instead of echoing, send this many bytes (a fixed pseudo-random
+     *                     stream) and close
+     * @param discard      read and keep what arrives, send nothing back
+     * @param resetOnClose close with SO_LINGER 0: the kernel sends RST instead of FIN
      */
-    public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
+    public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
+                            boolean discard, boolean resetOnClose) {
         public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null, 0);
+
+        public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
+            this(closeDelay, closeFirst, keepalive, sendBytes, false, false);
+        }
     }
 
     /**
      * What a sending peer sends: one fixed pseudo-random MiB, repeated. Generating fresh random
-     * bytes (java.util.Random) capped the sender near 300 Mbit/s, measured with JFR; the receiver
+     * bytes (Random) capped the sender near 300 Mbit/s, measured with JFR; the receiver
      * checks the whole stream by SHA-256 either way.
      */
     private static final byte[] BULK_BLOCK = bulkBlock();
 
     private static byte[] bulkBlock() {
         byte[] b = new byte[1 << 20];
-        new java.util.Random(0x7C91AB).nextBytes(b);
+        new Random(0x7C91AB).nextBytes(b);
         return b;
     }
 
@@ -77,6 +90,8 @@ public final class KernelPeer implements AutoCloseable {
         this.closeFirst = b.closeFirst();
         this.keepalive = b.keepalive();
         this.sendBytes = b.sendBytes();
+        this.discard = b.discard();
+        this.resetOnClose = b.resetOnClose();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -162,6 +177,9 @@ public final class KernelPeer implements AutoCloseable {
             c.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, keepalive.intervalSeconds());
             c.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());
         }
+        if (resetOnClose) {
+            c.setSoLinger(true, 0); // RFC 9293 §3.10.5 ABORT from the application: RST, no FIN
+        }
         if (sendBytes > 0) {
             send(c);
             return;
@@ -182,6 +200,9 @@ public final class KernelPeer implements AutoCloseable {
             }
             synchronized (received) {
                 received.write(buf, 0, n);
+            }
+            if (discard) {
+                continue;
             }
             out.write(buf, 0, n);
             out.flush();
@@ -204,7 +225,7 @@ public final class KernelPeer implements AutoCloseable {
 
     /** Sends {@link #sendBytes} of the bulk stream, remembering its SHA-256, then returns to close. */
     private void send(Socket c) throws IOException {
-        java.security.MessageDigest sha = sha256();
+        MessageDigest sha = sha256();
         OutputStream out = c.getOutputStream();
         log.accept("sending " + sendBytes + " bytes");
         for (long left = sendBytes; left > 0 && !stopped; ) {
@@ -214,7 +235,7 @@ public final class KernelPeer implements AutoCloseable {
             left -= n;
         }
         out.flush();
-        sentDigest = java.util.HexFormat.of().formatHex(sha.digest());
+        sentDigest = HexFormat.of().formatHex(sha.digest());
         log.accept("sent " + sendBytes + " bytes, SHA-256 " + sentDigest);
         // A graceful end: our FIN now, then read until theirs. Closing with unread bytes in the
         // receive queue would make Linux send RST instead of FIN (and discard what is still in flight).
@@ -232,10 +253,10 @@ public final class KernelPeer implements AutoCloseable {
         }
     }
 
-    static java.security.MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
     }

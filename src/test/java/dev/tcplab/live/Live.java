@@ -8,6 +8,9 @@ import dev.tcplab.host.Shell;
 import dev.tcplab.netns.LabNetwork;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -23,8 +26,12 @@ final class Live {
         return Boolean.getBoolean("tcplab.requireLive") || "true".equals(System.getenv("CI"));
     }
 
-    /** Call first in a live test (or its @BeforeAll). */
+    /** What existed before the current test began: not this test's to clean up. */
+    private static Set<String> baseline = Set.of();
+
+    /** Call first in a live test (its @BeforeEach); also notes what exists already. */
     static void require(String... tools) {
+        baseline = Set.copyOf(leftovers());
         List<String> missing = new ArrayList<>();
         if (!Privileges.has(Privileges.CAP_NET_ADMIN) || !Privileges.has(Privileges.CAP_NET_RAW)
                 || !Privileges.has(Privileges.CAP_SYS_ADMIN)) {
@@ -45,8 +52,27 @@ final class Live {
         Assumptions.assumeTrue(false, why);
     }
 
-    /** Everything tcplab-named on the machine: namespaces, interfaces here, iptables/nft rules. */
+    /**
+     * Everything tcplab-named on the machine (namespaces, interfaces here, iptables rules), less what
+     * another running tcplab process owns: names and rule comments carry the creator's PID.
+     */
     static List<String> leftovers() {
+        List<String> mine = new ArrayList<>();
+        for (String item : everything()) {
+            Matcher m = PID.matcher(item);
+            boolean ownedByAnotherLiveProcess = m.find() && Long.parseLong(m.group(1)) != ProcessHandle.current().pid()
+                    && ProcessHandle.of(Long.parseLong(m.group(1))).isPresent();
+            if (!ownedByAnotherLiveProcess) {
+                mine.add(item);
+            }
+        }
+        return mine;
+    }
+
+    /** tcplab-PID-…, tcplabtPIDa, tcplabbPIDa, "tcplab pid=PID". */
+    private static final Pattern PID = Pattern.compile("tcplab(?:-|t|b| pid=)(\\d+)");
+
+    private static List<String> everything() {
         List<String> found = new ArrayList<>(LabNetwork.existing());
         for (String line : Shell.run("ip", "-o", "link", "show").stdout().split("\n")) {
             String[] f = line.split(": ");
@@ -62,7 +88,10 @@ final class Live {
         return found;
     }
 
+    /** Nothing new since the test began, owned by this test's process or by one that died. */
     static void assertNothingLeft() {
-        assertEquals(List.of(), leftovers(), "a live test left tcplab state behind");
+        List<String> left = new ArrayList<>(leftovers());
+        left.removeAll(baseline);
+        assertEquals(List.of(), left, "a live test left tcplab state behind");
     }
 }

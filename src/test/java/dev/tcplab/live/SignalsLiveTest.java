@@ -39,7 +39,7 @@ class SignalsLiveTest {
         if (proc != null && proc.isAlive()) {
             proc.destroyForcibly();
         }
-        for (String ns : LabNetwork.existing()) {
+        for (String ns : childNamespaces()) {
             Shell.run("ip", "netns", "delete", ns); // so one failure does not poison the next test
         }
         Live.assertNothingLeft();
@@ -71,6 +71,14 @@ class SignalsLiveTest {
         throw new AssertionError("the run never reached TIME_WAIT");
     }
 
+    /** The lab namespaces the child run made (their names carry its PID). */
+    List<String> childNamespaces() {
+        if (proc == null) {
+            return List.of();
+        }
+        return LabNetwork.existing().stream().filter(n -> n.startsWith("tcplab-" + proc.pid() + "-")).toList();
+    }
+
     void signal(Process p, String sig) {
         Shell.check("kill", "-" + sig, Long.toString(p.pid()));
     }
@@ -78,10 +86,10 @@ class SignalsLiveTest {
     @Test
     void ctrlCInTimeWaitExitsPromptlyAndRemovesTheLabNetwork() throws Exception {
         Process p = startAndWaitForTimeWait();
-        assertEquals(2, LabNetwork.existing().size(), "the run's two namespaces exist while it runs");
+        assertEquals(2, childNamespaces().size(), "the run's two namespaces exist while it runs");
         signal(p, "INT");
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of Ctrl-C (TIME_WAIT had ~60 s left)");
-        assertEquals(List.of(), LabNetwork.existing());
+        assertEquals(List.of(), childNamespaces());
     }
 
     @Test
@@ -89,16 +97,17 @@ class SignalsLiveTest {
         Process p = startAndWaitForTimeWait();
         signal(p, "TERM");
         assertTrue(p.waitFor(5, TimeUnit.SECONDS));
-        assertEquals(List.of(), LabNetwork.existing());
+        assertEquals(List.of(), childNamespaces());
     }
 
     @Test
     void afterSigkillTheNextRunRemovesTheStaleNamespaces() throws Exception {
         Process p = startAndWaitForTimeWait();
-        List<String> left = LabNetwork.existing();
+        List<String> left = childNamespaces();
         signal(p, "KILL");
         assertTrue(p.waitFor(5, TimeUnit.SECONDS));
-        assertEquals(left, LabNetwork.existing(), "SIGKILL leaves the namespaces (no hook can run)");
+        assertEquals(left, childNamespaces(), "SIGKILL leaves the namespaces (no hook can run)");
+        assertEquals(2, left.size());
 
         Shell.Result next = CliLiveTest.tcplab(List.of(), "connect", "--msl", "100ms", "--capture",
                 dir.resolve("next.pcap").toString());
