@@ -5,6 +5,8 @@ import dev.tcplab.host.Privileges;
 import dev.tcplab.host.WallClock;
 import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.SegmentLink;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.netns.SockDiag;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.MacAddress;
@@ -36,7 +38,8 @@ public final class ConnectRun {
     private final TraceSink trace;
     private final PrintWriter info;
     private Map<TcpState, String> kernelStates = Map.of();
-    private dev.tcplab.netns.KernelPeer kernelPeer;
+    private KernelPeer kernelPeer;
+    private SockDiag diag;
 
     public ConnectRun(ConnectOptions opt, TraceSink trace, PrintWriter info) {
         this.opt = opt;
@@ -68,6 +71,7 @@ public final class ConnectRun {
             FrameLink link = lab.frames;
             MacAddress ourMac = lab.ourMac;
             this.kernelPeer = lab.kernelPeer;
+            this.diag = lab.diag;
             joinQuietly(rehearsal);
             long start = WallClock.epochNanos();
             MacAddress peerMac = null;
@@ -104,7 +108,7 @@ public final class ConnectRun {
         KernelView view = null;
         if (peerNs != null) {
             view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
-                    TcpState.CLOSING, TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
+                    TcpState.CLOSING, TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), diag);
             script = view;
         }
         boolean finished = session.run(script, opt.timeout().toNanos());

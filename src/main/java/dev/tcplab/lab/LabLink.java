@@ -13,6 +13,7 @@ import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.LabNetwork;
 import dev.tcplab.netns.Namespaces;
+import dev.tcplab.netns.SockDiag;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
@@ -54,10 +55,13 @@ final class LabLink {
     final MacAddress ourMac;
     /** The lab network's kernel echo server, or null. */
     final KernelPeer kernelPeer;
+    /** sock_diag in the peer namespace, or null (no lab network, or no netlink: ask `ss`). */
+    final SockDiag diag;
 
     private LabLink(String labNamespace, String peerNamespace, String iface, Ipv4Address ourAddress, HostPort peer,
-                    FrameLink frames, MacAddress ourMac, KernelPeer kernelPeer) {
+                    FrameLink frames, MacAddress ourMac, KernelPeer kernelPeer, SockDiag diag) {
         this.kernelPeer = kernelPeer;
+        this.diag = diag;
         this.labNamespace = labNamespace;
         this.peerNamespace = peerNamespace;
         this.iface = iface;
@@ -134,7 +138,16 @@ final class LabLink {
         }
         info.flush();
         MacAddress mac = s.guard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
-        return new LabLink(ns, peerNs, iface, us, peer, link, mac, server);
+        SockDiag diag = null;
+        if (peerNs != null) {
+            try {
+                diag = SockDiag.open(peerNs);
+                cleanup.add(diag);
+            } catch (RuntimeException e) {
+                info.println("sock_diag unavailable (" + e.getMessage() + "); asking ss for the kernel's state");
+            }
+        }
+        return new LabLink(ns, peerNs, iface, us, peer, link, mac, server, diag);
     }
 
     private static void guard(Setup s, String ns, String iface, Ipv4Address us, Cleanup cleanup, PrintWriter info) {

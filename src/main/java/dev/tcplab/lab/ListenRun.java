@@ -66,7 +66,7 @@ public final class ListenRun {
             KernelView view = null;
             if (lab.peerNamespace != null) {
                 view = new KernelView(script, lab.peerNamespace, us, EnumSet.of(TcpState.ESTABLISHED,
-                        TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
+                        TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), lab.diag);
                 script = view;
             }
             boolean finished = session.run(script, opt.timeout().toNanos());
