@@ -90,7 +90,7 @@ public final class ConnectRun {
                 if (opt.repeat() > 1) {
                     session.note("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port());
                 }
-                outcome = runOne(session, me, peerNs, i + 1);
+                outcome = runOne(session, me, peer, peerNs, i + 1);
                 if (!outcome.complete(opt.expectedBack())) {
                     break;
                 }
@@ -102,12 +102,12 @@ public final class ConnectRun {
     }
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
-    private ConnectOutcome runOne(LiveSession session, HostPort me, String peerNs, int number) {
+    private ConnectOutcome runOne(LiveSession session, HostPort me, HostPort peer, String peerNs, int number) {
         LiveSession.Script script = new ConnectScript(opt.payload(), opt.expectedBack().length,
                 opt.echoWait().toNanos(), opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0);
         KernelView view = null;
         if (peerNs != null) {
-            view = new KernelView(script, peerNs, me, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
+            view = new KernelView(script, peerNs, me, peer, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
                     TcpState.CLOSING, TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), diag);
             script = view;
         }

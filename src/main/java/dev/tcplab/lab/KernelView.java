@@ -21,6 +21,7 @@ final class KernelView implements LiveSession.Script {
     private final LiveSession.Script inner;
     private final String peerNamespace;
     private final HostPort us;
+    private final HostPort peer;
     private final Set<TcpState> recordAt;
     private final SockDiag diag;
     private final Map<TcpState, String> seen = new LinkedHashMap<>();
@@ -29,29 +30,39 @@ final class KernelView implements LiveSession.Script {
     private long lastLook;
 
     /** @param diag sock_diag in the peer namespace, or null to ask `ss` */
-    KernelView(LiveSession.Script inner, String peerNamespace, HostPort us, Set<TcpState> recordAt, SockDiag diag) {
+    KernelView(LiveSession.Script inner, String peerNamespace, HostPort us, HostPort peer, Set<TcpState> recordAt,
+               SockDiag diag) {
         this.inner = inner;
         this.peerNamespace = peerNamespace;
         this.us = us;
+        this.peer = peer;
         this.recordAt = recordAt;
         this.diag = diag;
     }
 
     @Override
     public boolean step(TcpConnection conn, LiveSession session) {
-        boolean done = inner.step(conn, session);
-        TcpState now = conn.state();
-        boolean changed = now != last;
-        if (changed || (diag != null && System.nanoTime() - lastLook > RECHECK_NANOS)) {
-            look(now, changed, session);
-        }
-        last = now;
-        return done;
+        return inner.step(conn, session);
     }
 
-    private void look(TcpState ours, boolean ourStateChanged, LiveSession session) {
+    /** Looks once our segments of this step have left, so that asking never delays them. */
+    @Override
+    public void afterSend(TcpConnection conn, LiveSession session) {
+        inner.afterSend(conn, session);
+        TcpState now = conn.state();
+        boolean changed = now != last;
+        // Not in SYN_SENT: the SYN+ACK is microseconds away, and our reaction to it is what a
+        // student measures; the first question of a run is the slowest (cold code).
+        boolean due = changed || (diag != null && System.nanoTime() - lastLook > RECHECK_NANOS);
+        if (due && now != TcpState.SYN_SENT) {
+            look(now, changed, session, conn.remotePort());
+        }
+        last = now;
+    }
+
+    private void look(TcpState ours, boolean ourStateChanged, LiveSession session, int peerPort) {
         lastLook = System.nanoTime();
-        KernelSockets.Socket s = find();
+        KernelSockets.Socket s = find(peerPort);
         if (!s.state().equals(lastKernel) || (diag == null && ourStateChanged)) {
             session.note("kernel peer's socket (" + (diag != null ? "sock_diag" : "ss -tano") + " in " + peerNamespace
                     + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
@@ -63,16 +74,15 @@ final class KernelView implements LiveSession.Script {
         }
     }
 
-    private KernelSockets.Socket find() {
+    /** @param peerPort the kernel's port: fixed for an active open, learned from its SYN for a passive one */
+    private KernelSockets.Socket find(int peerPort) {
         if (diag == null) {
             return KernelSockets.find(peerNamespace, us.toString());
         }
-        for (KernelSockets.Socket s : diag.tcpSockets()) {
-            if (s.peer().equals(us.toString())) {
-                return s;
-            }
+        if (peerPort == 0) {
+            return new KernelSockets.Socket("none", "", us.toString(), ""); // no SYN from it yet
         }
-        return new KernelSockets.Socket("none", "", us.toString(), "");
+        return diag.find(peer.addr(), peerPort, us.addr(), us.port());
     }
 
     /** The kernel's state when ours entered each recorded state. */

@@ -143,6 +143,7 @@ final class LabLink {
             try {
                 diag = SockDiag.open(peerNs);
                 cleanup.add(diag);
+                warm(diag);
             } catch (RuntimeException e) {
                 info.println("sock_diag unavailable (" + e.getMessage() + "); asking ss for the kernel's state");
             }
@@ -179,6 +180,18 @@ final class LabLink {
         }
         info.println("peer namespace: " + percent + " % random loss each way (iptables statistic)");
     }
+
+    /**
+     * A few hundred questions before the run: the first ones (JNA binding, the JIT) take
+     * milliseconds, and the live loop asks between segments.
+     */
+    private static void warm(SockDiag diag) {
+        for (int i = 0; i < SOCK_DIAG_WARMUP; i++) {
+            diag.find(LabNetwork.PEER_ADDR, 1, LabNetwork.USERSPACE_ADDR, 1); // a tuple nobody uses
+        }
+    }
+
+    private static final int SOCK_DIAG_WARMUP = 300;
 
     /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */
     static Path faultRecordPath(Path capture) {

@@ -65,7 +65,7 @@ public final class ListenRun {
             LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos());
             KernelView view = null;
             if (lab.peerNamespace != null) {
-                view = new KernelView(script, lab.peerNamespace, us, EnumSet.of(TcpState.ESTABLISHED,
+                view = new KernelView(script, lab.peerNamespace, us, lab.peer, EnumSet.of(TcpState.ESTABLISHED,
                         TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), lab.diag);
                 script = view;
             }

@@ -45,6 +45,10 @@ public final class LiveSession {
     public interface Script {
         /** @return true when the run is over */
         boolean step(TcpConnection conn, LiveSession session);
+
+        /** After the step's segments have left: for slow looking-around that must not delay them. */
+        default void afterSend(TcpConnection conn, LiveSession session) {
+        }
     }
 
     private final SegmentLink link;
@@ -183,6 +187,7 @@ public final class LiveSession {
             return true;
         }
         flush(null);
+        script.afterSend(conn, this);
         while (!interrupted) {
             long now = System.nanoTime();
             if (now - deadline > 0) {
@@ -211,6 +216,7 @@ public final class LiveSession {
                 lastStep = now;
                 boolean done = script.step(conn, this);
                 flush(null);
+                script.afterSend(conn, this);
                 if (done) {
                     return true;
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.Shell;
+import dev.tcplab.wire.Ipv4Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -43,6 +44,23 @@ class SockDiagTest {
                         .replace("[::ffff:", "").replace("]:", ":");  // Java's sockets are dual-stack
                 assertTrue(ss.contains(clientEnd), "ss agrees: " + ss);
             }
+        }
+    }
+
+    @Test
+    void findsOneSocketByItsTupleAndNotTheListenerBehindIt() throws Exception {
+        Ipv4Address lo = Ipv4Address.parse("127.0.0.1");
+        try (SockDiag diag = SockDiag.open(null);
+             ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Socket client = new Socket("127.0.0.1", server.getLocalPort());
+            Socket accepted = server.accept();
+            int sp = server.getLocalPort(), cp = client.getLocalPort();
+            assertEquals("ESTAB", diag.find(lo, sp, lo, cp).state(), "the server's end, by its tuple");
+            accepted.close();                     // the server closes first: it will be in TIME_WAIT
+            client.close();
+            Thread.sleep(50);                     // let the segments cross loopback (not an assertion)
+            assertEquals("TIME-WAIT", diag.find(lo, sp, lo, cp).state());
+            assertEquals("none", diag.find(lo, sp, lo, 1).state(), "no such connection: not the listener");
         }
     }
 }
