@@ -62,16 +62,6 @@ class ConnectLiveTest {
         return new ConnectRun(options(guard, capture), events::add, new PrintWriter(info, true));
     }
 
-    List<String> ourStates() {
-        List<String> s = new ArrayList<>();
-        for (TraceEvent e : events) {
-            if (e instanceof TraceEvent.StateChange c) {
-                s.add(c.to());
-            }
-        }
-        return s;
-    }
-
     long timeOfState(String state) {
         return events.stream().filter(e -> e instanceof TraceEvent.StateChange c && c.to().equals(state))
                 .mapToLong(TraceEvent::timeNanos).findFirst().orElseThrow();
@@ -87,7 +77,7 @@ class ConnectLiveTest {
         assertTrue(o.complete(PAYLOAD), () -> "incomplete: " + o + "\n" + info);
         assertArrayEquals(PAYLOAD, o.received());
         assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
-                ourStates());
+                Live.states(events));
         long timeWait = timeOfState("CLOSED") - timeOfState("TIME_WAIT");
         assertTrue(timeWait >= 2 * MSL.toNanos(), "TIME_WAIT lasted " + timeWait / 1e6 + " ms, less than 2MSL");
 

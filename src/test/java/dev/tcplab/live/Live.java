@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tcplab.host.Privileges;
 import dev.tcplab.host.Shell;
 import dev.tcplab.netns.LabNetwork;
+import dev.tcplab.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -86,6 +87,17 @@ final class Live {
             }
         }
         return found;
+    }
+
+    /** The states our endpoint went through, in order, from a run's timeline. */
+    static List<String> states(List<TraceEvent> events) {
+        List<String> s = new ArrayList<>();
+        for (TraceEvent e : events) {
+            if (e instanceof TraceEvent.StateChange c) {
+                s.add(c.to());
+            }
+        }
+        return s;
     }
 
     /** Nothing new since the test began, owned by this test's process or by one that died. */

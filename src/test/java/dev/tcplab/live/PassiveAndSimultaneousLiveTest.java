@@ -49,16 +49,6 @@ class PassiveAndSimultaneousLiveTest {
         Live.assertNothingLeft();
     }
 
-    List<String> ourStates() {
-        List<String> s = new ArrayList<>();
-        for (TraceEvent e : events) {
-            if (e instanceof TraceEvent.StateChange c) {
-                s.add(c.to());
-            }
-        }
-        return s;
-    }
-
     @Test
     void passiveOpenFromAKernelClientAndPassiveClose() {
         byte[] payload = "from the kernel\n".getBytes();
@@ -68,7 +58,7 @@ class PassiveAndSimultaneousLiveTest {
                 Duration.ofMillis(300), List.of(), PeerOptions.DEFAULT), events::add, new PrintWriter(info, true));
         ListenOutcome o = r.execute();
         assertTrue(o.complete(payload, true), () -> o + "\n" + info);
-        assertEquals(List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), ourStates());
+        assertEquals(List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), Live.states(events));
 
         Map<TcpState, String> kernel = r.kernelStates();
         assertEquals("ESTAB", kernel.get(TcpState.ESTABLISHED));
@@ -107,7 +97,7 @@ class PassiveAndSimultaneousLiveTest {
                 .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:50ms"))),
                 events::add, new PrintWriter(info, true)).execute();
         assertTrue(o.complete(payload), () -> o + "\n" + info);
-        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), ourStates());
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), Live.states(events));
 
         List<Tshark.Row> rows = Tshark.tcp(pcap);
         Tshark.Row ourFin = rows.stream().filter(x -> x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
