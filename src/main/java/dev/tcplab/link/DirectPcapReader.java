@@ -24,6 +24,27 @@ final class DirectPcapReader {
 
     private static native int pcap_next_ex(Pointer p, Pointer headerOut, Pointer dataOut);
 
+    private static native int pcap_sendpacket(Pointer p, byte[] buf, int size);
+
+    /**
+     * Sends a frame on {@code h} the same direct way: pcap4j's sendPacket takes a lock and marshals
+     * through an interface-mapped call on every frame. Returns false when it cannot (then use pcap4j).
+     */
+    static boolean send(Pointer pcap, byte[] frame) {
+        return pcap_sendpacket(pcap, frame, frame.length) == 0;
+    }
+
+    /** pcap4j's pcap_t pointer of a handle, or null when its internals are not what 1.8.2 has. */
+    static Pointer pointerOf(PcapHandle h) {
+        try {
+            Field f = PcapHandle.class.getDeclaredField("handle");
+            f.setAccessible(true);
+            return (Pointer) f.get(h);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private final Pointer pcap;
     private final Memory headerOut = new Memory(Native.POINTER_SIZE);
     private final Memory dataOut = new Memory(Native.POINTER_SIZE);
@@ -39,14 +60,8 @@ final class DirectPcapReader {
         if (Native.LONG_SIZE != 8) {
             return null; // the header layout above is LP64's
         }
-        try {
-            Field f = PcapHandle.class.getDeclaredField("handle");
-            f.setAccessible(true);
-            return new DirectPcapReader((Pointer) f.get(h),
-                    h.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO);
-        } catch (ReflectiveOperationException | RuntimeException | UnsatisfiedLinkError e) {
-            return null;
-        }
+        Pointer p = pointerOf(h);
+        return p == null ? null : new DirectPcapReader(p, h.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO);
     }
 
     /** The next frame, or null when none is waiting (non-blocking handle) or on an error. */
