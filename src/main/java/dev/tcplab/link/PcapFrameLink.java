@@ -27,7 +27,7 @@ public final class PcapFrameLink implements FrameLink {
     private final PcapHandle rx;
     private final PcapHandle tx;
     /** The fast read path on rx; null where it is unavailable, and pcap4j's own read is used. */
-    private final DirectPcapReader reader;
+    private final DirectPcap reader;
     /** tx's pcap_t for the direct send; null: pcap4j's sendPacket. */
     private final com.sun.jna.Pointer txPointer;
 
@@ -35,8 +35,8 @@ public final class PcapFrameLink implements FrameLink {
         this.iface = iface;
         this.rx = rx;
         this.tx = tx;
-        this.reader = DirectPcapReader.of(rx);
-        this.txPointer = reader == null ? null : DirectPcapReader.pointerOf(tx);
+        this.reader = DirectPcap.of(rx);
+        this.txPointer = reader == null ? null : DirectPcap.pointerOf(tx);
     }
 
     /** Opens the interface with a BPF filter for what the endpoint needs (ARP and its own TCP). */
@@ -81,7 +81,7 @@ public final class PcapFrameLink implements FrameLink {
         // Stamp before sending: on a veth the peer kernel's answer can be captured (and stamped)
         // before sendPacket returns, and the ladder must not show the answer ahead of the question.
         long stamp = WallClock.epochNanos();
-        if (txPointer != null && tx.isOpen() && DirectPcapReader.send(txPointer, frame)) {
+        if (txPointer != null && tx.isOpen() && DirectPcap.send(txPointer, frame)) {
             return new Frame(frame, stamp);
         }
         try {

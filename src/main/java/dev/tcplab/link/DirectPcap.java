@@ -8,18 +8,18 @@ import java.lang.reflect.Field;
 import org.pcap4j.core.PcapHandle;
 
 /**
- * Reads packets from a pcap4j handle through a direct-mapped pcap_next_ex, reusing two
- * preallocated out-pointers. pcap4j's getNextRawPacket allocates a JNA Structure (native memory and
+ * The hot path around pcap4j, on pcap4j's own handles: reads through a direct-mapped pcap_next_ex
+ * (reusing two preallocated out-pointers) and sends through a direct-mapped pcap_sendpacket. pcap4j's getNextRawPacket allocates a JNA Structure (native memory and
  * a Cleaner) on every call, empty ones included: measured here at 10-15 µs per empty poll, which put
  * ~90 µs between a SYN+ACK reaching the capture socket and the live loop seeing it. Opening,
  * filtering, direction and sending stay with pcap4j; only this hot read goes around it.
  */
-final class DirectPcapReader {
+final class DirectPcap {
     /** struct pcap_pkthdr on LP64: struct timeval (two longs), caplen, len. */
     private static final int TS_SEC = 0, TS_FRAC = 8, CAPLEN = 16, LEN = 20;
 
     static {
-        Native.register(DirectPcapReader.class, NativeLibrary.getInstance(System.getProperty(Libpcap.PROPERTY)));
+        Native.register(DirectPcap.class, NativeLibrary.getInstance(System.getProperty(Libpcap.PROPERTY)));
     }
 
     private static native int pcap_next_ex(Pointer p, Pointer headerOut, Pointer dataOut);
@@ -50,18 +50,18 @@ final class DirectPcapReader {
     private final Memory dataOut = new Memory(Native.POINTER_SIZE);
     private final boolean nanos;
 
-    private DirectPcapReader(Pointer pcap, boolean nanos) {
+    private DirectPcap(Pointer pcap, boolean nanos) {
         this.pcap = pcap;
         this.nanos = nanos;
     }
 
     /** The reader for an open handle, or null when pcap4j's internals are not what 1.8.2 has. */
-    static DirectPcapReader of(PcapHandle h) {
+    static DirectPcap of(PcapHandle h) {
         if (Native.LONG_SIZE != 8) {
             return null; // the header layout above is LP64's
         }
         Pointer p = pointerOf(h);
-        return p == null ? null : new DirectPcapReader(p, h.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO);
+        return p == null ? null : new DirectPcap(p, h.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO);
     }
 
     /** The next frame, or null when none is waiting (non-blocking handle) or on an error. */
