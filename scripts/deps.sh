@@ -26,6 +26,7 @@ missing_packages() {
   { command -v ip >/dev/null 2>&1 && command -v ss >/dev/null 2>&1; } || pkgs+=(iproute2)
   command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)
   command -v ethtool >/dev/null 2>&1 || pkgs+=(ethtool)
+  command -v sysctl >/dev/null 2>&1 || pkgs+=(procps)   # sysctl in the lab's namespaces; /bin/kill
   if [ "${1:-}" = test ]; then
     command -v tshark >/dev/null 2>&1 || pkgs+=(tshark)
     command -v tcpdump >/dev/null 2>&1 || pkgs+=(tcpdump)
