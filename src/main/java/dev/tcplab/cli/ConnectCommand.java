@@ -95,11 +95,14 @@ final class ConnectCommand implements Callable<Integer> {
     public Integer call() {
         live.checkInterfaceOptions("");
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
+        PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
+                .withCloseFirst(peerClosesFirst)
+                .withKeepalive(peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive))
+                .withSendBytes(peerSend == null ? 0 : peerSend).withLoss(peerLoss).withDiscard(peerDiscard)
+                .withResetOnClose(peerRstClose);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), live.timeout,
-                Duration.ofSeconds(2), repeat, hold, live.faults(), new PeerOptions(peerCloseDelay, live.peerSysctls, peerClosesFirst,
-                peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive), peerSend == null ? 0 : peerSend,
-                peerLoss).withDiscard(peerDiscard).withResetOnClose(peerRstClose));
+                Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
         PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
         err.println(summary(o, opt.expectedBack()));

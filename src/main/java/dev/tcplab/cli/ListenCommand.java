@@ -49,7 +49,7 @@ final class ListenCommand implements Callable<Integer> {
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
         ListenOptions opt = new ListenOptions(live.iface, live.peerOrNull(), live.srcOrNull(), port, payload,
                 live.tcpConfig(), live.rstGuard, live.capturePath("listen"), live.timeout, closeDelay, live.faults(),
-                new PeerOptions(Duration.ZERO, live.peerSysctls));
+                PeerOptions.DEFAULT.withSysctls(live.peerSysctls));
         PrintWriter err = spec.commandLine().getErr();
         ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
         boolean ok = o.complete(payload, live.iface == null);

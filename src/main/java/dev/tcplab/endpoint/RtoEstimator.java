@@ -26,10 +26,6 @@ final class RtoEstimator {
         return rto;
     }
 
-    long srtt() {
-        return srtt;
-    }
-
     void sample(long rtt) {
         if (srtt < 0) {                                 // §2.2: the first measurement
             srtt = rtt;

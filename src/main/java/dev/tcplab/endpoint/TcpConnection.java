@@ -785,7 +785,6 @@ public final class TcpConnection {
     public long currentRto() { return rto.rto(); }
     /** Bytes queued by the application that the peer has not acknowledged. */
     public int unacknowledgedBytes() { return sendBuffer.size(); }
-    public boolean finAcknowledged() { return finSeq != null && sndUna.gt(finSeq); }
     /** The congestion window in bytes, once data has been sent; 0 before. */
     public long congestionWindow() { return cc == null ? 0 : cc.window(); }
     /** Whether the peer's FIN has arrived (in order). */

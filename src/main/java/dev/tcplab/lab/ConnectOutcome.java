@@ -11,8 +11,7 @@ import java.util.HexFormat;
  * @param receivedSha256 SHA-256 of everything received, hex
  * @param peerSentSha256 SHA-256 of what a sending kernel peer sent (--peer-send), or null
  */
-public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, int bytesSent,
-                             byte[] received, boolean timedOut, Path capture, int connections, long receivedCount,
+public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, byte[] received, boolean timedOut, Path capture, int connections, long receivedCount,
                              String receivedSha256, String peerSentSha256, TransferTally tally) {
 
     /** The whole story happened: handshake, every byte back intact, and a clean close. */

@@ -47,7 +47,7 @@ public final class ConnectRun {
         this.info = info;
     }
 
-    /** The kernel peer's socket state as `ss` reported it, keyed by our state at the time (embedded only). */
+    /** The kernel peer's socket state (sock_diag, or ss), keyed by our state at the time (lab network only). */
     public Map<TcpState, String> kernelStates() {
         return kernelStates;
     }
@@ -122,7 +122,7 @@ public final class ConnectRun {
         String peerSent = opt.peerOptions().sendBytes() > 0 && kernelPeer != null ? kernelPeer.sentDigest() : null;
         session.note("transfer: " + session.tally().describe());
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
-                session.connection().closeReason(), opt.payload().length, session.received(), !finished,
+                session.connection().closeReason(), session.received(), !finished,
                 opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally());
     }
 

@@ -33,7 +33,7 @@ public final class ListenRun {
         this.info = info;
     }
 
-    /** The kernel client's socket state as `ss` reported it, keyed by our state at the time. */
+    /** The kernel client's socket state (sock_diag, or ss), keyed by our state at the time. */
     public Map<TcpState, String> kernelStates() {
         return kernelStates;
     }

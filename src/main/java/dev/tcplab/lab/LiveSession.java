@@ -245,14 +245,16 @@ public final class LiveSession {
         if (in != null) {
             tally.in(in.packet().segment(), in.frame().epochNanos(), isLost(in.frame()));
             trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN,
-                    in.packet().source(), in.packet().destination(), in.packet().segment(), conn.state().name(), faultText(null, in.frame()), isLost(in.frame())));
+                    in.packet().source(), in.packet().destination(), in.packet().segment(), conn.state().name(),
+                    faultText(null, in.frame()), isLost(in.frame())));
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p.segment() != null) {
                 tally.out(p.segment(), sent[i].epochNanos(), p.why(), isLost(sent[i]));
                 trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us,
-                        new HostPort(peer.addr(), p.segment().dstPort()), p.segment(), p.stateThen().name(), faultText(p.why(), sent[i]), isLost(sent[i])));
+                        new HostPort(peer.addr(), p.segment().dstPort()), p.segment(), p.stateThen().name(),
+                        faultText(p.why(), sent[i]), isLost(sent[i])));
             } else {
                 trace.accept(p.other());
             }

@@ -27,22 +27,21 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
     public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
             false);
 
-    public PeerOptions(Duration closeDelay, Map<String, String> sysctls) {
-        this(closeDelay, sysctls, false, null, 0, 0, false, false);
+    /** Start from {@link #DEFAULT} and change what a lab needs with the withers. */
+    public PeerOptions withCloseDelay(Duration d) {
+        return new PeerOptions(d, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose);
     }
 
-    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst) {
-        this(closeDelay, sysctls, closeFirst, null, 0, 0, false, false);
+    public PeerOptions withSysctls(Map<String, String> s) {
+        return new PeerOptions(closeDelay, s, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose);
     }
 
-    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
-                       KernelPeer.Keepalive keepalive) {
-        this(closeDelay, sysctls, closeFirst, keepalive, 0, 0, false, false);
+    public PeerOptions withCloseFirst(boolean on) {
+        return new PeerOptions(closeDelay, sysctls, on, keepalive, sendBytes, lossPercent, discard, resetOnClose);
     }
 
-    public PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
-                       KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent) {
-        this(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, false, false);
+    public PeerOptions withKeepalive(KernelPeer.Keepalive k) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, k, sendBytes, lossPercent, discard, resetOnClose);
     }
 
     public PeerOptions withLoss(double percent) {

@@ -42,8 +42,6 @@ public final class TransferTally {
     }
 
     public long retransmissions() { return retransmissions; }
-    public long bytesIn() { return bytesIn; }
-    public long bytesOut() { return bytesOut; }
 
     /** Seconds from the first to the last segment carrying data. */
     public double dataSeconds() {

@@ -17,7 +17,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -63,7 +62,7 @@ class KeepaliveLiveTest {
     }
 
     static PeerOptions kernelKeepalive() {
-        return new PeerOptions(Duration.ZERO, Map.of(), false, new KernelPeer.Keepalive(1, 1, 3));
+        return PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(1, 1, 3));
     }
 
     @Test

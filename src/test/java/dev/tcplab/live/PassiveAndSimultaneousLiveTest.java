@@ -93,7 +93,7 @@ class PassiveAndSimultaneousLiveTest {
         Path pcap = dir.resolve("simultaneous.pcap");
         ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
                 TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
-                Duration.ofSeconds(2)).withPeerOptions(new PeerOptions(Duration.ZERO, Map.of(), true))
+                Duration.ofSeconds(2)).withPeerOptions(PeerOptions.DEFAULT.withCloseFirst(true))
                 .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:50ms"))),
                 events::add, new PrintWriter(info, true)).execute();
         assertTrue(o.complete(payload), () -> o + "\n" + info);

@@ -118,7 +118,7 @@ class SeedClaimsLiveTest {
         ConnectRun r = runner(options(Duration.ofMillis(100), "")
                 .withFaults(List.of(FaultRule.parse(FaultRule.Action.DROP, "out:third-ack:all")))
                 .withHold(Duration.ofMillis(3500))
-                .withPeerOptions(new PeerOptions(Duration.ZERO, Map.of("net.ipv4.tcp_synack_retries", "2"))));
+                .withPeerOptions(PeerOptions.DEFAULT.withSysctls(Map.of("net.ipv4.tcp_synack_retries", "2"))));
         r.execute();
 
         assertEquals("SYN-RECV", r.kernelStates().get(TcpState.ESTABLISHED),
@@ -140,7 +140,7 @@ class SeedClaimsLiveTest {
     @Test
     void aPeerThatClosesLateShowsFourSegmentsAndCloseWait() {
         ConnectRun r = runner(options(Duration.ofMillis(100), "four\n")
-                .withPeerOptions(new PeerOptions(Duration.ofMillis(600), Map.of())));
+                .withPeerOptions(PeerOptions.DEFAULT.withCloseDelay(Duration.ofMillis(600))));
         ConnectOutcome o = r.execute();
         assertTrue(o.complete("four\n".getBytes()), () -> o + "\n" + info);
         assertEquals("CLOSE-WAIT", r.kernelStates().get(TcpState.FIN_WAIT_2),
