@@ -6,6 +6,7 @@ import dev.tcplab.link.FaultRule;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
+import dev.tcplab.trace.PictureRecorder;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
@@ -84,9 +85,16 @@ final class LiveOptions {
     boolean absolute;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "ladder",
-            description = "ladder (default), json (JSON lines, one event per line), or quiet (state changes and "
-                    + "remarks only: for bulk transfers).")
+            description = "ladder (default), json (JSON lines, one event per line), quiet (state changes and "
+                    + "remarks only: for bulk transfers), svg (a sequence diagram) or html (a page to step through); "
+                    + "svg and html go to -o FILE, or beside the capture.")
     Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where --format svg or html writes the picture.")
+    Path output;
+
+    /** The capture path chosen for this run, once {@link #capturePath} has been asked. */
+    private Path chosenCapture;
 
     @Option(names = "--capture", paramLabel = "FILE", description = "Where to save the .pcap (default: "
             + "runs/COMMAND-TIME.pcap).")
@@ -99,7 +107,7 @@ final class LiveOptions {
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
-    enum Format { ladder, json, quiet }
+    enum Format { ladder, json, quiet, svg, html }
 
     TcpConfig tcpConfig() {
         TcpConfig c = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto)
@@ -139,8 +147,19 @@ final class LiveOptions {
 
     /** The capture's path: --capture, or runs/COMMAND-TIME.pcap. */
     Path capturePath(String command) {
-        return capture != null ? capture : Path.of("runs", command + "-"
+        chosenCapture = capture != null ? capture : Path.of("runs", command + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcap");
+        return chosenCapture;
+    }
+
+    /** Where a picture goes: -o, or the capture's path with .svg or .html. */
+    Path picturePath(String extension) {
+        if (output != null) {
+            return output;
+        }
+        Path base = chosenCapture != null ? chosenCapture : Path.of("runs", "run.pcap");
+        String name = base.getFileName().toString().replaceFirst("\\.pcap$", "");
+        return base.resolveSibling(name + "." + extension);
     }
 
     /** The renderer chosen with --format, on its own thread. */
@@ -149,8 +168,18 @@ final class LiveOptions {
             case json -> new JsonLinesRenderer(out);
             case ladder -> new LadderRenderer(out, absolute);
             case quiet -> TraceSink.withoutSegments(new LadderRenderer(out, absolute));
+            case svg -> new PictureRecorder(picturePath("svg"), PictureRecorder.Kind.SVG, "tcplab " + title());
+            case html -> new PictureRecorder(picturePath("html"), PictureRecorder.Kind.HTML, "tcplab " + title());
         };
+        if (format == Format.svg || format == Format.html) {
+            out.println("picture: " + picturePath(format.name()));
+            out.flush();
+        }
         return new AsyncTraceSink(inner);
+    }
+
+    private String title() {
+        return chosenCapture == null ? "run" : chosenCapture.getFileName().toString().replaceFirst("\\.pcap$", "");
     }
 
     void checkInterfaceOptions(String peerWord) {

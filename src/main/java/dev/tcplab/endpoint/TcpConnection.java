@@ -583,6 +583,13 @@ public final class TcpConnection {
             sendSyn(Flags.SYN, why);
         } else if (state == TcpState.SYN_RECEIVED) {
             sendSyn(Flags.SYN_ACK, why);
+        } else if (sndUna.lt(dataStart)) {
+            // Closed in SYN_RECEIVED before the peer acknowledged our SYN (RFC 9293 §3.10.4: the FIN
+            // may leave at once): what is missing first is the SYN+ACK itself, then the FIN.
+            sendSyn(Flags.SYN_ACK, why);
+            if (finSeq != null) {
+                transmit(Segment.of(localPort, remotePort, finSeq, rcvNxt, Flags.FIN_ACK, window()), why);
+            }
         } else {
             if (cc != null) {
                 cc.onTimeout(sndNxt.minus(sndUna));
@@ -631,6 +638,9 @@ public final class TcpConnection {
         }
         while (true) {
             int offset = sndNxt.minus(dataStart);
+            if (offset < 0) {
+                break;                      // our SYN is still unacknowledged: no data may go before it
+            }
             int unsent = sendBuffer.size() - offset;
             long flight = sndNxt.minus(sndUna);
             long window = Math.min(sndWnd, cc.window()) - flight; // the peer's window and the network's

@@ -18,9 +18,13 @@ public record ConnectOutcome(boolean established, TcpState finalState, String cl
     public boolean complete(byte[] payload) {
         boolean bytesRight = peerSentSha256 != null ? peerSentSha256.equals(receivedSha256)
                 : receivedCount == payload.length && sha256(payload).equals(receivedSha256);
+        // An RST in TIME_WAIT comes after a complete close: Linux answers our re-ACK of a FIN it
+        // retransmitted early (a tail loss probe, ~10 ms when our ACK was slow) from a socket already
+        // gone. It only cuts TIME_WAIT short (RFC 9293 §3.10.7.4; RFC 1337 discusses the hazard).
+        boolean resetAfterClose = closeReason.contains("RST in TIME_WAIT");
         return established && !timedOut && finalState == TcpState.CLOSED && bytesRight
-                && !closeReason.startsWith("connection reset") && !closeReason.startsWith("timed out")
-                && !closeReason.startsWith("aborted");
+                && (!closeReason.startsWith("connection reset") || resetAfterClose)
+                && !closeReason.startsWith("timed out") && !closeReason.startsWith("aborted");
     }
 
     static String sha256(byte[] b) {

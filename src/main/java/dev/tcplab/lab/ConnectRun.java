@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One `tcplab connect`: set up the link (the embedded lab network with its kernel echo server, or
@@ -41,10 +42,19 @@ public final class ConnectRun {
     private KernelPeer kernelPeer;
     private SockDiag diag;
 
+    /** What the endpoint's application does; null for `connect`'s own (send, await the echo, close). */
+    private final Supplier<LiveSession.Script> application;
+
     public ConnectRun(ConnectOptions opt, TraceSink trace, PrintWriter info) {
+        this(opt, trace, info, null);
+    }
+
+    /** With another application than connect's echo script: a replayed recording, for one. */
+    public ConnectRun(ConnectOptions opt, TraceSink trace, PrintWriter info, Supplier<LiveSession.Script> application) {
         this.opt = opt;
         this.trace = trace;
         this.info = info;
+        this.application = application;
     }
 
     /** The kernel peer's socket state (sock_diag, or ss), keyed by our state at the time (lab network only). */
@@ -103,8 +113,9 @@ public final class ConnectRun {
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
     private ConnectOutcome runOne(LiveSession session, HostPort me, HostPort peer, String peerNs, int number) {
-        LiveSession.Script script = new ConnectScript(opt.payload(), opt.expectedBack().length,
-                opt.echoWait().toNanos(), opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0);
+        LiveSession.Script script = application != null ? application.get()
+                : new ConnectScript(opt.payload(), opt.expectedBack().length, opt.echoWait().toNanos(),
+                        opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0);
         KernelView view = null;
         if (peerNs != null) {
             view = new KernelView(script, peerNs, me, peer, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,

@@ -160,6 +160,14 @@ public final class LiveSession {
         }
     }
 
+    /**
+     * Sends a segment the endpoint did not make (an old duplicate SYN, for an exercise) with the
+     * next batch, through the same link and into the same timeline and capture.
+     */
+    public void sendUnsolicited(Segment s, String why) {
+        pending.add(new Pending(s, why, conn.state(), null));
+    }
+
     public void note(String text) {
         trace.accept(new TraceEvent.Note(sinceStart(), text));
     }

@@ -31,14 +31,24 @@ public final class KernelClient implements AutoCloseable {
      * passes, then closes.
      */
     public static KernelClient start(String ns, String host, int port, byte[] payload, Duration readTimeout) {
+        return start(ns, host, port, 0, payload, readTimeout);
+    }
+
+    /** As above, from {@code localPort} (0: the kernel picks one), e.g. for a simultaneous open. */
+    public static KernelClient start(String ns, String host, int port, int localPort, byte[] payload,
+                                     Duration readTimeout) {
         KernelClient c = new KernelClient();
-        Namespaces.start(ns, "kernel-client", () -> c.run(host, port, payload, readTimeout));
+        Namespaces.start(ns, "kernel-client", () -> c.run(host, port, localPort, payload, readTimeout));
         return c;
     }
 
-    private void run(String host, int port, byte[] payload, Duration readTimeout) {
+    private void run(String host, int port, int localPort, byte[] payload, Duration readTimeout) {
         try (Socket s = new Socket()) {
             socket = s;
+            if (localPort > 0) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(localPort));
+            }
             s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             s.getOutputStream().write(payload);
             s.getOutputStream().flush();

@@ -53,6 +53,17 @@ public final class TcpCodec {
      */
     public static TcpPacket decode(Ipv4Address src, Ipv4Address dst, byte[] b, int off, int len, int capturedLen)
             throws MalformedPacketException {
+        return decode(src, dst, b, off, len, capturedLen, true, true);
+    }
+
+    /**
+     * As above, for reading captures: without {@code verify} the checksum is left UNCHECKED (it
+     * costs a pass over every payload, and captures often hold offloaded, unfinished checksums);
+     * without {@code keepPayload} the segment carries no payload bytes (the analysis needs only
+     * their number, which the IP header gives).
+     */
+    public static TcpPacket decode(Ipv4Address src, Ipv4Address dst, byte[] b, int off, int len, int capturedLen,
+                                   boolean verify, boolean keepPayload) throws MalformedPacketException {
         if (capturedLen < MIN_HEADER) {
             throw new MalformedPacketException("TCP header needs 20 bytes, only " + capturedLen + " present");
         }
@@ -68,11 +79,12 @@ public final class TcpCodec {
         }
         List<TcpOption> options = TcpOptions.parse(b, off + MIN_HEADER, headerLen - MIN_HEADER);
         int payloadCaptured = Math.min(len, capturedLen) - headerLen;
-        byte[] payload = java.util.Arrays.copyOfRange(b, off + headerLen, off + headerLen + payloadCaptured);
+        byte[] payload = keepPayload ? java.util.Arrays.copyOfRange(b, off + headerLen, off + headerLen + payloadCaptured)
+                : null;
         Segment s = new Segment(Bytes.u16(b, off), Bytes.u16(b, off + 2), SeqNum.of(Bytes.u32(b, off + 4)),
                 SeqNum.of(Bytes.u32(b, off + 8)), new Flags(b[off + 13]), Bytes.u16(b, off + 14),
                 Bytes.u16(b, off + 18), options, payload);
-        ChecksumStatus status = capturedLen < len ? ChecksumStatus.UNCHECKED : verify(src, dst, b, off, len);
+        ChecksumStatus status = capturedLen < len || !verify ? ChecksumStatus.UNCHECKED : verify(src, dst, b, off, len);
         return new TcpPacket(src, dst, s, status);
     }
 

@@ -81,4 +81,22 @@ class CliTest {
         assertEquals(Duration.ofMillis(1500), c.convert("1.5s"));
         assertEquals(Duration.ofMinutes(2), c.convert("2m"));
     }
+
+    @Test
+    void labListNamesOneExercisePerSeedClaimInEitherLanguage() {
+        assertEquals(0, run("lab", "list"));
+        for (String name : new String[] {"seq-ack", "handshake", "close", "time-wait", "two-way", "keepalive"}) {
+            assertTrue(out.toString().contains(name), out.toString());
+        }
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("lab", "list", "--lang", "zh"));
+        assertTrue(out.toString().contains("三次握手"), out.toString());
+    }
+
+    @Test
+    void anUnknownExerciseIsAUsageErrorNamingTheList() {
+        assertEquals(ExitCodes.USAGE, run("lab", "tcp-fast-open"));
+        assertTrue(err.toString().contains("no exercise named 'tcp-fast-open'") && err.toString().contains("lab list"),
+                err.toString());
+    }
 }

@@ -243,6 +243,28 @@ class TcpConnectionTest {
     // ======================================================================= SYN_SENT retransmission
 
     @Nested
+    class FoundByFuzzing {
+        /**
+         * EndpointFuzzTest's first finding: closed in SYN_RECEIVED (the FIN may leave at once), then
+         * the RTO ran out. The go-back put SND.NXT on our unacknowledged SYN and the next send
+         * indexed the send buffer at -1. Now the RTO resends the SYN+ACK and the FIN.
+         */
+        @Test
+        void closedInSynReceivedThenTheRtoResendsSynAckAndFin() {
+            conn.listen();
+            conn.onSegment(peer(Flags.SYN, PEER_ISN, 0));
+            conn.close();
+            assertEquals(TcpState.FIN_WAIT_1, conn.state());
+            sent.clear();
+            advance(1100);
+            assertEquals(Flags.SYN_ACK, sent.get(0).flags(), "the SYN+ACK first: " + sent);
+            assertTrue(sent.stream().anyMatch(x -> x.flags().fin()), "then the FIN: " + sent);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 2)); // acknowledges SYN and FIN
+            assertEquals(TcpState.FIN_WAIT_2, conn.state());
+        }
+    }
+
+    @Nested
     class SynRetransmission {
         @Test
         void synIsRetransmittedWithDoublingRtoThenGivesUp() {

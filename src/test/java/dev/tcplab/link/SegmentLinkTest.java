@@ -86,4 +86,22 @@ class SegmentLinkTest {
                 () -> lonely.resolvePeer(2, Duration.ofMillis(10)));
         assertEquals(true, e.getMessage().contains("after 2 requests"), e.getMessage());
     }
+
+    /** Issue 7, safety: a listening endpoint answers only for the address and port it was given. */
+    @Test
+    void aListenerTakesOnlySegmentsForItsOwnAddressAndPortFromItsPeer() {
+        HostPort listening = HostPort.parse("10.77.1.1:8080");
+        SegmentLink listener = new SegmentLink(wire, OUR_MAC, listening, new HostPort(PEER.addr(), 0));
+        HostPort client = new HostPort(PEER.addr(), 40000);
+        wire.deliver(tcpFrom(client, HostPort.parse("10.77.1.1:8081"), OUR_MAC));  // another port
+        wire.deliver(tcpFrom(client, HostPort.parse("10.77.1.5:8080"), OUR_MAC));  // an address not given
+        wire.deliver(tcpFrom(HostPort.parse("10.77.1.3:40000"), listening, OUR_MAC)); // another host
+        wire.deliver(tcpFrom(client, listening, OUR_MAC));                          // ours
+        SegmentLink.Inbound in = listener.poll();
+        assertNotNull(in);
+        assertEquals(listening, in.packet().destination());
+        assertNull(listener.poll());
+        assertEquals(3, listener.framesIgnored());
+        assertEquals(List.of(), wire.sentFrames(), "nothing answered for what is not ours");
+    }
 }

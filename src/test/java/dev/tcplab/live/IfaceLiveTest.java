@@ -1,17 +1,20 @@
 package dev.tcplab.live;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.Shell;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.RstGuard;
 import dev.tcplab.link.PeerUnreachableException;
+import dev.tcplab.netns.KernelClient;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.HostPort;
@@ -148,5 +151,83 @@ class IfaceLiveTest {
         // RFC 6298 §5.5: the timer doubles (100 ms, then 200 ms), give or take the scheduler.
         assertTrue(gap1 >= 100_000_000L && gap1 < 180_000_000L, "first gap " + gap1 / 1e6 + " ms");
         assertTrue(gap2 >= 200_000_000L && gap2 < 300_000_000L, "second gap " + gap2 / 1e6 + " ms");
+    }
+
+    /**
+     * Issue 3: a simultaneous open, live (RFC 9293 figure 7). Our SYN is held back 150 ms and our
+     * SYN+ACK 300 ms, while a kernel client connects to us from the very port we are connecting to:
+     * the two SYNs cross, and each side, in SYN_SENT, answers the other's SYN with SYN+ACK and
+     * passes through SYN_RECEIVED. The kernel's SYN+ACK reaches us first; its sequence number is
+     * old news to us (we have its SYN), so we answer with an ACK (RFC 9293 §3.10.7.4), which
+     * completes the kernel's side; its data then completes ours. Our own SYN+ACK, held back longer
+     * than the whole exchange, never goes out. The connection carries data both ways.
+     */
+    @Test
+    void simultaneousOpenBothSidesPassThroughSynReceived() {
+        int ourPort = 61234, theirPort = 40007;
+        HostPort us = new HostPort(Ipv4Address.parse("10.77.9.10"), ourPort);
+        java.util.List<dev.tcplab.link.FaultRule> hold = java.util.List.of(
+                dev.tcplab.link.FaultRule.parse(dev.tcplab.link.FaultRule.Action.DELAY, "out:syn:1:150ms"),
+                dev.tcplab.link.FaultRule.parse(dev.tcplab.link.FaultRule.Action.DELAY, "out:syn-ack:1:300ms"));
+        ConnectOptions o = new ConnectOptions(NIC, new HostPort(PEER_ADDR, theirPort), us.addr(), ourPort, 0, PAYLOAD,
+                quick(), RstGuard.ADDRESS, dir.resolve("simultaneous-open.pcap"), Duration.ofSeconds(20),
+                Duration.ofSeconds(2)).withFaults(hold);
+        KernelClient[] client = new KernelClient[1];
+        dev.tcplab.lab.LiveSession.Script script = new dev.tcplab.lab.LiveSession.Script() {
+            int steps;
+            boolean echoed;
+            boolean closed;
+
+            @Override
+            public boolean step(dev.tcplab.endpoint.TcpConnection conn, dev.tcplab.lab.LiveSession session) {
+                steps++;
+                if (steps == 1) {
+                    conn.open();               // our SYN leaves, held back 150 ms on the link
+                    return false;
+                }
+                if (steps == 2) {              // the kernel connects to us from the port we are connecting to
+                    client[0] = KernelClient.start(PEER_NS, us.addr().toString(), ourPort, theirPort, PAYLOAD,
+                            Duration.ofSeconds(3));
+                }
+                TcpState s = conn.state();
+                if (s == TcpState.CLOSED) {
+                    return true;
+                }
+                if (!echoed && s == TcpState.ESTABLISHED && session.receivedCount() >= PAYLOAD.length) {
+                    echoed = true;
+                    conn.send(session.received());
+                }
+                if (echoed && !closed && conn.unacknowledgedBytes() == 0
+                        && (conn.peerClosed() || s == TcpState.ESTABLISHED && client[0].awaitFinished(Duration.ZERO))) {
+                    closed = true;
+                    conn.close();
+                }
+                return false;
+            }
+        };
+        try {
+            ConnectOutcome out = new ConnectRun(o, events::add, new PrintWriter(info, true), () -> script).execute();
+            java.util.List<String> ours = Live.states(events);
+            assertTrue(ours.indexOf("SYN_SENT") >= 0 && ours.indexOf("SYN_RECEIVED") > ours.indexOf("SYN_SENT")
+                    && ours.indexOf("ESTABLISHED") > ours.indexOf("SYN_RECEIVED"), "our states: " + ours + "\n" + info);
+            assertTrue(client[0].awaitFinished(Duration.ofSeconds(5)));
+            assertArrayEquals(PAYLOAD, client[0].received(), "the kernel client got its bytes back through us");
+            java.util.List<Tshark.Row> rows = Tshark.tcp(dir.resolve("simultaneous-open.pcap"));
+            long bareSynsOut = rows.stream().filter(r -> r.hasSyn() && !r.hasAck() && r.srcPort() == ourPort).count();
+            long bareSynsIn = rows.stream().filter(r -> r.hasSyn() && !r.hasAck() && r.srcPort() == theirPort).count();
+            long synAcksIn = rows.stream().filter(r -> r.hasSyn() && r.hasAck() && r.srcPort() == theirPort).count();
+            assertEquals(java.util.List.of(1L, 1L, 1L), java.util.List.of(bareSynsOut, bareSynsIn, synAcksIn),
+                    "a bare SYN each way, and the kernel, its own SYN out, answered ours with SYN+ACK; seen: "
+                            + events.stream().filter(e -> e instanceof TraceEvent.SegmentEvent).map(e -> {
+                                TraceEvent.SegmentEvent x = (TraceEvent.SegmentEvent) e;
+                                return x.timeNanos() / 1_000_000 + "ms " + x.direction() + " " + x.segment().flags() + " "
+                                        + x.state() + (x.why() == null ? "" : " (" + x.why() + ")");
+                            }).toList());
+            assertTrue(out.established(), out.toString());
+        } finally {
+            if (client[0] != null) {
+                client[0].close();
+            }
+        }
     }
 }

@@ -47,15 +47,23 @@ class SignalsLiveTest {
 
     /** Starts `tcplab connect --msl 30s` and returns once its ladder shows TIME_WAIT. */
     Process startAndWaitForTimeWait() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(CliLiveTest.javaBin(), "-cp", System.getProperty("java.class.path"),
-                "dev.tcplab.cli.Main", "connect", "--msl", "30s", "--capture", dir.resolve("sig.pcap").toString());
+        return startAndWaitFor("→ TIME_WAIT", "--msl", "30s");
+    }
+
+    /** Starts `tcplab connect ARGS` and returns once a line of its ladder contains {@code marker}. */
+    Process startAndWaitFor(String marker, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(CliLiveTest.javaBin(), "-cp",
+                System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "connect", "--capture",
+                dir.resolve("sig.pcap").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         proc = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String line;
         while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-            if (line.contains("→ TIME_WAIT")) {
+            if (line.contains(marker)) {
                 Thread drain = new Thread(() -> {
                     try {
                         out.transferTo(java.io.Writer.nullWriter());
@@ -68,7 +76,7 @@ class SignalsLiveTest {
                 return proc;
             }
         }
-        throw new AssertionError("the run never reached TIME_WAIT");
+        throw new AssertionError("the run never showed '" + marker + "'");
     }
 
     /** The lab namespaces the child run made (their names carry its PID). */
@@ -90,6 +98,25 @@ class SignalsLiveTest {
         signal(p, "INT");
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of Ctrl-C (TIME_WAIT had ~60 s left)");
         assertEquals(List.of(), childNamespaces());
+    }
+
+    /** Issue 7: SIGINT and SIGTERM at every phase, not only in TIME_WAIT. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} during {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "INT, the handshake (SYN retries)", "TERM, the handshake (SYN retries)",
+            "INT, a bulk transfer", "TERM, a bulk transfer",
+            "INT, the keepalive wait", "TERM, the keepalive wait"})
+    void aSignalInAnyPhaseEndsTheRunPromptlyAndLeavesNothing(String sig, String phase) throws Exception {
+        Process p = switch (phase) {
+            case "the handshake (SYN retries)" -> startAndWaitFor("SYN_SENT", "--drop", "out:syn:all", "--rto", "1s");
+            case "a bulk transfer" -> startAndWaitFor("ESTABLISHED", "--send-size", "200MB", "--format", "ladder");
+            default -> startAndWaitFor("holding the connection", "--keepalive", "2s,1s,3", "--hold", "30s");
+        };
+        long t0 = System.nanoTime();
+        signal(p, sig);
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of SIG" + sig + " during " + phase);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+        assertEquals(List.of(), childNamespaces(), "its namespaces are gone");
     }
 
     @Test

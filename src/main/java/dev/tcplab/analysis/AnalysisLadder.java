@@ -1,0 +1,104 @@
+package dev.tcplab.analysis;
+
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.TcpOption;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A capture's ladder: the same columns as a live run's, with the frame number first and both
+ * sides' inferred states (a live run shows the kernel's own state instead). The client is on
+ * the left: ──▶ is client to server.
+ */
+public final class AnalysisLadder implements AnalysisSink {
+    private static final String ROW = "%6s %10s %4s  %s  %-9s %10s %10s %5s %7s  %-12s %-12s %s";
+
+    private final PrintWriter out;
+    private final boolean absolute;
+    private final Set<Integer> introduced = new HashSet<>();
+    private boolean headerDone;
+    private boolean flushEachLine;
+
+    public AnalysisLadder(PrintWriter out, boolean absolute) {
+        this.out = out;
+        this.absolute = absolute;
+    }
+
+    /** Each line as it is made (a paced replay), rather than in large writes (an analysis). */
+    public AnalysisLadder flushingEachLine() {
+        flushEachLine = true;
+        return this;
+    }
+
+    @Override
+    public void segment(AnalyzedSegment a) {
+        if (!headerDone) {
+            headerDone = true;
+            row("frame", "time ms", "conn", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)",
+                    "len", "win", "client", "server", "events / options");
+        }
+        if (introduced.add(a.conn())) {
+            String client = (a.fromClient() ? a.src() : a.dst()).toString();
+            String server = (a.fromClient() ? a.dst() : a.src()).toString();
+            out.printf("%22s  conn %d: client %s, server %s%n", "", a.conn(), client, server);
+        }
+        Segment s = a.segment();
+        long seq = absolute ? a.seqAbs() : a.seq();
+        String ack = a.ack() < 0 ? "-" : Long.toString(absolute ? a.ackAbs() : a.ack());
+        String client = (a.fromClient() ? a.stateSrc() : a.stateDst()).name();
+        String server = (a.fromClient() ? a.stateDst() : a.stateSrc()).name();
+        List<String> tail = new ArrayList<>();
+        for (Event e : Event.of(a.events())) {
+            tail.add(e.jsonName);
+        }
+        for (TcpOption o : s.options()) {
+            boolean worthShowing = s.flags().syn() || o instanceof TcpOption.Sack || o instanceof TcpOption.Unknown
+                    || o instanceof TcpOption.Malformed;
+            if (o instanceof TcpOption.Sack sack && !absolute && a.ack() >= 0) {
+                tail.add(relativeSack(sack, a.ackAbs() - a.ack()));
+            } else if (worthShowing && !(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
+                tail.add(o.describe());
+            }
+        }
+        row(a.frame(), String.format("%.3f", a.timeNanos() / 1e6), a.conn(), a.fromClient() ? "──▶" : "◀──",
+                s.flags(), seq, ack, a.length(), a.window(), client, server, String.join(", ", tail));
+        if (a.note() != null) {
+            out.printf("%22s  · %s%n", "", a.note());
+        }
+        if (flushEachLine) {
+            out.flush();
+        }
+    }
+
+    @Override
+    public void connection(ConnectionSummary c) {
+    }
+
+    @Override
+    public void note(String text) {
+        out.printf("%22s  · %s%n", "", text);
+        out.flush();
+    }
+
+    @Override
+    public void finish(AnalysisStats stats) {
+        out.flush();
+    }
+
+    /** SACK edges count in the receiver's (the data sender's) sequence space, relative like its seq numbers. */
+    private static String relativeSack(TcpOption.Sack sack, long base) {
+        StringBuilder b = new StringBuilder("sack");
+        long[] edges = sack.edges();
+        for (int i = 0; i + 1 < edges.length; i += 2) {
+            b.append(' ').append((edges[i] - base) & 0xffffffffL).append('-').append((edges[i + 1] - base) & 0xffffffffL);
+        }
+        return b.toString();
+    }
+
+    private void row(Object... cells) {
+        out.println(String.format(ROW, cells).stripTrailing());
+    }
+}

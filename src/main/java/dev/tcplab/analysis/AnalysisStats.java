@@ -1,0 +1,36 @@
+package dev.tcplab.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What reading a capture met: how much was TCP, what was skipped and why, and where it stopped. */
+public final class AnalysisStats {
+    public String format;
+    public long packets;
+    public long tcpSegments;
+    public long connections;
+    /** Not IPv4 (IPv6, ARP, …) or IPv4 carrying another protocol: not an error, just not ours. */
+    public long notTcp;
+    /** Link types tcplab does not read. */
+    public long unknownLinkType;
+    public int firstUnknownLinkType = -1;
+    /** Segments that could not be decoded (bad data offset, header cut by the snaplen, …). */
+    public long malformed;
+    /** Segments whose payload the snaplen cut (still analysed: their length comes from the IP header). */
+    public long truncatedPayload;
+    /** The first few reasons, with their frame numbers, for the report. */
+    public final List<String> malformedExamples = new ArrayList<>();
+    /** Why reading stopped before the end of the file, or null when it reached the end. */
+    public String problem;
+
+    void malformed(long frame, String reason) {
+        malformed++;
+        if (malformedExamples.size() < 5) {
+            malformedExamples.add("frame " + frame + ": " + reason);
+        }
+    }
+
+    public long skipped() {
+        return unknownLinkType + malformed;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.tcplab.analysis;
+
+import dev.tcplab.capture.CaptureFormatException;
+import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.capture.CapturedPacket;
+import dev.tcplab.capture.LinkLayer;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Header;
+import dev.tcplab.wire.MalformedPacketException;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.TcpCodec;
+import dev.tcplab.wire.TcpOption;
+import dev.tcplab.wire.TcpPacket;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads a capture once, front to back, and hands every TCP segment to a sink with its
+ * connection, relative numbers, both sides' states and events. Memory holds the connections
+ * still open, not the file: a connection that has been closed for a while leaves the table and
+ * its summary goes to the sink.
+ */
+public final class Analyzer {
+    /** Closed connections stay this long (capture time) to catch a FIN retransmitted into TIME_WAIT. */
+    private static final long LINGER_NANOS = 120_000_000_000L;
+    private static final int SWEEP_EVERY = 1 << 16;
+
+    private record FlowKey(long lo, long hi) {
+        static FlowKey of(HostPort a, HostPort b) {
+            long x = endpoint(a), y = endpoint(b);
+            return x < y ? new FlowKey(x, y) : new FlowKey(y, x);
+        }
+
+        private static long endpoint(HostPort h) {
+            return (h.addr().bits() & 0xffffffffL) << 16 | h.port();
+        }
+    }
+
+    private final AnalysisSink sink;
+    private final Map<FlowKey, Connection> connections = new HashMap<>();
+    private final AnalysisStats stats = new AnalysisStats();
+    private int nextId = 1;
+    private long firstEpoch = Long.MIN_VALUE;
+    private int sinceSweep;
+
+    private final boolean keepPayloads;
+
+    public Analyzer(AnalysisSink sink) {
+        this(sink, false);
+    }
+
+    /** {@code keepPayloads}: hand on each segment's captured payload too (replay needs it; analysis does not). */
+    public Analyzer(AnalysisSink sink, boolean keepPayloads) {
+        this.sink = sink;
+        this.keepPayloads = keepPayloads;
+    }
+
+    /**
+     * Reads to the end or to the first damage. {@code progress} hears the file position now and
+     * then. Damage ends reading but not the report: what was read is analysed and summed up.
+     */
+    public AnalysisStats run(CaptureReader reader, LongConsumer progress) throws IOException {
+        stats.format = reader.format();
+        CapturedPacket p = new CapturedPacket();
+        try {
+            while (reader.next(p)) {
+                packet(p);
+                if ((stats.packets & 0xffff) == 0) {
+                    progress.accept(reader.position());
+                }
+            }
+        } catch (CaptureFormatException e) {
+            stats.problem = e.getMessage();
+        }
+        progress.accept(reader.position());
+        List<Connection> rest = new ArrayList<>(connections.values());
+        rest.sort(Comparator.comparingInt(c -> c.id));
+        rest.forEach(c -> sink.connection(c.summary()));
+        connections.clear();
+        sink.finish(stats);
+        return stats;
+    }
+
+    void packet(CapturedPacket p) {
+        stats.packets++;
+        if (firstEpoch == Long.MIN_VALUE) {
+            firstEpoch = p.timeNanos;
+        }
+        int ipOff = LinkLayer.ipv4Offset(p.linkType, p.data, p.offset, p.capturedLength);
+        if (ipOff == LinkLayer.UNKNOWN_LINK) {
+            stats.unknownLinkType++;
+            if (stats.firstUnknownLinkType < 0) {
+                stats.firstUnknownLinkType = p.linkType;
+            }
+            return;
+        }
+        if (ipOff == LinkLayer.NOT_IPV4) {
+            stats.notTcp++;
+            return;
+        }
+        byte[] b = p.data;
+        int at = p.offset + ipOff;
+        int available = p.capturedLength - ipOff;
+        try {
+            Ipv4Header ip = Ipv4Header.decode(b, at, available);
+            if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
+                stats.notTcp++;
+                return;
+            }
+            if (ip.moreFragments()) {
+                throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
+            }
+            int tcpLength = ip.totalLength() - ip.headerLength();
+            int tcpCaptured = Math.min(tcpLength, available - ip.headerLength());
+            TcpPacket tcp = TcpCodec.decode(ip.src(), ip.dst(), b, at + ip.headerLength(), tcpLength, tcpCaptured, false,
+                    keepPayloads);
+            int dataOffset = ((b[at + ip.headerLength() + 12] & 0xf0) >>> 4) * 4;
+            int seglen = tcpLength - dataOffset;
+            if (tcpCaptured < tcpLength) {
+                stats.truncatedPayload++;
+            }
+            segment(p, tcp, seglen);
+        } catch (MalformedPacketException e) {
+            stats.malformed(p.frameNumber, e.getMessage());
+        }
+        if (++sinceSweep >= SWEEP_EVERY) {
+            sinceSweep = 0;
+            sweep(p.timeNanos - firstEpoch);
+        }
+    }
+
+    private void segment(CapturedPacket p, TcpPacket tcp, int seglen) {
+        stats.tcpSegments++;
+        Segment s = tcp.segment();
+        HostPort src = tcp.source();
+        HostPort dst = tcp.destination();
+        long now = p.timeNanos - firstEpoch;
+        boolean syn = s.flags().syn(), ackBit = s.flags().ack();
+        FlowKey key = FlowKey.of(src, dst);
+        Connection c = connections.get(key);
+        int events = 0;
+        if (c != null && syn && reusesTuple(c, src, s)) {
+            events |= Event.REUSED_PORTS.bit;
+            // A bare SYN starts a new connection; a SYN+ACK whose SYN was not captured is only flagged, as in
+            // Wireshark 4.0, so that connection numbers stay tshark's tcp.stream + 1.
+            if (!ackBit) {
+                connections.remove(key);
+                sink.connection(c.summary());
+                c = null;
+            }
+        }
+        if (c == null) {
+            c = open(p, src, dst, s, now);
+            connections.put(key, c);
+        }
+        FlowSide from = c.client.address.equals(src) ? c.client : c.server;
+        FlowSide to = c.peerOf(from);
+        from.learnBase(s.seq().bits(), syn);
+        if (ackBit && !to.baseSet) {
+            to.learnBase(s.ack().bits(), false);
+        }
+        if (syn) {
+            from.learnWindowScale(to, ackBit, s.option(TcpOption.WindowScale.class).map(w -> Math.min(14, w.shift())).orElse(-1));
+        }
+        int seq = from.relative(s.seq().bits());
+        int ack = ackBit ? to.relative(s.ack().bits()) : 0;
+        boolean fin = s.flags().fin(), rst = s.flags().rst();
+
+        events |= SequenceAnalysis.analyze(from, to, seq, ack, ackBit, seglen, syn, fin, rst, s.window(), now,
+                Math.max(0, c.handshakeRtt));
+        events |= StateObserver.observe(c, from, to,
+                new StateObserver.Facts(p.frameNumber, now, seq, ack, ackBit, seglen, syn, fin, rst));
+        // After the observer, which asks whether a RST follows a run of unanswered probes (a half-open connection).
+        boolean probeOrRetry = Event.RETRANSMISSION.in(events) || Event.KEEP_ALIVE.in(events);
+        from.unansweredInRow = probeOrRetry ? from.unansweredInRow + 1 : 0;
+        to.unansweredInRow = 0;
+
+        from.packets++;
+        from.payloadBytes += seglen;
+        c.lastFrame = p.frameNumber;
+        c.lastNanos = now;
+        c.count(events);
+        long window = syn ? s.window() : (long) s.window() << from.shift();
+        String note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0
+                ? String.format("handshake complete: RTT %.3f ms (SYN to third ACK)", c.handshakeRtt / 1e6) : null;
+        sink.segment(new AnalyzedSegment(p.frameNumber, now, p.timeNanos, c.id, from == c.client, src, dst, s,
+                Integer.toUnsignedLong(seq), ackBit ? Integer.toUnsignedLong(ack) : -1, seglen, window, from.state,
+                to.state, events, note));
+    }
+
+    /** Wireshark's port reuse: a SYN on a known tuple whose sequence number is not that side's ISN. */
+    private static boolean reusesTuple(Connection c, HostPort src, Segment s) {
+        FlowSide side = c.client.address.equals(src) ? c.client : c.server;
+        return side.baseSet && side.base != s.seq().bits();
+    }
+
+    private Connection open(CapturedPacket p, HostPort src, HostPort dst, Segment s, long now) {
+        boolean syn = s.flags().syn(), ackBit = s.flags().ack();
+        Connection c;
+        if (syn && !ackBit) {
+            c = new Connection(nextId++, new FlowSide(src, TcpState.CLOSED), new FlowSide(dst, TcpState.LISTEN), true);
+        } else if (syn) {
+            // The SYN+ACK without its SYN: the receiver is the client, in SYN_SENT.
+            FlowSide client = new FlowSide(dst, TcpState.SYN_SENT);
+            client.sentSyn = true;
+            c = new Connection(nextId++, client, new FlowSide(src, TcpState.LISTEN), false);
+        } else {
+            // Joined mid-stream: the side on the lower port is most likely the server.
+            boolean srcIsServer = src.port() < dst.port();
+            HostPort client = srcIsServer ? dst : src, server = srcIsServer ? src : dst;
+            c = new Connection(nextId++, new FlowSide(client, TcpState.ESTABLISHED),
+                    new FlowSide(server, TcpState.ESTABLISHED), false);
+        }
+        c.firstFrame = p.frameNumber;
+        c.startNanos = now;
+        stats.connections++;
+        return c;
+    }
+
+    /** Hands over connections closed long ago, so memory follows the open connections only. */
+    private void sweep(long now) {
+        for (Iterator<Connection> it = connections.values().iterator(); it.hasNext(); ) {
+            Connection c = it.next();
+            if (c.finished() && now - c.lastNanos > LINGER_NANOS) {
+                it.remove();
+                sink.connection(c.summary());
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.tcplab.analysis;
+
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.wire.HostPort;
+import java.util.Map;
+
+/**
+ * One connection of a capture, summed up.
+ *
+ * @param handshakeRttNanos SYN to third ACK, or -1 when the handshake was not seen whole
+ * @param timeWait          which side entered TIME_WAIT ("client", "server", "both"), or null
+ * @param resetBy           which side sent the first RST, or null
+ * @param eventCounts       how many segments carried each event, by JSON name
+ */
+public record ConnectionSummary(int conn, HostPort client, HostPort server, long firstFrame, long lastFrame,
+                                long startNanos, long endNanos, long packetsFromClient, long packetsFromServer,
+                                long bytesFromClient, long bytesFromServer, boolean handshakeSeen,
+                                long handshakeRttNanos, CloseKind close, String timeWait, String resetBy,
+                                TcpState clientState, TcpState serverState, Map<String, Long> eventCounts) {
+}

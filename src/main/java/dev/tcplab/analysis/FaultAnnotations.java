@@ -1,0 +1,83 @@
+package dev.tcplab.analysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the faults a live run injected (the {@code FILE.faults.jsonl} written beside its capture)
+ * and says in the ladder where they acted: an outbound segment dropped never reached the wire, so
+ * the note stands where it would have been; an inbound one dropped is on the wire but the
+ * endpoint never saw it; a delayed or duplicated one is marked where it appears.
+ */
+public final class FaultAnnotations extends ForwardingSink {
+    private record Fault(long epochNanos, String rule, String action, boolean outbound, String src, String dst, long seqAbs, long ackAbs,
+                         String flags) {
+        boolean matches(AnalyzedSegment s) {
+            return s.src().toString().equals(src) && s.dst().toString().equals(dst) && s.seqAbs() == seqAbs
+                    && s.ackAbs() == ackAbs && String.join(",", s.segment().flags().names()).equals(flags);
+        }
+    }
+
+    private final List<Fault> pending;
+
+    private FaultAnnotations(AnalysisSink next, List<Fault> faults) {
+        super(next);
+        this.pending = faults;
+    }
+
+    /** {@code next} itself when the capture has no sidecar. */
+    public static AnalysisSink around(AnalysisSink next, Path capture) throws IOException {
+        Path sidecar = capture.resolveSibling(capture.getFileName() + ".faults.jsonl");
+        if (!Files.isRegularFile(sidecar)) {
+            return next;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<Fault> faults = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(sidecar)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = mapper.readTree(line);
+                List<String> flags = new ArrayList<>();
+                n.path("flags").forEach(f -> flags.add(f.asText()));
+                faults.add(new Fault((long) (n.path("time_epoch").asDouble() * 1e9), n.path("rule").asText(),
+                        n.path("action").asText(), n.path("way").asText().equals("out"), n.path("src").asText(), n.path("dst").asText(),
+                        n.path("seq_abs").asLong(), n.path("ack_abs").asLong(), String.join(",", flags)));
+            }
+        }
+        return new FaultAnnotations(next, faults);
+    }
+
+    @Override
+    public void segment(AnalyzedSegment s) {
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if (f.action().equals("drop") && f.outbound() && f.epochNanos() <= s.epochNanos()) {
+                next.note("injected by " + f.rule() + ": " + f.flags() + " " + f.src() + " → " + f.dst()
+                        + " was dropped here and never reached the wire");
+                it.remove();
+            }
+        }
+        next.segment(s);
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if ((!f.action().equals("drop") || !f.outbound()) && f.matches(s)) {
+                next.note("injected by " + f.rule() + ": the segment above " + switch (f.action()) {
+                    case "drop" -> "is on the wire, but tcplab's endpoint was made not to see it";
+                    case "delay" -> "was held back before it went on the wire";
+                    default -> "was sent twice";
+                });
+                it.remove();
+                break; // identical segments (keepalive probes) each answer one record
+            }
+        }
+    }
+
+}

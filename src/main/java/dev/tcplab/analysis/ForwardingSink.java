@@ -1,0 +1,25 @@
+package dev.tcplab.analysis;
+
+/** A sink that changes or filters segments and hands everything else on unchanged. */
+abstract class ForwardingSink implements AnalysisSink {
+    protected final AnalysisSink next;
+
+    ForwardingSink(AnalysisSink next) {
+        this.next = next;
+    }
+
+    @Override
+    public void connection(ConnectionSummary c) {
+        next.connection(c);
+    }
+
+    @Override
+    public void note(String text) {
+        next.note(text);
+    }
+
+    @Override
+    public void finish(AnalysisStats stats) {
+        next.finish(stats);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tcplab.analysis;
+
+import dev.tcplab.trace.LadderPicture;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects a capture's connections as ladder pictures (client on the left, server on the right,
+ * both inferred states). Pictures are for people: beyond {@link #MAX_CONNECTIONS} connections or
+ * {@link #MAX_STEPS} segments in one, the rest is left out and the title says so.
+ */
+public final class Pictures implements AnalysisSink {
+    public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
+
+    private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
+                           int[] leftOut, List<LadderPicture.Timer> timers, Map<String, Integer> firstSent,
+                           int[] timeWaitFrom) {
+    }
+
+    private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
+    private int connectionsLeftOut;
+
+    @Override
+    public void segment(AnalyzedSegment a) {
+        Drawing d = drawings.get(a.conn());
+        if (d == null) {
+            if (drawings.size() >= MAX_CONNECTIONS) {
+                connectionsLeftOut++;
+                return;
+            }
+            String client = (a.fromClient() ? a.src() : a.dst()).toString();
+            String server = (a.fromClient() ? a.dst() : a.src()).toString();
+            d = new Drawing(client, server, new ArrayList<>(), new String[2], new int[1], new ArrayList<>(),
+                    new java.util.HashMap<>(), new int[] {-1, -1});
+            drawings.put(a.conn(), d);
+        }
+        if (d.steps().size() >= MAX_STEPS) {
+            d.leftOut()[0]++;
+            return;
+        }
+        String clientState = (a.fromClient() ? a.stateSrc() : a.stateDst()).name();
+        String serverState = (a.fromClient() ? a.stateDst() : a.stateSrc()).name();
+        String left = clientState.equals(d.lastStates()[0]) ? null : clientState;
+        String right = serverState.equals(d.lastStates()[1]) ? null : serverState;
+        d.lastStates()[0] = clientState;
+        d.lastStates()[1] = serverState;
+        String label = a.segment().flags() + " seq=" + a.seq() + (a.ack() >= 0 ? " ack=" + a.ack() : "")
+                + (a.length() > 0 ? " len=" + a.length() : "");
+        List<String> explained = new ArrayList<>();
+        for (Event e : Event.of(a.events())) {
+            explained.add(e.description);
+        }
+        if (a.note() != null) {
+            explained.add(a.note());
+        }
+        boolean again = a.has(Event.RETRANSMISSION) || a.has(Event.SPURIOUS_RETRANSMISSION);
+        timers(d, a, left, right);
+        d.steps().add(new LadderPicture.Step(a.timeNanos(), a.fromClient(), label, "frame " + a.frame() + ": seq "
+                + a.seqAbs() + ", ack " + a.ackAbs() + ", window " + a.window(), left, right, false, again,
+                String.join("; ", explained)));
+    }
+
+    /** The timers this segment shows: a retransmission's RTO, a keepalive's idle time, TIME_WAIT's start. */
+    private static void timers(Drawing d, AnalyzedSegment a, String left, String right) {
+        int index = d.steps().size();
+        String key = (a.fromClient() ? "c" : "s") + a.seq() + "/" + a.segment().flags().bits();
+        Integer first = d.firstSent().putIfAbsent(key, index);
+        if (a.has(Event.RETRANSMISSION) && !a.has(Event.FAST_RETRANSMISSION) && first != null) {
+            d.timers().add(new LadderPicture.Timer(first, index, a.fromClient(), "RTO " + seconds(a.timeNanos()
+                    - d.steps().get(first).timeNanos())));
+            d.firstSent().put(key, index); // the next RTO runs from this copy: the doubling shows
+        }
+        if (a.has(Event.KEEP_ALIVE) && index > 0) {
+            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(), "idle " + seconds(a.timeNanos()
+                    - d.steps().get(index - 1).timeNanos())));
+        }
+        if ("TIME_WAIT".equals(left)) {
+            d.timeWaitFrom()[0] = index;
+        }
+        if ("TIME_WAIT".equals(right)) {
+            d.timeWaitFrom()[1] = index;
+        }
+    }
+
+    @Override
+    public void connection(ConnectionSummary c) {
+    }
+
+    public List<LadderPicture> pictures() {
+        List<LadderPicture> out = new ArrayList<>();
+        drawings.forEach((conn, d) -> out.add(new LadderPicture("conn " + conn + ": " + d.client() + " → " + d.server()
+                + (d.leftOut()[0] > 0 ? " (first " + MAX_STEPS + " segments of " + (MAX_STEPS + d.leftOut()[0]) + ")" : ""),
+                "client " + d.client(), "server " + d.server(), List.copyOf(d.steps()), withTimeWait(d))));
+        return out;
+    }
+
+    static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /** TIME_WAIT runs from its start to the end of what was captured (its 2MSL usually outlasts the capture). */
+    private static List<LadderPicture.Timer> withTimeWait(Drawing d) {
+        List<LadderPicture.Timer> all = new ArrayList<>(d.timers());
+        int last = d.steps().size() - 1;
+        for (int side = 0; side < 2; side++) {
+            if (d.timeWaitFrom()[side] >= 0) {
+                all.add(new LadderPicture.Timer(d.timeWaitFrom()[side], last, side == 0, "2MSL"));
+            }
+        }
+        return all;
+    }
+
+    public int connectionsLeftOut() {
+        return connectionsLeftOut;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tcplab.analysis;
+
+import dev.tcplab.capture.CaptureReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection of a capture, as a live re-enactment needs it: what the client sent, in order
+ * and in what turn (how much the server had sent before each piece), who closed first, and the
+ * server's segments, to compare the live kernel's with.
+ *
+ * @param chunks            the client's data, retransmissions removed, in sequence order
+ * @param clientClosedFirst the client's FIN came before the server's (or the server sent none)
+ * @param serverBytesBeforeClientFin how many data bytes the server had sent when the client sent its FIN
+ * @param serverSegments    the recorded server's segments, numbers relative to each ISN
+ * @param filledBytes       payload bytes the capture did not hold (snaplen, or segments not captured), sent as zeros
+ */
+public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
+                                   boolean clientClosedFirst, long serverBytesBeforeClientFin,
+                                   List<SegmentShape> serverSegments, long filledBytes) {
+
+    /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
+    public record Chunk(byte[] data, long serverBytesBefore, long frame) {
+    }
+
+    public long clientBytes() {
+        return chunks.stream().mapToLong(c -> c.data().length).sum();
+    }
+
+    /**
+     * Reads connection {@code conn} (1-based, as `analyze` numbers them; 0 for the first whose
+     * handshake was captured). Throws IllegalArgumentException naming what is missing.
+     */
+    public static RecordedConversation read(Path capture, int conn) throws IOException {
+        List<AnalyzedSegment> segments = new ArrayList<>();
+        int[] chosen = {conn};
+        AnalysisSink collect = new AnalysisSink() {
+            @Override
+            public void segment(AnalyzedSegment s) {
+                if (chosen[0] == 0 && s.segment().flags().syn() && !s.segment().flags().ack() && s.seq() == 0) {
+                    chosen[0] = s.conn();
+                }
+                if (s.conn() == chosen[0]) {
+                    segments.add(s);
+                }
+            }
+
+            @Override
+            public void connection(ConnectionSummary c) {
+            }
+        };
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            AnalysisStats st = new Analyzer(collect, true).run(r, p -> { });
+            if (st.problem != null && segments.isEmpty()) {
+                throw new IllegalArgumentException(capture + ": " + st.problem);
+            }
+        }
+        if (segments.isEmpty()) {
+            throw new IllegalArgumentException(conn == 0 ? capture + " holds no connection whose SYN was captured"
+                    : capture + " has no connection " + conn + " (tcplab analyze --summary lists them)");
+        }
+        if (!segments.get(0).segment().flags().syn() || !segments.get(0).fromClient()) {
+            throw new IllegalArgumentException("connection " + chosen[0] + " of " + capture
+                    + " starts without the client's SYN: there is no beginning to re-enact");
+        }
+        return from(segments);
+    }
+
+    static RecordedConversation from(List<AnalyzedSegment> segments) {
+        List<Chunk> chunks = new ArrayList<>();
+        List<SegmentShape> server = new ArrayList<>();
+        long clientNext = 1;   // relative seq of the client's next new byte
+        long serverNext = 1;
+        long clientFin = -1, serverFin = -1, filled = 0, serverBytesBeforeFin = 0;
+        AnalyzedSegment first = segments.get(0);
+        for (AnalyzedSegment s : segments) {
+            if (s.fromClient()) {
+                long end = s.seq() + s.length();
+                if (s.length() > 0 && s.seq() > clientNext && s.seq() - clientNext < 1 << 20) {
+                    // Bytes the capture missed (a segment not captured): sent as zeros, and counted.
+                    int missing = (int) (s.seq() - clientNext);
+                    chunks.add(new Chunk(new byte[missing], serverNext - 1, s.frame()));
+                    filled += missing;
+                    clientNext = s.seq();
+                }
+                if (s.length() > 0 && end > clientNext && s.seq() <= clientNext) {
+                    int skip = (int) (clientNext - s.seq());
+                    byte[] data = new byte[(int) (end - clientNext)];
+                    byte[] captured = s.segment().payload();
+                    int have = Math.max(0, Math.min(data.length, captured.length - skip));
+                    System.arraycopy(captured, Math.min(skip, captured.length), data, 0, have);
+                    filled += data.length - have;
+                    chunks.add(new Chunk(data, serverNext - 1, s.frame()));
+                    clientNext = end;
+                }
+                if (s.segment().flags().fin() && clientFin < 0) {
+                    clientFin = s.frame();
+                    serverBytesBeforeFin = serverNext - 1;
+                }
+            } else {
+                server.add(SegmentShape.of(s));
+                serverNext = Math.max(serverNext, s.seq() + s.length() + (s.segment().flags().syn() ? 1 : 0));
+                if (s.segment().flags().fin() && serverFin < 0) {
+                    serverFin = s.frame();
+                }
+            }
+        }
+        boolean clientFirst = clientFin >= 0 && (serverFin < 0 || clientFin < serverFin);
+        String client = (first.fromClient() ? first.src() : first.dst()).toString();
+        String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
+        return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
+                server, filled);
+    }
+}

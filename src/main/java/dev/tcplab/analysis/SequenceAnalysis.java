@@ -1,0 +1,114 @@
+package dev.tcplab.analysis;
+
+/**
+ * Wireshark's per-segment sequence analysis (User's Guide, "TCP Analysis"; packet-tcp.c,
+ * tcp_analyze_sequence_number), rule for rule, in the same order and with the same precedence,
+ * so that tcplab's flags can be checked against tshark's. Numbers are relative (the ISN is 0), and
+ * as in Wireshark a relative "next sequence number" of 0 means none seen yet.
+ *
+ * Deliberate difference: Wireshark 4.x also looks at SACK blocks and at the previous packet to
+ * tell adjacent out-of-order segments from retransmissions; tcplab does not (documented in the
+ * README's analysis section).
+ */
+final class SequenceAnalysis {
+    private static final long FAST_RETRANSMISSION_WINDOW_NANOS = 20_000_000;
+    /** Wireshark's out-of-order threshold when the handshake RTT is unknown. */
+    private static final long DEFAULT_OOO_NANOS = 3_000_000;
+
+    private SequenceAnalysis() {
+    }
+
+    /**
+     * Flags for one segment sent by {@code fwd} to {@code rev}, updating {@code fwd}'s records.
+     *
+     * @param ack          relative to {@code rev}'s ISN; 0 when the ACK bit is clear
+     * @param handshakeRtt the connection's SYN-to-third-ACK time, or 0 when not seen
+     */
+    static int analyze(FlowSide fwd, FlowSide rev, int seq, int ack, boolean ackBit, int seglen, boolean syn,
+                       boolean fin, boolean rst, int window, long now, long handshakeRtt) {
+        int flags = 0;
+        boolean synFinRst = syn || fin || rst;
+        finished:
+        {
+            if (seglen == 1 && seq == fwd.nextSeq && rev.window == 0) {
+                flags |= Event.ZERO_WINDOW_PROBE.bit;
+                break finished;
+            }
+            if (window == 0 && !synFinRst) {
+                flags |= Event.ZERO_WINDOW.bit;
+            }
+            if (fwd.nextSeq != 0 && seq - fwd.nextSeq > 0 && !rst) {
+                flags |= Event.LOST_SEGMENT.bit;
+            }
+            if ((seglen == 0 || seglen == 1) && seq == fwd.nextSeq - 1 && !synFinRst) {
+                flags |= Event.KEEP_ALIVE.bit;
+            }
+            boolean sameNumbers = seglen == 0 && seq == fwd.nextSeq && ack == fwd.lastAck && !synFinRst;
+            if (sameNumbers && window != 0 && window != fwd.window) {
+                flags |= Event.WINDOW_UPDATE.bit;
+            }
+            if (seglen > 0 && rev.windowScale != FlowSide.UNKNOWN_SCALING && !synFinRst
+                    && seq + seglen == rev.lastAck + (rev.window << rev.shift())) {
+                flags |= Event.WINDOW_FULL.bit;
+            }
+            if (sameNumbers && window != 0 && window == fwd.window && Event.KEEP_ALIVE.in(rev.lastFlags)) {
+                flags |= Event.KEEP_ALIVE_ACK.bit;
+                break finished;
+            }
+            if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.nextSeq
+                    && (ack == fwd.lastAck || ack == fwd.lastAck + 1) && Event.ZERO_WINDOW_PROBE.in(rev.lastFlags)
+                    && !synFinRst) {
+                flags |= Event.ZERO_WINDOW_PROBE_ACK.bit;
+                break finished;
+            }
+            if (sameNumbers && window != 0 && window == fwd.window) {
+                // -1 marks "an ACKed-unseen-segment was already reported"; a dup ACK neutralises it.
+                fwd.dupAcks = fwd.dupAcks == -1 ? 1 : fwd.dupAcks + 1;
+                flags |= Event.DUPLICATE_ACK.bit;
+            }
+        }
+        if (ack != fwd.lastAck) {
+            fwd.dupAcks = 0;
+        }
+        if (rev.maxSeqToBeAcked != 0 && ackBit && ack - rev.maxSeqToBeAcked > 0) {
+            flags |= Event.ACK_LOST_SEGMENT.bit;
+            rev.maxSeqToBeAcked = rev.nextSeq;
+        }
+        if ((seglen > 0 || syn || fin) && !Event.KEEP_ALIVE.in(flags)) {
+            flags |= retransmissionKind(fwd, rev, seq, seglen, now, handshakeRtt);
+        }
+
+        int nextSeq = seq + seglen + (syn ? 1 : 0) + (fin ? 1 : 0);
+        boolean probe = Event.ZERO_WINDOW_PROBE.in(flags);
+        if ((nextSeq - fwd.nextSeq > 0 || fwd.nextSeq == 0) && !probe) {
+            fwd.nextSeq = nextSeq;
+            fwd.nextSeqTime = now;
+        }
+        if ((seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0) && !probe) {
+            fwd.maxSeqToBeAcked = fwd.nextSeq;
+        }
+        fwd.window = window;
+        fwd.lastAck = ack;
+        fwd.lastAckTime = now;
+        fwd.lastFlags = flags;
+        return flags;
+    }
+
+    /** Fast retransmission, out-of-order, spurious retransmission or plain retransmission; 0 if none. */
+    private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long handshakeRtt) {
+        boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0;
+        if (notAdvanced && rev.dupAcks >= 2 && rev.lastAck == seq
+                && now - rev.lastAckTime < FAST_RETRANSMISSION_WINDOW_NANOS) {
+            // Wireshark marks a fast retransmission as a retransmission too.
+            return Event.FAST_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;
+        }
+        long oooThreshold = handshakeRtt > 0 ? handshakeRtt : DEFAULT_OOO_NANOS;
+        if (notAdvanced && now - fwd.nextSeqTime < oooThreshold && fwd.nextSeq != seq + seglen) {
+            return Event.OUT_OF_ORDER.bit;
+        }
+        if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
+            return Event.SPURIOUS_RETRANSMISSION.bit;
+        }
+        return notAdvanced ? Event.RETRANSMISSION.bit : 0;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tcplab.analysis;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** One row per connection, printed when the file is read, then what was skipped and why. */
+public final class SummaryTable implements AnalysisSink {
+    private static final String ROW = "%5s  %-21s %-21s %8s %8s %10s %9s  %-13s %-10s %s";
+
+    private final PrintWriter out;
+    private final List<ConnectionSummary> rows = new ArrayList<>();
+
+    public SummaryTable(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public void segment(AnalyzedSegment s) {
+    }
+
+    @Override
+    public void connection(ConnectionSummary c) {
+        rows.add(c);
+    }
+
+    @Override
+    public void finish(AnalysisStats st) {
+        rows.sort(Comparator.comparingInt(ConnectionSummary::conn));
+        out.println();
+        out.printf("%s: %d packets, %d TCP segments, %d connection%s%n", st.format, st.packets, st.tcpSegments,
+                st.connections, st.connections == 1 ? "" : "s");
+        if (!rows.isEmpty()) {
+            row("conn", "client", "server", "packets", "bytes", "duration", "hs RTT", "close", "TIME_WAIT",
+                    "events");
+        }
+        for (ConnectionSummary c : rows) {
+            String events = c.eventCounts().entrySet().stream()
+                    .filter(e -> !e.getKey().equals(Event.HANDSHAKE_COMPLETE.jsonName))
+                    .map(e -> e.getKey() + (e.getValue() > 1 ? "×" + e.getValue() : ""))
+                    .collect(Collectors.joining(" "));
+            row(c.conn(), c.client(), c.server(), c.packetsFromClient() + c.packetsFromServer(),
+                    c.bytesFromClient() + c.bytesFromServer(),
+                    String.format("%.3fs", (c.endNanos() - c.startNanos()) / 1e9),
+                    c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
+                    c.close().label + (c.resetBy() != null && c.close() == CloseKind.RESET ? " by " + c.resetBy() : ""),
+                    c.timeWait() == null ? "-" : c.timeWait(), events);
+        }
+        if (st.notTcp > 0) {
+            out.printf("%d packet%s not TCP over IPv4 (ARP, IPv6, UDP, …): not analysed%n", st.notTcp,
+                    st.notTcp == 1 ? " was" : "s were");
+        }
+        if (st.unknownLinkType > 0) {
+            out.printf("%d packet%s of link type %d skipped: tcplab reads Ethernet, Linux cooked (v1, v2), raw IP and"
+                    + " loopback captures%n", st.unknownLinkType, st.unknownLinkType == 1 ? "" : "s", st.firstUnknownLinkType);
+        }
+        if (st.malformed > 0) {
+            out.printf("%d segment%s could not be decoded and %s skipped, e.g. %s%n", st.malformed,
+                    st.malformed == 1 ? "" : "s", st.malformed == 1 ? "was" : "were", String.join("; ", st.malformedExamples));
+        }
+        if (st.truncatedPayload > 0) {
+            out.printf("%d segment%s cut by the capture's snaplen (analysed from the IP lengths)%n",
+                    st.truncatedPayload, st.truncatedPayload == 1 ? " was" : "s were");
+        }
+        out.flush();
+    }
+
+    private void row(Object... cells) {
+        out.println(String.format(ROW, cells).stripTrailing());
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.analysis.AnalysisJson;
+import dev.tcplab.analysis.AnalysisLadder;
+import dev.tcplab.analysis.AnalysisSink;
+import dev.tcplab.analysis.AnalysisStats;
+import dev.tcplab.analysis.Analyzer;
+import dev.tcplab.analysis.FaultAnnotations;
+import dev.tcplab.analysis.Pictures;
+import dev.tcplab.analysis.Selection;
+import dev.tcplab.analysis.SummaryTable;
+import dev.tcplab.capture.CaptureFormatException;
+import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.trace.HtmlLadder;
+import dev.tcplab.trace.LadderPicture;
+import dev.tcplab.trace.SvgLadder;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Reads a saved capture (pcap or pcapng; Ethernet, Linux cooked v1/v2, raw IP) and shows every TCP",
+                "segment with relative seq/ack, both sides' inferred states and Wireshark's analysis flags, then a",
+                "summary per connection: handshake RTT, how it closed, who went into TIME_WAIT."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcplab analyze captures/handshake-echo-close.pcap",
+                "  tcplab analyze big.pcapng --summary              the table only",
+                "  tcplab analyze big.pcapng --port 80 --conn 3     one connection's ladder",
+                "  tcplab analyze big.pcapng --format json | jq -c 'select(.events|length>0)'",
+                "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
+                "be read is still reported, with a count of what was skipped)."})
+public final class AnalyzeCommand implements Callable<Integer> {
+
+    enum Format { text, json, svg, html }
+
+    @Parameters(paramLabel = "FILE", description = "the capture to read")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "text|json",
+            description = "text: ladder and summary table (default); json: JSON lines, one object per segment and per"
+                    + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step")
+    Format format = Format.text;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the svg or html there (default: stdout)")
+    Path output;
+
+    @Option(names = "--conn", paramLabel = "N", split = ",", description = "only connection N (numbered from 1 in order of appearance)")
+    List<Integer> conns = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "P", split = ",", description = "only connections with port P at either end")
+    List<Integer> ports = new ArrayList<>();
+
+    @Option(names = "--absolute", description = "raw sequence numbers instead of relative to each ISN")
+    boolean absolute;
+
+    @Option(names = "--summary", description = "text format: the per-connection table only, no ladder")
+    boolean summaryOnly;
+
+    @Option(names = "--debug", description = "show stack traces")
+    boolean debug;
+
+    private int draw(Pictures pictures, OutputStream stdout) throws IOException {
+        List<LadderPicture> all = pictures.pictures();
+        if (all.isEmpty()) {
+            err.println("tcplab: " + file + " holds no TCP segment to draw");
+            return ExitCodes.USAGE;
+        }
+        if (format == Format.svg && all.size() > 1) {
+            err.println("tcplab: an SVG draws one connection and " + file + " has " + all.size()
+                    + " here: choose one with --conn N (tcplab analyze --summary lists them), or use --format html");
+            return ExitCodes.USAGE;
+        }
+        String doc = format == Format.svg ? SvgLadder.render(all.get(0)) : HtmlLadder.render(file.getFileName().toString(), all);
+        if (output == null) {
+            stdout.write(doc.getBytes(StandardCharsets.UTF_8));
+            stdout.flush();
+        } else {
+            Files.writeString(output, doc, StandardCharsets.UTF_8);
+            err.println("tcplab: wrote " + output + (pictures.connectionsLeftOut() > 0 ? " (" + pictures.connectionsLeftOut()
+                    + " connections beyond the first " + Pictures.MAX_CONNECTIONS + " left out)" : ""));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Where results and complaints go; tests replace them. Results bypass System.out's per-line flushing. */
+    OutputStream rawOut = new FileOutputStream(FileDescriptor.out);
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException {
+        OutputStream stdout = new BufferedOutputStream(rawOut, 1 << 16);
+        PrintWriter text = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
+        Pictures pictures = new Pictures();
+        AnalysisSink sink = switch (format) {
+            case json -> new AnalysisJson(stdout);
+            case text -> summaryOnly ? new SummaryTable(text)
+                    : Selection.tee(new AnalysisLadder(text, absolute), new SummaryTable(text));
+            case svg, html -> pictures;
+        };
+        AnalysisStats stats;
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            long size = Files.size(file);
+            ProgressBar bar = new ProgressBar(err, size, ProgressBar.stderrIsTerminal() && size > (64L << 20));
+            stats = new Analyzer(new Selection(FaultAnnotations.around(sink, file), conns, ports)).run(reader,
+                    position -> {
+                        bar.accept(position);
+                        ClosedOutput.check(text);
+                    });
+            bar.done();
+            text.flush();
+            stdout.flush();
+        } catch (CaptureFormatException e) {
+            text.flush();
+            err.println("tcplab: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException | RuntimeException e) {
+            if (ClosedOutput.is(e)) {
+                return ExitCodes.OK;
+            }
+            throw e;
+        }
+        if (format == Format.svg || format == Format.html) {
+            int code = draw(pictures, stdout);
+            if (code != ExitCodes.OK) {
+                return code;
+            }
+        }
+        if (stats.problem != null) {
+            err.println("tcplab: " + file + ": " + stats.problem + "; the " + stats.packets
+                    + " packets before that point are reported above");
+            return ExitCodes.USAGE;
+        }
+        if (stats.skipped() > 0) {
+            err.println("tcplab: " + file + ": " + stats.skipped() + " of " + stats.packets
+                    + " packets could not be analysed (see the summary); the rest are reported");
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.lab.RstGuard;
+import dev.tcplab.lab.exercises.Exercise;
+import dev.tcplab.lab.exercises.ExerciseRunner;
+import dev.tcplab.lab.exercises.Exercises;
+import dev.tcplab.lab.exercises.Text;
+import dev.tcplab.trace.AsyncTraceSink;
+import dev.tcplab.trace.JsonLinesRenderer;
+import dev.tcplab.trace.LadderRenderer;
+import dev.tcplab.trace.PictureRecorder;
+import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Guided exercises, one per claim of the seed notes: an explanation, the live run with the",
+                "ladder and the kernel's own state beside ours, then checks printed as PASS/FAIL with the numbers seen."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcplab lab list                 the exercises",
+                "  sudo tcplab lab handshake        one exercise in the lab network",
+                "  sudo tcplab lab time-wait --lang zh   the explanation and checks in Chinese",
+                "  sudo tcplab lab all              every exercise in a row (a machine's readiness check)",
+                "%nExit codes: 0 every check passed; 1 a check failed; 2 usage; 3 environment (root, libpcap)."})
+public final class LabCommand implements Callable<Integer> {
+
+    enum Format { ladder, json, quiet, svg, html }
+
+    @Parameters(paramLabel = "NAME", description = "an exercise (see 'list'), 'all', or 'list'")
+    String name;
+
+    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default en)")
+    Text.Lang lang = Text.Lang.en;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json, quiet (no segment lines), or svg / html: a picture beside each run's capture")
+    Format format = Format.ladder;
+
+    @Option(names = "--iface", paramLabel = "IF", description = "a real interface instead of the lab network (with --peer)")
+    String iface;
+
+    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "the peer on --iface (tcplab peer listen there)")
+    String peer;
+
+    @Option(names = "--src", paramLabel = "ADDR", description = "our address on --iface")
+    String src;
+
+    @Option(names = "--rst-guard", paramLabel = "MODE", description = "address (default), firewall or none; see connect --help")
+    RstGuard rstGuard = RstGuard.ADDRESS;
+
+    @Option(names = "--debug", description = "show stack traces")
+    boolean debug;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("list")) {
+            for (Exercise e : Exercises.all()) {
+                out.printf("  %-10s %s%n", e.name(), e.title().in(lang));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if ((iface == null) != (peer == null)) {
+            throw new IllegalArgumentException("--iface and --peer go together: name both, or neither for the lab network");
+        }
+        List<Exercise> chosen = new ArrayList<>();
+        if (name.equals("all")) {
+            chosen.addAll(Exercises.all());
+        } else {
+            chosen.add(Exercises.named(name).orElseThrow(() -> new IllegalArgumentException("no exercise named '"
+                    + name + "'; tcplab lab list names them")));
+        }
+        BiFunction<PrintWriter, Path, TraceSink> ladder = switch (format) {
+            case ladder -> (w, capture) -> new AsyncTraceSink(new LadderRenderer(w, false));
+            case json -> (w, capture) -> new AsyncTraceSink(new JsonLinesRenderer(w));
+            case quiet -> (w, capture) -> e -> { };
+            case svg, html -> (w, capture) -> {
+                String name = capture.getFileName().toString().replaceFirst("\\.pcap$", "");
+                Path picture = capture.resolveSibling(name + "." + format);
+                w.println("picture: " + picture);
+                return new PictureRecorder(picture, format == Format.svg ? PictureRecorder.Kind.SVG
+                        : PictureRecorder.Kind.HTML, "tcplab lab " + name);
+            };
+        };
+        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer),
+                src == null ? null : Ipv4Address.parse(src), rstGuard, lang, ladder), out, spec.commandLine().getErr());
+        List<String> failed = new ArrayList<>();
+        for (Exercise e : chosen) {
+            if (!runner.run(e).passed()) {
+                failed.add(e.name());
+            }
+        }
+        if (chosen.size() > 1) {
+            out.println(failed.isEmpty() ? "all " + chosen.size() + " exercises passed" : "failed: " + failed);
+            out.flush();
+        }
+        return failed.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+}

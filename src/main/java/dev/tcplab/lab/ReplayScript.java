@@ -1,0 +1,84 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.endpoint.TcpConnection;
+import dev.tcplab.endpoint.TcpState;
+
+/**
+ * The application behind `tcplab replay --live`: plays the recorded client of one connection.
+ * It opens, sends each recorded piece of data in its turn (once the live peer has sent as many
+ * bytes as the recorded server had at that point, or after waiting {@code responseWaitNanos} for
+ * them), and closes first or second as the recorded client did. Sequence numbers need no
+ * re-basing by hand: the endpoint numbers from its own live ISN, as the kernel does from its own.
+ */
+public final class ReplayScript implements LiveSession.Script {
+    private final RecordedConversation recording;
+    private final long responseWaitNanos;
+    private boolean opened;
+    private int next;
+    private long waitingSince = -1;
+    private long allSentAt = -1;
+    private boolean closeCalled;
+
+    public ReplayScript(RecordedConversation recording, long responseWaitNanos) {
+        this.recording = recording;
+        this.responseWaitNanos = responseWaitNanos;
+    }
+
+    @Override
+    public boolean step(TcpConnection conn, LiveSession session) {
+        if (!opened) {
+            opened = true;
+            conn.open();
+            return false;
+        }
+        TcpState s = conn.state();
+        if (s == TcpState.CLOSED) {
+            return true;
+        }
+        if (s != TcpState.ESTABLISHED && s != TcpState.CLOSE_WAIT || closeCalled) {
+            return false;
+        }
+        long now = System.nanoTime();
+        while (next < recording.chunks().size()) {
+            RecordedConversation.Chunk c = recording.chunks().get(next);
+            if (session.receivedCount() < c.serverBytesBefore() && !conn.peerClosed()) {
+                if (waitingSince < 0) {
+                    waitingSince = now;
+                }
+                if (now - waitingSince < responseWaitNanos) {
+                    return false;
+                }
+                session.note("replay: the recorded server had sent " + c.serverBytesBefore() + " bytes before frame "
+                        + c.frame() + ", the live peer " + session.receivedCount() + " after "
+                        + responseWaitNanos / 1_000_000 + " ms; sending it anyway");
+            }
+            waitingSince = -1;
+            session.note("replay: frame " + c.frame() + "'s " + c.data().length + " bytes");
+            conn.send(c.data());
+            next++;
+        }
+        if (allSentAt < 0) {
+            allSentAt = now;
+        }
+        if (conn.unacknowledgedBytes() > 0) {
+            return false;
+        }
+        // Close when the recorded client did: after the server bytes it had seen by then (its answer), or
+        // after the server's FIN when the server closed first; give up waiting after responseWaitNanos.
+        boolean waited = now - allSentAt > responseWaitNanos;
+        boolean turnCame = recording.clientClosedFirst()
+                ? session.receivedCount() >= recording.serverBytesBeforeClientFin() || conn.peerClosed()
+                : conn.peerClosed();
+        if (turnCame || waited) {
+            if (!turnCame) {
+                session.note("replay: the recorded client closed after " + (recording.clientClosedFirst()
+                        ? recording.serverBytesBeforeClientFin() + " bytes from the server" : "the server's FIN")
+                        + "; the live peer has not got there after " + responseWaitNanos / 1_000_000 + " ms, so we close");
+            }
+            closeCalled = true;
+            conn.close();
+        }
+        return false;
+    }
+}

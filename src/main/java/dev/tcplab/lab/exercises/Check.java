@@ -1,0 +1,15 @@
+package dev.tcplab.lab.exercises;
+
+/**
+ * One claim of the seed notes, compared with what happened.
+ *
+ * @param claim    what the notes (or RFC 9293) say should happen
+ * @param passed   whether the run showed it
+ * @param observed the numbers seen, so that a FAIL says what happened instead
+ */
+public record Check(Text claim, boolean passed, String observed) {
+
+    public static Check of(Text claim, boolean passed, String observed) {
+        return new Check(claim, passed, observed);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tcplab.lab.exercises;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every exercise, in the order of the seed notes. */
+public final class Exercises {
+    private Exercises() {
+    }
+
+    public static List<Exercise> all() {
+        return List.of(new SeqAck(), new Handshake(), new Close(), new TimeWait(), new TwoWay(), new Keepalive());
+    }
+
+    public static Optional<Exercise> named(String name) {
+        return all().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

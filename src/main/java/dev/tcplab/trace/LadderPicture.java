@@ -1,0 +1,37 @@
+package dev.tcplab.trace;
+
+import java.util.List;
+
+/**
+ * A ladder as a picture needs it, whatever it came from (a live run's timeline or a capture's
+ * connection): two named lifelines and the segments between them in order.
+ */
+public record LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers) {
+
+    public LadderPicture(String title, String leftName, String rightName, List<Step> steps) {
+        this(title, leftName, rightName, steps, List.of());
+    }
+
+    /**
+     * A timer drawn as a bracket beside one lifeline, from one step to another: an RTO that ran out
+     * before a retransmission, the 2MSL of TIME_WAIT, a keepalive's idle time.
+     */
+    public record Timer(int fromStep, int toStep, boolean leftSide, String label) {
+    }
+
+    /**
+     * One segment.
+     *
+     * @param leftToRight sent by the left side (our endpoint, or the capture's client)
+     * @param label       flags and relative numbers, as the ladder prints them
+     * @param absolute    the raw numbers (the HTML page shows them on hover)
+     * @param leftState   the left side's state after it, or null when unchanged or unknown
+     * @param rightState  the right side's state after it, or null
+     * @param lost        dropped on purpose (drawn ending in a cross)
+     * @param retransmission a copy of an earlier segment (drawn dashed)
+     * @param explanation what this step means, for the HTML step-through; may be empty
+     */
+    public record Step(long timeNanos, boolean leftToRight, String label, String absolute, String leftState,
+                       String rightState, boolean lost, boolean retransmission, String explanation) {
+    }
+}

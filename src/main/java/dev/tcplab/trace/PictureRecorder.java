@@ -1,0 +1,109 @@
+package dev.tcplab.trace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Records a live run's timeline and, when it ends, draws it as an SVG picture or an HTML page:
+ * tcplab's endpoint on the left, the kernel peer on the right with the states sock_diag reported
+ * for it, segments dropped on purpose crossed out, retransmissions dashed.
+ */
+public final class PictureRecorder implements TraceSink {
+    public enum Kind { SVG, HTML }
+
+    private static final Pattern KERNEL = Pattern.compile("^kernel peer's socket[^:]*\\): (?:\\S+ → )?(\\S+)");
+
+    private final Path file;
+    private final Kind kind;
+    private final String title;
+    private final List<LadderPicture.Step> steps = new ArrayList<>();
+    private final RelativeNumbers relative = new RelativeNumbers();
+    private String lastOurs;
+    private String kernelPending;
+    private String lastKernel;
+    private final StringBuilder causes = new StringBuilder();
+    private final List<LadderPicture.Timer> timers = new ArrayList<>();
+    private final java.util.Map<String, Integer> firstSent = new java.util.HashMap<>();
+    private int timeWaitFrom = -1;
+
+    public PictureRecorder(Path file, Kind kind, String title) {
+        this.file = file;
+        this.kind = kind;
+        this.title = title;
+    }
+
+    @Override
+    public synchronized void accept(TraceEvent e) {
+        if (e instanceof TraceEvent.SegmentEvent s) {
+            relative.observe(s.src(), s.dst(), s.segment());
+            long seq = relative.seq(s.src(), s.segment());
+            long ack = relative.ack(s.dst(), s.segment());
+            String label = s.segment().flags() + " seq=" + seq + (ack >= 0 ? " ack=" + ack : "")
+                    + (s.segment().payloadLength() > 0 ? " len=" + s.segment().payloadLength() : "");
+            String absolute = "seq " + s.segment().seq().value() + ", ack " + s.segment().ack().value() + ", window "
+                    + s.segment().window();
+            String ours = s.state().equals(lastOurs) ? null : s.state();
+            lastOurs = s.state();
+            String kernel = kernelPending != null && !kernelPending.equals(lastKernel) ? kernelPending : null;
+            if (kernel != null) {
+                lastKernel = kernel;
+            }
+            kernelPending = null;
+            String why = s.why() == null ? "" : s.why();
+            String explanation = (why + (causes.length() > 0 && !why.isEmpty() ? "; " : "") + causes).trim();
+            causes.setLength(0);
+            boolean again = why.contains("retransmi") || why.contains("re-ACK");
+            int index = steps.size();
+            if (s.direction() == Direction.OUT) {
+                Integer first = firstSent.putIfAbsent(label, index);
+                if (why.contains("retransmi") && first != null) {
+                    timers.add(new LadderPicture.Timer(first, index, true, String.format(java.util.Locale.ROOT, "RTO %.1f s",
+                            (s.timeNanos() - steps.get(first).timeNanos()) / 1e9)));
+                    firstSent.put(label, index); // the next RTO runs from this copy: the doubling shows
+                }
+            }
+            if ("TIME_WAIT".equals(ours)) {
+                timeWaitFrom = index;
+            } else if (why.contains("re-ACK") && timeWaitFrom >= 0) {
+                // A FIN came again in TIME_WAIT: the 2MSL timer starts over at our re-ACK.
+                timers.add(new LadderPicture.Timer(timeWaitFrom, index, true, "2MSL, cut short"));
+                timeWaitFrom = index;
+            }
+            steps.add(new LadderPicture.Step(s.timeNanos(), s.direction() == Direction.OUT, label, absolute, ours, kernel,
+                    s.lost(), again, explanation));
+        } else if (e instanceof TraceEvent.StateChange c) {
+            causes.append(causes.length() > 0 ? "; " : "").append(c.from()).append(" → ").append(c.to()).append(": ")
+                    .append(c.cause());
+        } else if (e instanceof TraceEvent.Note n) {
+            Matcher m = KERNEL.matcher(n.text());
+            if (m.find()) {
+                kernelPending = m.group(1);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void finish() {
+        List<LadderPicture.Timer> all = new ArrayList<>(timers);
+        if (timeWaitFrom >= 0 && !steps.isEmpty()) {
+            all.add(new LadderPicture.Timer(timeWaitFrom, steps.size() - 1, true, "2MSL"));
+        }
+        LadderPicture picture = new LadderPicture(title, "tcplab (userspace TCP)", "Linux kernel", List.copyOf(steps), all);
+        String text = kind == Kind.SVG ? SvgLadder.render(picture) : HtmlLadder.render(title, List.of(picture));
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tcplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.host.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * tshark as the independent decoder: for every TCP segment of every sample capture (the
+ * project's own, made by tcplab and by kernels in a lab network, and the external ones in other
+ * formats and link types), tcplab's connection number, relative seq/ack, length, window and
+ * Wireshark analysis flags must equal tshark's. Deliberate differences are listed in the README.
+ */
+class AnalysisAgreesWithTsharkTest {
+
+    static final List<String> FLAGS = Event.valuesThatWiresharkHas();
+
+    static Stream<Path> captures() throws IOException {
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> own = Files.list(Path.of("captures"))) {
+            own.filter(p -> p.toString().endsWith(".pcap")).forEach(all::add);
+        }
+        try (Stream<Path> ext = Files.list(Path.of("src/test/resources/captures-external"))) {
+            ext.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).forEach(all::add);
+        }
+        all.sort(null);
+        return all.stream();
+    }
+
+    record Row(int conn, long seq, Long ack, int len, long win, List<String> flags) {
+    }
+
+    @ParameterizedTest
+    @MethodSource("captures")
+    void everySegmentMatchesTshark(Path capture) throws IOException {
+        requireTshark();
+        Map<Long, Row> theirs = tshark(capture);
+        Map<Long, Row> ours = new TreeMap<>();
+        AnalysisSink sink = new AnalysisSink() {
+            @Override
+            public void segment(AnalyzedSegment s) {
+                List<String> flags = new ArrayList<>();
+                for (Event e : Event.of(s.events())) {
+                    if (e.fromWireshark()) {
+                        flags.add(e.jsonName);
+                    }
+                }
+                ours.put(s.frame(), new Row(s.conn() - 1, s.seq(), s.ack() < 0 ? null : s.ack(), s.length(),
+                        s.window(), flags));
+            }
+
+            @Override
+            public void connection(ConnectionSummary c) {
+            }
+        };
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            new Analyzer(sink).run(r, p -> { });
+        }
+        assertEquals(theirs.keySet(), ours.keySet(), capture + ": the same frames are TCP");
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<Long, Row> e : theirs.entrySet()) {
+            if (!e.getValue().equals(ours.get(e.getKey()))) {
+                differences.add("frame " + e.getKey() + ": tshark " + e.getValue() + ", tcplab " + ours.get(e.getKey()));
+            }
+        }
+        assertTrue(differences.isEmpty(), capture + ": " + differences.size() + " of " + theirs.size()
+                + " segments differ:\n" + String.join("\n", differences.subList(0, Math.min(10, differences.size()))));
+    }
+
+    static Map<Long, Row> tshark(Path capture) {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-Y", "tcp", "-T", "fields",
+                "-E", "separator=|", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack",
+                "-e", "tcp.flags", "-e", "tcp.len", "-e", "tcp.window_size"));
+        for (String f : FLAGS) {
+            cmd.add("-e");
+            cmd.add("tcp.analysis." + f);
+        }
+        Shell.Result r = Shell.run(cmd.toArray(String[]::new));
+        assertTrue(r.ok(), "tshark could not read " + capture + ": " + r.stderr());
+        Map<Long, Row> rows = new TreeMap<>();
+        for (String line : r.stdout().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\\|", -1);
+            boolean ackBit = (Integer.decode(f[4]) & 0x10) != 0;
+            List<String> flags = new ArrayList<>();
+            for (int i = 0; i < FLAGS.size(); i++) {
+                if (!f[7 + i].isEmpty()) {
+                    flags.add(FLAGS.get(i));
+                }
+            }
+            rows.put(Long.parseLong(f[0]), new Row(Integer.parseInt(f[1]), Long.parseLong(f[2]),
+                    ackBit ? Long.parseLong(f[3]) : null, Integer.parseInt(f[5]), Long.parseLong(f[6]), flags));
+        }
+        return rows;
+    }
+
+    /** Skips locally without tshark; in CI (which installs it) its absence is a failure. */
+    static void requireTshark() {
+        boolean present = Shell.run("sh", "-c", "command -v tshark").ok();
+        if (!present && (Boolean.getBoolean("tcplab.requireLive") || "true".equals(System.getenv("CI")))) {
+            throw new AssertionError("tshark is missing: ./run-tests installs it");
+        }
+        Assumptions.assumeTrue(present, "tshark is not installed");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tcplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.wire.Flags;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LiveComparisonTest {
+    static SegmentShape shape(Flags f, long seq, long ack, int len, long frame) {
+        return new SegmentShape(f, seq, ack, len, frame);
+    }
+
+    final List<SegmentShape> recorded = List.of(shape(Flags.SYN_ACK, 0, 1, 0, 4), shape(Flags.ACK, 1, 19, 0, 7),
+            shape(Flags.PSH_ACK, 1, 19, 18, 8), shape(Flags.ACK, 19, 20, 0, 11), shape(Flags.FIN_ACK, 19, 20, 0, 12));
+
+    @Test
+    void theSameShapesInOtherFramesAreNoDifference() {
+        List<SegmentShape> live = recorded.stream().map(s -> shape(s.flags(), s.seq(), s.ack(), s.length(), 100 + s.frame()))
+                .toList();
+        assertTrue(LiveComparison.differences(recorded, live).isEmpty());
+    }
+
+    @Test
+    void aMissingSegmentIsOneLineAndTheRestStillLinesUp() {
+        List<SegmentShape> live = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(4));
+        assertEquals(List.of("recorded frame 11: ACK seq 19 ack 20 len 0; live: no such segment"),
+                LiveComparison.differences(recorded, live));
+    }
+
+    @Test
+    void extraAndChangedSegmentsAreNamedWithoutStoppingAtTheFirst() {
+        List<SegmentShape> live = List.of(recorded.get(0), shape(Flags.ACK, 1, 10, 0, 1), recorded.get(2),
+                recorded.get(3), recorded.get(4), shape(Flags.RST, 20, -1, 0, 9));
+        List<String> d = LiveComparison.differences(recorded, live);
+        assertEquals(2, d.size(), d.toString());
+        assertTrue(d.get(0).startsWith("recorded frame 7: ACK seq 1 ack 19 len 0; live instead: ACK seq 1 ack 10"), d.toString());
+        assertEquals("live only: RST seq 20 len 0", d.get(1));
+    }
+
+    @Test
+    void aRecordingGivesTheClientsDataInTurnAndWhoClosedFirst() throws IOException {
+        RecordedConversation rec = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0);
+        assertEquals(1, rec.chunks().size());
+        assertArrayEquals("hello from tcplab\n".getBytes(StandardCharsets.UTF_8), rec.chunks().get(0).data());
+        assertEquals(0, rec.chunks().get(0).serverBytesBefore());
+        assertTrue(rec.clientClosedFirst());
+        assertEquals(18, rec.serverBytesBeforeClientFin(), "the client closed after the echo came back");
+        assertEquals(4, rec.serverSegments().size());
+        RecordedConversation passive = RecordedConversation.read(Path.of("captures/passive-open-listen.pcap"), 1);
+        assertEquals("10.77.1.2:38920", passive.client());
+    }
+
+    @Test
+    void bytesTheCaptureMissedAreSentAsZerosSoTheStreamKeepsItsLength() {
+        dev.tcplab.wire.HostPort c = dev.tcplab.wire.HostPort.parse("10.0.0.1:1000");
+        dev.tcplab.wire.HostPort s = dev.tcplab.wire.HostPort.parse("10.0.0.2:80");
+        java.util.function.BiFunction<Long, Integer, AnalyzedSegment> data = (seq, len) -> new AnalyzedSegment(seq, 0, 0,
+                1, true, c, s, dev.tcplab.wire.Segment.of(1000, 80, dev.tcplab.wire.SeqNum.of(seq), dev.tcplab.wire.SeqNum.ZERO,
+                Flags.PSH_ACK, 100).withPayload(new byte[len]), seq, 1, len, 100,
+                dev.tcplab.endpoint.TcpState.ESTABLISHED, dev.tcplab.endpoint.TcpState.ESTABLISHED, 0, null);
+        AnalyzedSegment syn = new AnalyzedSegment(1, 0, 0, 1, true, c, s, dev.tcplab.wire.Segment.of(1000, 80,
+                dev.tcplab.wire.SeqNum.ZERO, dev.tcplab.wire.SeqNum.ZERO, Flags.SYN, 100), 0, -1, 0, 100,
+                dev.tcplab.endpoint.TcpState.SYN_SENT, dev.tcplab.endpoint.TcpState.SYN_RECEIVED, 0, null);
+        // Bytes 1-100 captured, 101-200 not, 201-300 captured.
+        RecordedConversation rec = RecordedConversation.from(List.of(syn, data.apply(1L, 100), data.apply(201L, 100)));
+        assertEquals(300, rec.clientBytes());
+        assertEquals(100, rec.filledBytes());
+    }
+}

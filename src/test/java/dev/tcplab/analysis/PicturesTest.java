@@ -1,0 +1,131 @@
+package dev.tcplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.host.Shell;
+import dev.tcplab.trace.HtmlLadder;
+import dev.tcplab.trace.LadderPicture;
+import dev.tcplab.trace.SvgLadder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+/** The pictures of a capture: well-formed SVG with one arrow per segment, and an HTML page that steps in a real browser. */
+class PicturesTest {
+    @TempDir
+    Path dir;
+
+    static List<LadderPicture> draw(String capture) throws IOException {
+        Pictures pictures = new Pictures();
+        try (CaptureReader r = CaptureReader.open(Path.of(capture))) {
+            new Analyzer(pictures).run(r, p -> { });
+        }
+        return pictures.pictures();
+    }
+
+    static Document xml(String svg) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static int count(Document d, String xpath) throws Exception {
+        return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, d, XPathConstants.NODESET)).getLength();
+    }
+
+    @Test
+    void theSvgParsesAndHoldsOneArrowPerSegmentWithRetransmissionsDashed() throws Exception {
+        List<LadderPicture> pictures = draw("captures/time-wait-reack.pcap");
+        assertEquals(1, pictures.size());
+        Document d = xml(SvgLadder.render(pictures.get(0)));
+        assertEquals(11, count(d, "//*[local-name()='g' and @class='arrow']"), "11 TCP segments in the capture");
+        assertEquals(1, count(d, "//*[local-name()='g' and @class='arrow']/*[local-name()='line' and @stroke-dasharray]"),
+                "the retransmitted FIN, dashed");
+        assertTrue(count(d, "//*[local-name()='text' and text()='TIME_WAIT']") >= 1, "the client's TIME_WAIT is written");
+    }
+
+    @Test
+    void aLostSegmentIsCrossedOutAndLongGapsAreCut() throws Exception {
+        LadderPicture p = new LadderPicture("t", "a", "b", List.of(
+                new LadderPicture.Step(0, true, "SYN seq=0", "", "SYN_SENT", null, false, false, ""),
+                new LadderPicture.Step(2_000_000_000L, true, "ACK seq=1 ack=1", "", null, null, true, false, "")));
+        Document d = xml(SvgLadder.render(p));
+        assertEquals(1, count(d, "//*[local-name()='g' and @class='arrow']/*[local-name()='path']"), "one cross");
+        assertEquals(1, count(d, "//*[local-name()='g' and @class='cut']"), "one cut gap");
+        assertTrue(SvgLadder.render(p).contains("2.0 s later"));
+    }
+
+    @Test
+    void timersAreBracketsBesideTheirLifeline() throws Exception {
+        Document synAck = xml(SvgLadder.render(draw("captures/two-way-synack-retransmits.pcap").get(0)));
+        assertEquals(List.of("RTO 1.0 s", "RTO 2.0 s", "2MSL"), timerLabels(synAck), "the SYN+ACK's doubling RTOs, then TIME_WAIT");
+        Document keepalive = xml(SvgLadder.render(draw("captures/keepalive-crashed-client.pcap").get(0)));
+        assertEquals(List.of("idle 1.0 s", "idle 1.0 s", "idle 1.0 s"), timerLabels(keepalive));
+    }
+
+    static List<String> timerLabels(Document d) throws Exception {
+        NodeList n = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+                "//*[local-name()='g' and @class='timer']/*[local-name()='text']", d, XPathConstants.NODESET);
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n.getLength(); i++) {
+            out.add(n.item(i).getTextContent());
+        }
+        return out;
+    }
+
+    @Test
+    void theHtmlPageOffersEveryConnectionAndHasNoScriptElsewhere() throws Exception {
+        String html = HtmlLadder.render("mix", draw("captures/kernel-mix.pcap"));
+        int options = html.split("<option ", -1).length - 1;
+        assertEquals(84, options, "one choice per connection");
+        assertTrue(!html.contains("http://") || html.indexOf("http://") == html.indexOf("http://www.w3.org/2000/svg"),
+                "no network address but the SVG namespace");
+        assertTrue(!html.contains("<script src"), "scripts inline only");
+    }
+
+    @Test
+    void inHeadlessChromiumThePageLoadsWithoutScriptErrorsAndStepsThrough() throws Exception {
+        boolean present = Shell.run("sh", "-c", "command -v chromium").ok();
+        if (!present && (Boolean.getBoolean("tcplab.requireLive") || "true".equals(System.getenv("CI")))) {
+            throw new AssertionError("chromium is missing: ./run-tests installs it");
+        }
+        Assumptions.assumeTrue(present, "chromium is not installed");
+        Path page = dir.resolve("ladder.html");
+        Files.writeString(page, HtmlLadder.render("time-wait", draw("captures/time-wait-reack.pcap")));
+        Path png = dir.resolve("ladder.png");
+        List<String> common = List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir="
+                + dir.resolve("profile"), "--window-size=1000,900");
+        Shell.Result dom = Shell.run(concat(common, "--dump-dom", page.toUri() + "#selftest"));
+        assertTrue(dom.stdout().contains("<title>selftest step=2 highlighted=1 of=11</title>"),
+                "after two clicks on 'next' the second of 11 segments is highlighted: " + head(dom.stdout()) + dom.stderr());
+        assertTrue(!dom.stdout().contains("<pre id=\"script-error\">"), "no script error: " + head(dom.stdout()));
+        Shell.Result shot = Shell.run(concat(common, "--screenshot=" + png, page.toUri().toString()));
+        assertTrue(Files.size(png) > 10_000, "a rendered picture: " + shot.stderr());
+        byte[] magic = Files.readAllBytes(png);
+        assertEquals((byte) 0x89, magic[0]);
+        assertEquals('P', magic[1]);
+    }
+
+    static String[] concat(List<String> a, String... more) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    static String head(String s) {
+        return s.length() > 400 ? s.substring(0, 400) : s;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.tcplab.capture;
+
+import static dev.tcplab.capture.SyntheticCaptures.frame;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.wire.Flags;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CaptureReaderTest {
+    @TempDir
+    Path dir;
+
+    final List<byte[]> frames = List.of(frame(false, 100, 0, Flags.SYN, 0), frame(true, 500, 101, Flags.SYN_ACK, 0),
+            frame(false, 101, 501, Flags.PSH_ACK, 300));
+
+    record Read(long frame, long time, int link, byte[] bytes) {
+    }
+
+    List<Read> readAll(byte[] file) throws IOException {
+        Path p = dir.resolve("c");
+        Files.write(p, file);
+        List<Read> out = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(p)) {
+            CapturedPacket c = new CapturedPacket();
+            while (r.next(c)) {
+                out.add(new Read(c.frameNumber, c.timeNanos, c.linkType,
+                        Arrays.copyOfRange(c.data, c.offset, c.offset + c.capturedLength)));
+            }
+        }
+        return out;
+    }
+
+    void assertFramesAndTimes(List<Read> got) {
+        assertEquals(3, got.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i + 1, got.get(i).frame());
+            assertArrayEquals(frames.get(i), got.get(i).bytes());
+            assertEquals(1_700_000_000_000_000_000L + i * 1_000_000L, got.get(i).time(), "frame " + (i + 1));
+            assertEquals(LinkLayer.ETHERNET, got.get(i).link());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void pcapInEitherByteOrderAndResolution(boolean nanos) throws IOException {
+        assertFramesAndTimes(readAll(SyntheticCaptures.pcap(1, nanos, ByteOrder.LITTLE_ENDIAN, frames)));
+        assertFramesAndTimes(readAll(SyntheticCaptures.pcap(1, nanos, ByteOrder.BIG_ENDIAN, frames)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {6, 9})
+    void pcapngInEitherByteOrderWithItsTimestampResolution(int resolution) throws IOException {
+        assertFramesAndTimes(readAll(SyntheticCaptures.pcapng(1, resolution, ByteOrder.LITTLE_ENDIAN, frames)));
+        assertFramesAndTimes(readAll(SyntheticCaptures.pcapng(1, resolution, ByteOrder.BIG_ENDIAN, frames)));
+    }
+
+    @Test
+    void aFileCutInsideAPacketYieldsThePacketsBeforeItThenSaysWhere() throws IOException {
+        byte[] whole = SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames);
+        Path p = dir.resolve("cut.pcap");
+        Files.write(p, Arrays.copyOf(whole, whole.length - 10));
+        try (CaptureReader r = CaptureReader.open(p)) {
+            CapturedPacket c = new CapturedPacket();
+            assertTrue(r.next(c));
+            assertTrue(r.next(c));
+            CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> r.next(c));
+            assertTrue(e.getMessage().contains("inside packet 3") && e.getMessage().contains("cut short"), e.getMessage());
+        }
+    }
+
+    @Test
+    void emptyGarbageAndMissingFilesAreRefusedWithAReason() throws IOException {
+        Path empty = dir.resolve("empty");
+        Files.write(empty, new byte[0]);
+        assertTrue(assertThrows(CaptureFormatException.class, () -> CaptureReader.open(empty)).getMessage().contains("empty"));
+        Path text = dir.resolve("text");
+        Files.writeString(text, "GET / HTTP/1.1\r\n\r\n");
+        assertTrue(assertThrows(CaptureFormatException.class, () -> CaptureReader.open(text)).getMessage()
+                .contains("not a pcap or pcapng file"));
+        assertTrue(assertThrows(CaptureFormatException.class, () -> CaptureReader.open(dir.resolve("nope")))
+                .getMessage().contains("no such file"));
+    }
+
+    @Test
+    void anImpossibleRecordLengthIsDamageNotAnEndlessRead() throws IOException {
+        byte[] file = SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames);
+        file[24 + 8] = (byte) 0xff;
+        file[24 + 11] = (byte) 0x7f; // captured length of packet 1: about 2 GB
+        Path p = dir.resolve("bad.pcap");
+        Files.write(p, file);
+        try (CaptureReader r = CaptureReader.open(p)) {
+            CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> r.next(new CapturedPacket()));
+            assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+        }
+    }
+
+    @Test
+    void linkLayersLeadToTheIpv4Header() {
+        byte[] eth = frame(false, 1, 0, Flags.SYN, 0);
+        assertEquals(14, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, eth, 0, eth.length));
+        byte[] ip = Arrays.copyOfRange(eth, 14, eth.length);
+        assertEquals(0, LinkLayer.ipv4Offset(LinkLayer.RAW, ip, 0, ip.length));
+        byte[] sll2 = new byte[20 + ip.length];
+        sll2[0] = 0x08;
+        assertEquals(20, LinkLayer.ipv4Offset(LinkLayer.LINUX_SLL2, sll2, 0, sll2.length));
+        byte[] sll = new byte[16 + ip.length];
+        sll[14] = 0x08;
+        assertEquals(16, LinkLayer.ipv4Offset(LinkLayer.LINUX_SLL, sll, 0, sll.length));
+        byte[] vlan = new byte[eth.length + 4];
+        System.arraycopy(eth, 0, vlan, 0, 12);
+        vlan[12] = (byte) 0x81;
+        vlan[16] = 0x08;
+        assertEquals(18, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, vlan, 0, vlan.length));
+        byte[] arp = eth.clone();
+        arp[13] = 0x06;
+        assertEquals(LinkLayer.NOT_IPV4, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, arp, 0, arp.length));
+        assertEquals(LinkLayer.UNKNOWN_LINK, LinkLayer.ipv4Offset(147, eth, 0, eth.length));
+        assertFalse(LinkLayer.known(147));
+    }
+}

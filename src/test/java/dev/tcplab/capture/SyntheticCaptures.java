@@ -1,0 +1,68 @@
+package dev.tcplab.capture;
+
+import dev.tcplab.wire.EthernetFrame;
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.MacAddress;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/** Builds capture files byte by byte, in either format and byte order, for the reader's tests. */
+public final class SyntheticCaptures {
+    public static final Ipv4Address A = Ipv4Address.parse("10.0.0.1"), B = Ipv4Address.parse("10.0.0.2");
+    static final MacAddress MAC_A = MacAddress.parse("02:00:00:00:00:01"), MAC_B = MacAddress.parse("02:00:00:00:00:02");
+
+    private SyntheticCaptures() {
+    }
+
+    /** An Ethernet frame carrying one segment from A:1000 to B:80 (or back, when {@code fromB}). */
+    public static byte[] frame(boolean fromB, long seq, long ack, Flags flags, int payload) {
+        Segment s = Segment.of(fromB ? 80 : 1000, fromB ? 1000 : 80, SeqNum.of(seq), SeqNum.of(ack), flags, 1000)
+                .withPayload(new byte[payload]);
+        return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
+    }
+
+    /** A classic pcap file; timestamps 1 ms apart, in nanoseconds or microseconds. */
+    public static byte[] pcap(int linkType, boolean nanos, ByteOrder order, List<byte[]> frames) {
+        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum()).order(order);
+        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(65535).putInt(linkType);
+        long t = 0;
+        for (byte[] f : frames) {
+            b.putInt((int) (1_700_000_000 + t / 1000)).putInt((int) (nanos ? (t % 1000) * 1_000_000 : (t % 1000) * 1000))
+                    .putInt(f.length).putInt(f.length).put(f);
+            t++;
+        }
+        return b.array();
+    }
+
+    /** A pcapng file: section header, one interface (with a timestamp resolution of 10^-resolution s), packets. */
+    public static byte[] pcapng(int linkType, int resolution, ByteOrder order, List<byte[]> frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        block(out, order, 0x0a0d0d0a, ByteBuffer.allocate(16).order(order).putInt(0x1a2b3c4d).putShort((short) 1)
+                .putShort((short) 0).putLong(-1).array());
+        ByteBuffer idb = ByteBuffer.allocate(16).order(order).putShort((short) linkType).putShort((short) 0)
+                .putInt(0).putShort((short) 9).putShort((short) 1).put((byte) resolution).put(new byte[3]);
+        block(out, order, 1, idb.array());
+        long ticksPerMs = (long) Math.pow(10, resolution) / 1000;
+        long t = 1_700_000_000L * 1000 * ticksPerMs;
+        for (byte[] f : frames) {
+            int padded = (f.length + 3) & ~3;
+            ByteBuffer epb = ByteBuffer.allocate(20 + padded).order(order).putInt(0).putInt((int) (t >>> 32))
+                    .putInt((int) t).putInt(f.length).putInt(f.length).put(f);
+            block(out, order, 6, epb.array());
+            t += ticksPerMs;
+        }
+        return out.toByteArray();
+    }
+
+    private static void block(ByteArrayOutputStream out, ByteOrder order, int type, byte[] body) {
+        int len = 12 + body.length;
+        ByteBuffer b = ByteBuffer.allocate(len).order(order).putInt(type).putInt(len).put(body).putInt(len);
+        out.writeBytes(b.array());
+    }
+}

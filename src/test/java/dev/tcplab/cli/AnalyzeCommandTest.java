@@ -1,0 +1,174 @@
+package dev.tcplab.cli;
+
+import static dev.tcplab.capture.SyntheticCaptures.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.capture.SyntheticCaptures;
+import dev.tcplab.wire.Flags;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `tcplab analyze` as a user meets it: output formats, selection, and bad input. */
+class AnalyzeCommandTest {
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        AnalyzeCommand cmd = new AnalyzeCommand();
+        cmd.rawOut = out;
+        cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        return new CommandLine(cmd).execute(args);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    List<JsonNode> json() throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : out().split("\n")) {
+            if (!line.isBlank()) {
+                nodes.add(m.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void jsonHasTheNamedFieldsForEverySegmentAndASummaryPerConnection() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/handshake-echo-close.pcap"), err());
+        List<JsonNode> nodes = json();
+        JsonNode syn = nodes.get(0);
+        for (String field : List.of("type", "frame", "time", "conn", "src", "dst", "flags", "seq", "ack", "seq_abs",
+                "ack_abs", "len", "win", "state_src", "state_dst", "events")) {
+            assertTrue(syn.has(field), "segment object lacks " + field + ": " + syn);
+        }
+        assertEquals("segment", syn.get("type").asText());
+        assertEquals(3, syn.get("frame").asInt(), "frames 1-2 are ARP; tshark numbers the SYN 3");
+        assertEquals("[\"SYN\"]", syn.get("flags").toString());
+        assertEquals("SYN_SENT", syn.get("state_src").asText());
+        JsonNode conn = nodes.stream().filter(n -> n.get("type").asText().equals("connection")).findFirst().orElseThrow();
+        assertEquals("three-segment", conn.get("close").asText());
+        assertEquals("client", conn.get("time_wait").asText());
+        assertTrue(conn.get("handshake_rtt_ms").asDouble() > 0);
+        JsonNode last = nodes.get(nodes.size() - 1);
+        assertEquals("capture", last.get("type").asText());
+        assertEquals(10, last.get("tcp_segments").asInt());
+    }
+
+    @Test
+    void textShowsTheLadderWithBothStatesAndTheTable() {
+        assertEquals(0, run("captures/four-way-close-wait.pcap"), err());
+        String text = out();
+        assertTrue(text.contains("FIN_WAIT_2   CLOSE_WAIT"), text);
+        assertTrue(text.contains("handshake complete: RTT"), text);
+        assertTrue(text.matches("(?s).*\\n\\s+1\\s+10\\.77\\.1\\.1:\\d+\\s+10\\.77\\.1\\.2:7 .*four-way\\s+client.*"), text);
+    }
+
+    @Test
+    void connAndPortChooseWhatIsShown() throws IOException {
+        assertEquals(0, run("--format", "json", "--conn", "3", "captures/kernel-mix.pcap"), err());
+        List<JsonNode> nodes = json();
+        assertTrue(nodes.size() > 10);
+        assertTrue(nodes.stream().filter(n -> n.has("conn")).allMatch(n -> n.get("conn").asInt() == 3));
+        out.reset();
+        assertEquals(0, run("--format", "json", "--port", "5004", "captures/kernel-mix.pcap"), err());
+        assertTrue(json().stream().filter(n -> n.get("type").asText().equals("segment"))
+                .allMatch(n -> n.get("src").asText().endsWith(":5004") || n.get("dst").asText().endsWith(":5004")));
+    }
+
+    @Test
+    void aTruncatedFileReportsWhatCouldBeReadThenExits2WithOneSentence() throws IOException {
+        byte[] whole = Files.readAllBytes(Path.of("captures/handshake-echo-close.pcap"));
+        Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 20));
+        assertEquals(ExitCodes.USAGE, run(cut.toString()));
+        assertTrue(out().contains("FIN_WAIT_1"), "segments before the damage are reported: " + out());
+        assertTrue(err().contains("cut short") && err().contains("reported above"), err());
+        assertFalse(err().contains("Exception"), err());
+    }
+
+    @Test
+    void garbageEmptyAndUnknownLinkTypesExit2WithoutAStackTrace() throws IOException {
+        Path garbage = dir.resolve("garbage");
+        Files.writeString(garbage, "this is not a capture, just text that is long enough");
+        assertEquals(ExitCodes.USAGE, run(garbage.toString()));
+        assertTrue(err().contains("not a pcap or pcapng file"), err());
+        err.reset();
+        Path empty = dir.resolve("empty.pcap");
+        Files.write(empty, new byte[0]);
+        assertEquals(ExitCodes.USAGE, run(empty.toString()));
+        assertTrue(err().contains("empty"), err());
+        err.reset();
+        Path usb = dir.resolve("usb.pcap");
+        Files.write(usb, SyntheticCaptures.pcap(189, false, ByteOrder.LITTLE_ENDIAN, List.of(new byte[64])));
+        assertEquals(ExitCodes.USAGE, run(usb.toString()));
+        assertTrue(out().contains("link type 189 skipped"), out());
+        assertFalse(err().contains("Exception"), err());
+    }
+
+    @Test
+    void aBadDataOffsetIsSkippedAndCountedWhileTheRestIsAnalysed() throws IOException {
+        byte[] bad = frame(false, 1, 0, Flags.SYN, 0);
+        bad[14 + 20 + 12] = 0x20; // data offset 2 words: below the minimum of 5
+        byte[] good = frame(true, 9, 2, Flags.SYN_ACK, 0);
+        Path p = dir.resolve("bad-offset.pcap");
+        Files.write(p, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, List.of(bad, good)));
+        assertEquals(ExitCodes.USAGE, run(p.toString()));
+        assertTrue(out().contains("1 segment could not be decoded") && out().contains("frame 1: TCP data offset"), out());
+        assertTrue(out().contains("SYN,ACK"), "the good segment is still analysed: " + out());
+        assertTrue(err().contains("1 of 2 packets could not be analysed"), err());
+    }
+
+    @Test
+    void faultsInjectedByTheLiveRunAreShownWhereTheyActed() {
+        assertEquals(0, run("captures/time-wait-reack.pcap"), err());
+        String text = out();
+        int drop = text.indexOf("injected by --drop out:final-ack:1");
+        int retransmittedFin = text.indexOf("fin_in_time_wait");
+        assertTrue(drop > 0 && retransmittedFin > drop, "the lost final ACK is noted before the FIN it provoked: " + text);
+        out.reset();
+        assertEquals(0, run("captures/keepalive-crashed-client.pcap"), err());
+        assertEquals(3, out().split("made not to see it", -1).length - 1, "one note per probe the endpoint ignored: " + out());
+    }
+
+    @Test
+    void aClosedPipeEndsTheRunQuietly() {
+        AnalyzeCommand cmd = new AnalyzeCommand();
+        cmd.rawOut = new java.io.OutputStream() {
+            int written;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (++written > 1000) {
+                    throw new IOException("Broken pipe");
+                }
+            }
+        };
+        cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, new CommandLine(cmd).execute("--format", "json", "captures/kernel-mix.pcap"));
+        assertEquals("", err(), "nothing to say when the reader went away");
+    }
+}

@@ -1,0 +1,170 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.lab.RstGuard;
+import dev.tcplab.lab.exercises.Check;
+import dev.tcplab.lab.exercises.Exercise;
+import dev.tcplab.lab.exercises.ExerciseRunner;
+import dev.tcplab.lab.exercises.Exercises;
+import dev.tcplab.lab.exercises.Text;
+import dev.tcplab.lab.exercises.Timeline;
+import dev.tcplab.trace.Direction;
+import dev.tcplab.trace.TraceEvent;
+import dev.tcplab.wire.Segment;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every exercise passes live, and each of its checks fails when the behaviour it claims is taken
+ * out of the recorded timeline (a doctored timeline): a check that cannot fail proves nothing.
+ */
+@Tag("live")
+class LabExercisesLiveTest {
+    final StringWriter text = new StringWriter();
+
+    @AfterEach
+    void nothingLeft() {
+        Live.assertNothingLeft();
+    }
+
+    ExerciseRunner.Result runLive(String name) {
+        Live.require("ip", "ss", "ethtool");
+        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(null, null, null, RstGuard.ADDRESS,
+                Text.Lang.en, (w, capture) -> e -> { }), new PrintWriter(text, true), new PrintWriter(new StringWriter(), true));
+        ExerciseRunner.Result r = runner.run(Exercises.named(name).orElseThrow());
+        assertTrue(r.passed(), "live run of " + name + " did not pass:\n" + text);
+        return r;
+    }
+
+    static void assertFails(Exercise ex, List<Timeline> doctored, int check, String what) {
+        Check c = ex.checks(doctored).get(check);
+        assertFalse(c.passed(), "check '" + c.claim().en() + "' still passes " + what + ": " + c.observed());
+    }
+
+    static List<Timeline> replace(List<Timeline> runs, int i, Timeline t) {
+        List<Timeline> out = new ArrayList<>(runs);
+        out.set(i, t);
+        return out;
+    }
+
+    static UnaryOperator<TraceEvent> segments(Predicate<TraceEvent.SegmentEvent> which, UnaryOperator<Segment> change) {
+        return e -> e instanceof TraceEvent.SegmentEvent s && which.test(s) ? new TraceEvent.SegmentEvent(s.timeNanos(),
+                s.direction(), s.src(), s.dst(), change.apply(s.segment()), s.state(), s.why(), s.lost()) : e;
+    }
+
+    static Segment withNumbers(Segment s, long seqDelta, long ackDelta) {
+        return new Segment(s.srcPort(), s.dstPort(), s.seq().plus(seqDelta), s.ack().plus(ackDelta), s.flags(), s.window(),
+                s.urgentPointer(), s.options(), s.payload());
+    }
+
+    static Predicate<TraceEvent> kernelNote(String state) {
+        return e -> e instanceof TraceEvent.Note n && n.text().startsWith("kernel peer's socket") && n.text().contains(state);
+    }
+
+    @Test
+    void seqAck() {
+        Exercise ex = Exercises.named("seq-ack").orElseThrow();
+        List<Timeline> runs = runLive("seq-ack").timelines();
+        assertFails(ex, replace(runs, 1, runs.get(0)), 0, "when both connections have the same ISNs");
+        assertFails(ex, replace(runs, 0, runs.get(0).map(segments(s -> s.direction() == Direction.OUT
+                && s.segment().payloadLength() > 0, s -> withNumbers(s, 1, 0)))), 1, "when data starts at ISN+2");
+        assertFails(ex, replace(runs, 0, runs.get(0).map(segments(s -> s.direction() == Direction.IN
+                && !s.segment().flags().syn() && !s.segment().flags().fin(), s -> withNumbers(s, 0, 5)))), 2,
+                "when the acks are 5 past the segments' ends");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.IN && s.segment().flags().fin())
+                .without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
+                        && s.segment().payloadLength() == 0 && s.state().equals("TIME_WAIT") || e instanceof TraceEvent.SegmentEvent s2
+                        && s2.direction() == Direction.IN && s2.state().startsWith("FIN_WAIT"))), 3,
+                "when nothing acknowledges our FIN");
+    }
+
+    @Test
+    void handshake() {
+        Exercise ex = Exercises.named("handshake").orElseThrow();
+        List<Timeline> runs = runLive("handshake").timelines();
+        assertFails(ex, replace(runs, 0, runs.get(0).map(segments(s -> s.direction() == Direction.IN
+                && s.segment().flags().syn(), s -> withNumbers(s, 0, 1)))), 0, "when the SYN+ACK acknowledges j+2");
+        assertFails(ex, replace(runs, 0, runs.get(0).map(segments(s -> s.direction() == Direction.OUT
+                && !s.segment().flags().syn(), s -> withNumbers(s, 0, -1)))), 1, "when the third segment acks k");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e instanceof TraceEvent.StateChange c
+                && c.to().equals("SYN_SENT"))), 2, "without SYN_SENT");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(kernelNote("ESTAB"))), 3, "when the kernel never shows ESTAB");
+        assertFails(ex, replace(runs, 1, runs.get(1).without(e -> e instanceof TraceEvent.StateChange c
+                && c.to().equals("SYN_RECEIVED"))), 6, "without SYN_RECEIVED on our side");
+    }
+
+    @Test
+    void close() {
+        Exercise ex = Exercises.named("close").orElseThrow();
+        List<Timeline> runs = runLive("close").timelines();
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.IN && s.state().equals("FIN_WAIT_2"))), 0,
+                "when the kernel's separate ACK is missing");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(kernelNote("CLOSE-WAIT"))), 1, "without CLOSE-WAIT");
+        assertFails(ex, replace(runs, 1, runs.get(0)), 2, "when the prompt close also took four segments");
+    }
+
+    @Test
+    void timeWait() {
+        Exercise ex = Exercises.named("time-wait").orElseThrow();
+        List<Timeline> runs = runLive("time-wait").timelines();
+        List<TraceEvent.SegmentEvent> fins = runs.get(0).in(s -> s.flags().fin());
+        TraceEvent.SegmentEvent second = fins.get(fins.size() - 1);
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e == second)), 0, "without the retransmitted FIN");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.OUT && s.timeNanos() >= second.timeNanos())), 1, "without our second ACK");
+        assertFails(ex, replace(runs, 0, runs.get(0).map(e -> e == second ? new TraceEvent.SegmentEvent(
+                second.timeNanos() + 400_000_000L, second.direction(), second.src(), second.dst(), second.segment(),
+                second.state(), second.why(), second.lost()) : e)), 2, "when CLOSED came less than 2MSL after the last FIN");
+        assertFails(ex, replace(runs, 1, runs.get(1).without(kernelNote("TIME-WAIT"))), 3, "without the kernel's TIME-WAIT");
+    }
+
+    @Test
+    void twoWay() {
+        Exercise ex = Exercises.named("two-way").orElseThrow();
+        List<Timeline> runs = runLive("two-way").timelines();
+        List<TraceEvent.SegmentEvent> synAcks = runs.get(0).in(s -> s.flags().syn());
+        TraceEvent.SegmentEvent last = synAcks.get(2);
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e == last)), 0, "with two SYN+ACKs only");
+        long firstGap = synAcks.get(1).timeNanos() - synAcks.get(0).timeNanos();
+        assertFails(ex, replace(runs, 0, runs.get(0).map(e -> e == last ? new TraceEvent.SegmentEvent(synAcks.get(1).timeNanos()
+                + firstGap, last.direction(), last.src(), last.dst(), last.segment(), last.state(), last.why(), last.lost())
+                : e)), 1, "with equal gaps");
+        assertFails(ex, replace(runs, 0, runs.get(0).map(e -> kernelNote("SYN-RECV").test(e) ? new TraceEvent.Note(e.timeNanos(),
+                ((TraceEvent.Note) e).text().replace("SYN-RECV", "ESTAB")) : e)), 2, "when the kernel says ESTAB");
+        Timeline old = runs.get(1);
+        long realSyn = old.out(s -> s.flags().syn()).get(1).timeNanos();
+        assertFails(ex, replace(runs, 1, old.without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
+                && s.timeNanos() < realSyn)), 3, "when the old SYN got no SYN+ACK");
+        assertFails(ex, replace(runs, 1, old.without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.segment().flags().rst())), 4, "when the client never reset the stale connection");
+        assertFails(ex, replace(runs, 1, old.without(kernelNote("ESTAB"))), 5, "when the real connection never opened");
+    }
+
+    @Test
+    void keepalive() {
+        Exercise ex = Exercises.named("keepalive").orElseThrow();
+        List<Timeline> runs = runLive("keepalive").timelines();
+        long firstProbe = runs.get(0).in(s -> s.payloadLength() <= 1 && s.flags().ack() && !s.flags().fin()).stream()
+                .filter(s -> s.timeNanos() > runs.get(0).in(x -> x.payloadLength() > 1).get(0).timeNanos() + 500_000_000L)
+                .findFirst().orElseThrow().timeNanos();
+        assertFails(ex, replace(runs, 0, runs.get(0).map(segments(s -> s.direction() == Direction.IN
+                && s.timeNanos() >= firstProbe && !s.segment().flags().fin(), s -> withNumbers(s, 1, 0)))), 0,
+                "when the probes carry the next seq itself");
+        assertFails(ex, replace(runs, 0, runs.get(0).without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.OUT && s.timeNanos() >= firstProbe && !s.segment().flags().fin())), 1,
+                "when we never answered");
+        assertFails(ex, replace(runs, 1, runs.get(1).without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.segment().flags().rst())), 2, "without the kernel's RST");
+    }
+}
