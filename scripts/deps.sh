@@ -30,6 +30,7 @@ missing_packages() {
   if [ "${1:-}" = test ]; then
     command -v tshark >/dev/null 2>&1 || pkgs+=(tshark)
     command -v tcpdump >/dev/null 2>&1 || pkgs+=(tcpdump)
+    command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)   # renders the HTML ladder page in a test
   fi
   printf '%s\n' "${pkgs[@]}"
 }
