@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Memory over time, sampled every few seconds (RSS from /proc, heap used from jstat), to show it
+# stays flat:
+#   sudo bench/memory-flat.sh analyze [FILE]     reading a large capture (default: ~14 M packets made
+#                                                 by bench/make-capture.sh, ten times the speed benchmark's)
+#   sudo bench/memory-flat.sh hold [DURATION]    one connection held open with keepalive at lab timers
+#                                                 (default 1h; the kernel probes it every 2 s)
+set -euo pipefail
+top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/scripts/deps.sh"
+is_root || { say "run as root"; exit 3; }
+ensure_packages test
+ensure_jar "$top"
+mode=${1:?usage: memory-flat.sh analyze [FILE] | hold [DURATION]}
+every=${EVERY:-5}
+out=$top/bench/out; mkdir -p "$out"
+
+sample() {   # PID: one line per sample until the process ends
+  local pid=$1 t0=$SECONDS
+  printf '%8s %10s %12s\n' "seconds" "RSS MB" "heap used MB"
+  while kill -0 "$pid" 2>/dev/null; do
+    local rss heap
+    rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo -)
+    heap=$(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%.0f", ($3+$4+$6+$8)/1024}' || true)
+    [ -n "$rss" ] && printf '%8d %10s %12s\n' $((SECONDS - t0)) "$rss" "${heap:--}"
+    sleep "$every"
+  done
+}
+
+case "$mode" in
+  analyze)
+    file=${2:-$out/kernel-14m.pcap}
+    [ -f "$file" ] || "$top/bench/make-capture.sh" "$file" 3000 128
+    say "$file: $(capinfos -c -M "$file" | awk '/Number of packets/ {print $NF}') packets, $(du -h "$file" | cut -f1)"
+    java -XX:+UseSerialGC -Xmx160m -Xmn32m -jar "$top/target/tcplab.jar" analyze --summary "$file" >/dev/null &
+    sample $! ;;
+  hold)
+    duration=${2:-1h}
+    secs=$(echo "$duration" | sed 's/h$/*3600/; s/min$/*60/; s/m$/*60/; s/s$//' | bc)
+    timeout="$((secs + 120))s"
+    say "one connection held for $duration, the kernel probing it every 2 s (keepalive 2,2,3)"
+    java -jar "$top/target/tcplab.jar" connect --hold "$duration" --peer-keepalive 2,2,3 --format quiet \
+      --timeout "$timeout" --msl 100ms \
+      --capture "$out/hold.pcap" >/dev/null 2>"$out/hold.err" &
+    sample $!
+    tail -1 "$out/hold.err" ;;
+  *) say "unknown mode $mode"; exit 2 ;;
+esac
