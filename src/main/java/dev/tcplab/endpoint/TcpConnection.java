@@ -68,6 +68,13 @@ public final class TcpConnection {
     private static final long DELAYED_ACK_NANOS = 40_000_000L;
     private int segmentsUnacked;
     private long delayedAckDeadline = NEVER;
+    /**
+     * Inside a burst (frames that arrived together and are fed in one go), the every-second-segment
+     * ACK waits for {@link #endBurst}: one ACK then covers the burst, as Linux's GRO makes it do.
+     */
+    private boolean inBurst;
+    /** A burst's ACK never covers more than this many segments (GRO stops at 64 KB, ~44 of them). */
+    static final int MAX_SEGMENTS_PER_ACK = 16;
     private SeqNum lastOutOfOrder;          // for SACK: the most recent out-of-order arrival goes first
 
     // RFC 6298 retransmission timer and Karn's rule
@@ -171,6 +178,24 @@ public final class TcpConnection {
     }
 
     // ---------------------------------------------------------------- segment arrival (RFC 9293 §3.10.7)
+
+    /**
+     * The segments fed until {@link #endBurst} arrived together. With delayed ACKs, in-order data
+     * then gets one ACK at the burst's end instead of one every second segment (a stretch ACK, at
+     * most {@value #MAX_SEGMENTS_PER_ACK} segments): what Linux does when GRO merges a burst.
+     * Anything out of order is still ACKed at once.
+     */
+    public void beginBurst() {
+        inBurst = true;
+    }
+
+    public void endBurst() {
+        inBurst = false;
+        if (segmentsUnacked >= 2 && state.synchronizedState()) {
+            sendAck("one ACK for " + segmentsUnacked + " segments that arrived together (stretch ACK, as GRO)");
+        }
+    }
+
 
     public void onSegment(Segment seg) {
         if (config.keepalive() != null && keepaliveDeadline != NEVER) {
@@ -493,7 +518,8 @@ public final class TcpConnection {
         // ACK at once when something is out of order or a gap just closed (RFC 5681 §4.2);
         // otherwise, with delayed ACKs, every second segment or after 40 ms.
         segmentsUnacked++;
-        if (!config.delayedAcks() || !reassembly.isEmpty() || hadGap || !inOrder || segmentsUnacked >= 2) {
+        int ackEvery = inBurst ? MAX_SEGMENTS_PER_ACK : 2;
+        if (!config.delayedAcks() || !reassembly.isEmpty() || hadGap || !inOrder || segmentsUnacked >= ackEvery) {
             ackPending = true;
         } else if (delayedAckDeadline == NEVER) {
             delayedAckDeadline = clock.nanos() + DELAYED_ACK_NANOS;

@@ -31,7 +31,7 @@ public final class ConnectRun {
     private static final SecureRandom ISN = new SecureRandom();
     /** In-memory connections run while the network is built (Rehearsal); enough for C1 and most of C2. */
     static final int REHEARSALS = Integer.getInteger("tcplab.rehearsals", 2000);
-    private static final long REHEARSAL_LIMIT_MS = 3000;
+    static final long REHEARSAL_LIMIT_MS = 3000;
     /** How long Ctrl-C waits for the live loop to leave libpcap before the handles close. */
     static final long STOP_WAIT_MS = 1000;
 
@@ -70,7 +70,7 @@ public final class ConnectRun {
             throw new IllegalArgumentException("--sport " + sport + " with --repeat " + opt.repeat()
                     + " runs past port 65535");
         }
-        Thread rehearsal = Rehearsal.start(REHEARSALS);
+        Rehearsal rehearsal = Rehearsal.start(REHEARSALS);
         try (Cleanup cleanup = new Cleanup()) {
             LabLink lab = LabLink.open(new LabLink.Setup(opt.iface(), opt.peer(), opt.src(), opt.peerPort(), sport,
                     sport + opt.repeat() - 1, opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), true),
@@ -82,7 +82,7 @@ public final class ConnectRun {
             MacAddress ourMac = lab.ourMac;
             this.kernelPeer = lab.kernelPeer;
             this.diag = lab.diag;
-            joinQuietly(rehearsal);
+            rehearsal.finish(REHEARSAL_LIMIT_MS);
             long start = WallClock.epochNanos();
             MacAddress peerMac = null;
             ConnectOutcome outcome = null;
@@ -142,12 +142,5 @@ public final class ConnectRun {
         return LabLink.faultRecordPath(capture);
     }
 
-    static void joinQuietly(Thread t) {
-        try {
-            t.join(REHEARSAL_LIMIT_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
 }

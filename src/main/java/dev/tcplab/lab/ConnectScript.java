@@ -69,7 +69,7 @@ public final class ConnectScript implements LiveSession.Script {
             }
             boolean echoed = session.receivedCount() >= expectedBack && conn.unacknowledgedBytes() == 0;
             if (echoed && echoedAt < 0) {
-                echoedAt = System.nanoTime();
+                echoedAt = now; // not a fresh nanoTime(): "held" below compares with now
                 if (holdNanos > 0) {
                     session.note("holding the connection open, idle, for " + holdNanos / 1_000_000 + " ms (--hold)");
                 }

@@ -40,14 +40,14 @@ public final class ListenRun {
 
     public ListenOutcome execute() {
         Privileges.requireNetworkAdmin(opt.embedded());
-        Thread rehearsal = Rehearsal.start(ConnectRun.REHEARSALS);
+        Rehearsal rehearsal = Rehearsal.start(ConnectRun.REHEARSALS);
         try (Cleanup cleanup = new Cleanup()) {
             HostPort client = opt.client() == null ? null : new HostPort(opt.client().addr(), 0);
             LabLink lab = LabLink.open(new LabLink.Setup(opt.iface(), client, opt.src(), 0, opt.port(), opt.port(),
                     opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), false), cleanup, info);
             HostPort us = new HostPort(lab.ourAddress, opt.port());
             SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
-            ConnectRun.joinQuietly(rehearsal);
+            rehearsal.finish(ConnectRun.REHEARSAL_LIMIT_MS);
             long start = WallClock.epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, lab.peer, ISN::nextInt, trace, start);
             cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));

@@ -40,6 +40,8 @@ public final class LiveSession {
     private static final long LONG_PARK_NANOS = 1_000_000L;
     /** Scripts also get a turn this often when nothing happens, for their own timers (--hold). */
     private static final long SCRIPT_PERIOD_NANOS = 10_000_000L;
+    /** At most this many waiting frames are read in a row before timers and the script get a turn. */
+    private static final int MAX_BURST_FRAMES = 32;
 
     /** What the application on the userspace side does; called after every batch of events. */
     public interface Script {
@@ -204,13 +206,14 @@ public final class LiveSession {
             SegmentLink.Inbound in = link.poll();
             boolean active = false;
             if (in != null) {
-                if (!isLost(in.frame())) {
-                    conn.onSegment(in.packet().segment());
-                    if (conn.remotePort() != 0) {
-                        link.lockPeerPort(conn.remotePort()); // a passive open learned it from the SYN
-                    }
-                }
-                flush(in);
+                // Everything already waiting is one burst: fed in a row, ACKed once at its end.
+                conn.beginBurst();
+                int n = 0;
+                do {
+                    receive(in);
+                } while (++n < MAX_BURST_FRAMES && (in = link.poll()) != null);
+                conn.endBurst();
+                flush(null);
                 active = true;
             } else if (conn.nextDeadline() <= now) {
                 conn.onTimer();
@@ -235,6 +238,16 @@ public final class LiveSession {
             }
         }
         return false;
+    }
+
+    private void receive(SegmentLink.Inbound in) {
+        if (!isLost(in.frame())) {
+            conn.onSegment(in.packet().segment());
+            if (conn.remotePort() != 0) {
+                link.lockPeerPort(conn.remotePort()); // a passive open learned it from the SYN
+            }
+        }
+        flush(in);
     }
 
     /** Sends what the endpoint queued, then writes the timeline: the arrival first, then its effects. */

@@ -43,6 +43,10 @@ public final class TransferTally {
 
     public long retransmissions() { return retransmissions; }
 
+    public long segmentsOut() { return segmentsOut; }
+
+    public long segmentsIn() { return segmentsIn; }
+
     /** Seconds from the first to the last segment carrying data. */
     public double dataSeconds() {
         return firstDataNanos < 0 ? 0 : (lastDataNanos - firstDataNanos) / 1e9;

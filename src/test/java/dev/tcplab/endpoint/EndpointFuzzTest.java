@@ -43,11 +43,16 @@ class EndpointFuzzTest {
         recent.addLast(conn.state() + " <- " + what);
     }
 
+    /** Every other connection uses delayed ACKs, so the burst (stretch ACK) path is fuzzed too. */
+    boolean delayedAcks;
+
     void build() {
         clock = new ManualClock();
         sent = new ArrayList<>();
+        delayedAcks = !delayedAcks;
         TcpConfig config = TcpConfig.defaults().withMsl(Duration.ofMillis(500))
-                .withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+                .withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
+                .withDelayedAcks(delayedAcks);
         conn = new TcpConnection(config, clock, US, PEER, () -> OUR_ISN, (s, w) -> sent.add(s), new ConnectionListener() {
         });
     }
@@ -129,6 +134,8 @@ class EndpointFuzzTest {
             }
         }
         assertTrue(rebuilt > 0);
+        System.out.printf("endpoint fuzz: %d inputs in %s (seed %d), %d fresh connections, no fault%n",
+                INPUTS, state, seed ^ state.ordinal(), rebuilt);
     }
 
     /** One random thing happens: mostly a segment, sometimes time passes or the application acts. */
@@ -139,19 +146,27 @@ class EndpointFuzzTest {
             log("segment " + seg.flags() + " seq " + (seg.seq().value() - PEER_ISN) + " ack " + (seg.ack().value() - OUR_ISN)
                     + " len " + seg.payloadLength() + " win " + seg.window() + " " + seg.options());
             conn.onSegment(seg);
-        } else if (what < 92) {
+        } else if (what < 90) {
             int ms = r.nextInt(3000);
             log("time +" + ms + " ms");
             clock.advance(Duration.ofMillis(ms));
             for (int guard = 0; guard < 100 && conn.nextDeadline() <= clock.nanos(); guard++) {
                 conn.onTimer();
             }
+        } else if (what < 94) {
+            boolean begin = r.nextBoolean();
+            log(begin ? "burst begins" : "burst ends");
+            if (begin) {
+                conn.beginBurst();
+            } else {
+                conn.endBurst();
+            }
         } else {
             TcpState s = conn.state();
             boolean canSend = s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.SYN_SENT
                     || s == TcpState.SYN_RECEIVED;
             try {
-                if (what < 97 && canSend) {
+                if (what < 98 && canSend) {
                     int n = r.nextInt(4000);
                     log("send " + n + " bytes");
                     conn.send(new byte[n]);

@@ -888,6 +888,61 @@ class TcpConnectionTest {
             assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 4);
             assertTrue(why.get(1).startsWith("delayed ACK"));
         }
+
+        @Test
+        void aBurstOfInOrderSegmentsGetsOneAckAtItsEnd() {
+            config = config.withDelayedAcks(true);
+            build(OUR_ISN);
+            establish();
+            conn.beginBurst();
+            for (int i = 0; i < 10; i++) {
+                conn.onSegment(peerData(PEER_ISN + 1 + i, OUR_ISN + 1, "x"));
+            }
+            assertEquals(0, sent.size(), "nothing until the burst ends");
+            conn.endBurst();
+            assertEquals(1, sent.size());
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 11);
+        }
+
+        @Test
+        void aLongBurstIsStillAckedEvery16Segments() {
+            config = config.withDelayedAcks(true);
+            build(OUR_ISN);
+            establish();
+            conn.beginBurst();
+            for (int i = 0; i < 20; i++) {
+                conn.onSegment(peerData(PEER_ISN + 1 + i, OUR_ISN + 1, "x"));
+            }
+            assertEquals(1, sent.size());
+            assertEquals(SeqNum.of(PEER_ISN + 1 + TcpConnection.MAX_SEGMENTS_PER_ACK), sent.get(0).ack());
+            conn.endBurst();
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 21);
+        }
+
+        @Test
+        void aGapInsideABurstIsAckedAtOnce() {
+            config = config.withDelayedAcks(true);
+            build(OUR_ISN);
+            establish();
+            conn.beginBurst();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "a"));
+            conn.onSegment(peerData(PEER_ISN + 3, OUR_ISN + 1, "c"));
+            assertEquals(1, sent.size(), "out of order: a duplicate ACK at once, burst or not");
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 2);
+            conn.endBurst();
+            assertEquals(1, sent.size(), "nothing new to acknowledge at the end");
+        }
+
+        @Test
+        void withoutDelayedAcksABurstChangesNothing() {
+            establish();
+            conn.beginBurst();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "a"));
+            conn.onSegment(peerData(PEER_ISN + 2, OUR_ISN + 1, "b"));
+            assertEquals(2, sent.size());
+            conn.endBurst();
+            assertEquals(2, sent.size());
+        }
     }
 
     // ======================================================================= wraparound

@@ -1,0 +1,43 @@
+package dev.tcplab.lab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpState;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory rehearsal must walk the paths a live run takes, to their end, or it warms nothing. */
+class RehearsalTest {
+    static final TcpConfig PLAIN = TcpConfig.defaults().withMsl(Duration.ZERO);
+
+    @Test
+    void anEchoConnectionGoesFromHandshakeToClosed() {
+        byte[] line = "rehearsal\n".getBytes();
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(0), line, PLAIN, false, 61000);
+        assertEquals(TcpState.CLOSED, s.connection().state());
+        assertArrayEquals(line, s.received());
+    }
+
+    @Test
+    void aStreamArrivesWholeInFullSizedSegmentsAndBurstsGetOneAckEach() {
+        long bytes = 1 << 20;
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN.withDelayedAcks(true), true, 61001);
+        assertEquals(TcpState.CLOSED, s.connection().state(), "closed after the peer's FIN");
+        assertEquals(bytes, s.receivedCount());
+        long dataSegments = (bytes + 1447) / 1448;
+        assertTrue(s.tally().segmentsIn() >= dataSegments, "full-sized segments: " + s.tally().segmentsIn());
+        assertTrue(s.tally().segmentsOut() < dataSegments / 4,
+                "bursts of 24 get one stretch ACK each, not one per two segments: " + s.tally().segmentsOut());
+    }
+
+    @Test
+    void withoutDelayedAcksEverySegmentIsAcked() {
+        long bytes = 256 * 1024;
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN, true, 61002);
+        assertEquals(bytes, s.receivedCount());
+        assertTrue(s.tally().segmentsOut() >= (bytes + 1447) / 1448, "segments out " + s.tally().segmentsOut());
+    }
+}
