@@ -21,6 +21,7 @@ quick=false
 [ "${1:-}" = --quick ] && quick=true
 if $quick; then
   fuzz_captures=20000 fuzz_endpoint=20000 hold=2m capture_scale=30
+  export EVERY=1   # memory samples each second: the small capture is read in a few
 else
   fuzz_captures=1000000 fuzz_endpoint=1000000 hold=1h capture_scale=3000
 fi
@@ -40,7 +41,9 @@ step() {
   if [ "$pattern" = MEMORY ]; then
     figures=$(memory_figures "$logs/$name.log")
   else
-    figures=$(grep -E -o "$pattern" "$logs/$name.log" | tail -12 | paste -sd ';' -)
+    # Lines printed more than once (one per state, say) are counted, not repeated.
+    figures=$(grep -E -o "$pattern" "$logs/$name.log" | sort | uniq -c | sort -k2 \
+      | awk '{ c = $1; sub(/^ *[0-9]+ /, ""); print (c > 1 ? c " × " : "") $0 }' | paste -sd ';' -)
   fi
   results+=("$(printf '%-16s %-16s %6ss  %s' "$name" "$verdict" $((SECONDS - t0)) "${figures:-(no figures printed)}")")
 }
@@ -48,7 +51,8 @@ step() {
 # The samples memory-flat.sh prints (seconds, RSS MB, heap MB), summed up after the first quarter
 # (start-up and JIT): flat means the range stays narrow however long the run.
 memory_figures() {
-  awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { t[n] = $1; r[n] = $2; h[n] = $3; n++ }
+  awk 'BEGIN { n = 0 }
+       $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { t[n] = $1; r[n] = $2; h[n] = $3; n++ }
        END { if (n == 0) { print "no samples"; exit }
              s = int(n / 4); lo = hi = r[s]; hlo = hhi = h[s]
              for (i = s; i < n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i]
@@ -56,16 +60,15 @@ memory_figures() {
              printf "%d samples over %d s; from %d s on: RSS %d-%d MB, heap used %s-%s MB", n, t[n-1], t[s], lo, hi, hlo, hhi }' "$1"
 }
 
-mvn_test() {
-  (cd "$top" && mvn -B -ntp -q -Dstyle.color=never -Dtcplab.requireLive=true test "$@")
-}
+# Maven's tests with the figures they print (timeout runs programs, not shell functions).
+mvn_test=(mvn -B -ntp -q -f "$top/pom.xml" -Dstyle.color=never -Dtcplab.requireLive=true test)
 
 step fuzz-captures 60m 'fuzz: [0-9]+ inputs in [0-9.]+ s.*' \
-  mvn_test -Dtest=AnalysisFuzzTest -Dtcplab.fuzz.inputs=$fuzz_captures -Dtcplab.fuzz.seconds=3000
-step fuzz-endpoint 60m 'endpoint fuzz: [0-9]+ inputs in [A-Z_0-9]+' \
-  mvn_test -Dtest=EndpointFuzzTest -Dtcplab.fuzz.endpoint=$fuzz_endpoint
+  "${mvn_test[@]}" -Dtest=AnalysisFuzzTest -Dtcplab.fuzz.inputs=$fuzz_captures -Dtcplab.fuzz.seconds=3000
+step fuzz-endpoint 60m 'endpoint fuzz: [0-9]+ inputs in a state' \
+  "${mvn_test[@]}" -Dtest=EndpointFuzzTest -Dtcplab.fuzz.endpoint=$fuzz_endpoint
 step loss 20m '(loss [0-9]+ %|reordering): [a-z]+( in [0-9.]+ s)?' \
-  mvn_test -Dtest='LossLiveTest,BulkLiveTest'
+  "${mvn_test[@]}" -Dtest='LossLiveTest,BulkLiveTest'
 capture=$top/bench/out/kernel-scale-$capture_scale.pcap
 step memory-analyze 60m MEMORY \
   bash -c "[ -f '$capture' ] || '$top/bench/make-capture.sh' '$capture' $capture_scale 128; '$top/bench/memory-flat.sh' analyze '$capture'"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# On the second VM of a two-VM lab: the kernel peer the exercises talk to (an echo server).
-#   sudo lab-scripts/peer-vm.sh [PORT] [tcplab peer listen options, e.g. --close-delay 1s]
+# On the second VM of a two-VM lab: the tcplab peer agent, which gives each exercise run the kernel
+# peer it needs (an echo server on port 7 that closes late or probes with keep-alive, a kernel
+# client, a sysctl for the run's length) and reports that peer's socket states to the lab.
+#   sudo lab-scripts/peer-vm.sh [AGENT_PORT]            (default 7070)
 # Then on the student's VM:
-#   sudo ./tcplab lab handshake --iface eth0 --peer PEER_ADDR:PORT --src A_FREE_ADDRESS_ON_THAT_LINK
-# Exercises whose runs need another peer behaviour say which options to restart it with.
+#   sudo ./tcplab lab all --iface eth0 --peer PEER_ADDR:7 --agent PEER_ADDR --src A_FREE_ADDRESS_ON_THAT_LINK
+# The lab VM must reach PEER_ADDR on port 7 (the exercises) and on AGENT_PORT (the control connection).
+# A plain echo server instead (no agent): ./tcplab peer listen --port 7
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-port=${1:-7}
-shift || true
-exec "$top/tcplab" peer listen --port "$port" "$@"
+exec "$top/tcplab" peer agent --port "${1:-7070}"

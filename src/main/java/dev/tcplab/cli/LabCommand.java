@@ -52,6 +52,11 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "the peer on --iface (tcplab peer listen there)")
     String peer;
 
+    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "the tcplab peer agent on the peer machine "
+            + "(sudo ./tcplab peer agent there): it gives each run the peer it needs and reports the peer's socket "
+            + "states; port " + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not given")
+    String agent;
+
     @Option(names = "--src", paramLabel = "ADDR", description = "our address on --iface")
     String src;
 
@@ -77,6 +82,10 @@ public final class LabCommand implements Callable<Integer> {
         if ((iface == null) != (peer == null)) {
             throw new IllegalArgumentException("--iface and --peer go together: name both, or neither for the lab network");
         }
+        if (agent != null && iface == null) {
+            throw new IllegalArgumentException("--agent is for a peer on another machine (with --iface and --peer); "
+                    + "the lab network's peer needs none");
+        }
         List<Exercise> chosen = new ArrayList<>();
         if (name.equals("all")) {
             chosen.addAll(Exercises.all());
@@ -96,7 +105,7 @@ public final class LabCommand implements Callable<Integer> {
                         : PictureRecorder.Kind.HTML, "tcplab lab " + name);
             };
         };
-        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer),
+        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer), agentAddress(),
                 src == null ? null : Ipv4Address.parse(src), rstGuard, lang, ladder), out, spec.commandLine().getErr());
         List<String> failed = new ArrayList<>();
         for (Exercise e : chosen) {
@@ -109,5 +118,13 @@ public final class LabCommand implements Callable<Integer> {
             out.flush();
         }
         return failed.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    /** --agent ADDR or ADDR:PORT; null without it. */
+    private HostPort agentAddress() {
+        if (agent == null) {
+            return null;
+        }
+        return HostPort.parse(agent.contains(":") ? agent : agent + ":" + dev.tcplab.lab.PeerAgent.DEFAULT_PORT);
     }
 }

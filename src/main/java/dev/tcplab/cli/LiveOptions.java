@@ -77,8 +77,9 @@ final class LiveOptions {
                     + "net.ipv4.tcp_synack_retries=2. Repeatable.")
     Map<String, String> peerSysctls = new LinkedHashMap<>();
 
-    @Option(names = "--delayed-ack", description = "ACK every second segment or after 40 ms, as stacks do for bulk "
-            + "data (default: every segment, so the ladder shows each ACK).")
+    @Option(names = "--delayed-ack", description = "ACK every second segment or after 40 ms, and segments that "
+            + "arrived together with one ACK (up to 16, as Linux's GRO does), as stacks do for bulk data "
+            + "(default: every segment, so the ladder shows each ACK).")
     boolean delayedAck;
 
     @Option(names = "--absolute", description = "Print raw sequence numbers instead of relative ones.")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class, PeerCommand.Connect.class},
+@Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class, PeerCommand.Connect.class, PeerCommand.Agent.class},
         description = {"The kernel peer on its own: a plain kernel socket for tcplab to talk to, for a lab on two",
                 "machines (run it on the peer VM) or for your own namespaces."})
 final class PeerCommand implements Callable<Integer> {
@@ -94,6 +94,37 @@ final class PeerCommand implements Callable<Integer> {
                         + (echoed ? " (the same), closed" : ", closed"));
                 return echoed ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
             }
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = {"The peer machine of a two-machine lab: `tcplab lab --agent` on the student's machine asks",
+                    "it, run by run, for the kernel server or client the exercise needs (closing late, keep-alive,",
+                    "a sysctl for the run's length, put back after it) and for its socket's state. Runs until Ctrl-C."},
+            footer = {"%nExample, on the peer VM:  sudo ./tcplab peer agent",
+                    "then on the lab VM:        sudo ./tcplab lab all --iface eth1 --peer PEER_VM_ADDR:7 "
+                            + "--agent PEER_VM_ADDR --src UNUSED_ADDR"})
+    static final class Agent implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--port", defaultValue = "" + dev.tcplab.lab.PeerAgent.DEFAULT_PORT,
+                description = "Port the lab's control connection comes to (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            java.util.function.Consumer<String> log = m -> {
+                err.println("tcplab peer agent: " + m);
+                err.flush();
+            };
+            try (dev.tcplab.lab.PeerAgent agent = dev.tcplab.lab.PeerAgent.listen(port, log)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+                log.accept("waiting for labs on port " + agent.port() + " (Ctrl-C stops it)");
+                agent.serve();
+            }
+            return ExitCodes.OK;
         }
     }
 }

@@ -42,6 +42,11 @@ public final class ConnectRun {
     private KernelPeer kernelPeer;
     private SockDiag diag;
 
+    /** A peer agent on the peer's machine (two-machine labs), and what its server should do; or null. */
+    private HostPort agent;
+    private PeerOptions agentPeer = PeerOptions.DEFAULT;
+    private KernelView.Lookup kernelLookup;
+
     /** What the endpoint's application does; null for `connect`'s own (send, await the echo, close). */
     private final Supplier<LiveSession.Script> application;
 
@@ -55,6 +60,16 @@ public final class ConnectRun {
         this.trace = trace;
         this.info = info;
         this.application = application;
+    }
+
+    /**
+     * On a real interface: start the peer's server through the {@link PeerAgent} at {@code agentAddress}
+     * with {@code peer}'s behaviour, and read its socket states from there.
+     */
+    public ConnectRun withAgent(HostPort agentAddress, PeerOptions peer) {
+        this.agent = agentAddress;
+        this.agentPeer = peer;
+        return this;
     }
 
     /** The kernel peer's socket state (sock_diag, or ss), keyed by our state at the time (lab network only). */
@@ -82,6 +97,13 @@ public final class ConnectRun {
             MacAddress ourMac = lab.ourMac;
             this.kernelPeer = lab.kernelPeer;
             this.diag = lab.diag;
+            kernelLookup = peerNs != null ? KernelView.inNamespace(peerNs, diag) : null;
+            if (agent != null && opt.iface() != null) {
+                RemotePeer remote = RemotePeer.connect(agent);
+                cleanup.add(remote);
+                remote.start(PeerRequest.server(peer.port(), agentPeer));
+                kernelLookup = remote;
+            }
             rehearsal.finish(REHEARSAL_LIMIT_MS);
             long start = WallClock.epochNanos();
             MacAddress peerMac = null;
@@ -100,7 +122,7 @@ public final class ConnectRun {
                 if (opt.repeat() > 1) {
                     session.note("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port());
                 }
-                outcome = runOne(session, me, peer, peerNs, i + 1);
+                outcome = runOne(session, me, peer, i + 1);
                 if (!outcome.complete(opt.expectedBack())) {
                     break;
                 }
@@ -112,14 +134,14 @@ public final class ConnectRun {
     }
 
     /** One connection's life: open, echo, close; the kernel's view asked at the textbook moments. */
-    private ConnectOutcome runOne(LiveSession session, HostPort me, HostPort peer, String peerNs, int number) {
+    private ConnectOutcome runOne(LiveSession session, HostPort me, HostPort peer, int number) {
         LiveSession.Script script = application != null ? application.get()
                 : new ConnectScript(opt.payload(), opt.expectedBack().length, opt.echoWait().toNanos(),
                         opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0);
         KernelView view = null;
-        if (peerNs != null) {
-            view = new KernelView(script, peerNs, me, peer, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
-                    TcpState.CLOSING, TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), diag);
+        if (kernelLookup != null) {
+            view = new KernelView(script, kernelLookup, me, peer, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,
+                    TcpState.CLOSING, TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
             script = view;
         }
         boolean finished = session.run(script, opt.timeout().toNanos());

@@ -18,26 +18,57 @@ import java.util.Set;
 final class KernelView implements LiveSession.Script {
     private static final long RECHECK_NANOS = 5_000_000L;
 
+    /** Where the kernel peer's socket table is read. */
+    interface Lookup {
+        /** The kernel's socket {@code local} (its side) ↔ {@code remote} (ours), or state "none". */
+        KernelSockets.Socket find(HostPort local, HostPort remote);
+
+        /** For the timeline: "sock_diag in tcplab-…-peer", … */
+        String where();
+
+        /** Microseconds a question, so it may be asked between our state changes too. */
+        default boolean cheap() {
+            return false;
+        }
+    }
+
+    /** The lab network's peer namespace: sock_diag there, or `ss` when sock_diag is missing. */
+    static Lookup inNamespace(String ns, SockDiag diag) {
+        return new Lookup() {
+            @Override
+            public KernelSockets.Socket find(HostPort local, HostPort remote) {
+                return diag == null ? KernelSockets.find(ns, remote.toString())
+                        : diag.find(local.addr(), local.port(), remote.addr(), remote.port());
+            }
+
+            @Override
+            public String where() {
+                return (diag != null ? "sock_diag" : "ss -tano") + " in " + ns;
+            }
+
+            @Override
+            public boolean cheap() {
+                return diag != null;
+            }
+        };
+    }
+
     private final LiveSession.Script inner;
-    private final String peerNamespace;
+    private final Lookup lookup;
     private final HostPort us;
     private final HostPort peer;
     private final Set<TcpState> recordAt;
-    private final SockDiag diag;
     private final Map<TcpState, String> seen = new LinkedHashMap<>();
     private TcpState last = TcpState.CLOSED;
     private String lastKernel = "";
     private long lastLook;
 
-    /** @param diag sock_diag in the peer namespace, or null to ask `ss` */
-    KernelView(LiveSession.Script inner, String peerNamespace, HostPort us, HostPort peer, Set<TcpState> recordAt,
-               SockDiag diag) {
+    KernelView(LiveSession.Script inner, Lookup lookup, HostPort us, HostPort peer, Set<TcpState> recordAt) {
         this.inner = inner;
-        this.peerNamespace = peerNamespace;
+        this.lookup = lookup;
         this.us = us;
         this.peer = peer;
         this.recordAt = recordAt;
-        this.diag = diag;
     }
 
     @Override
@@ -53,7 +84,7 @@ final class KernelView implements LiveSession.Script {
         boolean changed = now != last;
         // Not in SYN_SENT: the SYN+ACK is microseconds away, and our reaction to it is what a
         // student measures; the first question of a run is the slowest (cold code).
-        boolean due = changed || (diag != null && System.nanoTime() - lastLook > RECHECK_NANOS);
+        boolean due = changed || (lookup.cheap() && System.nanoTime() - lastLook > RECHECK_NANOS);
         if (due && now != TcpState.SYN_SENT) {
             look(now, changed, session, conn.remotePort());
         }
@@ -63,9 +94,8 @@ final class KernelView implements LiveSession.Script {
     private void look(TcpState ours, boolean ourStateChanged, LiveSession session, int peerPort) {
         lastLook = System.nanoTime();
         KernelSockets.Socket s = find(peerPort);
-        if (!s.state().equals(lastKernel) || (diag == null && ourStateChanged)) {
-            session.note("kernel peer's socket (" + (diag != null ? "sock_diag" : "ss -tano") + " in " + peerNamespace
-                    + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
+        if (!s.state().equals(lastKernel) || (!lookup.cheap() && ourStateChanged)) {
+            session.note("kernel peer's socket (" + lookup.where() + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
                     + s.describe() + "  [ours: " + ours + "]");
             lastKernel = s.state();
         }
@@ -76,13 +106,10 @@ final class KernelView implements LiveSession.Script {
 
     /** @param peerPort the kernel's port: fixed for an active open, learned from its SYN for a passive one */
     private KernelSockets.Socket find(int peerPort) {
-        if (diag == null) {
-            return KernelSockets.find(peerNamespace, us.toString());
-        }
         if (peerPort == 0) {
             return new KernelSockets.Socket("none", "", us.toString(), ""); // no SYN from it yet
         }
-        return diag.find(peer.addr(), peerPort, us.addr(), us.port());
+        return lookup.find(new HostPort(peer.addr(), peerPort), us);
     }
 
     /** The kernel's state when ours entered each recorded state. */

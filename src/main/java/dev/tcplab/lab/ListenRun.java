@@ -38,6 +38,17 @@ public final class ListenRun {
         return kernelStates;
     }
 
+    /** A peer agent on the peer's machine (two-machine labs), and what its client should do; or null. */
+    private HostPort agent;
+    private PeerOptions agentPeer = PeerOptions.DEFAULT;
+
+    /** On a real interface: the kernel client is started by the {@link PeerAgent} at {@code agentAddress}. */
+    public ListenRun withAgent(HostPort agentAddress, PeerOptions peer) {
+        this.agent = agentAddress;
+        this.agentPeer = peer;
+        return this;
+    }
+
     public ListenOutcome execute() {
         Privileges.requireNetworkAdmin(opt.embedded());
         Rehearsal rehearsal = Rehearsal.start(ConnectRun.REHEARSALS);
@@ -56,6 +67,15 @@ public final class ListenRun {
             session.note("listening on " + us);
 
             KernelClient kernelClient = null;
+            KernelView.Lookup lookup = lab.peerNamespace != null ? KernelView.inNamespace(lab.peerNamespace, lab.diag)
+                    : null;
+            if (agent != null && opt.iface() != null) {
+                RemotePeer remote = RemotePeer.connect(agent);
+                cleanup.add(remote);
+                remote.start(PeerRequest.client(us.toString(), opt.payload(), agentPeer));
+                session.note("the peer agent at " + agent + " starts a kernel client that connects to " + us);
+                lookup = remote;
+            }
             if (lab.peerNamespace != null) {
                 kernelClient = KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
                         CLIENT_READ_WAIT);
@@ -64,9 +84,9 @@ public final class ListenRun {
             }
             LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos());
             KernelView view = null;
-            if (lab.peerNamespace != null) {
-                view = new KernelView(script, lab.peerNamespace, us, lab.peer, EnumSet.of(TcpState.ESTABLISHED,
-                        TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED), lab.diag);
+            if (lookup != null) {
+                view = new KernelView(script, lookup, us, lab.peer, EnumSet.of(TcpState.ESTABLISHED,
+                        TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSED));
                 script = view;
             }
             boolean finished = session.run(script, opt.timeout().toNanos());

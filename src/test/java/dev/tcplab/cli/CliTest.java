@@ -64,6 +64,18 @@ class CliTest {
     }
 
     @Test
+    void anAgentIsForAPeerOnAnotherMachineOnly() {
+        assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
+        assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
+    }
+
+    @Test
+    void peerAgentHasHelpWithAnExample() {
+        assertEquals(ExitCodes.OK, run("peer", "agent", "--help"));
+        assertTrue(out.toString().contains("--agent PEER_VM_ADDR"), out.toString());
+    }
+
+    @Test
     void badDurationSaysHowToWriteOne() {
         assertEquals(ExitCodes.USAGE, run("connect", "--msl", "soon"));
         assertTrue(err.toString().contains("like 500ms"), err.toString());

@@ -134,7 +134,7 @@ class EndpointFuzzTest {
             }
         }
         assertTrue(rebuilt > 0);
-        System.out.printf("endpoint fuzz: %d inputs in %s (seed %d), %d fresh connections, no fault%n",
+        System.out.printf("endpoint fuzz: %d inputs in a state, %s (seed %d), %d fresh connections, no fault%n",
                 INPUTS, state, seed ^ state.ordinal(), rebuilt);
     }
 

@@ -38,7 +38,7 @@ class LabExercisesLiveTest {
 
     ExerciseRunner.Result runLive(String name) {
         Live.require("ip", "ss", "ethtool");
-        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(null, null, null, RstGuard.ADDRESS,
+        ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(null, null, null, null, RstGuard.ADDRESS,
                 Text.Lang.en, (w, capture) -> e -> { }), new PrintWriter(text, true), new PrintWriter(new StringWriter(), true));
         ExerciseRunner.Result r = runner.run(Exercises.named(name).orElseThrow());
         assertTrue(r.passed(), "live run of " + name + " did not pass:\n" + text);

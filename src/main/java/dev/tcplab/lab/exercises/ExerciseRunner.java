@@ -36,8 +36,8 @@ public final class ExerciseRunner {
      * @param ladder a renderer for each run's events (the ladder, JSON lines, a picture beside the
      *               run's capture, or nothing), given the output and the capture's path
      */
-    public record Setup(String iface, HostPort peer, Ipv4Address src, RstGuard rstGuard, Text.Lang lang,
-                        BiFunction<PrintWriter, Path, TraceSink> ladder) {
+    public record Setup(String iface, HostPort peer, HostPort agent, Ipv4Address src, RstGuard rstGuard,
+                        Text.Lang lang, BiFunction<PrintWriter, Path, TraceSink> ladder) {
     }
 
     private final Setup setup;
@@ -97,22 +97,30 @@ public final class ExerciseRunner {
         TraceSink trace = TraceSink.both(setup.ladder().apply(out, capture), events::add);
         TcpConfig tcp = TcpConfig.defaults().withMsl(run.msl());
         PeerOptions peer = run.peer();
-        if (setup.iface() != null && !peer.equals(PeerOptions.DEFAULT)) {
-            info.println("tcplab: on a real interface tcplab cannot set up the peer machine; for this run it should "
-                    + peerNeeds(peer) + ", or the checks will say what happened instead");
+        PeerOptions agentPeer = PeerOptions.DEFAULT;
+        if (setup.iface() != null) {
+            // The peer is another machine: its tcplab peer agent gives it this run's behaviour, or,
+            // without one, the person running the lab has to.
+            if (setup.agent() != null) {
+                agentPeer = peer;
+            } else if (!peer.equals(PeerOptions.DEFAULT)) {
+                info.println("tcplab: on a real interface without --agent, tcplab cannot set up the peer machine; "
+                        + "for this run it should " + peerNeeds(peer) + ", or the checks will say what happened "
+                        + "instead");
+            }
             peer = PeerOptions.DEFAULT;
         }
         if (run.weListen()) {
             ListenOptions opt = new ListenOptions(setup.iface(), setup.peer(), setup.src(), 8080, run.payload(), tcp,
                     setup.rstGuard(), capture, run.timeout(), run.closeDelay(), run.faults(), peer);
-            new ListenRun(opt, trace, info).execute();
+            new ListenRun(opt, trace, info).withAgent(setup.agent(), agentPeer).execute();
         } else {
             ConnectOptions opt = new ConnectOptions(setup.iface(), setup.peer(), setup.src(), 0, 7, run.payload(), tcp,
                     setup.rstGuard(), capture, run.timeout(), Duration.ofSeconds(2), 1, run.hold(), run.faults(), peer);
             java.util.function.Supplier<LiveSession.Script> application = !run.oldDuplicateSynFirst() ? null
                     : () -> new OldDuplicateSyn(new ConnectScript(run.payload(), run.payload().length,
                             Duration.ofSeconds(2).toNanos(), run.hold().toNanos(), false));
-            new ConnectRun(opt, trace, info, application).execute();
+            new ConnectRun(opt, trace, info, application).withAgent(setup.agent(), agentPeer).execute();
         }
         synchronized (events) {
             return new Timeline(new ArrayList<>(events), capture);

@@ -1,0 +1,198 @@
+package dev.tcplab.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tcplab.host.EnvironmentProblem;
+import dev.tcplab.host.Shell;
+import dev.tcplab.netns.KernelClient;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.netns.KernelSockets;
+import dev.tcplab.netns.SockDiag;
+import dev.tcplab.wire.HostPort;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The kernel peer of a lab on two machines, run on the peer's machine (`tcplab peer agent`): the
+ * lab, on the student's machine, asks it over a control connection for what each run needs (a
+ * server that closes late or probes with keep-alive, a client that connects to tcplab, a sysctl for
+ * the run's length) and for the state of its socket as its kernel reports it (sock_diag), so that
+ * every exercise can run and check on two machines as in the embedded lab network.
+ *
+ * <p>Protocol: one JSON object per line. {@code {"op":"start","request":{PeerRequest}}} answers
+ * {@code {"ok":true}}; {@code {"op":"state","local":"A:P","remote":"B:Q"}} answers the socket
+ * ({@code state}, {@code timer}); closing the control connection ends the run: the server or client
+ * stops and every sysctl gets its old value back. One lab at a time; a run lasts at most
+ * {@link #MAX_RUN}.
+ */
+public final class PeerAgent implements AutoCloseable {
+    public static final int DEFAULT_PORT = 7070;
+    /** A run the lab never ends (it crashed, the network broke) is ended by the agent after this. */
+    static final Duration MAX_RUN = Duration.ofMinutes(15);
+    private static final Duration CLIENT_READ_WAIT = Duration.ofSeconds(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServerSocket server;
+    private final Consumer<String> log;
+    private volatile boolean closed;
+
+    private PeerAgent(ServerSocket server, Consumer<String> log) {
+        this.server = server;
+        this.log = log;
+    }
+
+    /** Listens for labs on {@code port} (all addresses of this machine). */
+    public static PeerAgent listen(int port, Consumer<String> log) {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(port));
+            return new PeerAgent(s, log);
+        } catch (IOException e) {
+            throw new EnvironmentProblem("cannot listen on port " + port + " for labs: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Serves labs one after another until {@link #close()}. */
+    public void serve() {
+        while (!closed) {
+            try (Socket control = server.accept()) {
+                control.setSoTimeout((int) MAX_RUN.toMillis());
+                String who = control.getRemoteSocketAddress().toString().replaceFirst("^/", "");
+                log.accept("lab connected from " + who);
+                handle(control);
+                log.accept("lab from " + who + " done");
+            } catch (IOException e) {
+                if (!closed) {
+                    log.accept("control connection: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void handle(Socket control) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(control.getOutputStream(), StandardCharsets.UTF_8));
+        try (Run run = new Run(log)) {
+            String line;
+            while ((line = readLine(in)) != null) {
+                ObjectNode reply = JSON.createObjectNode();
+                try {
+                    answer(JSON.readTree(line), run, reply);
+                } catch (IOException | RuntimeException e) {
+                    reply.removeAll();
+                    reply.put("error", String.valueOf(e.getMessage()));
+                }
+                out.println(JSON.writeValueAsString(reply));
+                out.flush();
+            }
+        }
+    }
+
+    private static String readLine(BufferedReader in) throws IOException {
+        try {
+            return in.readLine();
+        } catch (SocketTimeoutException e) {
+            return null; // MAX_RUN without a word: the run ends
+        }
+    }
+
+    private void answer(JsonNode m, Run run, ObjectNode reply) throws IOException {
+        switch (m.path("op").asText()) {
+            case "start" -> {
+                run.start(JSON.treeToValue(m.get("request"), PeerRequest.class));
+                reply.put("ok", true);
+            }
+            case "state" -> {
+                KernelSockets.Socket s = run.state(HostPort.parse(m.path("local").asText()),
+                        HostPort.parse(m.path("remote").asText()));
+                reply.put("state", s.state()).put("timer", s.timer());
+            }
+            default -> throw new IllegalArgumentException("unknown op '" + m.path("op").asText() + "'");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing: nothing to add
+        }
+    }
+
+    /** One lab run on this machine: what it started, and the sysctls to put back. */
+    private static final class Run implements AutoCloseable {
+        private final Consumer<String> log;
+        private final Map<String, String> oldSysctls = new LinkedHashMap<>();
+        private KernelPeer server;
+        private KernelClient client;
+        private SockDiag diag;
+
+        Run(Consumer<String> log) {
+            this.log = log;
+        }
+
+        void start(PeerRequest r) {
+            if (server != null || client != null) {
+                throw new IllegalStateException("this run has started already");
+            }
+            r.sysctls().forEach((k, v) -> {
+                oldSysctls.putIfAbsent(k, Shell.check("sysctl", "-n", k).strip());
+                Shell.check("sysctl", "-qw", k + "=" + v);
+                log.accept("for this run: " + k + "=" + v + " (was " + oldSysctls.get(k) + ")");
+            });
+            if (PeerRequest.SERVER.equals(r.role())) {
+                server = KernelPeer.echo(null, r.port(), log, r.behaviour());
+                log.accept("kernel server on port " + r.port() + ": " + r.behaviour());
+            } else {
+                HostPort to = HostPort.parse(r.connectTo());
+                byte[] payload = r.payload() == null ? new byte[0] : r.payload().getBytes(StandardCharsets.UTF_8);
+                client = KernelClient.start(null, to.addr().toString(), to.port(), payload, CLIENT_READ_WAIT);
+                log.accept("kernel client connecting to " + to);
+            }
+        }
+
+        KernelSockets.Socket state(HostPort local, HostPort remote) {
+            if (diag == null) {
+                diag = SockDiag.open(null);
+            }
+            return diag.find(local.addr(), local.port(), remote.addr(), remote.port());
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (diag != null) {
+                diag.close();
+            }
+            oldSysctls.forEach((k, v) -> {
+                Shell.run("sysctl", "-qw", k + "=" + v);
+                log.accept("put back " + k + "=" + v);
+            });
+        }
+    }
+}
