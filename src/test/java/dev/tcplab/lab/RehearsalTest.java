@@ -16,7 +16,7 @@ class RehearsalTest {
     @Test
     void anEchoConnectionGoesFromHandshakeToClosed() {
         byte[] line = "rehearsal\n".getBytes();
-        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(0), line, PLAIN, false, 61000);
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(0), line, PLAIN, false, 61000, true);
         assertEquals(TcpState.CLOSED, s.connection().state());
         assertArrayEquals(line, s.received());
     }
@@ -24,7 +24,7 @@ class RehearsalTest {
     @Test
     void aStreamArrivesWholeInFullSizedSegmentsAndBurstsGetOneAckEach() {
         long bytes = 1 << 20;
-        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN.withDelayedAcks(true), true, 61001);
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN.withDelayedAcks(true), true, 61001, false);
         assertEquals(TcpState.CLOSED, s.connection().state(), "closed after the peer's FIN");
         assertEquals(bytes, s.receivedCount());
         long dataSegments = (bytes + 1447) / 1448;
@@ -36,7 +36,7 @@ class RehearsalTest {
     @Test
     void withoutDelayedAcksEverySegmentIsAcked() {
         long bytes = 256 * 1024;
-        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN, true, 61002);
+        LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN, true, 61002, true);
         assertEquals(bytes, s.receivedCount());
         assertTrue(s.tally().segmentsOut() >= (bytes + 1447) / 1448, "segments out " + s.tally().segmentsOut());
     }
