@@ -112,6 +112,10 @@ final class PeerCommand implements Callable<Integer> {
                 description = "Port the lab's control connection comes to (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--from", paramLabel = "ADDR", description = "Accept control connections from this lab machine "
+                + "only (the agent starts servers and sets net.ipv4.tcp_* sysctls on request; default: any).")
+        String from;
+
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
@@ -119,7 +123,8 @@ final class PeerCommand implements Callable<Integer> {
                 err.println("tcplab peer agent: " + m);
                 err.flush();
             };
-            try (dev.tcplab.lab.PeerAgent agent = dev.tcplab.lab.PeerAgent.listen(port, log)) {
+            try (dev.tcplab.lab.PeerAgent agent = dev.tcplab.lab.PeerAgent.listen(port, log,
+                    from == null ? null : dev.tcplab.wire.Ipv4Address.parse(from))) {
                 Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
                 log.accept("waiting for labs on port " + agent.port() + " (Ctrl-C stops it)");
                 agent.serve();

@@ -10,6 +10,7 @@ import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.netns.SockDiag;
 import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Ipv4Address;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -47,20 +48,31 @@ public final class PeerAgent implements AutoCloseable {
 
     private final ServerSocket server;
     private final Consumer<String> log;
+    /** The only lab machine allowed to connect, or null for any. */
+    private final java.net.InetAddress onlyFrom;
     private volatile boolean closed;
 
-    private PeerAgent(ServerSocket server, Consumer<String> log) {
+    private PeerAgent(ServerSocket server, Consumer<String> log, java.net.InetAddress onlyFrom) {
         this.server = server;
         this.log = log;
+        this.onlyFrom = onlyFrom;
     }
 
-    /** Listens for labs on {@code port} (all addresses of this machine). */
+    /** Listens for labs on {@code port} (all addresses of this machine), from any machine. */
     public static PeerAgent listen(int port, Consumer<String> log) {
+        return listen(port, log, null);
+    }
+
+    /**
+     * Listens for labs on {@code port}; with {@code onlyFrom} set, a control connection from any
+     * other address is closed unanswered (the agent starts servers and sets sysctls on request).
+     */
+    public static PeerAgent listen(int port, Consumer<String> log, Ipv4Address onlyFrom) {
         try {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port));
-            return new PeerAgent(s, log);
+            return new PeerAgent(s, log, onlyFrom == null ? null : java.net.InetAddress.getByAddress(onlyFrom.toBytes()));
         } catch (IOException e) {
             throw new EnvironmentProblem("cannot listen on port " + port + " for labs: " + e.getMessage(), e);
         }
@@ -76,6 +88,11 @@ public final class PeerAgent implements AutoCloseable {
             try (Socket control = server.accept()) {
                 control.setSoTimeout((int) MAX_RUN.toMillis());
                 String who = control.getRemoteSocketAddress().toString().replaceFirst("^/", "");
+                if (onlyFrom != null && !onlyFrom.equals(control.getInetAddress())) {
+                    log.accept("refused a control connection from " + who + " (only " + onlyFrom.getHostAddress()
+                            + " may use this agent)");
+                    continue;
+                }
                 log.accept("lab connected from " + who);
                 handle(control);
                 log.accept("lab from " + who + " done");

@@ -41,8 +41,8 @@ public record PeerRequest(String role, int port, String connectTo, String payloa
             throw new IllegalArgumentException("port, close delay or byte count out of range");
         }
         for (String k : sysctls.keySet()) {
-            if (!k.matches("net\\.ipv4\\.[a-z0-9_.]+")) {
-                throw new IllegalArgumentException("only net.ipv4.* settings can be asked for, not " + k);
+            if (!k.matches("net\\.ipv4\\.tcp_[a-z0-9_]+")) {
+                throw new IllegalArgumentException("only net.ipv4.tcp_* settings can be asked for, not " + k);
             }
         }
     }

@@ -83,9 +83,25 @@ class PeerAgentTest {
             java.io.BufferedReader in = new java.io.BufferedReader(
                     new java.io.InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
             String refused = in.readLine();
-            assertTrue(refused.contains("error") && refused.contains("only net.ipv4"), refused);
+            assertTrue(refused.contains("error") && refused.contains("only net.ipv4.tcp_"), refused);
             String unknown = in.readLine();
             assertTrue(unknown.contains("unknown op 'dance'"), unknown);
+        }
+    }
+
+    @Test
+    void anAgentForOneLabMachineRefusesAnyOther() throws Exception {
+        try (PeerAgent strict = PeerAgent.listen(0, log::add, Ipv4Address.parse("10.77.8.99"))) {
+            Thread t = new Thread(strict::serve, "strict-agent");
+            t.start();
+            try (RemotePeer remote = RemotePeer.connect(new HostPort(LOOPBACK, strict.port()))) {
+                EnvironmentProblem e = assertThrows(EnvironmentProblem.class,
+                        () -> remote.start(PeerRequest.server(freePort(), PeerOptions.DEFAULT)));
+                assertTrue(e.getMessage().contains("closed the control connection"), e.getMessage());
+            }
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("refused a control connection from 127.0.0.1")), log.toString());
+            strict.close();
+            t.join(5000);
         }
     }
 
