@@ -163,6 +163,4 @@ public final class ConnectRun {
     public static java.nio.file.Path faultRecordPath(java.nio.file.Path capture) {
         return LabLink.faultRecordPath(capture);
     }
-
-
 }
