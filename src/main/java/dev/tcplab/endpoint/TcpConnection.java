@@ -196,7 +196,6 @@ public final class TcpConnection {
         }
     }
 
-
     public void onSegment(Segment seg) {
         if (config.keepalive() != null && keepaliveDeadline != NEVER) {
             restartKeepalive();             // anything from the peer proves it alive
