@@ -49,12 +49,12 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--iface", paramLabel = "IF", description = "a real interface instead of the lab network (with --peer)")
     String iface;
 
-    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "the peer on --iface (tcplab peer listen there)")
+    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "the peer on --iface ('tcplab peer agent' or 'peer listen' there)")
     String peer;
 
-    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "the tcplab peer agent on the peer machine "
-            + "(sudo ./tcplab peer agent there): it gives each run the peer it needs and reports the peer's socket "
-            + "states; port " + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not given")
+    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "the peer machine's agent (run 'tcplab peer "
+            + "agent' there): it gives each run the peer it needs and reports the peer's socket states; port "
+            + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not given")
     String agent;
 
     @Option(names = "--src", paramLabel = "ADDR", description = "our address on --iface")
