@@ -1,6 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.link.MemoryFrameLink;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.JsonLinesRenderer;
@@ -81,6 +82,24 @@ public final class Rehearsal {
     static final int BULK_CONNECTIONS = 4;
     static final long BULK_BYTES = 8 << 20;
 
+    /** Answers like sock_diag in the lab network's peer namespace would, for the rehearsal. */
+    private static final KernelView.Lookup PRETEND_KERNEL = new KernelView.Lookup() {
+        @Override
+        public dev.tcplab.netns.KernelSockets.Socket find(HostPort local, HostPort remote) {
+            return new dev.tcplab.netns.KernelSockets.Socket("ESTAB", local.toString(), remote.toString(), "");
+        }
+
+        @Override
+        public String where() {
+            return "sock_diag in the rehearsal";
+        }
+
+        @Override
+        public boolean cheap() {
+            return true;
+        }
+    };
+
     /** One connection in memory, from handshake to CLOSED; the session, for tests to look at. */
     static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses, int port,
                                 boolean render) {
@@ -94,8 +113,14 @@ public final class Rehearsal {
         TraceSink trace = render ? TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere))
                 : e -> { };
         LiveSession s = new LiveSession(link, config, us, them, () -> 12345, trace, 0);
-        s.run(new ConnectScript(payload, payload.length, Duration.ofSeconds(1).toNanos(), 0, untilPeerCloses),
-                Duration.ofSeconds(5).toNanos());
+        LiveSession.Script script = new ConnectScript(payload, payload.length, Duration.ofSeconds(1).toNanos(), 0,
+                untilPeerCloses);
+        if (render) {
+            // The kernel's view too: its first look and note, cold, held a live connect's loop 5-8 ms.
+            script = new KernelView(script, PRETEND_KERNEL, us, them, java.util.EnumSet.of(TcpState.ESTABLISHED,
+                    TcpState.FIN_WAIT_2, TcpState.TIME_WAIT, TcpState.CLOSED));
+        }
+        s.run(script, Duration.ofSeconds(5).toNanos());
         trace.finish();
         return s;
     }
