@@ -206,12 +206,15 @@ public final class LiveSession {
             SegmentLink.Inbound in = link.poll();
             boolean active = false;
             if (in != null) {
-                // Everything already waiting is one burst: fed in a row, ACKed once at its end.
+                // Everything already waiting is one burst: fed in a row, ACKed once at its end. A
+                // burst ends where our state changes: the script, and the kernel's view beside ours,
+                // get their turn at each state change, as with one frame at a time.
                 conn.beginBurst();
+                TcpState before = conn.state();
                 int n = 0;
                 do {
                     receive(in);
-                } while (++n < MAX_BURST_FRAMES && (in = link.poll()) != null);
+                } while (++n < MAX_BURST_FRAMES && conn.state() == before && (in = link.poll()) != null);
                 conn.endBurst();
                 flush(null);
                 active = true;
