@@ -3,6 +3,7 @@ package dev.tcplab.lab;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.link.MemoryFrameLink;
+import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
@@ -13,6 +14,7 @@ import dev.tcplab.wire.MacAddress;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.EnumSet;
 
 /**
  * Runs the whole connect path in memory against a scripted peer ({@link RehearsalPeer}), a few
@@ -62,7 +64,7 @@ public final class Rehearsal {
         TcpConfig delayedAcks = plain.withDelayedAcks(true);
         for (int i = 0; i < connections && !stopped; i++) {
             rehearse(new RehearsalPeer(0), line, i % 2 == 0 ? plain : delayedAcks, false, 61000 + i % 4000,
-                    i % RENDER_EVERY == 0);
+                    i % EXTRAS_EVERY == 0);
         }
         // Then a stream in: the per-segment receive path must be compiled before a live bulk
         // transfer starts, or the JIT competes with it for the CPU (measured: 200 MB at 500 instead
@@ -75,18 +77,19 @@ public final class Rehearsal {
     }
 
     /**
-     * The ladder and JSON renderers run on a helper thread in a live run, off the reaction's path:
-     * rendering every 16th rehearsal warms them and leaves time for more handshakes.
+     * The ladder and JSON renderers (on a helper thread in a live run, off the reaction's path) and
+     * the kernel's view beside ours: every 16th rehearsal goes through them, which warms them and
+     * leaves time for more handshakes.
      */
-    private static final int RENDER_EVERY = 16;
+    private static final int EXTRAS_EVERY = 16;
     static final int BULK_CONNECTIONS = 4;
     static final long BULK_BYTES = 8 << 20;
 
     /** Answers like sock_diag in the lab network's peer namespace would, for the rehearsal. */
     private static final KernelView.Lookup PRETEND_KERNEL = new KernelView.Lookup() {
         @Override
-        public dev.tcplab.netns.KernelSockets.Socket find(HostPort local, HostPort remote) {
-            return new dev.tcplab.netns.KernelSockets.Socket("ESTAB", local.toString(), remote.toString(), "");
+        public KernelSockets.Socket find(HostPort local, HostPort remote) {
+            return new KernelSockets.Socket("ESTAB", local.toString(), remote.toString(), "");
         }
 
         @Override
@@ -101,8 +104,9 @@ public final class Rehearsal {
     };
 
     /** One connection in memory, from handshake to CLOSED; the session, for tests to look at. */
+    /** @param extras through the renderers and the kernel's view too, as a live run goes */
     static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses, int port,
-                                boolean render) {
+                                boolean extras) {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         HostPort us = new HostPort(US, port);
         HostPort them = new HostPort(RehearsalPeer.ADDRESS, 7);
@@ -110,14 +114,14 @@ public final class Rehearsal {
         memory.answerWith(peer);
         SegmentLink link = new SegmentLink(memory, MacAddress.randomLocal(), us, them);
         link.resolvePeer(1, Duration.ofMillis(100));
-        TraceSink trace = render ? TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere))
+        TraceSink trace = extras ? TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere))
                 : e -> { };
         LiveSession s = new LiveSession(link, config, us, them, () -> 12345, trace, 0);
         LiveSession.Script script = new ConnectScript(payload, payload.length, Duration.ofSeconds(1).toNanos(), 0,
                 untilPeerCloses);
-        if (render) {
+        if (extras) {
             // The kernel's view too: its first look and note, cold, held a live connect's loop 5-8 ms.
-            script = new KernelView(script, PRETEND_KERNEL, us, them, java.util.EnumSet.of(TcpState.ESTABLISHED,
+            script = new KernelView(script, PRETEND_KERNEL, us, them, EnumSet.of(TcpState.ESTABLISHED,
                     TcpState.FIN_WAIT_2, TcpState.TIME_WAIT, TcpState.CLOSED));
         }
         s.run(script, Duration.ofSeconds(5).toNanos());
