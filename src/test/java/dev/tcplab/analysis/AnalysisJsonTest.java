@@ -1,0 +1,82 @@
+package dev.tcplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.Segment;
+import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpOption;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The JSON lines themselves: the values written from pre-serialized pieces read back as what they stand for. */
+class AnalysisJsonTest {
+    private static final HostPort A = HostPort.parse("10.0.0.1:40000"), B = HostPort.parse("10.0.0.2:80");
+
+    private static List<String> lines(AnalyzedSegment... segments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AnalysisJson json = new AnalysisJson(out);
+        for (AnalyzedSegment s : segments) {
+            json.segment(s);
+        }
+        json.finish(new AnalysisStats());
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static List<JsonNode> write(AnalyzedSegment... segments) {
+        ObjectMapper mapper = new ObjectMapper();
+        return lines(segments).stream().map(l -> {
+            try {
+                return mapper.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + l, e);
+            }
+        }).toList();
+    }
+
+    private static AnalyzedSegment segment(long timeNanos, Segment s, HostPort src, HostPort dst, int events) {
+        return new AnalyzedSegment(1, timeNanos, timeNanos, 1, true, src, dst, s, 0, -1, 0, s.window(),
+                TcpState.SYN_SENT, TcpState.SYN_RECEIVED, events, null);
+    }
+
+    @Test
+    void flagsEventsOptionsAndEndpointsReadBackPerSegment() {
+        Segment syn = new Segment(40000, 80, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 64240, 0,
+                List.of(new TcpOption.Mss(1460), new TcpOption.Nop(), new TcpOption.Timestamps(7, 0)), new byte[0]);
+        Segment ack = new Segment(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500, 0,
+                List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Timestamps(8, 7)), new byte[0]);
+        int events = Event.RETRANSMISSION.bit | Event.RST.bit;
+        List<JsonNode> nodes = write(segment(0, syn, A, B, 0), segment(5, ack, B, A, events), segment(6, ack, B, A, events));
+
+        JsonNode first = nodes.get(0), second = nodes.get(1), third = nodes.get(2);
+        assertEquals("[\"SYN\"]", first.get("flags").toString());
+        assertEquals("[\"mss 1460\"]", first.get("options").toString(), "the timestamps have fields of their own");
+        assertEquals(7, first.get("tsval").asLong());
+        assertEquals("[]", first.get("events").toString());
+        assertEquals("10.0.0.1:40000", first.get("src").asText());
+        assertEquals("[\"ACK\"]", second.get("flags").toString());
+        assertEquals("[]", second.get("options").toString());
+        assertEquals("[\"retransmission\",\"rst\"]", second.get("events").toString());
+        assertEquals("10.0.0.2:80", second.get("src").asText(), "the endpoint text follows the segment");
+        assertEquals(second.get("events"), third.get("events"), "the same event set, written again from its cache");
+        assertEquals("capture", nodes.get(3).get("type").asText());
+    }
+
+    @Test
+    void timeIsExactSecondsAndNegativeBeforeTheFirstPacket() {
+        Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
+        List<String> lines = lines(segment(1_000_000_001L, ack, B, A, 0), segment(-1_500_000_000L, ack, B, A, 0),
+                segment(3_000_000_000L, ack, B, A, 0));
+        assertTrue(lines.get(0).contains("\"time\":1.000000001,"), lines.get(0));
+        assertTrue(lines.get(1).contains("\"time\":-1.500000000,"), "a clock stepped back: a negative time, not garbage: "
+                + lines.get(1));
+        assertTrue(lines.get(2).contains("\"time\":3.000000000,"), lines.get(2));
+    }
+}
