@@ -11,6 +11,7 @@
 # can be seen only after it returns. The kernel client has no such wait: its ACK is made in the same
 # softirq. A real NIC has no such coupling; the numbers below include it.
 #   sudo bench/handshake-reaction.sh            # defaults: LAUNCHES=5 REPEAT=20 KERNEL=50
+#   (JAVA=/path/to/java and JAVA_OPTS=... run tcplab on another JVM or with other flags)
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lab-net.sh"
 LAUNCHES=${LAUNCHES:-5} REPEAT=${REPEAT:-20} KERNEL=${KERNEL:-50}
@@ -26,7 +27,7 @@ sleep 0.5
 
 say "tcplab: $LAUNCHES launches x $REPEAT connections"
 for l in $(seq "$LAUNCHES"); do
-  ip netns exec "$LAB" java ${JAVA_OPTS:-} -jar "$jar" connect --iface "$A" --peer 10.77.2.2:7 --src 10.77.2.1 \
+  ip netns exec "$LAB" ${JAVA:-java} ${JAVA_OPTS:-} -jar "$jar" connect --iface "$A" --peer 10.77.2.2:7 --src 10.77.2.1 \
     --repeat "$REPEAT" --msl 10ms --format json --capture "$out/tcplab-$l.pcap" >/dev/null 2>"$out/tcplab-$l.err" \
     || { say "launch $l failed:"; cat "$out/tcplab-$l.err" >&2; exit 1; }
 done

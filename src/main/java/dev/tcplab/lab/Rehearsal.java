@@ -2,7 +2,11 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.MemoryFrameLink;
+import dev.tcplab.link.PcapFrameLink;
+import dev.tcplab.link.PcapWriter;
+import dev.tcplab.link.RecordingFrameLink;
 import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.JsonLinesRenderer;
@@ -11,10 +15,14 @@ import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.stream.Stream;
 
 /**
  * Runs the whole connect path in memory against a scripted peer ({@link RehearsalPeer}), a few
@@ -25,9 +33,16 @@ import java.util.EnumSet;
  */
 public final class Rehearsal {
     private static final Ipv4Address US = Ipv4Address.parse("192.0.2.1"); // TEST-NET-1: never on a wire
+    private static final MacAddress US_MAC = MacAddress.parse("02:00:00:00:00:01");
+    /** The port of the recorded connections, whose frames the read path's rehearsal reads back. */
+    private static final int SAMPLE_PORT = 60999;
+    /** Reads through the read path: C2 compiles a method after ~15,000 calls. */
+    static final int READS = 30_000;
 
     private final Thread thread;
     private volatile boolean stopped;
+    /** Frames of ours read back through the live read path; for tests. */
+    private volatile int readsRehearsed;
 
     private Rehearsal(int connections) {
         thread = new Thread(() -> run(connections), "rehearsal");
@@ -58,13 +73,34 @@ public final class Rehearsal {
     }
 
 
+    int readsRehearsed() {
+        return readsRehearsed;
+    }
+
     private void run(int connections) {
         byte[] line = "rehearsal\n".getBytes();
         TcpConfig plain = TcpConfig.defaults().withMsl(Duration.ZERO);
         TcpConfig delayedAcks = plain.withDelayedAcks(true);
-        for (int i = 0; i < connections && !stopped; i++) {
-            rehearse(new RehearsalPeer(0), line, i % 2 == 0 ? plain : delayedAcks, false, 61000 + i % 4000,
-                    i % EXTRAS_EVERY == 0);
+        Path dir = temporaryDirectory();
+        Path sample = temporaryFile(dir, "rehearsal.pcap");
+        // Every other connection is recorded, as a live run records into its capture: the frames
+        // go through the same recording link, and become the sample for the read path below.
+        PcapWriter recorder = sample == null ? null : new PcapWriter(sample);
+        try {
+            for (int i = 0; i < connections && !stopped; i++) {
+                boolean recorded = recorder != null && i % 2 == 1;
+                rehearse(new RehearsalPeer(0), line, i % 2 == 0 ? plain : delayedAcks, false,
+                        recorded ? SAMPLE_PORT : 61000 + i % 4000, i % EXTRAS_EVERY == 0, recorded ? recorder : null);
+            }
+            if (recorder != null) {
+                recorder.close(); // idempotent: the finally below closes it again on the way out of a failure
+                rehearseReads(sample, temporaryFile(dir, "read-back.pcap"));
+            }
+        } finally {
+            if (recorder != null) {
+                recorder.close();
+            }
+            delete(dir);
         }
         // Then a stream in: the per-segment receive path must be compiled before a live bulk
         // transfer starts, or the JIT competes with it for the CPU (measured: 200 MB at 500 instead
@@ -73,6 +109,74 @@ public final class Rehearsal {
         for (int i = 0; i < BULK_CONNECTIONS && !stopped; i++) {
             rehearse(new RehearsalPeer(BULK_BYTES), new byte[0], i % 2 == 0 ? delayedAcks : plain, true, 65000 - i,
                     false);
+        }
+    }
+
+    /**
+     * The read path below the endpoint, as a live run has it: libpcap's pcap_next_ex, the direct
+     * read, PcapFrameLink, RecordingFrameLink and SegmentLink. The in-memory connections skip the
+     * first three, so a live run's first frames went through them interpreted or in C1's slowest
+     * tier: ~25-30 µs per read where compiled code takes a few (measured with stamps in the loop).
+     * The recorded connections' frames are read back from their capture through the same classes.
+     * Where libpcap is missing, the live run will say so; the rehearsal just skips this part.
+     */
+    private void rehearseReads(Path sample, Path readBack) {
+        if (readBack == null) {
+            return;
+        }
+        HostPort us = new HostPort(US, SAMPLE_PORT);
+        HostPort them = new HostPort(RehearsalPeer.ADDRESS, 7);
+        try (PcapWriter copies = new PcapWriter(readBack)) {
+            int reads = 0;
+            while (reads < READS && !stopped) {
+                int before = reads;
+                try (PcapFrameLink saved = PcapFrameLink.openSaved(sample)) {
+                    SegmentLink link = new SegmentLink(new RecordingFrameLink(saved, copies), US_MAC, us, them);
+                    while (reads < READS && link.poll() != null) {
+                        reads++;
+                    }
+                    readsRehearsed = reads;
+                }
+                if (reads == before) {
+                    return; // nothing of ours in the sample: nothing to rehearse with
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no libpcap, or no room for a temporary file: the live run goes on without this warm-up
+        }
+    }
+
+    /** Null when there is none to be had; the rehearsal then stays in memory. */
+    private static Path temporaryDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("tcplab-rehearsal-");
+            dir.toFile().deleteOnExit(); // also after Ctrl-C: the files' marks, made later, are served first
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Path temporaryFile(Path dir, String name) {
+        if (dir == null) {
+            return null;
+        }
+        Path f = dir.resolve(name);
+        f.toFile().deleteOnExit();
+        return f;
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException | RuntimeException e) {
+            // a leftover in the temporary directory is harmless
         }
     }
 
@@ -103,16 +207,26 @@ public final class Rehearsal {
         }
     };
 
-    /** One connection in memory, from handshake to CLOSED; the session, for tests to look at. */
-    /** @param extras through the renderers and the kernel's view too, as a live run goes */
+    /**
+     * One connection in memory, from handshake to CLOSED; the session, for tests to look at.
+     *
+     * @param extras through the renderers and the kernel's view too, as a live run goes
+     */
     static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses, int port,
                                 boolean extras) {
+        return rehearse(peer, payload, config, untilPeerCloses, port, extras, null);
+    }
+
+    /** @param recorder also records the frames there, as a live run's capture does; null: not recorded */
+    private static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses,
+                                        int port, boolean extras, PcapWriter recorder) {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         HostPort us = new HostPort(US, port);
         HostPort them = new HostPort(RehearsalPeer.ADDRESS, 7);
         MemoryFrameLink memory = new MemoryFrameLink();
         memory.answerWith(peer);
-        SegmentLink link = new SegmentLink(memory, MacAddress.randomLocal(), us, them);
+        FrameLink frames = recorder == null ? memory : new RecordingFrameLink(memory, recorder);
+        SegmentLink link = new SegmentLink(frames, US_MAC, us, them);
         link.resolvePeer(1, Duration.ofMillis(100));
         TraceSink trace = extras ? TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere))
                 : e -> { };

@@ -2,12 +2,16 @@ package dev.tcplab.link;
 
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.host.WallClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.Pcaps;
 
 /**
  * A real interface through pcap4j, as FIELD-NOTES measured it: one handle receives (immediate
@@ -25,6 +29,7 @@ public final class PcapFrameLink implements FrameLink {
 
     private final String iface;
     private final PcapHandle rx;
+    /** Null for a saved capture, which is read and never sent on. */
     private final PcapHandle tx;
     /** The fast read path on rx; null where it is unavailable, and pcap4j's own read is used. */
     private final DirectPcap reader;
@@ -36,7 +41,23 @@ public final class PcapFrameLink implements FrameLink {
         this.rx = rx;
         this.tx = tx;
         this.reader = DirectPcap.of(rx);
-        this.txPointer = reader == null ? null : DirectPcap.pointerOf(tx);
+        this.txPointer = reader == null || tx == null ? null : DirectPcap.pointerOf(tx);
+    }
+
+    /**
+     * A saved capture's frames, read through the same path as an interface's (libpcap, the direct
+     * read, this class): the rehearsal compiles that path with it before a live run. Sending is refused.
+     */
+    public static PcapFrameLink openSaved(Path capture) {
+        Libpcap.configure();
+        try {
+            return new PcapFrameLink(capture.toString(),
+                    Pcaps.openOffline(capture.toString(), PcapHandle.TimestampPrecision.NANO), null);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw Libpcap.missing(e);
+        } catch (PcapNativeException e) {
+            throw new UncheckedIOException(new IOException("cannot read " + capture + ": " + e.getMessage(), e));
+        }
     }
 
     /** Opens the interface with a BPF filter for what the endpoint needs (ARP and its own TCP). */
@@ -78,6 +99,9 @@ public final class PcapFrameLink implements FrameLink {
 
     @Override
     public Frame send(byte[] frame) {
+        if (tx == null) {
+            throw new UnsupportedOperationException(iface + " is a saved capture: frames are read from it, not sent");
+        }
         // Stamp before sending: on a veth the peer kernel's answer can be captured (and stamped)
         // before sendPacket returns, and the ladder must not show the answer ahead of the question.
         long stamp = WallClock.epochNanos();

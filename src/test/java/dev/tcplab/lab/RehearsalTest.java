@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpState;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory rehearsal must walk the paths a live run takes, to their end, or it warms nothing. */
@@ -39,5 +44,21 @@ class RehearsalTest {
         LiveSession s = Rehearsal.rehearse(new RehearsalPeer(bytes), new byte[0], PLAIN, true, 61002, true);
         assertEquals(bytes, s.receivedCount());
         assertTrue(s.tally().segmentsOut() >= (bytes + 1447) / 1448, "segments out " + s.tally().segmentsOut());
+    }
+
+    @Test
+    void theLiveReadPathReadsRecordedFramesBackThroughLibpcapAndLeavesNoFileBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = rehearsalDirs(tmp);
+        Rehearsal r = Rehearsal.start(100);
+        r.finish(30_000);
+        assertEquals(Rehearsal.READS, r.readsRehearsed(), "50 recorded connections, read back until the count is reached");
+        assertEquals(before, rehearsalDirs(tmp), "the sample and its read-back copy are deleted");
+    }
+
+    private static Set<Path> rehearsalDirs(Path tmp) throws Exception {
+        try (Stream<Path> all = Files.list(tmp)) {
+            return all.filter(p -> p.getFileName().toString().startsWith("tcplab-rehearsal-")).collect(Collectors.toSet());
+        }
     }
 }
