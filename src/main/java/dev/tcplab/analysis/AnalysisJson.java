@@ -230,16 +230,18 @@ public final class AnalysisJson implements AnalysisSink {
             lastWholeSecondsText = Long.toString(whole);
         }
         String text = lastWholeSecondsText;
-        long frac = nanos % 1_000_000_000L;
         int n = from;
         for (int i = 0; i < text.length(); i++) {
             out[n++] = text.charAt(i);
         }
         out[n++] = '.';
-        for (long div = 100_000_000L; div > 0; div /= 10) {
-            out[n++] = (char) ('0' + frac / div % 10);
+        // Nine digits, written from the last: an int divided by a constant, which compiles to a multiply.
+        int frac = (int) (nanos % 1_000_000_000L);
+        for (int i = n + 8; i >= n; i--) {
+            out[i] = (char) ('0' + frac % 10);
+            frac /= 10;
         }
-        return n - from;
+        return n + 9 - from;
     }
 
     @Override

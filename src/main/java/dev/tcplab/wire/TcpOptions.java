@@ -13,6 +13,11 @@ public final class TcpOptions {
     private TcpOptions() {
     }
 
+    /** At most this many options fit in a header's 40 option bytes (all NOPs). */
+    private static final int MAX_OPTIONS = 40;
+    /** Options without content, shared: nearly every segment has two NOPs. */
+    private static final TcpOption NOP = new TcpOption.Nop(), END_OF_LIST = new TcpOption.EndOfList();
+
     /**
      * Parses {@code len} option bytes starting at {@code off}. Never throws on bad input: the first
      * option whose length is impossible (below 2, past the end, wrong for its kind) becomes a
@@ -20,17 +25,17 @@ public final class TcpOptions {
      * tcp_parse_options stops at "silly options".
      */
     public static List<TcpOption> parse(byte[] buf, int off, int len) {
-        List<TcpOption> out = new ArrayList<>();
+        List<TcpOption> out = new ArrayList<>(Math.max(0, Math.min(len, MAX_OPTIONS)));
         int i = off;
         int end = off + len;
         while (i < end) {
             int kind = buf[i] & 0xff;
             if (kind == TcpOption.END) {
-                out.add(new TcpOption.EndOfList());
+                out.add(END_OF_LIST);
                 break; // the rest is padding
             }
             if (kind == TcpOption.NOP) {
-                out.add(new TcpOption.Nop());
+                out.add(NOP);
                 i++;
                 continue;
             }
