@@ -29,9 +29,20 @@ measure() {   # NAME CMD...: wall time and peak RSS (GNU time), then packets per
     'BEGIN { printf "%-34s %8.2f s %12.0f packets/s %8.0f MB peak RSS\n", n, s, p / s, kb / 1024 }'
 }
 
+# The launcher reads captures on the newest JDK here, with its start-up cache (made now if missing, not timed).
+picked=$(reading_java)
+"$top/tcplab" analyze --summary "$top/captures/handshake-echo-close.pcap" >/dev/null
+say "tcplab runs on $picked (JDK $(jdk_version "$picked")); java on PATH is JDK $(jdk_version java)"
+
 echo
 measure "cat (read limit)" cat "$file"
 measure "tcplab analyze --format json" "$top/tcplab" analyze --format json "$file"
 measure "tcplab analyze --summary" "$top/tcplab" analyze --summary "$file"
+if [ "$picked" != java ]; then
+  export TCPLAB_JAVA=java
+  measure "  the same on JDK $(jdk_version java): --format json" "$top/tcplab" analyze --format json "$file"
+  measure "  the same on JDK $(jdk_version java): --summary" "$top/tcplab" analyze --summary "$file"
+  unset TCPLAB_JAVA
+fi
 measure "tcpdump -nn -r" tcpdump -nn -r "$file"
 measure "tshark -T fields (seq, ack, flags)" tshark -r "$file" -T fields -e tcp.seq -e tcp.ack -e tcp.analysis.flags

@@ -1,0 +1,60 @@
+package dev.tcplab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's choice of JVM for reading captures (scripts/deps.sh), on made-up JDK directories. The
+ * whole path, the newest JDK here with its start-up cache, is checked by lab-scripts/launcher-check.sh.
+ */
+class LauncherScriptTest {
+    @TempDir
+    Path dir;
+
+    private static String bash(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", ". scripts/deps.sh; " + script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("bash failed: " + out);
+        }
+        return out;
+    }
+
+    private Path fakeJdk(String name, String version) throws IOException {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("bin"));
+        Path java = Files.writeString(home.resolve("bin/java"), "#!/bin/sh\nexit 0\n");
+        java.toFile().setExecutable(true);
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+        return java;
+    }
+
+    @Test
+    void theFeatureVersionIsReadFromTheReleaseFileWithoutStartingAJvm() throws Exception {
+        Path java25 = fakeJdk("temurin-25", "25.0.3");
+        Path java17 = fakeJdk("openjdk-17", "17.0.15");
+        fakeJdk("ancient-1.8", "1.8.0_402");
+        assertEquals("25", bash("jdk_version " + java25));
+        assertEquals("17", bash("jdk_version " + java17));
+        assertEquals("1", bash("release_version " + dir.resolve("ancient-1.8/release")));
+        assertEquals("", bash("release_version " + dir.resolve("nowhere/release")));
+    }
+
+    @Test
+    void tcplabJavaOverridesTheChoice() throws Exception {
+        assertEquals("/opt/some/java", bash("TCPLAB_JAVA=/opt/some/java reading_java"));
+    }
+
+    @Test
+    void noStartUpCacheBeforeJdk25() throws Exception {
+        Path java17 = fakeJdk("openjdk-17", "17.0.15");
+        assertEquals("", bash("aot_cache_options " + dir + " " + java17 + " -Xmx160m"));
+    }
+}
