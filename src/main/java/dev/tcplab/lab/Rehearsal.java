@@ -85,7 +85,7 @@ public final class Rehearsal {
         Path sample = temporaryFile(dir, "rehearsal.pcap");
         // Every other connection is recorded, as a live run records into its capture: the frames
         // go through the same recording link, and become the sample for the read path below.
-        PcapWriter recorder = sample == null ? null : new PcapWriter(sample);
+        PcapWriter recorder = writerOrNull(sample);
         try {
             for (int i = 0; i < connections && !stopped; i++) {
                 boolean recorded = recorder != null && i % 2 == 1;
@@ -121,12 +121,13 @@ public final class Rehearsal {
      * Where libpcap is missing, the live run will say so; the rehearsal just skips this part.
      */
     private void rehearseReads(Path sample, Path readBack) {
-        if (readBack == null) {
-            return;
-        }
         HostPort us = new HostPort(US, SAMPLE_PORT);
         HostPort them = new HostPort(RehearsalPeer.ADDRESS, 7);
-        try (PcapWriter copies = new PcapWriter(readBack)) {
+        PcapWriter copies = writerOrNull(readBack);
+        if (copies == null) {
+            return;
+        }
+        try (copies) {
             int reads = 0;
             while (reads < READS && !stopped) {
                 int before = reads;
@@ -164,6 +165,15 @@ public final class Rehearsal {
         Path f = dir.resolve(name);
         f.toFile().deleteOnExit();
         return f;
+    }
+
+    /** Null where the file cannot be written (a full or read-only disk): the rehearsal then records nothing. */
+    private static PcapWriter writerOrNull(Path file) {
+        try {
+            return file == null ? null : new PcapWriter(file);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static void delete(Path dir) {
