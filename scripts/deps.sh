@@ -76,10 +76,6 @@ ensure_jar() {
   (cd "$top" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || { say "the build failed; see Maven's messages above"; exit 3; }
 }
 
-# The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later under /usr/lib/jvm, or
-# $TCPLAB_JAVA; else `java`. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25
-# 2.6-3.0 s, JDK 25 with the AOT cache below 2.2-2.3 s. Live commands keep `java` from PATH, the JDK the
-# tests run on.
 # The feature version of the JDK that JAVA (a path or a command) belongs to, from its release file: no JVM
 # is started for it, and few processes (the launcher runs this on every command).
 jdk_version() {
@@ -97,9 +93,15 @@ release_version() {
   done < "$1"
 }
 
+# The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
+# under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25
+# 2.6-3.0 s, JDK 25 with the AOT cache below 2.2-2.3 s. Live commands keep `java` from PATH, the JDK the
+# tests run on.
 reading_java() {
   if [ -n "${TCPLAB_JAVA:-}" ]; then echo "$TCPLAB_JAVA"; return; fi
-  local best=java bestv=0 d v
+  local best=java bestv d v
+  bestv=$(jdk_version java)   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
+  bestv=${bestv:-0}
   for d in /usr/lib/jvm/*/; do
     [ -x "${d}bin/java" ] || continue
     v=$(release_version "${d}release")
