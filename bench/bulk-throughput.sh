@@ -13,7 +13,7 @@ bench_bg ip netns exec "$PEER" java -jar "$jar" peer listen --port 7 --send-byte
 wait_for_listener 7
 
 say "tcplab receives $SIZE"
-ip netns exec "$LAB" java -jar "$jar" connect --iface "$A" --peer 10.77.2.2:7 --src 10.77.2.1 --send '' \
+ip netns exec "$LAB" java ${JAVA_OPTS:-} -jar "$jar" connect --iface "$A" --peer 10.77.2.2:7 --src 10.77.2.1 --send '' \
   --delayed-ack --msl 10ms --format quiet --timeout 600s --capture "$out/bulk-tcplab.pcap" \
   >"$out/bulk-tcplab.out" 2>"$out/bulk-tcplab.err" || true
 tcplab_line=$(grep -o 'transfer: .*' "$out/bulk-tcplab.out" | tail -1)
