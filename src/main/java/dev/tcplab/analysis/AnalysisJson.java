@@ -50,7 +50,7 @@ public final class AnalysisJson implements AnalysisSink {
      * Values that repeat from segment to segment (the flags array, the events array, an address) are
      * serialized once, by Jackson, and then written as raw values: the generator still places the commas
      * and checks the structure, and the per-segment work becomes one copy instead of an array's calls.
-     * Measured on a 1.5 M packet capture: this took a fifth off the JSON output's time.
+     * Measured on a 1.5 M packet capture: the warm JSON path ~7 % faster, the output byte for byte the same.
      */
     private static final SerializedString[] FLAGS_JSON = new SerializedString[256];
     private static final SerializedString EMPTY_ARRAY = fragment(g -> {
