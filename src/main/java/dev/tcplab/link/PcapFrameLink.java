@@ -1,9 +1,13 @@
 package dev.tcplab.link;
 
 import dev.tcplab.host.EnvironmentProblem;
+import com.sun.jna.Native;
 import dev.tcplab.host.WallClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
@@ -16,7 +20,9 @@ import org.pcap4j.core.Pcaps;
 /**
  * A real interface through pcap4j, as FIELD-NOTES measured it: one handle receives (immediate
  * mode, BPF filter, inbound only, non-blocking so that a poll never hangs) and another sends,
- * since libpcap promises nothing for one handle shared by two threads.
+ * since libpcap promises nothing for one handle shared by two threads. Once libpcap has opened the
+ * interface (and explained what went wrong, if anything), frames are read from a {@link PacketSocket}
+ * with the same filter instead of libpcap's ring, where the kernel allows one: see that class for why.
  *
  * <p>Open it on a thread that is inside the interface's network namespace: the capture socket
  * binds to the namespace it is created in, and keeps it afterwards.
@@ -35,13 +41,21 @@ public final class PcapFrameLink implements FrameLink {
     private final DirectPcap reader;
     /** tx's pcap_t for the direct send; null: pcap4j's sendPacket. */
     private final com.sun.jna.Pointer txPointer;
+    /** The read path of a live interface where the kernel allows it (then rx is closed); null: libpcap's ring. */
+    private final PacketSocket socket;
 
-    private PcapFrameLink(String iface, PcapHandle rx, PcapHandle tx) {
+    /** {@code -Dtcplab.reader=ring} reads from libpcap's ring as before PacketSocket, to compare the two. */
+    private static final boolean RING_ONLY = "ring".equals(System.getProperty("tcplab.reader"));
+    /** Frames read through the socket path on loopback before the live run: C2 compiles after ~15,000 calls. */
+    static final int SOCKET_REHEARSAL_READS = 20_000;
+
+    private PcapFrameLink(String iface, PcapHandle rx, PcapHandle tx, PacketSocket socket) {
         this.iface = iface;
         this.rx = rx;
         this.tx = tx;
-        this.reader = DirectPcap.of(rx);
-        this.txPointer = reader == null || tx == null ? null : DirectPcap.pointerOf(tx);
+        this.socket = socket;
+        this.reader = rx == null ? null : DirectPcap.of(rx);
+        this.txPointer = tx == null || Native.LONG_SIZE != 8 ? null : DirectPcap.pointerOf(tx);
     }
 
     /**
@@ -52,7 +66,7 @@ public final class PcapFrameLink implements FrameLink {
         Libpcap.configure();
         try {
             return new PcapFrameLink(capture.toString(),
-                    Pcaps.openOffline(capture.toString(), PcapHandle.TimestampPrecision.NANO), null);
+                    Pcaps.openOffline(capture.toString(), PcapHandle.TimestampPrecision.NANO), null, null);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw Libpcap.missing(e);
         } catch (PcapNativeException e) {
@@ -72,13 +86,54 @@ public final class PcapFrameLink implements FrameLink {
             rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             PcapHandle tx = new PcapHandle.Builder(iface).snaplen(SNAPLEN).timeoutMillis(TIMEOUT_MS)
                     .immediateMode(true).build();
-            return new PcapFrameLink(iface, rx, tx);
+            // libpcap opened the interface, and explains what goes wrong in doing so; reading then
+            // moves to a plain socket with the same filter where the kernel allows one.
+            PacketSocket socket = RING_ONLY ? null : socketOrNull(iface, bpfFilter);
+            if (socket != null) {
+                rx.close();
+                rehearseSocketReads();
+                return new PcapFrameLink(iface, null, tx, socket);
+            }
+            return new PcapFrameLink(iface, rx, tx, null);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             close(rx);
             throw Libpcap.missing(e);
         } catch (PcapNativeException | NotOpenException e) {
             close(rx);
             throw explain(iface, e);
+        }
+    }
+
+    private static PacketSocket socketOrNull(String iface, String filter) {
+        try {
+            return PacketSocket.open(iface, filter);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * The socket read path's first live frames would run interpreted or in C1's profiling tier
+     * (the in-memory rehearsal reads from a queue, and from a saved capture through libpcap): UDP
+     * datagrams sent to ourselves on this namespace's loopback are read back through this class
+     * first. The thread is inside the interface's namespace; loopback traffic leaves nothing behind.
+     */
+    private static void rehearseSocketReads() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (DatagramSocket sink = new DatagramSocket(0, loopback); DatagramSocket source = new DatagramSocket(0, loopback);
+             PacketSocket lo = PacketSocket.open("lo", "udp and src port " + source.getLocalPort() + " and dst port "
+                     + sink.getLocalPort())) {
+            PcapFrameLink link = new PcapFrameLink("lo", null, null, lo);
+            DatagramPacket datagram = new DatagramPacket(new byte[60], 60, loopback, sink.getLocalPort());
+            int reads = 0;
+            for (int sent = 0; sent < 2 * SOCKET_REHEARSAL_READS && reads < SOCKET_REHEARSAL_READS; sent++) {
+                source.send(datagram);
+                while (link.poll() != null) {
+                    reads++;
+                }
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // no loopback here: the live run starts with that path cold, as it did before
         }
     }
 
@@ -118,6 +173,9 @@ public final class PcapFrameLink implements FrameLink {
 
     @Override
     public Frame poll() {
+        if (socket != null) {
+            return socket.next();
+        }
         if (reader != null) {
             return rx.isOpen() ? reader.next() : null;
         }
@@ -142,6 +200,9 @@ public final class PcapFrameLink implements FrameLink {
 
     @Override
     public void close() {
+        if (socket != null) {
+            socket.close();
+        }
         close(rx);
         close(tx);
     }
