@@ -113,12 +113,13 @@ public final class Rehearsal {
     }
 
     /**
-     * The read path below the endpoint, as a live run has it: libpcap's pcap_next_ex, the direct
-     * read, PcapFrameLink, RecordingFrameLink and SegmentLink. The in-memory connections skip the
-     * first three, so a live run's first frames went through them interpreted or in C1's slowest
-     * tier: ~25-30 µs per read where compiled code takes a few (measured with stamps in the loop).
-     * The recorded connections' frames are read back from their capture through the same classes.
-     * Where libpcap is missing, the live run will say so; the rehearsal just skips this part.
+     * The read path below the endpoint, as a live run has it: PcapFrameLink, RecordingFrameLink and
+     * SegmentLink over real frames (and libpcap's ring read, the path where the kernel refuses a
+     * packet socket). The in-memory connections skip the first two, so a live run's first frames went
+     * through them interpreted or in C1's slowest tier: ~25-30 µs per read where compiled code takes a
+     * few (measured with stamps in the loop). The recorded connections' frames are read back from
+     * their capture through the same classes; the packet socket's own read is rehearsed on loopback
+     * when the link opens. Where libpcap is missing, the live run will say so; this part is skipped.
      */
     private void rehearseReads(Path sample, Path readBack) {
         HostPort us = new HostPort(US, SAMPLE_PORT);
