@@ -49,20 +49,20 @@ static uint16_t fold(uint32_t s) {
     return ~s & 0xffff;
 }
 
-// 10.77.9.1:sport -> 10.77.9.2:7, SYN with Linux's options.
+// 10.77.2.1:sport -> 10.77.2.2:7 (bench/lab-net.sh's peer), SYN with Linux's options.
 static void syn_frame(unsigned char f[74], const unsigned char *mac, const unsigned char *pmac, int sport) {
     memset(f, 0, 74);
     memcpy(f, pmac, 6); memcpy(f + 6, mac, 6); f[12] = 8;
     unsigned char *ip = f + 14;
     ip[0] = 0x45; ip[3] = 60; ip[6] = 0x40; ip[8] = 64; ip[9] = 6;
-    ip[12] = 10; ip[13] = 77; ip[14] = 9; ip[15] = 1; ip[16] = 10; ip[17] = 77; ip[18] = 9; ip[19] = 2;
+    ip[12] = 10; ip[13] = 77; ip[14] = 2; ip[15] = 1; ip[16] = 10; ip[17] = 77; ip[18] = 2; ip[19] = 2;
     uint16_t c = fold(sum16(ip, 20, 0)); ip[10] = c >> 8; ip[11] = c;
     unsigned char *tcp = ip + 20;
     tcp[0] = sport >> 8; tcp[1] = sport; tcp[3] = 7; tcp[4] = 0x12; tcp[5] = 0x34;
     tcp[12] = 0xa0; tcp[13] = 0x02; tcp[14] = 0xfa; tcp[15] = 0xf0;
     unsigned char opt[20] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
     memcpy(tcp + 20, opt, 20);
-    unsigned char ph[12] = {10, 77, 9, 1, 10, 77, 9, 2, 0, 6, 0, 40};
+    unsigned char ph[12] = {10, 77, 2, 1, 10, 77, 2, 2, 0, 6, 0, 40};
     c = fold(sum16(tcp, 40, sum16(ph, 12, 0))); tcp[16] = c >> 8; tcp[17] = c;
 }
 
@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
         pcap_set_snaplen(rx, snaplen); pcap_set_immediate_mode(rx, 1); pcap_set_timeout(rx, 10);
         if (pcap_activate(rx) < 0) { fprintf(stderr, "cannot open %s\n", argv[2]); return 1; }
         struct bpf_program bp;
-        pcap_compile(rx, &bp, "tcp and src host 10.77.9.2", 1, 0);
+        pcap_compile(rx, &bp, "tcp and src host 10.77.2.2", 1, 0);
         pcap_setfilter(rx, &bp); pcap_setdirection(rx, 1); pcap_setnonblock(rx, 1, err);
     } else {
         fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
