@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.tcplab.host.WallClock;
 
 /**
  * Frames read from a plain AF_PACKET socket with recvmmsg(2), instead of from libpcap's ring. Each
@@ -179,7 +180,7 @@ final class PacketSocket implements AutoCloseable {
                 && controls.getInt(c + 12) == SO_TIMESTAMPNS) {
             return controls.getLong(c + 16) * 1_000_000_000L + controls.getLong(c + 24);
         }
-        return dev.tcplab.host.WallClock.epochNanos();
+        return WallClock.epochNanos();
     }
 
     private boolean fill() {
