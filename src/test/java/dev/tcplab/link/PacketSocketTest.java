@@ -27,6 +27,7 @@ class PacketSocketTest {
              DatagramSocket stranger = new DatagramSocket(0, LOOPBACK);
              PacketSocket lo = PacketSocket.open("lo", "udp and src port " + source.getLocalPort()
                      + " and dst port " + sink.getLocalPort())) {
+            awaitArrivalStamps(lo, source, sink);
             long before = WallClock.epochNanos();
             for (int i = 0; i < 40; i++) { // more than one batch
                 source.send(new DatagramPacket(new byte[100 + i], 100 + i, LOOPBACK, sink.getLocalPort()));
@@ -47,6 +48,25 @@ class PacketSocketTest {
             }
             assertNull(lo.next(), "nothing more waits");
         }
+    }
+
+    /**
+     * The kernel turns its arrival stamps on a moment after the first socket asks for them (a deferred
+     * static key); until then a frame is stamped when it is read. Waits, a bounded number of tries,
+     * until a frame comes stamped from before its read.
+     */
+    private static void awaitArrivalStamps(PacketSocket lo, DatagramSocket source, DatagramSocket sink) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            source.send(new DatagramPacket(new byte[1], 1, LOOPBACK, sink.getLocalPort()));
+            Thread.sleep(1);
+            long readAt = WallClock.epochNanos();
+            Frame f = lo.next();
+            assertTrue(f != null, "the datagram was read");
+            if (f.epochNanos() < readAt) {
+                return;
+            }
+        }
+        throw new AssertionError("the kernel never stamped an arrival in 200 tries");
     }
 
     @Test
