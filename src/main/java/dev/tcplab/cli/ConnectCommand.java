@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "connect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Active open, data and active close by tcplab's own TCP against a kernel peer.",
-                "Without --iface, builds a throwaway lab network (two tcplab-* namespaces and a veth pair) with a",
-                "kernel echo server, and removes it afterwards, also on Ctrl-C."},
+                "Without --iface, builds a throwaway lab network (two tcplab-* namespaces and a veth pair) with a "
+                + "kernel echo server, and removes it afterwards, also on Ctrl-C."},
         footerHeading = "%nWhat you see:%n",
         footer = {"  one line per segment: time, direction (──▶ ours, ◀── the kernel's), flags, seq and ack",
                 "  relative to each side's ISN (the SYN is 0), payload length, window, our state after it.",

@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Guided exercises, one per claim of the seed notes: an explanation, the live run with the",
-                "ladder and the kernel's own state beside ours, then checks printed as PASS/FAIL with the numbers seen."},
+        description = {"Guided exercises, one per claim of the seed notes.",
+                "An explanation, the live run with the ladder and the kernel's own state beside ours, then checks "
+                + "printed as PASS/FAIL with the numbers seen."},
         footerHeading = "%nExamples:%n",
         footer = {"  tcplab lab list                 the exercises",
                 "  sudo tcplab lab handshake        one exercise in the lab network",

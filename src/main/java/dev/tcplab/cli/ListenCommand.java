@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Passive open by tcplab's own TCP: LISTEN → SYN_RECEIVED → ESTABLISHED, with the kernel as",
-                "the client. In the lab network a kernel client connects, sends, reads the echo and closes first:",
-                "we go through CLOSE_WAIT and LAST_ACK, and the kernel ends in TIME_WAIT (Linux: 60 s)."},
+        description = {"Passive open by tcplab's own TCP, with the kernel as the client.",
+                "LISTEN → SYN_RECEIVED → ESTABLISHED. In the lab network a kernel client connects, sends, reads the echo "
+                + "and closes first: we go through CLOSE_WAIT and LAST_ACK, and the kernel ends in TIME_WAIT (Linux: 60 s)."},
         footerHeading = "%nExamples:%n",
         footer = {"  sudo ./tcplab listen                       the kernel connects to us on port 8080",
                 "  sudo ./tcplab listen --close-delay 2s       our CLOSE_WAIT lasts 2 s: four segments to close",

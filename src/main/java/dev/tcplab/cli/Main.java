@@ -1,21 +1,54 @@
 package dev.tcplab.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point: `java -jar tcplab.jar ...` or the ./tcplab launcher. */
 public final class Main {
+    /** The subcommands, in the order `tcplab --help` lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("connect", ConnectCommand::new);
+        SUBCOMMANDS.put("listen", ListenCommand::new);
+        SUBCOMMANDS.put("peer", PeerCommand::new);
+        SUBCOMMANDS.put("analyze", AnalyzeCommand::new);
+        SUBCOMMANDS.put("replay", ReplayCommand::new);
+        SUBCOMMANDS.put("lab", LabCommand::new);
+    }
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
-    /** The configured command line, shared with tests so they see what users see. */
+    /** The configured command line with every subcommand, shared with tests so they see what users see. */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line with only the subcommand called {@code chosen}, or with all of them when
+     * {@code chosen} names none (help, a typo picocli suggests a fix for). picocli reflects over
+     * every option of every subcommand it is given: building all of them cost ~70 ms of the ~400 ms
+     * before `analyze` reads its first packet (README, Performance).
+     */
+    static CommandLine commandLine(String chosen) {
         CommandLine cl = new CommandLine(new TcplabCommand());
+        if (SUBCOMMANDS.containsKey(chosen)) {
+            cl.addSubcommand(chosen, SUBCOMMANDS.get(chosen).get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        }
         cl.setExecutionExceptionHandler(new ExitCodes.Handler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // The examples are one command per line: as wide as the terminal, 110 columns in a pipe.
+        cl.setUsageHelpWidth(110);
+        cl.setUsageHelpAutoWidth(true);
         return cl;
     }
 }

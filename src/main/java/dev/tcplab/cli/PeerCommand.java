@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "peer", mixinStandardHelpOptions = true, subcommands = {PeerCommand.Listen.class, PeerCommand.Connect.class, PeerCommand.Agent.class},
-        description = {"The kernel peer on its own: a plain kernel socket for tcplab to talk to, for a lab on two",
-                "machines (run it on the peer VM) or for your own namespaces."})
+        description = {"The kernel peer on its own: a plain kernel socket for tcplab to talk to.",
+                "For a lab on two machines (run it on the peer VM) or for your own namespaces."})
 final class PeerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -98,10 +98,10 @@ final class PeerCommand implements Callable<Integer> {
     }
 
     @Command(name = "agent", mixinStandardHelpOptions = true,
-            description = {"The peer machine of a two-machine lab. `tcplab lab --agent` on the",
-                    "student's machine asks it, run by run, for the kernel server or client",
-                    "the exercise needs (closing late, keep-alive, a sysctl for the run's",
-                    "length, put back after it) and for its socket's state. Runs until Ctrl-C."},
+            description = {"The peer machine of a two-machine lab.",
+                    "`tcplab lab --agent` on the student's machine asks it, run by run, for the kernel server or "
+                    + "client the exercise needs (closing late, keep-alive, a sysctl for the run's length, put back "
+                    + "after it) and for its socket's state. Runs until Ctrl-C."},
             footer = {"%nExample, on the peer VM:  sudo ./tcplab peer agent",
                     "then on the lab VM:        sudo ./tcplab lab all --iface eth1 \\",
                     "                          --peer PEER_VM_ADDR:7 --agent PEER_VM_ADDR \\",

@@ -43,8 +43,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Plays a saved capture's ladder back at the pace it was recorded (or faster), for a class to",
-                "watch: each segment appears when it happened, with both sides' states and the analysis flags."},
+        description = {"Plays a saved capture's ladder back at the pace it was recorded, or faster.",
+                "For a class to watch: each segment appears when it happened, with both sides' states and the "
+                + "analysis flags."},
         footerHeading = "%nExamples:%n",
         footer = {"  tcplab replay captures/time-wait-reack.pcap              real time",
                 "  tcplab replay captures/kernel-mix.pcap --conn 3 --speed 0.1   ten times slower",

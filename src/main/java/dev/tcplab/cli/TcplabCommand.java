@@ -7,9 +7,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "tcplab", mixinStandardHelpOptions = true, versionProvider = TcplabCommand.Version.class,
-        description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a",
-                "live Linux kernel over raw frames, prints the ladder as it happens and records a .pcap."},
-        subcommands = {ConnectCommand.class, ListenCommand.class, PeerCommand.class, AnalyzeCommand.class, ReplayCommand.class, LabCommand.class},
+        description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a "
+                + "live Linux kernel over raw frames, prints the ladder as it happens and records a .pcap."},
         footerHeading = "%nExamples:%n",
         footer = {"  sudo ./tcplab connect                      handshake, echo, close and TIME_WAIT in a lab network",
                 "  sudo ./tcplab connect --send 'hi' --msl 2s  a different payload; TIME_WAIT lasts 2 × 2 s",
@@ -18,6 +17,7 @@ import picocli.CommandLine;
                 "  sudo ./tcplab lab handshake                 a guided exercise: explanation, live run, PASS/FAIL checks",
                 "  tcplab analyze captures/handshake-echo-close.pcap   a saved capture: ladder, states, summary",
                 "%nExit codes: 0 ok, 1 the run's check failed, 2 usage, 3 environment (privilege, libpcap, interface)."})
+/** The root command; {@link Main} adds the subcommands (only the one called, to start faster). */
 public final class TcplabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
