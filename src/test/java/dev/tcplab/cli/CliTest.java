@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,6 +28,20 @@ class CliTest {
         assertTrue(out.toString().contains("connect"), out.toString());
         assertTrue(out.toString().contains("sudo ./tcplab connect"), out.toString());
         assertTrue(out.toString().contains("Exit codes"), out.toString());
+    }
+
+    @Test
+    void aCommandLineBuiltForOneSubcommandHelpsAsTheFullOne() {
+        CommandLine one = Main.commandLine("analyze");
+        assertEquals(List.of("analyze"), List.copyOf(one.getSubcommands().keySet()));
+        StringWriter oneOut = new StringWriter();
+        one.setOut(new PrintWriter(oneOut, true));
+        assertEquals(0, one.execute("analyze", "--help"));
+        assertEquals(0, run("analyze", "--help"));
+        assertTrue(oneOut.toString().startsWith("Usage: tcplab analyze"), oneOut.toString());
+        assertEquals(out.toString(), oneOut.toString());
+        assertEquals(List.of("connect", "listen", "peer", "analyze", "replay", "lab"),
+                List.copyOf(Main.commandLine("anlyze").getSubcommands().keySet()), "a typo gets all, for picocli's suggestion");
     }
 
     @Test
