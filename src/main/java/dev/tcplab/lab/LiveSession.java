@@ -36,6 +36,15 @@ import java.util.function.LongSupplier;
 public final class LiveSession {
     /** Poll without sleeping this long after the last activity: handshakes react in tens of µs. */
     private static final long BUSY_WINDOW_NANOS = 50_000_000L;
+    /**
+     * Within that window the loop spins rather than parking for a moment: a parked thread lets its
+     * core go idle, and on this project's virtual machines the next handshake then ran on cold
+     * caches (copying the SYN+ACK out after its system call took 3.5-5 µs instead of 0.5-1.5; warm
+     * medians 46 µs against 38, README). Spinning needs a core of its own: with one, the
+     * peer and the helper threads would wait for ours. {@code -Dtcplab.spin=false} parks as before.
+     */
+    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1
+            && !"false".equals(System.getProperty("tcplab.spin"));
     private static final long SHORT_PARK_NANOS = 20_000L;
     private static final long LONG_PARK_NANOS = 1_000_000L;
     /** Scripts also get a turn this often when nothing happens, for their own timers (--hold). */
@@ -234,6 +243,8 @@ public final class LiveSession {
                 if (done) {
                     return true;
                 }
+            } else if (now - lastActivity < BUSY_WINDOW_NANOS && SPIN) {
+                Thread.onSpinWait();
             } else {
                 long park = now - lastActivity < BUSY_WINDOW_NANOS ? SHORT_PARK_NANOS : LONG_PARK_NANOS;
                 long untilTimer = conn.nextDeadline() - now;
