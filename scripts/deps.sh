@@ -9,14 +9,17 @@ java_ok() {
   command -v javac >/dev/null 2>&1 || return 1
   local v
   # The JDK's release file first: `javac -version` starts a JVM, 0.3 s on every tcplab command.
-  v=$(jdk_version javac)
+  jdk_version_into v javac
   [ -n "$v" ] || v=$(javac -version 2>&1 | awk '{print $2}' | cut -d. -f1)
   [ -n "$v" ] && [ "$v" -ge 17 ] 2>/dev/null
 }
 
 libpcap_ok() {
-  ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' && return 0
-  ls /usr/lib/*/libpcap.so* /lib/*/libpcap.so* /usr/lib64/libpcap.so* >/dev/null 2>&1
+  local f
+  for f in /usr/lib/*/libpcap.so* /lib/*/libpcap.so* /usr/lib64/libpcap.so* /usr/lib/libpcap.so*; do
+    [ -e "$f" ] && return 0   # a glob, not a process: this runs on every command
+  done
+  ldconfig -p 2>/dev/null | grep -q 'libpcap\.so'
 }
 
 # Prints the apt packages that are missing; $1 = "test" adds what the tests use as independent witnesses.
@@ -77,20 +80,43 @@ ensure_jar() {
 }
 
 # The feature version of the JDK that JAVA (a path or a command) belongs to, from its release file: no JVM
-# is started for it, and few processes (the launcher runs this on every command).
+# is started for it. Prints it; empty when unknown.
 jdk_version() {
-  local bin
-  bin=$(command -v "$1" 2>/dev/null) || return 0
-  bin=$(readlink -f "$bin") || return 0
-  release_version "${bin%/bin/*}/release"
+  local v
+  jdk_version_into v "$1"
+  echo "$v"
 }
 
 release_version() {
-  local line
-  [ -r "$1" ] || return 0
-  while IFS= read -r line; do
-    case $line in JAVA_VERSION=*) line=${line#JAVA_VERSION=\"}; echo "${line%%[.\"]*}"; return ;; esac
-  done < "$1"
+  local v
+  release_version_into v "$1"
+  echo "$v"
+}
+
+# The same into the variable named $1, without a subshell: the launcher runs these on every command, and
+# each process costs 3-5 ms on this project's virtual machines. One process is left: readlink, for
+# symlinks. The locals have odd names so that they cannot hide the caller's variable.
+jdk_version_into() {
+  local -n _jv_out=$1
+  local _jv_bin=$2
+  _jv_out=
+  if [[ $_jv_bin != */* ]]; then
+    hash "$_jv_bin" 2>/dev/null || return 0
+    _jv_bin=${BASH_CMDS[$_jv_bin]}
+  fi
+  [ -x "$_jv_bin" ] || return 0
+  _jv_bin=$(readlink -f "$_jv_bin") || return 0
+  release_version_into _jv_out "${_jv_bin%/bin/*}/release"
+}
+
+release_version_into() {
+  local -n _rv_out=$1
+  local _rv_line
+  _rv_out=
+  [ -r "$2" ] || return 0
+  while IFS= read -r _rv_line; do
+    case $_rv_line in JAVA_VERSION=*) _rv_line=${_rv_line#JAVA_VERSION=\"}; _rv_out=${_rv_line%%[.\"]*}; return ;; esac
+  done < "$2"
 }
 
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
@@ -100,11 +126,11 @@ release_version() {
 reading_java() {
   if [ -n "${TCPLAB_JAVA:-}" ]; then echo "$TCPLAB_JAVA"; return; fi
   local best=java bestv d v
-  bestv=$(jdk_version java)   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
+  jdk_version_into bestv java   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
   bestv=${bestv:-0}
   for d in /usr/lib/jvm/*/; do
     [ -x "${d}bin/java" ] || continue
-    v=$(release_version "${d}release")
+    release_version_into v "${d}release"
     if [ -n "$v" ] && [ "$v" -ge 17 ] && [ "$v" -gt "$bestv" ]; then best=${d}bin/java; bestv=$v; fi
   done
   echo "$best"
@@ -117,7 +143,7 @@ reading_java() {
 aot_cache_options() {
   local top=$1 java=$2; shift 2
   local v
-  v=$(jdk_version "$java")
+  jdk_version_into v "$java"
   [ -n "$v" ] && [ "$v" -ge 25 ] 2>/dev/null || return 0
   local jar=$top/target/tcplab.jar dir=$top/target/aot
   local cache=$dir/analyze-jdk$v.aot sample=$top/captures/kernel-mix.pcap

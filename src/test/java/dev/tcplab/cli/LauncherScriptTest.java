@@ -48,6 +48,18 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aCommandOnPathIsFollowedThroughItsSymlinksToItsJdk() throws Exception {
+        Path java25 = fakeJdk("temurin-25", "25.0.3");
+        Path bin = Files.createDirectories(dir.resolve("path-bin"));
+        Files.createSymbolicLink(bin.resolve("java"), java25);
+        assertEquals("25", bash("PATH=" + bin + ":$PATH; jdk_version java"));
+        assertEquals("", bash("jdk_version tcplab-no-such-java"));
+        assertEquals("25 17", bash("v=0; w=0; jdk_version_into v " + java25 + "; release_version_into w "
+                + fakeJdk("openjdk-17", "17.0.15").getParent().resolveSibling("release") + "; echo $v $w"),
+                "the variable named is set, not printed");
+    }
+
+    @Test
     void tcplabJavaOverridesTheChoice() throws Exception {
         assertEquals("/opt/some/java", bash("TCPLAB_JAVA=/opt/some/java reading_java"));
     }
