@@ -56,6 +56,13 @@ class RehearsalTest {
         assertEquals(before, rehearsalDirs(tmp), "the sample and its read-back copy are deleted");
     }
 
+    @Test
+    void theAnswerToASynAckIsRehearsedOnItsOwnPastTheOptimisingCompilersThreshold() {
+        Rehearsal r = Rehearsal.start(10);
+        r.finish(30_000);
+        assertEquals(Rehearsal.ANSWERS, r.answersRehearsed(), "each SYN+ACK took its connection to ESTABLISHED");
+    }
+
     private static Set<Path> rehearsalDirs(Path tmp) throws Exception {
         try (Stream<Path> all = Files.list(tmp)) {
             return all.filter(p -> p.getFileName().toString().startsWith("tcplab-rehearsal-")).collect(Collectors.toSet());
