@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
+/** The root command; {@link Main} adds the subcommands (only the one called, to start faster). */
 @Command(name = "tcplab", mixinStandardHelpOptions = true, versionProvider = TcplabCommand.Version.class,
         description = {"TCP connection management, visible on a real wire: a userspace TCP endpoint that talks to a "
                 + "live Linux kernel over raw frames, prints the ladder as it happens and records a .pcap."},
@@ -17,7 +18,6 @@ import picocli.CommandLine;
                 "  sudo ./tcplab lab handshake                 a guided exercise: explanation, live run, PASS/FAIL checks",
                 "  tcplab analyze captures/handshake-echo-close.pcap   a saved capture: ladder, states, summary",
                 "%nExit codes: 0 ok, 1 the run's check failed, 2 usage, 3 environment (privilege, libpcap, interface)."})
-/** The root command; {@link Main} adds the subcommands (only the one called, to start faster). */
 public final class TcplabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,9 +15,9 @@ import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
 import dev.tcplab.trace.TraceSink;
+import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
-import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.MacAddress;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
@@ -29,8 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
