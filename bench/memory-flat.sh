@@ -32,7 +32,7 @@ case "$mode" in
     file=${2:-$out/kernel-14m.pcap}
     [ -f "$file" ] || "$top/bench/make-capture.sh" "$file" 3000 128
     say "$file: $(capinfos -c -M "$file" | awk '/Number of packets/ {print $NF}') packets, $(du -h "$file" | cut -f1)"
-    java -XX:+UseSerialGC -Xmx160m -Xmn32m -jar "$top/target/tcplab.jar" analyze --summary "$file" >/dev/null &
+    java "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" analyze --summary "$file" >/dev/null &
     sample $! ;;
   hold)
     duration=${2:-1h}

@@ -23,7 +23,7 @@ if [ "$(jdk_version "$picked")" -ge 25 ] 2>/dev/null; then
   # The cache must be there and usable: AOTMode=on refuses to start with one that is not.
   cache=$(ls "$top"/target/aot/analyze-jdk*.aot 2>/dev/null | head -1)
   [ -n "$cache" ] || { say "launcher check: JDK 25 or later, but no start-up cache was made"; exit 1; }
-  "$picked" -XX:AOTCache="$cache" -XX:AOTMode=on -XX:+UseSerialGC -Xmx160m -Xmn32m -jar "$top/target/tcplab.jar" \
+  "$picked" -XX:AOTCache="$cache" -XX:AOTMode=on "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" \
     analyze --summary "$sample" >/dev/null || { say "launcher check: the JVM cannot use $cache"; exit 1; }
   note=", start-up cache $(basename "$cache") usable"
 fi

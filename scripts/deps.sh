@@ -119,6 +119,11 @@ release_version_into() {
   done < "$2"
 }
 
+# JVM options for reading captures (analyze, replay): a fixed small heap keeps RSS flat whatever the
+# file's size (memory follows open connections, not the file), and the serial collector leaves the
+# second core to the JIT (bench/analyze-speed.sh measured both). The start-up cache is made with them.
+READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m)
+
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
 # under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25
 # 2.6-3.0 s, JDK 25 with the AOT cache below 2.2-2.3 s. Live commands keep `java` from PATH, the JDK the

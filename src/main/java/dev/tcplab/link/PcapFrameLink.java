@@ -1,7 +1,7 @@
 package dev.tcplab.link;
 
-import dev.tcplab.host.EnvironmentProblem;
 import com.sun.jna.Native;
+import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.host.WallClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
