@@ -8,7 +8,7 @@ import java.util.List;
 /** Reads this process's effective capabilities from /proc, to say precisely what is missing. */
 public final class Privileges {
     /** Bit numbers from linux/capability.h. */
-    public static final int CAP_NET_ADMIN = 12, CAP_NET_RAW = 13, CAP_SYS_ADMIN = 21;
+    public static final int CAP_NET_ADMIN = 12, CAP_NET_RAW = 13, CAP_SYS_ADMIN = 21, CAP_SYS_NICE = 23;
 
     private Privileges() {
     }
