@@ -5,6 +5,8 @@ import dev.tcplab.endpoint.ConnectionListener;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.link.FaultyFrameLink;
+import dev.tcplab.link.Frame;
 import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.MemoryFrameLink;
 import dev.tcplab.link.PcapFrameLink;
@@ -14,6 +16,7 @@ import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
+import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
@@ -31,6 +34,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -108,7 +113,7 @@ public final class Rehearsal {
             for (int i = 0; i < connections && !stopped; i++) {
                 boolean recorded = recorder != null && i % 2 == 1;
                 rehearse(new RehearsalPeer(0), line, i % 2 == 0 ? plain : delayedAcks, false,
-                        recorded ? SAMPLE_PORT : 61000 + i % 4000, i % EXTRAS_EVERY == 0, recorded ? recorder : null);
+                        recorded ? SAMPLE_PORT : 61000 + i % 4000, i % EXTRAS_EVERY == 0, recorded ? recorder : null, i);
             }
             rehearseAnswers(plain);
             if (recorder != null) {
@@ -272,23 +277,98 @@ public final class Rehearsal {
      */
     static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses, int port,
                                 boolean extras) {
-        return rehearse(peer, payload, config, untilPeerCloses, port, extras, null);
+        return rehearse(peer, payload, config, untilPeerCloses, port, extras, null, 0);
     }
 
-    /** @param recorder also records the frames there, as a live run's capture does; null: not recorded */
+    /*
+     * Three calls in the loop reach a class the rehearsal cannot use: the packet socket's link under
+     * the capture's recorder, the live trace (a helper thread's hand-over) and the live ISN source.
+     * Had the rehearsal passed one or two classes through such a call, the JIT would compile it as a
+     * bet on those classes, and the first live handshake would lose the bet: an uncommon trap,
+     * the rest of the method in the interpreter, then a recompilation (seen in the JIT's log at the
+     * first live handshake of every launch: class_check in RecordingFrameLink.send, inlined into
+     * LiveSession.flush; bimorphic type checks on the trace and the ISN source). With three classes
+     * seen at each, it compiles an ordinary interface call, which the live classes take as well.
+     * The connections rotate through them.
+     */
+
+    /** What the recording link wraps. */
+    private static FrameLink underRecorder(MemoryFrameLink memory, int rotation) {
+        return switch (Math.floorMod(rotation, 3)) {
+            case 0 -> memory;
+            case 1 -> new FaultyFrameLink(memory, List.of(), injected -> { });
+            default -> new PassThrough(memory);
+        };
+    }
+
+    /** The trace of a connection without the renderers: three classes that drop every event. */
+    private static TraceSink quietTrace(int rotation) {
+        return switch (Math.floorMod(rotation, 3)) {
+            case 0 -> e -> { };
+            case 1 -> TraceSink.withoutSegments(e -> { });
+            default -> new TraceSink() {
+                @Override
+                public void accept(TraceEvent event) {
+                }
+            };
+        };
+    }
+
+    /** Three ISN sources; the rehearsal's numbers need not be random. */
+    private static LongSupplier isnSource(int rotation) {
+        return switch (Math.floorMod(rotation, 3)) {
+            case 0 -> () -> 12345;
+            case 1 -> () -> 0x7654_3210L;
+            default -> new Random(rotation)::nextInt;
+        };
+    }
+
+    /** A link that only hands on: a third class under the recorder. */
+    private static final class PassThrough implements FrameLink {
+        private final FrameLink inner;
+
+        PassThrough(FrameLink inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Frame send(byte[] frame) {
+            return inner.send(frame);
+        }
+
+        @Override
+        public Frame poll() {
+            return inner.poll();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /**
+     * @param recorder also records the frames there, as a live run's capture does; null: not recorded
+     * @param rotation picks the classes behind three of the loop's calls (see above {@link #underRecorder})
+     */
     private static LiveSession rehearse(RehearsalPeer peer, byte[] payload, TcpConfig config, boolean untilPeerCloses,
-                                        int port, boolean extras, PcapWriter recorder) {
+                                        int port, boolean extras, PcapWriter recorder, int rotation) {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         HostPort us = new HostPort(US, port);
         HostPort them = new HostPort(RehearsalPeer.ADDRESS, 7);
         MemoryFrameLink memory = new MemoryFrameLink();
         memory.answerWith(peer);
-        FrameLink frames = recorder == null ? memory : new RecordingFrameLink(memory, recorder);
+        FrameLink frames = recorder == null ? memory : new RecordingFrameLink(underRecorder(memory, rotation), recorder);
         SegmentLink link = new SegmentLink(frames, US_MAC, us, them);
         link.resolvePeer(1, Duration.ofMillis(100));
         TraceSink trace = extras ? TraceSink.both(new LadderRenderer(nowhere, false), new JsonLinesRenderer(nowhere))
-                : e -> { };
-        LiveSession s = new LiveSession(link, config, us, them, () -> 12345, trace, 0);
+                : quietTrace(rotation);
+        LiveSession s = new LiveSession(link, config, us, them, isnSource(rotation), trace, 0);
         LiveSession.Script script = new ConnectScript(payload, payload.length, Duration.ofSeconds(1).toNanos(), 0,
                 untilPeerCloses);
         if (extras) {
