@@ -293,7 +293,7 @@ public final class Rehearsal {
      */
 
     /** What the recording link wraps. */
-    private static FrameLink underRecorder(MemoryFrameLink memory, int rotation) {
+    static FrameLink underRecorder(MemoryFrameLink memory, int rotation) {
         return switch (Math.floorMod(rotation, 3)) {
             case 0 -> memory;
             case 1 -> new FaultyFrameLink(memory, List.of(), injected -> { });
@@ -302,7 +302,7 @@ public final class Rehearsal {
     }
 
     /** The trace of a connection without the renderers: three classes that drop every event. */
-    private static TraceSink quietTrace(int rotation) {
+    static TraceSink quietTrace(int rotation) {
         return switch (Math.floorMod(rotation, 3)) {
             case 0 -> e -> { };
             case 1 -> TraceSink.withoutSegments(e -> { });
@@ -315,7 +315,7 @@ public final class Rehearsal {
     }
 
     /** Three ISN sources; the rehearsal's numbers need not be random. */
-    private static LongSupplier isnSource(int rotation) {
+    static LongSupplier isnSource(int rotation) {
         return switch (Math.floorMod(rotation, 3)) {
             case 0 -> () -> 12345;
             case 1 -> () -> 0x7654_3210L;

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.link.MemoryFrameLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,21 @@ class RehearsalTest {
         Rehearsal r = Rehearsal.start(10);
         r.finish(30_000);
         assertEquals(Rehearsal.ANSWERS, r.answersRehearsed(), "each SYN+ACK took its connection to ESTABLISHED");
+    }
+
+    @Test
+    void threeClassesStandBehindEachCallTheLiveRunReachesWithItsOwn() {
+        // Fewer, and the JIT compiles a guess on their classes that the first live handshake loses.
+        MemoryFrameLink memory = new MemoryFrameLink();
+        Set<Class<?>> links = IntStream.range(0, 6).mapToObj(i -> Rehearsal.underRecorder(memory, i).getClass())
+                .collect(Collectors.toSet());
+        Set<Class<?>> traces = IntStream.range(0, 6).mapToObj(i -> Rehearsal.quietTrace(i).getClass())
+                .collect(Collectors.toSet());
+        Set<Class<?>> isnSources = IntStream.range(0, 6).mapToObj(i -> Rehearsal.isnSource(i).getClass())
+                .collect(Collectors.toSet());
+        assertEquals(3, links.size(), links.toString());
+        assertEquals(3, traces.size(), traces.toString());
+        assertEquals(3, isnSources.size(), isnSources.toString());
     }
 
     private static Set<Path> rehearsalDirs(Path tmp) throws Exception {
