@@ -122,7 +122,15 @@ release_version_into() {
 # JVM options for reading captures (analyze, replay): a fixed small heap keeps RSS flat whatever the
 # file's size (memory follows open connections, not the file), and the serial collector leaves the
 # second core to the JIT (bench/analyze-speed.sh measured both). The start-up cache is made with them.
-READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m)
+# The other two cut the JIT's work, which on 2 cores competes with the reader (README, Speed; the
+# JIT's log of a 1.54 M packet run): Jackson's generator is called, not inlined, so the JSON writer
+# compiles in 0.17 s instead of 0.4 s (its 40 calls a segment had made one huge method), and no
+# uncommon traps, so the hot methods are not thrown away and compiled again mid-file when a branch
+# the training never took turns up (the analysis' main method was compiled 4 times). C2's work fell
+# from 1.5 to 0.9 s; JSON of that file 2.12 -> 1.86 s on JDK 25 with the cache, 2.72 -> 2.28 s on
+# JDK 17. `quiet` keeps the JVM from announcing the command on stdout, in the middle of the JSON.
+READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m -XX:PerMethodTrapLimit=0 -XX:CompileCommand=quiet
+  -XX:CompileCommand=dontinline,com.fasterxml.jackson.core.json.UTF8JsonGenerator::*)
 
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
 # under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25
