@@ -1,6 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.LoopPriority;
 import dev.tcplab.host.Privileges;
 import dev.tcplab.host.WallClock;
 import dev.tcplab.link.FrameLink;
@@ -105,6 +106,7 @@ public final class ConnectRun {
                 kernelLookup = remote;
             }
             rehearsal.finish(REHEARSAL_LIMIT_MS);
+            LoopPriority.raiseForThisThread(); // only if asked; the live loop runs on this thread, not the rehearsal's
             long start = WallClock.epochNanos();
             MacAddress peerMac = null;
             ConnectOutcome outcome = null;

@@ -5,7 +5,6 @@ import dev.tcplab.endpoint.ConnectionListener;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
-import dev.tcplab.host.LoopPriority;
 import dev.tcplab.host.TimerSlack;
 import dev.tcplab.host.WallClock;
 import dev.tcplab.link.Frame;
@@ -190,7 +189,6 @@ public final class LiveSession {
      */
     public boolean run(Script script, long maxNanos) {
         TimerSlack.minimiseForThisThread();
-        LoopPriority.raiseForThisThread();
         try {
             return loop(script, maxNanos);
         } finally {
