@@ -1,6 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.CoreOfItsOwn;
 import dev.tcplab.host.LoopPriority;
 import dev.tcplab.host.Privileges;
 import dev.tcplab.host.WallClock;
@@ -106,7 +107,9 @@ public final class ConnectRun {
                 kernelLookup = remote;
             }
             rehearsal.finish(REHEARSAL_LIMIT_MS);
-            LoopPriority.raiseForThisThread(); // only if asked; the live loop runs on this thread, not the rehearsal's
+            // The live loop runs on this thread, not the rehearsal's.
+            cleanup.add(CoreOfItsOwn.forThisThread());
+            LoopPriority.raiseForThisThread(); // only if asked
             long start = WallClock.epochNanos();
             MacAddress peerMac = null;
             ConnectOutcome outcome = null;

@@ -1,6 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.host.CoreOfItsOwn;
 import dev.tcplab.host.LoopPriority;
 import dev.tcplab.host.Privileges;
 import dev.tcplab.host.WallClock;
@@ -60,7 +61,9 @@ public final class ListenRun {
             HostPort us = new HostPort(lab.ourAddress, opt.port());
             SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
             rehearsal.finish(ConnectRun.REHEARSAL_LIMIT_MS);
-            LoopPriority.raiseForThisThread(); // only if asked; the live loop runs on this thread, not the rehearsal's
+            // The live loop runs on this thread, not the rehearsal's.
+            cleanup.add(CoreOfItsOwn.forThisThread());
+            LoopPriority.raiseForThisThread(); // only if asked
             long start = WallClock.epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, lab.peer, ISN::nextInt, trace, start);
             cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));
