@@ -2,6 +2,7 @@ package dev.tcplab.host;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,18 +17,19 @@ import java.util.Arrays;
  * <p>Why (README, Performance; traced with ftrace): each first handshake above 0.5 ms had the loop
  * preempted right after its send(2) of the SYN, for 0.5-0.7 ms, by a thread of its own process that
  * had just woken on the loop's core: the trace writer on its 2 ms timer, or a JIT compiler thread the
- * writer had handed work to. In 200 launches alternating with and without this, 100 each: the slowest
- * first handshake 0.15 ms against 2.4 ms (4 above 1 ms). Making those threads SCHED_BATCH instead (no
+ * writer had handed work to. In two runs alternating with and without this, 175 launches each: no first
+ * handshake above 1 ms (the slowest 0.40 ms) against 5 (up to 2.4 ms). Making those threads SCHED_BATCH instead (no
  * preemption when they wake) was worse: they then waited on the loop's core and took it at a tick.
  */
 public final class CoreOfItsOwn implements AutoCloseable {
     /** A cpu_set_t for up to 1,024 CPUs, as glibc's. */
-    private static final int CPU_SET_LONGS = 16, CPU_SET_BYTES = CPU_SET_LONGS * Long.BYTES;
+    private static final int CPU_SET_LONGS = 16;
+    private static final NativeLong CPU_SET_BYTES = new NativeLong(CPU_SET_LONGS * Long.BYTES); // a size_t
 
     interface LibC extends Library {
-        int sched_getaffinity(int tid, long size, long[] mask);
+        int sched_getaffinity(int tid, NativeLong size, long[] mask);
 
-        int sched_setaffinity(int tid, long size, long[] mask);
+        int sched_setaffinity(int tid, NativeLong size, long[] mask);
 
         int sched_getcpu();
     }
