@@ -32,14 +32,22 @@ for e in sched:sched_switch sched:sched_wakeup sched:sched_waking irq:softirq_en
   echo "$e" >> $T/set_event 2>/dev/null || say "(this kernel has no event $e)"
 done
 
-# What happened on the loop's core from the SYN's send to the ACK's, in a saved trace ($1).
+# What happened on the loop's core from the SYN's send to the ACK's, in a saved trace ($1), and a
+# line for each time the loop's thread was taken off its core while runnable (who took it, how long).
 explain() {
   awk -v dev="$A" '
     function cpu_of(line) { match(line, /\[[0-9]+\]/); return substr(line, RSTART, RLENGTH) }
+    function stamp(line) { match(line, /[0-9]+\.[0-9]+: /); return substr(line, RSTART, RLENGTH - 2) }
     !tid && $0 ~ ("net_dev_queue: dev=" dev " ") && / len=74$/ {
       n = split($1, a, "-"); tid = a[n]; core = cpu_of($0); syn = 1; print; next }
-    syn && $0 ~ ("-" tid " ") && /sys_sendto\(/ { print; exit }
-    syn && (cpu_of($0) == core) && /sched_switch|sched_wakeup|local_timer_entry|reschedule_entry|sys_sendto/ { print }' "$1" | cut -c1-190
+    !syn { next }
+    $0 ~ ("-" tid " ") && /sys_sendto\(/ { print; exit }
+    /sched_switch/ && $0 ~ ("prev_pid=" tid " ") && /prev_state=R\+? / {
+      off = stamp($0); taker = $0; sub(/.*next_comm=/, "", taker); sub(/ next_pid=.*/, "", taker) }
+    /sched_switch/ && $0 ~ ("next_pid=" tid " ") && off != "" {
+      summary = summary sprintf("  -> the loop was preempted by %s for %.0f us\n", taker, (stamp($0) - off) * 1e6); off = "" }
+    (cpu_of($0) == core) && /sched_switch|sched_wakeup|local_timer_entry|reschedule_entry|sys_sendto/ { print }
+    END { printf "%s", summary }' "$1" | cut -c1-190
 }
 
 say "$LAUNCHES launches of one connection each; traces above $THRESHOLD_US us kept in $traces"
