@@ -11,6 +11,7 @@ import java.util.function.Consumer;
  * being signalled: adding an item is a lock-free enqueue and never wakes another thread. On a
  * small machine a woken helper thread can preempt the live loop exactly when the peer's SYN+ACK
  * arrives; measured on 2 cores, signalled writers cost the handshake's reaction time hundreds of µs.
+ * Its own timer can still wake it on the loop's core: {@link CoreOfItsOwn} keeps it off that core.
  */
 public final class BackgroundDrain<T> {
     /** How often the helper looks for work: late enough output for a person, rare enough to stay out of the way. */

@@ -107,7 +107,7 @@ public final class ConnectRun {
                 kernelLookup = remote;
             }
             rehearsal.finish(REHEARSAL_LIMIT_MS);
-            // The live loop runs on this thread, not the rehearsal's.
+            // From here on the live loop runs on this thread; no other thread of ours may take its core.
             cleanup.add(CoreOfItsOwn.forThisThread());
             LoopPriority.raiseForThisThread(); // only if asked
             long start = WallClock.epochNanos();

@@ -61,7 +61,7 @@ public final class ListenRun {
             HostPort us = new HostPort(lab.ourAddress, opt.port());
             SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
             rehearsal.finish(ConnectRun.REHEARSAL_LIMIT_MS);
-            // The live loop runs on this thread, not the rehearsal's.
+            // From here on the live loop runs on this thread; no other thread of ours may take its core.
             cleanup.add(CoreOfItsOwn.forThisThread());
             LoopPriority.raiseForThisThread(); // only if asked
             long start = WallClock.epochNanos();
