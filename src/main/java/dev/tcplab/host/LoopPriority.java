@@ -9,8 +9,9 @@ import com.sun.jna.Native;
  * hands its core back almost at once when a compiler thread, the peer or another program wants it.
  * Measured (README, Performance): with two busy loops of nice 0 beside the benchmark, warm handshakes
  * took a median of 31.7 µs (max 145 µs) against 43.9 µs (max 2.7 ms); on an idle machine the medians
- * were within the noise, the rare first handshakes above 1 ms remained, and bulk transfers were no
- * faster (a median of ~1,160 against ~1,300 Mbit/s over 6 runs each). So the default leaves it be.
+ * were within the noise, the rare first handshakes above 1 ms remained (they were threads of this
+ * process waking on the loop's core, which {@link CoreOfItsOwn} now keeps off it), and bulk transfers
+ * were no faster (a median of ~1,160 against ~1,300 Mbit/s over 6 runs each). So the default leaves it be.
  */
 public final class LoopPriority {
     private static final int PRIO_PROCESS = 0;
