@@ -83,11 +83,11 @@ public final class AnalysisJson implements AnalysisSink {
     /** Event sets seen so far; a capture has a few dozen combinations. Bounded in case one has more. */
     private final Map<Integer, SerializedString> eventsJson = new HashMap<>();
     private static final int MAX_EVENT_SETS = 4096;
+    /** The last set written: bulk transfers repeat one (a window update, a duplicate ACK) many times. */
+    private int lastEventsMask;
+    private SerializedString lastEventsJson;
 
     private final char[] timeText = new char[32];
-    /** The last endpoints written, as JSON strings: consecutive segments mostly share them. */
-    private HostPort lastSrc, lastDst;
-    private SerializedString lastSrcJson, lastDstJson;
     private long lastWholeSeconds = -1;
     private String lastWholeSecondsText;
 
@@ -106,9 +106,9 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeFieldName(FROM);
             json.writeString(s.fromClient() ? CLIENT : SERVER);
             json.writeFieldName(SRC);
-            json.writeString(srcJson(s.src()));
+            json.writeString(endpointJson(s.src()));
             json.writeFieldName(DST);
-            json.writeString(dstJson(s.dst()));
+            json.writeString(endpointJson(s.dst()));
             json.writeFieldName(FLAGS);
             json.writeRawValue(FLAGS_JSON[s.segment().flags().bits()]);
             json.writeFieldName(SEQ);
@@ -132,7 +132,9 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeFieldName(OPTIONS);
             TcpOption.Timestamps ts = null;
             boolean described = false;
-            for (TcpOption o : s.segment().options()) {
+            List<TcpOption> options = s.segment().options();
+            for (int i = 0; i < options.size(); i++) { // indexed: the list's iterator is not always optimised away
+                TcpOption o = options.get(i);
                 if (o instanceof TcpOption.Timestamps t) {
                     ts = t; // on nearly every segment: numbers of their own, not a string to build and parse
                 } else if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
@@ -140,7 +142,12 @@ public final class AnalysisJson implements AnalysisSink {
                         json.writeStartArray();
                         described = true;
                     }
-                    json.writeString(o.describe());
+                    SerializedString repeating = repeatingOptionJson(o);
+                    if (repeating != null) {
+                        json.writeString(repeating);
+                    } else {
+                        json.writeString(o.describe());
+                    }
                 }
             }
             if (described) {
@@ -170,29 +177,68 @@ public final class AnalysisJson implements AnalysisSink {
         }
     }
 
+    /*
+     * The options of a SYN (MSS, window scale, SACK permitted) take a handful of values in a capture:
+     * their descriptions are made and encoded once. Others (SACK blocks) differ from segment to segment.
+     */
+    private final Map<TcpOption, SerializedString> optionsJson = new HashMap<>();
+    private static final int MAX_OPTIONS_KEPT = 1024;
+
+    /** The option's description, encoded once, or null for an option that is not one of those. */
+    private SerializedString repeatingOptionJson(TcpOption o) {
+        boolean repeats = o instanceof TcpOption.Mss || o instanceof TcpOption.WindowScale
+                || o instanceof TcpOption.SackPermitted;
+        if (!repeats) {
+            return null;
+        }
+        SerializedString known = optionsJson.get(o);
+        if (known == null) {
+            known = new SerializedString(o.describe());
+            if (optionsJson.size() < MAX_OPTIONS_KEPT) {
+                optionsJson.put(o, known);
+            }
+        }
+        return known;
+    }
+
     private static final SerializedString[] STATE_NAMES = java.util.Arrays.stream(TcpState.values())
             .map(st -> new SerializedString(st.name())).toArray(SerializedString[]::new);
 
-    private SerializedString srcJson(HostPort h) {
-        if (!h.equals(lastSrc)) {
-            lastSrc = h;
-            lastSrcJson = new SerializedString(h.toString());
-        }
-        return lastSrcJson;
-    }
+    /*
+     * The endpoints as JSON strings, for the last two endpoints seen: consecutive segments mostly belong
+     * to one connection, sent one way or the other, so both ends are usually these two.
+     */
+    private final HostPort[] endpoints = new HostPort[2];
+    private final SerializedString[] endpointsJson = new SerializedString[2];
+    private int older;
 
-    private SerializedString dstJson(HostPort h) {
-        if (!h.equals(lastDst)) {
-            lastDst = h;
-            lastDstJson = new SerializedString(h.toString());
+    private SerializedString endpointJson(HostPort h) {
+        for (int i = 0; i < 2; i++) {
+            if (h.equals(endpoints[i])) {
+                older = 1 - i;
+                return endpointsJson[i];
+            }
         }
-        return lastDstJson;
+        int slot = older;
+        endpoints[slot] = h;
+        endpointsJson[slot] = new SerializedString(h.toString());
+        older = 1 - slot;
+        return endpointsJson[slot];
     }
 
     private SerializedString eventsJson(int mask) {
         if (mask == 0) {
             return EMPTY_ARRAY;
         }
+        if (mask == lastEventsMask) {
+            return lastEventsJson;
+        }
+        lastEventsMask = mask;
+        lastEventsJson = eventsJsonOf(mask);
+        return lastEventsJson;
+    }
+
+    private SerializedString eventsJsonOf(int mask) {
         SerializedString known = eventsJson.get(mask);
         if (known != null) {
             return known;
@@ -244,32 +290,63 @@ public final class AnalysisJson implements AnalysisSink {
         return n + 9 - from;
     }
 
+    // The connection objects' field names, encoded once: a capture of short connections has tens of thousands.
+    private static final SerializedString FIRST_FRAME = new SerializedString("first_frame"),
+            LAST_FRAME = new SerializedString("last_frame"), START = new SerializedString("start"),
+            DURATION = new SerializedString("duration"), PACKETS_CLIENT = new SerializedString("packets_client"),
+            PACKETS_SERVER = new SerializedString("packets_server"), BYTES_CLIENT = new SerializedString("bytes_client"),
+            BYTES_SERVER = new SerializedString("bytes_server"), HANDSHAKE_SEEN = new SerializedString("handshake_seen"),
+            HANDSHAKE_RTT_MS = new SerializedString("handshake_rtt_ms"), CLOSE = new SerializedString("close"),
+            CLOSE_EXPLAINED = new SerializedString("close_explained"), TIME_WAIT = new SerializedString("time_wait"),
+            RESET_BY = new SerializedString("reset_by"), STATE_CLIENT = new SerializedString("state_client"),
+            STATE_SERVER = new SerializedString("state_server"), CONNECTION = new SerializedString("connection");
+
     @Override
     public void connection(ConnectionSummary c) {
         try {
             json.writeStartObject();
-            json.writeStringField("type", "connection");
-            json.writeNumberField("conn", c.conn());
-            json.writeStringField("client", c.client().toString());
-            json.writeStringField("server", c.server().toString());
-            json.writeNumberField("first_frame", c.firstFrame());
-            json.writeNumberField("last_frame", c.lastFrame());
-            json.writeNumberField("start", c.startNanos() / 1e9);
-            json.writeNumberField("duration", (c.endNanos() - c.startNanos()) / 1e9);
-            json.writeNumberField("packets_client", c.packetsFromClient());
-            json.writeNumberField("packets_server", c.packetsFromServer());
-            json.writeNumberField("bytes_client", c.bytesFromClient());
-            json.writeNumberField("bytes_server", c.bytesFromServer());
-            json.writeBooleanField("handshake_seen", c.handshakeSeen());
+            json.writeFieldName(TYPE);
+            json.writeString(CONNECTION);
+            json.writeFieldName(CONN);
+            json.writeNumber(c.conn());
+            json.writeFieldName(CLIENT);
+            json.writeString(c.client().toString());
+            json.writeFieldName(SERVER);
+            json.writeString(c.server().toString());
+            json.writeFieldName(FIRST_FRAME);
+            json.writeNumber(c.firstFrame());
+            json.writeFieldName(LAST_FRAME);
+            json.writeNumber(c.lastFrame());
+            json.writeFieldName(START);
+            json.writeNumber(c.startNanos() / 1e9);
+            json.writeFieldName(DURATION);
+            json.writeNumber((c.endNanos() - c.startNanos()) / 1e9);
+            json.writeFieldName(PACKETS_CLIENT);
+            json.writeNumber(c.packetsFromClient());
+            json.writeFieldName(PACKETS_SERVER);
+            json.writeNumber(c.packetsFromServer());
+            json.writeFieldName(BYTES_CLIENT);
+            json.writeNumber(c.bytesFromClient());
+            json.writeFieldName(BYTES_SERVER);
+            json.writeNumber(c.bytesFromServer());
+            json.writeFieldName(HANDSHAKE_SEEN);
+            json.writeBoolean(c.handshakeSeen());
             if (c.handshakeRttNanos() >= 0) {
-                json.writeNumberField("handshake_rtt_ms", c.handshakeRttNanos() / 1e6);
+                json.writeFieldName(HANDSHAKE_RTT_MS);
+                json.writeNumber(c.handshakeRttNanos() / 1e6);
             }
-            json.writeStringField("close", c.close().label);
-            json.writeStringField("close_explained", c.close().explanation);
-            json.writeStringField("time_wait", c.timeWait());
-            json.writeStringField("reset_by", c.resetBy());
-            json.writeStringField("state_client", c.clientState().name());
-            json.writeStringField("state_server", c.serverState().name());
+            json.writeFieldName(CLOSE);
+            json.writeString(c.close().label);
+            json.writeFieldName(CLOSE_EXPLAINED);
+            json.writeString(c.close().explanation);
+            json.writeFieldName(TIME_WAIT);
+            json.writeString(c.timeWait());
+            json.writeFieldName(RESET_BY);
+            json.writeString(c.resetBy());
+            json.writeFieldName(STATE_CLIENT);
+            json.writeString(c.clientState().name());
+            json.writeFieldName(STATE_SERVER);
+            json.writeString(c.serverState().name());
             json.writeObjectFieldStart("events");
             for (Map.Entry<String, Long> e : c.eventCounts().entrySet()) {
                 json.writeNumberField(e.getKey(), e.getValue());

@@ -25,6 +25,15 @@ public final class TcpOptions {
      * tcp_parse_options stops at "silly options".
      */
     public static List<TcpOption> parse(byte[] buf, int off, int len) {
+        // The two layouts of nearly every segment, without the general path's list and copy: none, and
+        // Linux's NOP, NOP, timestamps. Reading a capture parses a million or more of these.
+        if (len <= 0) {
+            return List.of();
+        }
+        if (len == 12 && buf[off] == TcpOption.NOP && buf[off + 1] == TcpOption.NOP
+                && buf[off + 2] == TcpOption.KIND_TIMESTAMPS && buf[off + 3] == 10) {
+            return List.of(NOP, NOP, decode(buf, off + 2, TcpOption.KIND_TIMESTAMPS, 10));
+        }
         List<TcpOption> out = new ArrayList<>(Math.max(0, Math.min(len, MAX_OPTIONS)));
         int i = off;
         int end = off + len;

@@ -70,6 +70,37 @@ class AnalysisJsonTest {
     }
 
     @Test
+    void endpointsStayRightAsConnectionsInterleave() {
+        HostPort c = HostPort.parse("10.0.0.3:40001");
+        Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
+        // Both directions of one connection, then a third endpoint, then the first connection again.
+        HostPort[][] pairs = {{A, B}, {B, A}, {A, B}, {c, B}, {B, c}, {A, B}, {B, A}, {c, A}, {A, c}};
+        AnalyzedSegment[] segments = new AnalyzedSegment[pairs.length];
+        for (int i = 0; i < pairs.length; i++) {
+            segments[i] = segment(i, ack, pairs[i][0], pairs[i][1], 0);
+        }
+        List<JsonNode> nodes = write(segments);
+        for (int i = 0; i < pairs.length; i++) {
+            assertEquals(pairs[i][0].toString(), nodes.get(i).get("src").asText(), "src of segment " + i);
+            assertEquals(pairs[i][1].toString(), nodes.get(i).get("dst").asText(), "dst of segment " + i);
+        }
+    }
+
+    @Test
+    void synOptionsWrittenAgainFromTheirCacheKeepTheirValues() {
+        Segment first = new Segment(40000, 80, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 64240, 0,
+                List.of(new TcpOption.Mss(1460), new TcpOption.WindowScale(7), new TcpOption.SackPermitted()), new byte[0]);
+        Segment second = new Segment(40001, 80, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 64240, 0,
+                List.of(new TcpOption.Mss(536), new TcpOption.WindowScale(7), new TcpOption.Sack(new long[] {5, 9})),
+                new byte[0]);
+        List<JsonNode> nodes = write(segment(0, first, A, B, 0), segment(1, second, A, B, 0), segment(2, first, A, B, 0));
+        assertEquals("[\"mss 1460\",\"wscale 7\",\"sackOK\"]", nodes.get(0).get("options").toString());
+        assertEquals("[\"mss 536\",\"wscale 7\",\"" + new TcpOption.Sack(new long[] {5, 9}).describe() + "\"]",
+                nodes.get(1).get("options").toString());
+        assertEquals(nodes.get(0).get("options"), nodes.get(2).get("options"));
+    }
+
+    @Test
     void timeIsExactSecondsAndNegativeBeforeTheFirstPacket() {
         Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
         List<String> lines = lines(segment(1_000_000_001L, ack, B, A, 0), segment(-1_500_000_000L, ack, B, A, 0),

@@ -31,6 +31,20 @@ class TcpOptionsTest {
     }
 
     @Test
+    void theCommonLayoutsParseAsTheGeneralPathWould() {
+        // Linux's NOP, NOP, timestamps and an empty option space take a shorter path.
+        assertEquals(List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Timestamps(0xDEADBEEFL, 7)),
+                parse(1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 7));
+        assertEquals(List.of(), parse());
+        // The same 12 bytes with a timestamps length that is wrong are not that layout.
+        TcpOption.Malformed m = assertInstanceOf(TcpOption.Malformed.class, parse(1, 1, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0).get(2));
+        assertTrue(m.reason().contains("expected 10"), m.reason());
+        // Timestamps first, then two NOPs: the general path, the same options.
+        assertEquals(List.of(new TcpOption.Timestamps(1, 2), new TcpOption.Nop(), new TcpOption.Nop()),
+                parse(8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1));
+    }
+
+    @Test
     void unknownKindIsKeptWithItsBytes() {
         List<TcpOption> opts = parse(
                 0xfd, 4, 0xab, 0xcd,   // kind 253 (RFC 6994 experimental), length 4, two data bytes
