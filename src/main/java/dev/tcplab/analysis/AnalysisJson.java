@@ -179,23 +179,29 @@ public final class AnalysisJson implements AnalysisSink {
 
     /*
      * The options of a SYN (MSS, window scale, SACK permitted) take a handful of values in a capture:
-     * their descriptions are made and encoded once. Others (SACK blocks) differ from segment to segment.
+     * their descriptions are made and encoded once, keyed by kind and value (not by the option records,
+     * whose generated hashCode would be bootstrapped at start-up). Others (SACK blocks) vary too much.
      */
-    private final Map<TcpOption, SerializedString> optionsJson = new HashMap<>();
+    private final Map<Integer, SerializedString> optionsJson = new HashMap<>();
     private static final int MAX_OPTIONS_KEPT = 1024;
 
     /** The option's description, encoded once, or null for an option that is not one of those. */
     private SerializedString repeatingOptionJson(TcpOption o) {
-        boolean repeats = o instanceof TcpOption.Mss || o instanceof TcpOption.WindowScale
-                || o instanceof TcpOption.SackPermitted;
-        if (!repeats) {
+        int key;
+        if (o instanceof TcpOption.Mss m) {
+            key = TcpOption.KIND_MSS << 16 | m.value();
+        } else if (o instanceof TcpOption.WindowScale w) {
+            key = TcpOption.KIND_WSCALE << 16 | w.shift();
+        } else if (o instanceof TcpOption.SackPermitted) {
+            key = TcpOption.KIND_SACK_PERMITTED << 16;
+        } else {
             return null;
         }
-        SerializedString known = optionsJson.get(o);
+        SerializedString known = optionsJson.get(key);
         if (known == null) {
             known = new SerializedString(o.describe());
             if (optionsJson.size() < MAX_OPTIONS_KEPT) {
-                optionsJson.put(o, known);
+                optionsJson.put(key, known);
             }
         }
         return known;

@@ -14,7 +14,6 @@ import dev.tcplab.wire.TcpOption;
 import dev.tcplab.wire.TcpPacket;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -40,6 +39,19 @@ public final class Analyzer {
 
         private static long endpoint(HostPort h) {
             return (h.addr().bits() & 0xffffffffL) << 16 | h.port();
+        }
+
+        // Written out: a record's generated equals and hashCode are bootstrapped through method handles
+        // on their first call, which costs a reading JVM ~25 ms of its start (the JDK 25 start-up cache
+        // keeps lambdas and string concatenation linked, not these).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FlowKey k && k.lo == lo && k.hi == hi;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(lo) * 31 + Long.hashCode(hi);
         }
     }
 
@@ -81,7 +93,7 @@ public final class Analyzer {
         }
         progress.accept(reader.position());
         List<Connection> rest = new ArrayList<>(connections.values());
-        rest.sort(Comparator.comparingInt(c -> c.id));
+        rest.sort((x, y) -> Integer.compare(x.id, y.id)); // not Comparator.comparingInt: its lambda is linked at run time
         rest.forEach(c -> sink.connection(c.summary()));
         connections.clear();
         sink.finish(stats);

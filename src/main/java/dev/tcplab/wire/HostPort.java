@@ -24,6 +24,17 @@ public record HostPort(Ipv4Address addr, int port) {
         return new HostPort(Ipv4Address.parse(text.substring(0, colon)), port);
     }
 
+    // equals and hashCode written out, as in Ipv4Address: see there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostPort h && h.port == port && h.addr.equals(addr);
+    }
+
+    @Override
+    public int hashCode() {
+        return addr.hashCode() * 31 + port;
+    }
+
     @Override
     public String toString() {
         return addr + ":" + port;

@@ -24,6 +24,21 @@ public record Ipv4Address(int bits) {
         return new Ipv4Address(v);
     }
 
+    /*
+     * equals and hashCode written out: a record's generated ones are bootstrapped through method handles
+     * on their first call, which costs a JVM that reads a capture ~25 ms of its start (the JDK 25 start-up
+     * cache keeps lambdas and string concatenation linked, not these).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ipv4Address a && a.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
+    }
+
     public static Ipv4Address read(byte[] b, int off) {
         return new Ipv4Address((int) Bytes.u32(b, off));
     }
