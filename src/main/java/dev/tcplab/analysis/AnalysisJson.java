@@ -52,17 +52,24 @@ public final class AnalysisJson implements AnalysisSink {
      * and checks the structure, and the per-segment work becomes one copy instead of an array's calls.
      * Measured on a 1.5 M packet capture: the warm JSON path ~7 % faster, the output byte for byte the same.
      */
-    private static final SerializedString[] FLAGS_JSON = new SerializedString[256];
+    /** Makes the generators of the fragments: one factory, since making one takes a while (symbol tables). */
+    private static final JsonFactory FRAGMENTS = new JsonFactory();
+
+    /** The flags arrays, made when a combination first turns up: a capture has a dozen of the 256. */
+    private final SerializedString[] flagsJson = new SerializedString[256];
     private static final SerializedString EMPTY_ARRAY = fragment(g -> {
         g.writeStartArray();
         g.writeEndArray();
     });
 
-    static {
-        for (int bits = 0; bits < 256; bits++) {
+    private SerializedString flagsJson(int bits) {
+        SerializedString known = flagsJson[bits];
+        if (known == null) {
             String[] names = new Flags(bits).names().toArray(String[]::new);
-            FLAGS_JSON[bits] = fragment(g -> g.writeArray(names, 0, names.length));
+            known = fragment(g -> g.writeArray(names, 0, names.length));
+            flagsJson[bits] = known;
         }
+        return known;
     }
 
     private interface Fragment {
@@ -72,7 +79,7 @@ public final class AnalysisJson implements AnalysisSink {
     /** One JSON value as Jackson writes it, kept to be written again raw. */
     private static SerializedString fragment(Fragment value) {
         StringWriter text = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
+        try (JsonGenerator g = FRAGMENTS.createGenerator(text)) {
             value.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -110,7 +117,7 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeFieldName(DST);
             json.writeString(endpointJson(s.dst()));
             json.writeFieldName(FLAGS);
-            json.writeRawValue(FLAGS_JSON[s.segment().flags().bits()]);
+            json.writeRawValue(flagsJson(s.segment().flags().bits()));
             json.writeFieldName(SEQ);
             json.writeNumber(s.seq());
             json.writeFieldName(ACK);
