@@ -22,22 +22,23 @@ libpcap_ok() {
   ldconfig -p 2>/dev/null | grep -q 'libpcap\.so'
 }
 
-# Prints the apt packages that are missing; $1 = "test" adds what the tests use as independent witnesses.
-missing_packages() {
-  local pkgs=()
-  java_ok || pkgs+=("JDK")
-  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
-  libpcap_ok || pkgs+=(libpcap0.8)
-  { command -v ip >/dev/null 2>&1 && command -v ss >/dev/null 2>&1; } || pkgs+=(iproute2)
-  command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)
-  command -v ethtool >/dev/null 2>&1 || pkgs+=(ethtool)
-  command -v sysctl >/dev/null 2>&1 || pkgs+=(procps)   # sysctl in the lab's namespaces; /bin/kill
-  if [ "${1:-}" = test ]; then
-    command -v tshark >/dev/null 2>&1 || pkgs+=(tshark)
-    command -v tcpdump >/dev/null 2>&1 || pkgs+=(tcpdump)
-    command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)   # renders the HTML ladder page in a test
+# Puts the apt packages that are missing into the array named $1 (no subshell: the launcher runs this on
+# every command); $2 = "test" adds what the tests use as independent witnesses.
+missing_packages_into() {
+  local -n _mp_out=$1
+  _mp_out=()
+  java_ok || _mp_out+=("JDK")
+  command -v mvn >/dev/null 2>&1 || _mp_out+=(maven)
+  libpcap_ok || _mp_out+=(libpcap0.8)
+  { command -v ip >/dev/null 2>&1 && command -v ss >/dev/null 2>&1; } || _mp_out+=(iproute2)
+  command -v iptables >/dev/null 2>&1 || _mp_out+=(iptables)
+  command -v ethtool >/dev/null 2>&1 || _mp_out+=(ethtool)
+  command -v sysctl >/dev/null 2>&1 || _mp_out+=(procps)   # sysctl in the lab's namespaces; /bin/kill
+  if [ "${2:-}" = test ]; then
+    command -v tshark >/dev/null 2>&1 || _mp_out+=(tshark)
+    command -v tcpdump >/dev/null 2>&1 || _mp_out+=(tcpdump)
+    command -v chromium >/dev/null 2>&1 || _mp_out+=(chromium)   # renders the HTML ladder page in a test
   fi
-  printf '%s\n' "${pkgs[@]}"
 }
 
 # The JDK package this distribution offers: 17 where it exists (Debian 12, Ubuntu 22.04/24.04), else the default.
@@ -47,22 +48,23 @@ jdk_package() {
 }
 
 ensure_packages() {
-  local want
-  want=$(missing_packages "${1:-}")
-  [ -z "$want" ] && return 0
+  local wanted=() want
+  missing_packages_into wanted "${1:-}"
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  want=${wanted[*]}
   if ! is_root; then
-    say "missing: $(echo $want). Run as root (sudo) so that tcplab can install them with apt, or install them yourself."
+    say "missing: $want. Run as root (sudo) so that tcplab can install them with apt, or install them yourself."
     exit 3
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    say "missing: $(echo $want), and there is no apt-get here to install them: install them yourself."
+    say "missing: $want, and there is no apt-get here to install them: install them yourself."
     exit 3
   fi
   export DEBIAN_FRONTEND=noninteractive
-  say "installing with apt: $(echo $want)"
+  say "installing with apt: $want"
   apt-get update -qq >&2
-  local pkgs=()
-  for p in $want; do
+  local pkgs=() p
+  for p in "${wanted[@]}"; do
     if [ "$p" = JDK ]; then pkgs+=("$(jdk_package)"); else pkgs+=("$p"); fi
   done
   # tshark asks whether non-root users may capture; the default answer (no) is fine here.
@@ -94,8 +96,9 @@ release_version() {
 }
 
 # The same into the variable named $1, without a subshell: the launcher runs these on every command, and
-# each process costs 3-5 ms on this project's virtual machines. One process is left: readlink, for
-# symlinks. The locals have odd names so that they cannot hide the caller's variable.
+# each process costs 3-5 ms on this project's virtual machines. One process is left: readlink, for a
+# symlink (java on PATH is one, through /etc/alternatives). The locals have odd names so that they
+# cannot hide the caller's variable.
 jdk_version_into() {
   local -n _jv_out=$1
   local _jv_bin=$2
@@ -105,7 +108,9 @@ jdk_version_into() {
     _jv_bin=${BASH_CMDS[$_jv_bin]}
   fi
   [ -x "$_jv_bin" ] || return 0
-  _jv_bin=$(readlink -f "$_jv_bin") || return 0
+  if [ -L "$_jv_bin" ]; then
+    _jv_bin=$(readlink -f "$_jv_bin") || return 0
+  fi
   release_version_into _jv_out "${_jv_bin%/bin/*}/release"
 }
 
@@ -137,16 +142,35 @@ READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m -XX:PerMethodTrapLimit=0 
 # 2.6-3.0 s, JDK 25 with the AOT cache below 2.2-2.3 s. Live commands keep `java` from PATH, the JDK the
 # tests run on.
 reading_java() {
-  if [ -n "${TCPLAB_JAVA:-}" ]; then echo "$TCPLAB_JAVA"; return; fi
-  local best=java bestv d v
-  jdk_version_into bestv java   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
-  bestv=${bestv:-0}
-  for d in /usr/lib/jvm/*/; do
-    [ -x "${d}bin/java" ] || continue
-    release_version_into v "${d}release"
-    if [ -n "$v" ] && [ "$v" -ge 17 ] && [ "$v" -gt "$bestv" ]; then best=${d}bin/java; bestv=$v; fi
+  local _rj_java _rj_version
+  reading_java_into _rj_java _rj_version
+  echo "$_rj_java"
+}
+
+# The same into the variable named $1, and that JDK's feature version into the one named $2 (empty when
+# unknown): no subshell, and the launcher needs both.
+reading_java_into() {
+  local -n _ri_java=$1 _ri_version=$2
+  if [ -n "${TCPLAB_JAVA:-}" ]; then
+    _ri_java=$TCPLAB_JAVA
+    jdk_version_into _ri_version "$TCPLAB_JAVA"
+    return
+  fi
+  local _ri_best=java _ri_bestv _ri_d _ri_v
+  jdk_version_into _ri_bestv java   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
+  _ri_bestv=${_ri_bestv:-0}
+  for _ri_d in /usr/lib/jvm/*/; do
+    [ -x "${_ri_d}bin/java" ] || continue
+    release_version_into _ri_v "${_ri_d}release"
+    if [ -n "$_ri_v" ] && [ "$_ri_v" -ge 17 ] && [ "$_ri_v" -gt "$_ri_bestv" ]; then
+      _ri_best=${_ri_d}bin/java
+      _ri_bestv=$_ri_v
+    fi
   done
-  echo "$best"
+  _ri_java=$_ri_best
+  _ri_version=$_ri_bestv
+  [ "$_ri_version" = 0 ] && _ri_version=
+  return 0
 }
 
 # Prints the JVM options that use an AOT cache (JDK 25 and later: classes loaded and linked, and the JIT's
@@ -154,15 +178,23 @@ reading_java() {
 # once per build and JDK, from the sample capture repeated ten times (~40 k packets, a few seconds). Prints
 # nothing where there is no such JDK or the cache cannot be made.
 aot_cache_options() {
-  local top=$1 java=$2; shift 2
-  local v
-  jdk_version_into v "$java"
+  local _ao_options=() _ao_version
+  jdk_version_into _ao_version "$2"
+  aot_cache_options_into _ao_options "$1" "$2" "$_ao_version" "${@:3}"
+  echo "${_ao_options[*]}"
+}
+
+# The same into the array named $1, for TOP JAVA and JAVA's feature version (no subshell).
+aot_cache_options_into() {
+  local -n _ac_out=$1
+  local top=$2 java=$3 v=$4; shift 4
+  _ac_out=()
   [ -n "$v" ] && [ "$v" -ge 25 ] 2>/dev/null || return 0
   local jar=$top/target/tcplab.jar dir=$top/target/aot
   local cache=$dir/analyze-jdk$v.aot sample=$top/captures/kernel-mix.pcap
   if [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; then
     [ -f "$sample" ] && [ -w "$top/target" ] || return 0
-    say "preparing $(basename "$cache"), a start-up cache for reading captures with JDK $v (once per build)"
+    say "preparing ${cache##*/}, a start-up cache for reading captures with JDK $v (once per build)"
     mkdir -p "$dir"
     local training=$dir/training.pcap
     { cat "$sample"; for _ in 1 2 3 4 5 6 7 8 9; do tail -c +25 "$sample"; done; } > "$training"
@@ -172,5 +204,5 @@ aot_cache_options() {
     [ -f "$cache" ] || { say "could not make the cache; reading without it"; return 0; }
   fi
   # A cache the JVM cannot use (a JDK update) is skipped silently rather than reported on stdout.
-  echo "-XX:AOTCache=$cache -Xlog:aot=off -Xlog:cds=off"
+  _ac_out=("-XX:AOTCache=$cache" -Xlog:aot=off -Xlog:cds=off)
 }
