@@ -41,9 +41,7 @@ public final class Analyzer {
             return (h.addr().bits() & 0xffffffffL) << 16 | h.port();
         }
 
-        // Written out: a record's generated equals and hashCode are bootstrapped through method handles
-        // on their first call, which costs a reading JVM ~25 ms of its start (the JDK 25 start-up cache
-        // keeps lambdas and string concatenation linked, not these).
+        // equals and hashCode written out, as in Ipv4Address: see there.
         @Override
         public boolean equals(Object o) {
             return o instanceof FlowKey k && k.lo == lo && k.hi == hi;

@@ -25,9 +25,10 @@ public record Ipv4Address(int bits) {
     }
 
     /*
-     * equals and hashCode written out: a record's generated ones are bootstrapped through method handles
-     * on their first call, which costs a JVM that reads a capture ~25 ms of its start (the JDK 25 start-up
-     * cache keeps lambdas and string concatenation linked, not these).
+     * equals and hashCode written out, here and in the other records looked up per packet (HostPort, the
+     * analyzer's flow key): a record's generated ones are bootstrapped through method handles on their
+     * first call, which the JDK 25 start-up cache does not keep linked (it keeps lambdas and string
+     * concatenation), so every analyze spun and compiled them as it began: 1.54 M packets 2.18 -> 1.96 s.
      */
     @Override
     public boolean equals(Object o) {
