@@ -3,7 +3,10 @@
 # tcplab analyze (JSON lines, and the summary table alone), tshark with the analysis fields, and
 # tcpdump. Prints packets per second and peak RSS for each. With no FILE, first records about a
 # million packets of real kernel traffic with bench/make-capture.sh.
-#   sudo bench/analyze-speed.sh [FILE]
+#   sudo [ROUNDS=3] bench/analyze-speed.sh [FILE]
+# The virtual machines this was made on change speed by up to a third within minutes, so each reader
+# but tshark (~1 minute a run) is run ROUNDS times, the readers taking turns, and the median is shown
+# with the fastest and slowest run.
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 . "$top/scripts/deps.sh"
@@ -20,13 +23,26 @@ say "$file: $packets packets, $(du -h "$file" | cut -f1)"
 [ -x /usr/bin/time ] || { say "installing GNU time (peak RSS)"; apt-get install -y -qq time >&2; }
 cat "$file" >/dev/null   # into the page cache, so that every reader starts alike
 
-tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-measure() {   # NAME CMD...: wall time and peak RSS (GNU time), then packets per second
+rounds=${ROUNDS:-3}
+results=$(mktemp); trap 'rm -f "$results" "$results.one"' EXIT
+measure() {   # NAME CMD...: one run's wall time and peak RSS (GNU time), appended to the results
   local name=$1; shift
-  /usr/bin/time -o "$tmp" -f '%e %M' "$@" >/dev/null 2>&1
-  set -- $(tail -1 "$tmp")
-  awk -v n="$name" -v s="$1" -v kb="$2" -v p="$packets" \
-    'BEGIN { printf "%-34s %8.2f s %12.0f packets/s %8.0f MB peak RSS\n", n, s, p / s, kb / 1024 }'
+  /usr/bin/time -o "$results.one" -f '%e %M' "$@" >/dev/null 2>&1
+  printf '%s\t%s\n' "$name" "$(tail -1 "$results.one")" >> "$results"
+}
+report() {    # one line per reader, in the order first measured: median (fastest-slowest), packets/s, RSS
+  awk -F'\t' -v p="$packets" '
+    { if (!($1 in n)) order[++k] = $1; split($2, f, " "); t[$1, ++n[$1]] = f[1]; if (f[2] > kb[$1]) kb[$1] = f[2] }
+    END {
+      for (i = 1; i <= k; i++) {
+        name = order[i]; c = n[name]
+        for (a = 1; a <= c; a++) v[a] = t[name, a]
+        for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
+        med = c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+        range = c > 1 ? sprintf("(%.2f-%.2f)", v[1], v[c]) : ""
+        printf "%-36s %6.2f s %-12s %10.0f packets/s %6.0f MB peak RSS\n", name, med, range, p / med, kb[name] / 1024
+      }
+    }' "$results"
 }
 
 # The launcher reads captures on the newest JDK here, with its start-up cache (made now if missing, not timed).
@@ -34,15 +50,19 @@ picked=$(reading_java)
 "$top/tcplab" analyze --summary "$top/captures/handshake-echo-close.pcap" >/dev/null
 say "tcplab runs on $picked (JDK $(jdk_version "$picked")); java on PATH is JDK $(jdk_version java)"
 
-echo
-measure "cat (read limit)" cat "$file"
-measure "tcplab analyze --format json" "$top/tcplab" analyze --format json "$file"
-measure "tcplab analyze --summary" "$top/tcplab" analyze --summary "$file"
-if [ "$picked" != java ]; then
-  export TCPLAB_JAVA=java
-  measure "  the same on JDK $(jdk_version java): --format json" "$top/tcplab" analyze --format json "$file"
-  measure "  the same on JDK $(jdk_version java): --summary" "$top/tcplab" analyze --summary "$file"
-  unset TCPLAB_JAVA
-fi
-measure "tcpdump -nn -r" tcpdump -nn -r "$file"
+for round in $(seq "$rounds"); do
+  say "round $round of $rounds"
+  measure "cat (read limit)" cat "$file"
+  measure "tcplab analyze --format json" "$top/tcplab" analyze --format json "$file"
+  measure "tcplab analyze --summary" "$top/tcplab" analyze --summary "$file"
+  if [ "$picked" != java ]; then
+    v17=$(jdk_version java)
+    TCPLAB_JAVA=java measure "  the same on JDK $v17: --format json" "$top/tcplab" analyze --format json "$file"
+    TCPLAB_JAVA=java measure "  the same on JDK $v17: --summary" "$top/tcplab" analyze --summary "$file"
+  fi
+  measure "tcpdump -nn -r" tcpdump -nn -r "$file"
+done
+say "tshark, once"
 measure "tshark -T fields (seq, ack, flags)" tshark -r "$file" -T fields -e tcp.seq -e tcp.ack -e tcp.analysis.flags
+echo
+report
