@@ -13,10 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /** The agent's protocol on loopback: a run's server starts, its socket states are told, errors are said. */
 class PeerAgentTest {
     static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // Copy-on-write: the agent's thread adds while the test walks it (a synchronized list's stream is not
+    // synchronized, and once threw ConcurrentModificationException in CI).
+    final List<String> log = new CopyOnWriteArrayList<>();
     PeerAgent agent;
     Thread serving;
 
