@@ -1,5 +1,6 @@
 package dev.tcplab.cli;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,7 +15,7 @@ public final class Main {
         SUBCOMMANDS.put("connect", ConnectCommand::new);
         SUBCOMMANDS.put("listen", ListenCommand::new);
         SUBCOMMANDS.put("peer", PeerCommand::new);
-        SUBCOMMANDS.put("analyze", AnalyzeCommand::new);
+        SUBCOMMANDS.put("analyze", () -> new AnalyzeCommand().spec());
         SUBCOMMANDS.put("replay", ReplayCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
     }
@@ -38,17 +39,26 @@ public final class Main {
      * before `analyze` reads its first packet (README, Performance).
      */
     static CommandLine commandLine(String chosen) {
-        CommandLine cl = new CommandLine(new TcplabCommand());
+        CommandLine cl = new CommandLine(new TcplabCommand().spec());
         if (SUBCOMMANDS.containsKey(chosen)) {
             cl.addSubcommand(chosen, SUBCOMMANDS.get(chosen).get());
         } else {
             SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
+        giveRootVersionTo(cl.getSubcommands().values(), cl.getCommandSpec().versionProvider());
         cl.setExecutionExceptionHandler(new ExitCodes.Handler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // The examples are one command per line: as wide as the terminal, 110 columns in a pipe.
         cl.setUsageHelpWidth(110);
         cl.setUsageHelpAutoWidth(true);
         return cl;
+    }
+
+    /** `-V` on a subcommand prints the tool's version (picocli's default for one with none is nothing). */
+    private static void giveRootVersionTo(Collection<CommandLine> subcommands, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : subcommands) {
+            sub.getCommandSpec().versionProvider(version);
+            giveRootVersionTo(sub.getSubcommands().values(), version);
+        }
     }
 }

@@ -148,7 +148,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         conns.forEach(c -> args.addAll(List.of("--conn", c.toString())));
         ports.forEach(p -> args.addAll(List.of("--port", p.toString())));
-        return new CommandLine(analyze).execute(args.toArray(String[]::new));
+        return new CommandLine(analyze.spec()).execute(args.toArray(String[]::new));
     }
 
     /** Plays the recorded client live and compares the live kernel's answers with the recorded server's. */

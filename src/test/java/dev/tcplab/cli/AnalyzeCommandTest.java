@@ -34,7 +34,7 @@ class AnalyzeCommandTest {
         AnalyzeCommand cmd = new AnalyzeCommand();
         cmd.rawOut = out;
         cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        return new CommandLine(cmd).execute(args);
+        return new CommandLine(cmd.spec()).execute(args);
     }
 
     String out() {
@@ -168,7 +168,7 @@ class AnalyzeCommandTest {
             }
         };
         cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(0, new CommandLine(cmd).execute("--format", "json", "captures/kernel-mix.pcap"));
+        assertEquals(0, new CommandLine(cmd.spec()).execute("--format", "json", "captures/kernel-mix.pcap"));
         assertEquals("", err(), "nothing to say when the reader went away");
     }
 }

@@ -57,6 +57,16 @@ class CliTest {
     }
 
     @Test
+    void everySubcommandsVersionOptionNamesTheTool() {
+        for (String[] args : List.of(new String[] {"analyze", "-V"}, new String[] {"connect", "--version"},
+                new String[] {"peer", "listen", "--version"})) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, run(args));
+            assertTrue(out.toString().startsWith("tcplab "), String.join(" ", args) + ": " + out);
+        }
+    }
+
+    @Test
     void connectHelpExplainsTheLadder() {
         assertEquals(0, run("connect", "--help"));
         String h = out.toString();
