@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -36,6 +37,9 @@ import picocli.CommandLine.ParseResult;
 public final class AnalyzeCommand implements Callable<Integer> {
 
     enum Format { text, json, svg, html }
+
+    /** picocli's own calls Paths.get through reflection, which spins method handles at every start. */
+    private static final ITypeConverter<Path> PATH = Path::of;
 
     private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
@@ -70,12 +74,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
                         "be read is still reported, with a count of what was skipped).");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("FILE").type(Path.class)
-                .description("the capture to read").build());
+                .converters(PATH).description("the capture to read").build());
         spec.addOption(OptionSpec.builder("--format").paramLabel("FMT").type(Format.class)
                 .description("text: ladder and summary table (default); json: JSON lines, one object per segment and per"
                         + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step")
                 .build());
-        spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FILE").type(Path.class)
+        spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FILE").type(Path.class).converters(PATH)
                 .description("write the svg or html there (default: stdout)").build());
         spec.addOption(OptionSpec.builder("--conn").paramLabel("N").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("only connection N (numbered from 1 in order of appearance)").build());
