@@ -56,7 +56,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * The options, built with picocli's programmatic API rather than its annotations. Reading an
      * annotation makes the JDK generate a proxy class for its type at run time (the start-up cache
      * keeps none), and the JIT then compiles that generator while the first packets wait: about
-     * 70 ms of every `analyze`, 5 % of a million-packet file (README, Performance).
+     * 70 ms of every `analyze` (README, Performance).
      */
     AnalyzeCommand() {
         spec.name("analyze");

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * `-h, --help` and `-V, --version` for a command built without annotations. picocli's own
  * {@code mixinStandardHelpOptions} reads them from an annotated class, which is the cost
- * {@link AnalyzeCommand#spec()} avoids; the names and words here are the mixin's.
+ * {@link AnalyzeCommand#AnalyzeCommand() AnalyzeCommand} avoids; the names and words here are the mixin's.
  */
 final class StandardHelpOptions {
     private StandardHelpOptions() {

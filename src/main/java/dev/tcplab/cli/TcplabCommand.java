@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The root command; {@link Main} adds the subcommands (only the one called, to start faster). Built
- * with picocli's programmatic API for the reason {@link AnalyzeCommand#spec()} gives.
+ * with picocli's programmatic API for the reason {@link AnalyzeCommand#AnalyzeCommand() AnalyzeCommand} gives.
  */
 public final class TcplabCommand implements Callable<Integer> {
     private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);

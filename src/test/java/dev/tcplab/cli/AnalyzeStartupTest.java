@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `analyze` starts without reading an annotation: each annotation type read makes the JDK generate
- * a proxy class, which cost about 70 ms of every run (AnalyzeCommand#spec). A fresh JVM logs the
+ * a proxy class, which cost about 70 ms of every run (see AnalyzeCommand's constructor). A fresh JVM logs the
  * classes it defines; an annotated command shows the witness sees proxies when there are some.
  */
 class AnalyzeStartupTest {
