@@ -107,7 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter text = new PrintWriter(new OutputStreamWriter(rawOut, StandardCharsets.UTF_8), false);
         AnalysisSink sink = switch (liveOptions.format) {
-            case json -> new AnalysisJson(rawOut);
+            case json -> new AnalysisJson(rawOut).flushingEachObject();
             case ladder -> Selection.tee(new AnalysisLadder(text, liveOptions.absolute).flushingEachLine(),
                     new SummaryTable(text));
             case quiet -> new SummaryTable(text);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -14,8 +17,12 @@ class ReplayCommandTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int run(String... args) {
+        return run(out, args);
+    }
+
+    int run(java.io.OutputStream to, String... args) {
         ReplayCommand cmd = new ReplayCommand();
-        cmd.rawOut = out;
+        cmd.rawOut = to;
         cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
         CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true); // as Main sets it
         cl.setErr(new java.io.PrintWriter(err, true));
@@ -28,6 +35,33 @@ class ReplayCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("fin_in_time_wait"), text);
         assertTrue(text.contains("TIME_WAIT"), text);
+    }
+
+    @Test
+    void jsonLinesReachThePipeOneByOneAsTheyArePlayed() {
+        // What a reader of the pipe has at each flush: a paced replay must not wait for a buffer to fill.
+        List<String> atEachFlush = new ArrayList<>();
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                atEachFlush.add(toString(StandardCharsets.UTF_8));
+            }
+        };
+        assertEquals(0, run(pipe, "--format", "json", "--speed", "max", "captures/time-wait-reack.pcap"),
+                err.toString(StandardCharsets.UTF_8));
+        String played = atEachFlush.get(atEachFlush.size() - 1);
+        List<String> lines = played.lines().toList();
+        assertTrue(lines.size() > 10 && lines.get(0).startsWith("{\"type\":\"segment\""), played);
+        List<Integer> linesAtFlushes = atEachFlush.stream().distinct()
+                .peek(text -> assertTrue(text.endsWith("\n"), "a flush ends at a line's end: " + text))
+                .map(text -> (int) text.lines().count()).toList();
+        assertEquals(IntStream.rangeClosed(1, lines.size()).boxed().toList(), linesAtFlushes, "one line more at each flush");
+
+        AnalyzeCommand analyze = new AnalyzeCommand();
+        ByteArrayOutputStream analyzed = new ByteArrayOutputStream();
+        analyze.rawOut = analyzed;
+        assertEquals(0, new CommandLine(analyze.spec()).execute("--format", "json", "captures/time-wait-reack.pcap"));
+        assertEquals(analyzed.toString(StandardCharsets.UTF_8), played, "the same lines as analyze writes");
     }
 
     @Test
