@@ -1,6 +1,7 @@
 package dev.tcplab.analysis;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Passes on only the connections asked for ({@code --conn N}, {@code --port P}); the capture's
@@ -9,6 +10,7 @@ import java.util.List;
 public final class Selection extends ForwardingSink {
     private final List<Integer> conns;
     private final List<Integer> ports;
+    private long connectionsPassed;
 
     public Selection(AnalysisSink next, List<Integer> conns, List<Integer> ports) {
         super(next);
@@ -30,8 +32,33 @@ public final class Selection extends ForwardingSink {
     @Override
     public void connection(ConnectionSummary c) {
         if (wanted(c.conn(), c.client().port(), c.server().port())) {
+            connectionsPassed++;
             next.connection(c);
         }
+    }
+
+    /**
+     * After the run: a sentence naming what was asked for and is not in the capture (a connection
+     * number beyond the last, a port no connection used), or null when everything asked for was there.
+     */
+    public String missing(AnalysisStats stats) {
+        List<Integer> absent = conns.stream().filter(n -> n < 1 || n > stats.connections).toList();
+        if (!absent.isEmpty()) {
+            return "no connection " + joined(absent)
+                    + ": the capture has " + stats.connections + (stats.connections == 1 ? " connection" : " connections")
+                    + ", numbered from 1 in order of appearance (--summary lists them)";
+        }
+        if (connectionsPassed == 0 && !ports.isEmpty()) {
+            String which = ports.stream().map(String::valueOf).collect(Collectors.joining(" or "));
+            return (conns.isEmpty() ? "no connection has port " + which
+                    : (conns.size() == 1 ? "connection " : "connections ") + joined(conns) + " used no port " + which)
+                    + " at either end (--summary lists the connections)";
+        }
+        return null;
+    }
+
+    private static String joined(List<Integer> numbers) {
+        return numbers.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
 

@@ -148,10 +148,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             case svg, html -> pictures;
         };
         AnalysisStats stats;
+        Selection selection = new Selection(FaultAnnotations.around(sink, file), conns, ports);
         try (CaptureReader reader = CaptureReader.open(file)) {
             long size = Files.size(file);
             ProgressBar bar = new ProgressBar(err, size, ProgressBar.stderrIsTerminal() && size > (64L << 20));
-            stats = new Analyzer(new Selection(FaultAnnotations.around(sink, file), conns, ports)).run(reader,
+            stats = new Analyzer(selection).run(reader,
                     position -> {
                         bar.accept(position);
                         ClosedOutput.check(text);
@@ -168,6 +169,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             throw e;
+        }
+        String missing = stats.problem == null ? selection.missing(stats) : null;
+        if (missing != null) {
+            err.println("tcplab: " + file + ": " + missing);
+            return ExitCodes.USAGE;
         }
         if (format == Format.svg || format == Format.html) {
             int code = draw(pictures, stdout);

@@ -115,8 +115,9 @@ public final class ReplayCommand implements Callable<Integer> {
         };
         Pacer pacer = new Pacer(sink, speed, maxGap.toNanos(), System::nanoTime, LockSupport::parkNanos);
         AnalysisStats stats;
+        Selection selection = new Selection(FaultAnnotations.around(pacer, file), conns, ports);
         try (CaptureReader reader = CaptureReader.open(file)) {
-            stats = new Analyzer(new Selection(FaultAnnotations.around(pacer, file), conns, ports)).run(reader,
+            stats = new Analyzer(selection).run(reader,
                     position -> ClosedOutput.check(text));
             text.flush();
             rawOut.flush();
@@ -132,6 +133,11 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (stats.problem != null) {
             err.println("tcplab: " + file + ": " + stats.problem + "; what came before it was played");
+            return ExitCodes.USAGE;
+        }
+        String missing = selection.missing(stats);
+        if (missing != null) {
+            err.println("tcplab: " + file + ": " + missing);
             return ExitCodes.USAGE;
         }
         return ExitCodes.OK;

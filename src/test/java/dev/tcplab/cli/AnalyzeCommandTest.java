@@ -100,6 +100,20 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void askingForAConnectionOrPortTheCaptureLacksSaysSoAndExits2() {
+        assertEquals(0, run("--summary", "--conn", "84", "captures/kernel-mix.pcap"), err());
+        assertEquals("", err(), "the last connection is there");
+        assertEquals(2, run("--summary", "--conn", "3,85", "captures/kernel-mix.pcap"));
+        assertTrue(err().contains("no connection 85: the capture has 84 connections"), err());
+        err.reset();
+        assertEquals(2, run("--format", "json", "--port", "7", "captures/kernel-mix.pcap"));
+        assertTrue(err().contains("no connection has port 7 at either end"), err());
+        err.reset();
+        assertEquals(2, run("--summary", "--conn", "2", "--port", "5002", "captures/kernel-mix.pcap"));
+        assertTrue(err().contains("connection 2 used no port 5002"), err());
+    }
+
+    @Test
     void aTruncatedFileReportsWhatCouldBeReadThenExits2WithOneSentence() throws IOException {
         byte[] whole = Files.readAllBytes(Path.of("captures/handshake-echo-close.pcap"));
         Path cut = dir.resolve("cut.pcap");
