@@ -26,12 +26,16 @@ public final class SummaryTable implements AnalysisSink {
         rows.add(c);
     }
 
+    private static String counted(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
     @Override
     public void finish(AnalysisStats st) {
         rows.sort(Comparator.comparingInt(ConnectionSummary::conn));
         out.println();
-        out.printf("%s: %d packets, %d TCP segments, %d connection%s%n", st.format, st.packets, st.tcpSegments,
-                st.connections, st.connections == 1 ? "" : "s");
+        out.printf("%s: %s, %s, %s%n", st.format, counted(st.packets, "packet"), counted(st.tcpSegments, "TCP segment"),
+                counted(st.connections, "connection"));
         if (!rows.isEmpty()) {
             row("conn", "client", "server", "packets", "bytes", "duration", "hs RTT", "close", "TIME_WAIT",
                     "events");

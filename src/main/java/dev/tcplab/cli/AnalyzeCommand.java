@@ -182,8 +182,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         if (stats.problem != null) {
-            err.println("tcplab: " + file + ": " + stats.problem + "; the " + stats.packets
-                    + " packets before that point are reported above");
+            err.println("tcplab: " + file + ": " + stats.problem + (stats.packets == 0 ? "; no packet came before it"
+                    : stats.packets == 1 ? "; the packet before that point is reported above"
+                    : "; the " + stats.packets + " packets before that point are reported above"));
             return ExitCodes.USAGE;
         }
         if (stats.skipped() > 0) {

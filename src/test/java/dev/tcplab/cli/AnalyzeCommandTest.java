@@ -140,6 +140,7 @@ class AnalyzeCommandTest {
         Files.write(usb, SyntheticCaptures.pcap(189, false, ByteOrder.LITTLE_ENDIAN, List.of(new byte[64])));
         assertEquals(ExitCodes.USAGE, run(usb.toString()));
         assertTrue(out().contains("link type 189 skipped"), out());
+        assertTrue(out().contains("pcap: 1 packet, 0 TCP segments, 0 connections"), "counted in the singular: " + out());
         assertFalse(err().contains("Exception"), err());
     }
 
