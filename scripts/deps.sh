@@ -71,12 +71,25 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${pkgs[@]}" >&2
 }
 
+# Whether target/tcplab.jar is missing or older than the pom or anything under src/main (a directory
+# too: adding or removing a file changes its time). Tests on a glob, not a `find` process: this runs on
+# every command.
+jar_is_stale() {
+  local jar=$1/target/tcplab.jar f had_globstar=0 newer=
+  [ -f "$jar" ] && ! [ "$1/pom.xml" -nt "$jar" ] || return 0
+  shopt -q globstar && had_globstar=1
+  shopt -s globstar
+  for f in "$1"/src/main "$1"/src/main/**; do
+    if [ "$f" -nt "$jar" ]; then newer=$f; break; fi
+  done
+  [ "$had_globstar" = 1 ] || shopt -u globstar
+  [ -n "$newer" ]
+}
+
 # Builds target/tcplab.jar when it is missing or older than any source file or the pom.
 ensure_jar() {
-  local top=$1 jar=$1/target/tcplab.jar
-  if [ -f "$jar" ] && [ -z "$(find "$top/src/main" "$top/pom.xml" -newer "$jar" -print -quit)" ]; then
-    return 0
-  fi
+  local top=$1
+  jar_is_stale "$top" || return 0
   say "building target/tcplab.jar with Maven (the first build downloads dependencies: a minute or two)"
   (cd "$top" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || { say "the build failed; see Maven's messages above"; exit 3; }
 }
@@ -96,9 +109,9 @@ release_version() {
 }
 
 # The same into the variable named $1, without a subshell: the launcher runs these on every command, and
-# each process costs 3-5 ms on this project's virtual machines. One process is left: readlink, for a
-# symlink (java on PATH is one, through /etc/alternatives). The locals have odd names so that they
-# cannot hide the caller's variable.
+# each process costs 3-5 ms on this project's virtual machines. A symlink (java on PATH is one, through
+# /etc/alternatives) needs readlink only when it leads outside /usr/lib/jvm. The locals have odd names so
+# that they cannot hide the caller's variable.
 jdk_version_into() {
   local -n _jv_out=$1
   local _jv_bin=$2
@@ -109,7 +122,13 @@ jdk_version_into() {
   fi
   [ -x "$_jv_bin" ] || return 0
   if [ -L "$_jv_bin" ]; then
-    _jv_bin=$(readlink -f "$_jv_bin") || return 0
+    # Usually a chain of links to a JDK under /usr/lib/jvm (Debian's alternatives): found by comparing
+    # files (-ef), without a process; links that lead elsewhere (SDKMAN, /opt) are resolved by readlink.
+    local _jv_d _jv_name=${_jv_bin##*/} _jv_found=
+    for _jv_d in "${TCPLAB_JVM_DIR:-/usr/lib/jvm}"/*/; do
+      if [ "$_jv_bin" -ef "${_jv_d}bin/$_jv_name" ]; then _jv_found=${_jv_d}bin/$_jv_name; break; fi
+    done
+    _jv_bin=${_jv_found:-$(readlink -f "$_jv_bin")} || return 0
   fi
   release_version_into _jv_out "${_jv_bin%/bin/*}/release"
 }
@@ -170,7 +189,7 @@ reading_java_into() {
   local _ri_best=java _ri_bestv _ri_d _ri_v
   jdk_version_into _ri_bestv java   # java on PATH counts too (a JDK installed by hand or by SDKMAN)
   _ri_bestv=${_ri_bestv:-0}
-  for _ri_d in /usr/lib/jvm/*/; do
+  for _ri_d in "${TCPLAB_JVM_DIR:-/usr/lib/jvm}"/*/; do
     [ -x "${_ri_d}bin/java" ] || continue
     release_version_into _ri_v "${_ri_d}release"
     if [ -n "$_ri_v" ] && [ "$_ri_v" -ge 17 ] && [ "$_ri_v" -gt "$_ri_bestv" ]; then

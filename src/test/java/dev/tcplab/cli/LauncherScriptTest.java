@@ -60,6 +60,45 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aLinkIntoTheJvmDirectoryIsMatchedWithoutAReadlinkProcess() throws Exception {
+        Path java25 = fakeJdk("temurin-25", "25.0.3");
+        Path bin = Files.createDirectories(dir.resolve("path-bin"));
+        Path alternatives = Files.createDirectories(dir.resolve("alternatives"));
+        Files.createSymbolicLink(alternatives.resolve("java"), java25);
+        Files.createSymbolicLink(bin.resolve("java"), alternatives.resolve("java"));
+        // A readlink that fails: the version must come from comparing files in TCPLAB_JVM_DIR.
+        Files.writeString(bin.resolve("readlink"), "#!/bin/sh\nexit 1\n").toFile().setExecutable(true);
+        assertEquals("25", bash("TCPLAB_JVM_DIR=" + dir + " PATH=" + bin + ":$PATH; jdk_version java"));
+        assertEquals("", bash("TCPLAB_JVM_DIR=" + dir.resolve("empty") + " PATH=" + bin + ":$PATH; jdk_version java"),
+                "elsewhere, readlink is asked (and here it fails)");
+    }
+
+    @Test
+    void theJarIsStaleWhenASourceThePomOrAFileListIsNewer() throws Exception {
+        Path top = Files.createDirectories(dir.resolve("project"));
+        Path source = Files.createDirectories(top.resolve("src/main/java/x")).resolve("A.java");
+        Files.writeString(source, "class A {}");
+        Files.writeString(top.resolve("pom.xml"), "<project/>");
+        Path jar = Files.createDirectories(top.resolve("target")).resolve("tcplab.jar");
+        String stale = "jar_is_stale " + top + " && echo stale || echo fresh; shopt -q globstar && echo globstar-left-on; true";
+        assertEquals("stale", bash(stale), "no jar yet");
+        Files.writeString(jar, "jar");
+        java.nio.file.attribute.FileTime later = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000);
+        Files.setLastModifiedTime(jar, later);
+        assertEquals("fresh", bash(stale));
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(later.toMillis() + 1000));
+        assertEquals("stale", bash(stale), "a source edited after the build");
+        Files.setLastModifiedTime(source, later);
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(later.toMillis() + 2000));
+        assertEquals("fresh", bash(stale));
+        Files.setLastModifiedTime(top.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(later.toMillis() + 3000));
+        assertEquals("stale", bash(stale), "the pom edited");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(later.toMillis() + 4000));
+        Files.setLastModifiedTime(source.getParent(), java.nio.file.attribute.FileTime.fromMillis(later.toMillis() + 5000));
+        assertEquals("stale", bash(stale), "a file added or removed: its directory's time");
+    }
+
+    @Test
     void tcplabJavaOverridesTheChoice() throws Exception {
         assertEquals("/opt/some/java", bash("TCPLAB_JAVA=/opt/some/java reading_java"));
     }
