@@ -117,8 +117,7 @@ public final class ReplayCommand implements Callable<Integer> {
         AnalysisStats stats;
         Selection selection = new Selection(FaultAnnotations.around(pacer, file), conns, ports);
         try (CaptureReader reader = CaptureReader.open(file)) {
-            stats = new Analyzer(selection).run(reader,
-                    position -> ClosedOutput.check(text));
+            stats = new Analyzer(selection).run(reader, position -> ClosedOutput.check(text));
             text.flush();
             rawOut.flush();
         } catch (CaptureFormatException e) {
