@@ -18,6 +18,7 @@ import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +114,7 @@ final class LabLink {
             }
         } else {
             iface = s.iface();
+            requireInterface(iface);
             peer = s.peer();
             us = ourAddress(s);
             int stale = FirewallRstGuard.removeStale(null);
@@ -230,10 +232,22 @@ final class LabLink {
 
     private static final Pattern INET = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
+    /** Checked first, so that a mistyped name is the one thing said (no RST guard set up for it, no capture). */
+    private static void requireInterface(String iface) {
+        Path all = Path.of("/sys/class/net");
+        if (Files.isDirectory(all) && !Files.exists(all.resolve(iface))) {
+            throw noSuchInterface(iface);
+        }
+    }
+
+    private static EnvironmentProblem noSuchInterface(String iface) {
+        return new EnvironmentProblem("no interface named '" + iface + "' here: list them with 'ip -br link'.");
+    }
+
     private static List<Ipv4Address> kernelAddressesOf(String iface) {
         Shell.Result r = Shell.run("ip", "-4", "-o", "addr", "show", "dev", iface);
         if (!r.ok()) {
-            throw new EnvironmentProblem("no interface named '" + iface + "' here: list them with 'ip -br link'.");
+            throw noSuchInterface(iface);
         }
         Matcher m = INET.matcher(r.stdout());
         List<Ipv4Address> out = new ArrayList<>();

@@ -92,5 +92,7 @@ class CliLiveTest {
                 "10.77.9.1");
         assertEquals(3, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("no interface named 'tcplabnosuch'"), r.stderr());
+        assertFalse(r.stderr().contains("RST guard") || r.stderr().contains("capture:"),
+                "the mistyped name is the one thing said: " + r.stderr());
     }
 }
