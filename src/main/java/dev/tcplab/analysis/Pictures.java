@@ -115,4 +115,13 @@ public final class Pictures implements AnalysisSink {
     public int connectionsLeftOut() {
         return connectionsLeftOut;
     }
+
+    /** Segments beyond {@link #MAX_STEPS} in the connections drawn, all together. */
+    public long segmentsLeftOut() {
+        long n = 0;
+        for (Drawing d : drawings.values()) {
+            n += d.leftOut()[0];
+        }
+        return n;
+    }
 }

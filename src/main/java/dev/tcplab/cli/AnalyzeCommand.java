@@ -120,15 +120,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         String doc = format == Format.svg ? SvgLadder.render(all.get(0)) : HtmlLadder.render(file.getFileName().toString(), all);
+        String leftOut = leftOut(pictures);
         if (output == null) {
             stdout.write(doc.getBytes(StandardCharsets.UTF_8));
             stdout.flush();
+            if (!leftOut.isEmpty()) {
+                err.println("tcplab: the picture leaves out" + leftOut);
+            }
         } else {
             Files.writeString(output, doc, StandardCharsets.UTF_8);
-            err.println("tcplab: wrote " + output + (pictures.connectionsLeftOut() > 0 ? " (" + pictures.connectionsLeftOut()
-                    + " connections beyond the first " + Pictures.MAX_CONNECTIONS + " left out)" : ""));
+            err.println("tcplab: wrote " + output + (leftOut.isEmpty() ? "" : "; it leaves out" + leftOut));
         }
         return ExitCodes.OK;
+    }
+
+    /** What a picture could not hold, for a sentence on stderr (its title says it too); empty if nothing. */
+    private static String leftOut(Pictures pictures) {
+        String text = "";
+        if (pictures.connectionsLeftOut() > 0) {
+            text += " " + pictures.connectionsLeftOut() + " connections beyond the first " + Pictures.MAX_CONNECTIONS;
+        }
+        if (pictures.segmentsLeftOut() > 0) {
+            text += (text.isEmpty() ? " " : " and ") + pictures.segmentsLeftOut() + " segments beyond the first "
+                    + Pictures.MAX_STEPS + " of a connection";
+        }
+        return text;
     }
 
     /** Where results and complaints go; tests replace them. Results bypass System.out's per-line flushing. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.analysis.Pictures;
 import dev.tcplab.capture.SyntheticCaptures;
 import dev.tcplab.wire.Flags;
 import java.io.ByteArrayOutputStream;
@@ -111,6 +112,26 @@ class AnalyzeCommandTest {
         err.reset();
         assertEquals(2, run("--summary", "--conn", "2", "--port", "5002", "captures/kernel-mix.pcap"));
         assertTrue(err().contains("connection 2 used no port 5002"), err());
+    }
+
+    @Test
+    void aPictureThatLeavesSegmentsOutSaysSoOnStderr() throws IOException {
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(frame(false, 100, 0, Flags.SYN, 0));
+        frames.add(frame(true, 500, 101, Flags.SYN_ACK, 0));
+        for (int i = 0; i < Pictures.MAX_STEPS + 48; i++) {
+            frames.add(frame(false, 101 + 10L * i, 501, Flags.ACK, 10));
+        }
+        Path big = dir.resolve("long.pcap");
+        Files.write(big, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
+        Path svg = dir.resolve("long.svg");
+        assertEquals(0, run("--format", "svg", "-o", svg.toString(), big.toString()), err());
+        assertTrue(err().contains("wrote " + svg + "; it leaves out 50 segments beyond the first 2000 of a connection"),
+                err());
+        err.reset();
+        assertEquals(0, run("--format", "svg", big.toString()), err());
+        assertTrue(out().startsWith("<svg"), "the picture on stdout");
+        assertTrue(err().contains("the picture leaves out 50 segments"), err());
     }
 
     @Test
