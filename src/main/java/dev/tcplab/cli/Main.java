@@ -18,6 +18,8 @@ public final class Main {
         SUBCOMMANDS.put("analyze", () -> new AnalyzeCommand().spec());
         SUBCOMMANDS.put("replay", ReplayCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
+        // `tcplab help [COMMAND]`, as users type it; it needs the others beside it to find COMMAND.
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
     private Main() {
@@ -34,13 +36,13 @@ public final class Main {
 
     /**
      * The command line with only the subcommand called {@code chosen}, or with all of them when
-     * {@code chosen} names none (help, a typo picocli suggests a fix for). picocli reflects over
+     * {@code chosen} names none (`--help`, a typo picocli suggests a fix for) or is `help`. picocli reflects over
      * every option of every subcommand it is given: building all of them cost ~70 ms of the ~400 ms
      * before `analyze` reads its first packet (README, Performance).
      */
     static CommandLine commandLine(String chosen) {
         CommandLine cl = new CommandLine(new TcplabCommand().spec());
-        if (SUBCOMMANDS.containsKey(chosen)) {
+        if (SUBCOMMANDS.containsKey(chosen) && !chosen.equals("help")) {
             cl.addSubcommand(chosen, SUBCOMMANDS.get(chosen).get());
         } else {
             SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));

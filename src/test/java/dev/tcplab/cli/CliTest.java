@@ -40,8 +40,17 @@ class CliTest {
         assertEquals(0, run("analyze", "--help"));
         assertTrue(oneOut.toString().startsWith("Usage: tcplab analyze"), oneOut.toString());
         assertEquals(out.toString(), oneOut.toString());
-        assertEquals(List.of("connect", "listen", "peer", "analyze", "replay", "lab"),
+        assertEquals(List.of("connect", "listen", "peer", "analyze", "replay", "lab", "help"),
                 List.copyOf(Main.commandLine("anlyze").getSubcommands().keySet()), "a typo gets all, for picocli's suggestion");
+    }
+
+    @Test
+    void helpAsACommandPrintsTheUsageOfTheOneNamed() {
+        assertEquals(0, run("help", "analyze"));
+        assertTrue(out.toString().startsWith("Usage: tcplab analyze"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("help"));
+        assertTrue(out.toString().startsWith("Usage: tcplab [-hV] [COMMAND]"), out.toString());
     }
 
     @Test
