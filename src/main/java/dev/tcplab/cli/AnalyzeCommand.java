@@ -18,15 +18,18 @@ import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -45,6 +48,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     // What the user chose; call() fills these from picocli's parse result.
     private Path file;
+    /** What messages call the input: the file's name, or "standard input". */
+    private String name;
     private Format format = Format.text;
     private Path output;
     private List<Integer> conns = List.of();
@@ -71,10 +76,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         "  tcplab analyze big.pcapng --summary              the table only",
                         "  tcplab analyze big.pcapng --port 80 --conn 3     one connection's ladder",
                         "  tcplab analyze big.pcapng --format json | jq -c 'select(.events|length>0)'",
+                        "  tcpdump -i lo -w - -c 500 tcp | tcplab analyze --summary -   from a pipe",
                         "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
                         "be read is still reported, with a count of what was skipped).");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("FILE").type(Path.class)
-                .converters(PATH).description("the capture to read").build());
+                .converters(PATH).description("the capture to read; - reads it from standard input (a pipe)").build());
         spec.addOption(OptionSpec.builder("--format").paramLabel("FMT").type(Format.class)
                 .description("text: ladder and summary table (default); json: JSON lines, one object per segment and per"
                         + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step")
@@ -98,8 +104,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return spec;
     }
 
+    /** FILE "-": the capture comes through a pipe, as `tcpdump -w -` writes it. */
+    private boolean fromStdin() {
+        return file.toString().equals("-");
+    }
+
     private void readArguments(ParseResult parsed) {
         file = parsed.matchedPositionalValue(0, null);
+        name = fromStdin() ? "standard input" : file.toString();
         format = parsed.matchedOptionValue("--format", Format.text);
         output = parsed.matchedOptionValue("--output", null);
         conns = parsed.matchedOptionValue("--conn", List.of());
@@ -111,15 +123,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private int draw(Pictures pictures, OutputStream stdout) throws IOException {
         List<LadderPicture> all = pictures.pictures();
         if (all.isEmpty()) {
-            err.println("tcplab: " + file + " holds no TCP segment to draw");
+            err.println("tcplab: " + name + " holds no TCP segment to draw");
             return ExitCodes.USAGE;
         }
         if (format == Format.svg && all.size() > 1) {
-            err.println("tcplab: an SVG draws one connection and " + file + " has " + all.size()
+            err.println("tcplab: an SVG draws one connection and " + name + " has " + all.size()
                     + " here: choose one with --conn N (tcplab analyze --summary lists them), or use --format html");
             return ExitCodes.USAGE;
         }
-        String doc = format == Format.svg ? SvgLadder.render(all.get(0)) : HtmlLadder.render(file.getFileName().toString(), all);
+        String doc = format == Format.svg ? SvgLadder.render(all.get(0))
+                : HtmlLadder.render(fromStdin() ? name : file.getFileName().toString(), all);
         String leftOut = leftOut(pictures);
         if (output == null) {
             stdout.write(doc.getBytes(StandardCharsets.UTF_8));
@@ -149,11 +162,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Where results and complaints go; tests replace them. Results bypass System.out's per-line flushing. */
     OutputStream rawOut = new FileOutputStream(FileDescriptor.out);
+    InputStream rawIn = System.in;
+    BooleanSupplier stdinIsTerminal = () -> Terminals.isTerminal(0);
     PrintStream err = System.err;
 
     @Override
     public Integer call() throws IOException {
         readArguments(spec.commandLine().getParseResult());
+        if (fromStdin() && stdinIsTerminal.getAsBoolean()) {
+            err.println("tcplab: FILE - reads a capture from a pipe, and standard input is this terminal: for example "
+                    + "tcpdump -w - -c 100 -i lo tcp | tcplab analyze -");
+            return ExitCodes.USAGE;
+        }
         OutputStream stdout = new BufferedOutputStream(rawOut, 1 << 16);
         PrintWriter text = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
         Pictures pictures = new Pictures();
@@ -164,9 +184,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             case svg, html -> pictures;
         };
         AnalysisStats stats;
-        Selection selection = new Selection(FaultAnnotations.around(sink, file), conns, ports);
-        try (CaptureReader reader = CaptureReader.open(file)) {
-            long size = Files.size(file);
+        // A live run's faults sit beside its capture; a capture from a pipe has nothing beside it.
+        Selection selection = new Selection(fromStdin() ? sink : FaultAnnotations.around(sink, file), conns, ports);
+        try (CaptureReader reader = fromStdin() ? CaptureReader.of(Channels.newChannel(rawIn), name) : CaptureReader.open(file)) {
+            long size = fromStdin() ? 0 : Files.size(file);
             ProgressBar bar = new ProgressBar(err, size, ProgressBar.stderrIsTerminal() && size > (64L << 20));
             stats = new Analyzer(selection).run(reader,
                     position -> {
@@ -188,7 +209,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         String missing = stats.problem == null ? selection.missing(stats) : null;
         if (missing != null) {
-            err.println("tcplab: " + file + ": " + missing);
+            err.println("tcplab: " + name + ": " + missing);
             return ExitCodes.USAGE;
         }
         if (format == Format.svg || format == Format.html) {
@@ -198,13 +219,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         if (stats.problem != null) {
-            err.println("tcplab: " + file + ": " + stats.problem + (stats.packets == 0 ? "; no packet came before it"
+            err.println("tcplab: " + name + ": " + stats.problem + (stats.packets == 0 ? "; no packet came before it"
                     : stats.packets == 1 ? "; the packet before that point is reported above"
                     : "; the " + stats.packets + " packets before that point are reported above"));
             return ExitCodes.USAGE;
         }
         if (stats.skipped() > 0) {
-            err.println("tcplab: " + file + ": " + stats.skipped() + " of " + stats.packets
+            err.println("tcplab: " + name + ": " + stats.skipped() + " of " + stats.packets
                     + " packets could not be analysed (see the summary); the rest are reported");
             return ExitCodes.USAGE;
         }

@@ -1,9 +1,6 @@
 package dev.tcplab.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A progress bar on stderr for long reads, shown only when stderr is a terminal: pipes and files
@@ -28,12 +25,7 @@ final class ProgressBar implements java.util.function.LongConsumer {
 
     /** True when file descriptor 2 is a terminal (Linux: it links to a tty or pts device). */
     static boolean stderrIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return Terminals.isTerminal(2);
     }
 
     @Override

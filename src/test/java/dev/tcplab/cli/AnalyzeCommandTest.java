@@ -32,7 +32,10 @@ class AnalyzeCommandTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int run(String... args) {
-        AnalyzeCommand cmd = new AnalyzeCommand();
+        return run(new AnalyzeCommand(), args);
+    }
+
+    int run(AnalyzeCommand cmd, String... args) {
         cmd.rawOut = out;
         cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
         return new CommandLine(cmd.spec()).execute(args);
@@ -132,6 +135,38 @@ class AnalyzeCommandTest {
         assertEquals(0, run("--format", "svg", big.toString()), err());
         assertTrue(out().startsWith("<svg"), "the picture on stdout");
         assertTrue(err().contains("the picture leaves out 50 segments"), err());
+    }
+
+    @Test
+    void aDashReadsTheCaptureFromStandardInput() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
+        String fromFile = out();
+        out.reset();
+        AnalyzeCommand piped = new AnalyzeCommand();
+        piped.rawIn = Files.newInputStream(Path.of("captures/kernel-mix.pcap"));
+        piped.stdinIsTerminal = () -> false;
+        assertEquals(0, run(piped, "--format", "json", "-"), err());
+        assertEquals(fromFile, out(), "the same lines as from the file");
+        out.reset();
+        AnalyzeCommand cut = new AnalyzeCommand();
+        cut.rawIn = new java.io.ByteArrayInputStream(Arrays.copyOf(Files.readAllBytes(Path.of("captures/kernel-mix.pcap")), 3000));
+        cut.stdinIsTerminal = () -> false;
+        assertEquals(2, run(cut, "--summary", "-"));
+        assertTrue(err().contains("tcplab: standard input: the file ends inside packet 28"), err());
+    }
+
+    @Test
+    void aDashWithATerminalForStandardInputSaysHowToPipe() {
+        AnalyzeCommand typed = new AnalyzeCommand();
+        typed.stdinIsTerminal = () -> true;
+        typed.rawIn = new java.io.InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("nothing is read from a terminal");
+            }
+        };
+        assertEquals(2, run(typed, "-"));
+        assertTrue(err().contains("standard input is this terminal") && err().contains("| tcplab analyze -"), err());
     }
 
     @Test
