@@ -74,7 +74,8 @@ final class ConnectCommand implements Callable<Integer> {
     Long peerSend;
 
     @Option(names = "--peer-loss", paramLabel = "PERCENT", defaultValue = "0",
-            description = "Random loss each way on the lab link, e.g. 5 (iptables statistic in the peer namespace).")
+            description = "Random loss each way on the lab link, e.g. 5: the peer namespace's iptables drops"
+                    + " our segments, tcplab drops the kernel's as they arrive (both after the capture saw them).")
     double peerLoss;
 
     @Option(names = "--peer-discard", description = "The kernel peer keeps what arrives and sends nothing back.")

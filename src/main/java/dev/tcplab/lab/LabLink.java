@@ -9,6 +9,7 @@ import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.PcapFrameLink;
 import dev.tcplab.link.PcapWriter;
 import dev.tcplab.link.RecordingFrameLink;
+import dev.tcplab.link.SegmentKind;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.LabNetwork;
@@ -131,12 +132,16 @@ final class LabLink {
         FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(s.capture()));
         cleanup.add(link);
         info.println("capture: " + s.capture().toAbsolutePath());
-        if (!s.faults().isEmpty()) {
+        List<FaultRule> faults = new ArrayList<>(s.faults());
+        if (s.embedded() && s.peerOptions().lossPercent() > 0) {
+            faults.add(kernelSegmentsLost(s.peerOptions().lossPercent(), info));
+        }
+        if (!faults.isEmpty()) {
             Path record = faultRecordPath(s.capture());
             FaultRecord r = new FaultRecord(record);
             cleanup.add(r);
-            link = new FaultyFrameLink(link, s.faults(), r::write);
-            info.println("faults: " + s.faults() + "; what they hit is listed in " + record);
+            link = new FaultyFrameLink(link, faults, r::write);
+            info.println("faults: " + faults + "; what they hit is listed in " + record);
         }
         info.flush();
         MacAddress mac = s.guard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
@@ -169,18 +174,33 @@ final class LabLink {
     }
 
     /**
-     * Random loss both ways on the lab link, made by the peer namespace's own firewall (this kernel
-     * has no netem): its INPUT drops our segments, its OUTPUT drops its own. The rules vanish with
-     * the namespace.
+     * Our segments lost on the way to the kernel, made by the peer namespace's own firewall (this
+     * kernel has no netem): its INPUT drops them after our capture saw them leave. The rule vanishes
+     * with the namespace. The other way is {@link #kernelSegmentsLost}.
      */
     private static void addLoss(String peerNs, double percent, PrintWriter info) {
         String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
-        for (String chain : new String[] {"INPUT", "OUTPUT"}) {
-            Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", chain, "-p", "tcp", "-m",
-                    "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
-                    "tcplab loss", "-j", "DROP");
-        }
-        info.println("peer namespace: " + percent + " % random loss each way (iptables statistic)");
+        Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",
+                "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
+                "tcplab loss", "-j", "DROP");
+        info.println("peer namespace: its INPUT drops " + percentText(percent) + " of our segments (iptables statistic)");
+    }
+
+    /**
+     * The kernel's segments lost on the way to us. A DROP in the peer's OUTPUT would not do: the
+     * kernel sees the send fail and sends the segment again at once, so nothing is missing on the
+     * wire and its loss recovery never runs (measured: 90 segments dropped there, 2 gaps in the
+     * capture). tcplab drops them instead, after the capture saw them arrive, as the wire would.
+     */
+    private static FaultRule kernelSegmentsLost(double percent, PrintWriter info) {
+        FaultRule r = FaultRule.randomDrop(false, SegmentKind.ANY, percent);
+        info.println("lab link: tcplab drops " + percentText(percent) + " of the kernel's segments as they arrive ("
+                + r + ")");
+        return r;
+    }
+
+    private static String percentText(double percent) {
+        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + " %";
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Map;
  *                   our FIN: with our close right after the echo, the two FINs cross (simultaneous close)
  * @param keepalive  the kernel peer's keep-alive (whole seconds), or null for none
  * @param sendBytes  if above 0, the peer sends this many bytes instead of echoing, then closes
- * @param lossPercent random loss, both ways, made by iptables' statistic match in the peer namespace
+ * @param lossPercent random loss each way on the lab link: ours dropped by the peer namespace's INPUT
+ *                    (iptables statistic), the kernel's dropped by tcplab as they arrive
  * @param discard     the peer keeps what arrives and sends nothing back
  * @param resetOnClose the peer's application closes with SO_LINGER 0: RST instead of FIN
  */

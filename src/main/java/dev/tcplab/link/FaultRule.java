@@ -1,32 +1,63 @@
 package dev.tcplab.link;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One injected fault: drop, delay or duplicate the Nth segment of a kind going one way.
- * Written WAY:KIND[:N|all][:DELAY], for example {@code out:final-ack} (our first final ACK),
- * {@code in:syn-ack:2}, {@code out:third-ack:all}, {@code in:data:3:200ms}.
+ * One injected fault: drop, delay or duplicate the Nth segment of a kind going one way, every one,
+ * or each one with a chance. Written WAY:KIND[:N|all|P%][:DELAY], for example {@code out:final-ack}
+ * (our first final ACK), {@code in:syn-ack:2}, {@code out:third-ack:all}, {@code in:data:3:200ms},
+ * {@code in:any:5%} (each arriving segment with a 5 % chance).
  *
- * @param occurrence 1-based; 0 means every matching segment
+ * @param occurrence 1-based; 0 means every matching segment (or a random choice, with a percent)
+ * @param percent    the chance each matching segment is hit, 0 &lt; percent ≤ 100; 0 when the rule
+ *                   counts occurrences instead
  */
-public record FaultRule(Action action, boolean outbound, SegmentKind kind, int occurrence, Duration delay) {
+public record FaultRule(Action action, boolean outbound, SegmentKind kind, int occurrence, double percent,
+                        Duration delay) {
 
     public enum Action { DROP, DELAY, DUP }
 
-    private static final Pattern SYNTAX = Pattern.compile("(in|out):([a-z-]+)(?::(\\d+|all))?(?::(\\d+)(ms|s))?");
+    private static final Pattern SYNTAX = Pattern.compile(
+            "(in|out):([a-z-]+)(?::(\\d+|all|\\d+(?:\\.\\d+)?%))?(?::(\\d+)(ms|s))?");
+
+    public FaultRule {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("a chance is a percent from 0 to 100, not " + percent);
+        }
+    }
+
+    /** Each segment of the kind, one way, dropped with the given chance. */
+    public static FaultRule randomDrop(boolean outbound, SegmentKind kind, double percent) {
+        if (percent <= 0) {
+            throw new IllegalArgumentException("a random drop needs a chance above 0 %");
+        }
+        return new FaultRule(Action.DROP, outbound, kind, 0, percent, Duration.ZERO);
+    }
 
     public static FaultRule parse(Action action, String text) {
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("fault rule '" + text + "' is not WAY:KIND[:N|all]"
+            throw new IllegalArgumentException("fault rule '" + text + "' is not WAY:KIND[:N|all|P%]"
                     + (action == Action.DELAY ? ":DELAY (e.g. in:data:3:200ms)" : " (e.g. out:final-ack)"));
         }
         SegmentKind kind = SegmentKind.parse(m.group(2));
-        int n = m.group(3) == null ? 1 : m.group(3).equals("all") ? 0 : Integer.parseInt(m.group(3));
-        if (m.group(3) != null && n == 0 && !m.group(3).equals("all")) {
-            throw new IllegalArgumentException("occurrences count from 1: " + text);
+        String which = m.group(3);
+        int n = 1;
+        double percent = 0;
+        if (which != null && which.endsWith("%")) {
+            n = 0;
+            percent = Double.parseDouble(which.substring(0, which.length() - 1));
+            if (percent <= 0 || percent > 100) {
+                throw new IllegalArgumentException("a chance is above 0 % and at most 100 %: " + text);
+            }
+        } else if (which != null) {
+            n = which.equals("all") ? 0 : Integer.parseInt(which);
+            if (n == 0 && !which.equals("all")) {
+                throw new IllegalArgumentException("occurrences count from 1: " + text);
+            }
         }
         Duration d = Duration.ZERO;
         if (action == Action.DELAY) {
@@ -38,13 +69,22 @@ public record FaultRule(Action action, boolean outbound, SegmentKind kind, int o
         } else if (m.group(4) != null) {
             throw new IllegalArgumentException("only --delay takes a time: " + text);
         }
-        return new FaultRule(action, m.group(1).equals("out"), kind, n, d);
+        return new FaultRule(action, m.group(1).equals("out"), kind, n, percent, d);
+    }
+
+    /** True when the rule hits each matching segment by chance rather than by count. */
+    public boolean random() {
+        return percent > 0;
     }
 
     @Override
     public String toString() {
-        return "--" + action.name().toLowerCase() + " " + (outbound ? "out" : "in") + ":" + kind.word + ":"
-                + (occurrence == 0 ? "all" : occurrence)
-                + (action == Action.DELAY ? ":" + delay.toMillis() + "ms" : "");
+        String which = random() ? percentText() : occurrence == 0 ? "all" : Integer.toString(occurrence);
+        return "--" + action.name().toLowerCase(Locale.ROOT) + " " + (outbound ? "out" : "in") + ":" + kind.word + ":"
+                + which + (action == Action.DELAY ? ":" + delay.toMillis() + "ms" : "");
+    }
+
+    private String percentText() {
+        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "%";
     }
 }

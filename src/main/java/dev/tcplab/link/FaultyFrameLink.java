@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Fault injection as a decorator of the link: the endpoint never knows. Outbound frames a rule
@@ -31,14 +33,21 @@ public final class FaultyFrameLink implements FrameLink {
     private final int[] seen;
     private final SegmentClassifier classifier = new SegmentClassifier();
     private final Consumer<Injected> log;
+    private final RandomGenerator chance;
     private final List<Held> held = new ArrayList<>();
     private final ArrayDeque<Frame> duplicates = new ArrayDeque<>();
 
     public FaultyFrameLink(FrameLink inner, List<FaultRule> rules, Consumer<Injected> log) {
+        this(inner, rules, log, new SplittableRandom());
+    }
+
+    /** @param chance decides the rules that hit by chance ({@link FaultRule#random()}); tests seed it */
+    public FaultyFrameLink(FrameLink inner, List<FaultRule> rules, Consumer<Injected> log, RandomGenerator chance) {
         this.inner = inner;
         this.rules = List.copyOf(rules);
         this.seen = new int[rules.size()];
         this.log = log;
+        this.chance = chance;
     }
 
     @Override
@@ -134,7 +143,7 @@ public final class FaultyFrameLink implements FrameLink {
                 continue;
             }
             seen[i]++;
-            if (hit == null && (r.occurrence() == 0 || r.occurrence() == seen[i])) {
+            if (hit == null && hits(r, seen[i])) {
                 hit = r;
             }
         }
@@ -142,6 +151,13 @@ public final class FaultyFrameLink implements FrameLink {
             log.accept(new Injected(WallClock.epochNanos(), hit, outbound, p));
         }
         return hit;
+    }
+
+    private boolean hits(FaultRule r, int nth) {
+        if (r.random()) {
+            return chance.nextDouble() * 100 < r.percent();
+        }
+        return r.occurrence() == 0 || r.occurrence() == nth;
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.tcplab.wire.SeqNum;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class FaultyFrameLinkTest {
@@ -55,6 +56,41 @@ class FaultyFrameLinkTest {
         assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DELAY, "in:data"));
         assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "out:fin:0"));
         assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "up:fin"));
+    }
+
+    @Test
+    void parsesAChanceAndWritesItBack() {
+        FaultRule r = FaultRule.parse(FaultRule.Action.DROP, "in:any:2.5%");
+        assertTrue(r.random());
+        assertEquals(2.5, r.percent());
+        assertEquals("--drop in:any:2.5%", r.toString());
+        assertEquals("--drop in:data:5%", FaultRule.randomDrop(false, SegmentKind.DATA, 5).toString());
+        assertEquals(false, FaultRule.parse(FaultRule.Action.DROP, "in:data:all").random());
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "in:any:0%"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "in:any:101%"));
+    }
+
+    @Test
+    void aChanceRuleDropsTheSegmentsItsGeneratorChooses() {
+        long seed = 20261202L;
+        FaultyFrameLink l = new FaultyFrameLink(wire, List.of(FaultRule.randomDrop(false, SegmentKind.DATA, 5)),
+                injected::add, new SplittableRandom(seed));
+        SplittableRandom twin = new SplittableRandom(seed);
+        int expected = 0;
+        for (int i = 0; i < 2000; i++) {
+            boolean chosen = twin.nextDouble() * 100 < 5;
+            expected += chosen ? 1 : 0;
+            wire.deliver(EthernetFrame.tcp(M, M, PEER, US, Segment.of(7, 61000, SeqNum.of(1 + 10L * i),
+                    SeqNum.of(1), Flags.PSH_ACK, 100).withPayload(new byte[10]), 1));
+            Frame f = l.poll();
+            assertEquals(chosen, f.fault() != null && f.fault().dropped(), "segment " + i);
+        }
+        assertEquals(expected, injected.size());
+        assertTrue(expected > 50 && expected < 150, "about 5 % of 2000: " + expected);
+        l.send(out(Flags.PSH_ACK, 100, 1, 10));
+        wire.deliver(in(Flags.ACK, 1, 110));
+        assertNull(l.poll().fault(), "pure ACKs are not data: the rule leaves them alone");
+        assertEquals(1, wire.sentFrames().size(), "nor does it touch the other way");
     }
 
     @Test

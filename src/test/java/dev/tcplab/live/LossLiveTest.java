@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7: heavy random loss each way (iptables statistic in the peer namespace). The handshake,
- * data both ways and the close complete, or the run ends with a clear verdict within its time
- * bound; either way every byte that came back is the byte that was sent.
+ * Issue 7: heavy random loss each way (ours dropped by iptables statistic in the peer namespace, the
+ * kernel's by tcplab as they arrive). The handshake, data both ways and the close complete, or the
+ * run ends with a clear verdict within its time bound; either way every byte that came back is the
+ * byte that was sent.
  */
 @Tag("live")
 class LossLiveTest {
