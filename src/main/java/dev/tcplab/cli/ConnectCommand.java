@@ -6,6 +6,8 @@ import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.TransferTally;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.link.SegmentKind;
 import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +97,11 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         live.checkInterfaceOptions("");
+        if (live.iface != null && peerLoss > 0) {
+            throw new IllegalArgumentException("--peer-loss is for the lab network, whose peer namespace drops our"
+                    + " segments; on --iface, " + FaultRule.randomDrop(true, SegmentKind.ANY, peerLoss) + " and "
+                    + FaultRule.randomDrop(false, SegmentKind.ANY, peerLoss) + " lose segments each way on this side");
+        }
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)

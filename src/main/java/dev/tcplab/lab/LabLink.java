@@ -188,9 +188,10 @@ final class LabLink {
 
     /**
      * The kernel's segments lost on the way to us. A DROP in the peer's OUTPUT would not do: the
-     * kernel sees the send fail and sends the segment again at once, so nothing is missing on the
+     * kernel sees the send fail and keeps the segment to send later, so nothing is missing on the
      * wire and its loss recovery never runs (measured: 90 segments dropped there, 2 gaps in the
-     * capture). tcplab drops them instead, after the capture saw them arrive, as the wire would.
+     * capture). tcplab drops them instead, after the capture saw them arrive: to the kernel, a loss
+     * like any other, which only its retransmission repairs.
      */
     private static FaultRule kernelSegmentsLost(double percent, PrintWriter info) {
         FaultRule r = FaultRule.randomDrop(false, SegmentKind.ANY, percent);

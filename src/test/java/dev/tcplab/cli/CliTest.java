@@ -98,6 +98,13 @@ class CliTest {
     }
 
     @Test
+    void peerLossOnARealInterfaceSaysWhatToUseInstead() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0", "--peer", "192.0.2.10:7", "--peer-loss", "5"));
+        assertTrue(err.toString().contains("--peer-loss is for the lab network"), err.toString());
+        assertTrue(err.toString().contains("--drop out:any:5% and --drop in:any:5%"), err.toString());
+    }
+
+    @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
         assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
         assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
