@@ -41,8 +41,11 @@ public final class ConnectRun {
     private final TraceSink trace;
     private final PrintWriter info;
     private Map<TcpState, String> kernelStates = Map.of();
+    private LabLink lab;
     private KernelPeer kernelPeer;
     private SockDiag diag;
+    /** The peer firewall's loss counter after the previous connection of a --repeat run. */
+    private long firewallDropsBefore;
 
     /** A peer agent on the peer's machine (two-machine labs), and what its server should do; or null. */
     private HostPort agent;
@@ -97,6 +100,7 @@ public final class ConnectRun {
             String peerNs = lab.peerNamespace;
             FrameLink link = lab.frames;
             MacAddress ourMac = lab.ourMac;
+            this.lab = lab;
             this.kernelPeer = lab.kernelPeer;
             this.diag = lab.diag;
             kernelLookup = peerNs != null ? KernelView.inNamespace(peerNs, diag) : null;
@@ -158,6 +162,13 @@ public final class ConnectRun {
             kernelStates = Map.copyOf(view.answers());
         }
         String peerSent = opt.peerOptions().sendBytes() > 0 && kernelPeer != null ? kernelPeer.sentDigest() : null;
+        if (opt.peerOptions().lossPercent() > 0) {
+            long total = lab.droppedByPeerFirewall(); // a counter over the whole run: this connection's share
+            if (total >= 0) {
+                session.tally().droppedByPeer(total - firewallDropsBefore);
+                firewallDropsBefore = total;
+            }
+        }
         session.note("transfer: " + session.tally().describe());
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), session.received(), !finished,

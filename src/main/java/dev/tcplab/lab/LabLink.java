@@ -50,6 +50,7 @@ final class LabLink {
 
     final String labNamespace;   // where our capture handle lives; null: this namespace
     final String peerNamespace;  // the kernel peer's namespace; null on a real interface
+    private static final String LOSS_COMMENT = "tcplab loss";
     final String iface;
     final Ipv4Address ourAddress;
     final HostPort peer;
@@ -182,8 +183,29 @@ final class LabLink {
         String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
         Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",
                 "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
-                "tcplab loss", "-j", "DROP");
+                LOSS_COMMENT, "-j", "DROP");
         info.println("peer namespace: its INPUT drops " + percentText(percent) + " of our segments (iptables statistic)");
+    }
+
+    /**
+     * How many of our segments the peer namespace's loss rule has dropped so far (its packet
+     * counter), or -1 when there is no such rule or iptables cannot say.
+     */
+    long droppedByPeerFirewall() {
+        if (peerNamespace == null) {
+            return -1;
+        }
+        Shell.Result r = Shell.run("ip", "netns", "exec", peerNamespace, "iptables", "-w", "5", "-L", "INPUT", "-v",
+                "-x", "-n");
+        if (!r.ok()) {
+            return -1;
+        }
+        for (String line : r.stdout().split("\n")) {
+            if (line.contains(LOSS_COMMENT)) {
+                return Long.parseLong(line.trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
     }
 
     /**

@@ -9,6 +9,8 @@ public final class TransferTally {
 
     private long segmentsOut, segmentsIn, bytesOut, bytesIn, retransmissions, lost;
     private long firstDataNanos = -1, lastDataNanos = -1;
+    /** Our segments the lab's peer namespace dropped (--peer-loss); -1 when nobody counted. */
+    private long droppedByPeer = -1;
 
     void out(Segment s, long epochNanos, String why, boolean dropped) {
         segmentsOut++;
@@ -41,7 +43,14 @@ public final class TransferTally {
         }
     }
 
+    void droppedByPeer(long n) {
+        droppedByPeer = n;
+    }
+
     public long retransmissions() { return retransmissions; }
+
+    /** Of our segments, how many the peer namespace's firewall dropped (--peer-loss), or -1. */
+    public long droppedByPeer() { return droppedByPeer; }
 
     public long segmentsOut() { return segmentsOut; }
 
@@ -61,6 +70,7 @@ public final class TransferTally {
                 ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
         return "segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
                 + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)"
-                + (lost > 0 ? ", " + lost + " lost by fault rules" : "") + rate;
+                + (lost > 0 ? ", " + lost + " lost by fault rules" : "")
+                + (droppedByPeer >= 0 ? ", " + droppedByPeer + " of ours dropped by the peer's firewall" : "") + rate;
     }
 }

@@ -67,6 +67,10 @@ class BulkLiveTest {
         String sent = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
         assertEquals(sent, o.receivedSha256(), "the echo's SHA-256 is the payload's");
         assertTrue(o.tally().retransmissions() > 0, "the loss made us retransmit: " + o.tally().describe());
+        long dropped = o.tally().droppedByPeer();
+        assertTrue(dropped > o.tally().segmentsOut() / 50 && dropped < o.tally().segmentsOut() / 10,
+                "about 5 % of our segments dropped by the peer's firewall, as its counter says: " + o.tally().describe());
+        assertTrue(o.tally().describe().contains(dropped + " of ours dropped by the peer's firewall"));
         assertTrue(!Tshark.frames(pcap, "tcp.analysis.retransmission && ip.src == " + US).isEmpty(),
                 "tshark sees our retransmissions too");
         assertKernelSentAgainWhatItLost();
