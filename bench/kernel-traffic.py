@@ -3,6 +3,7 @@
 
   kernel-traffic.py serve ADDR               in one lab namespace
   kernel-traffic.py drive ADDR SECONDS SCALE in the other; stops after SECONDS at the latest
+ADDR is IPv4 or IPv6.
 
 Ports: 5001 echo (short connections, port reuse), 5002 sink (bulk, loss is added by the
 script's iptables rule), 5003 slow reader (zero window, window full, probes), 5004 reset on
@@ -14,9 +15,13 @@ import socket, struct, sys, threading, time
 PORTS = {"echo": 5001, "sink": 5002, "slow": 5003, "reset": 5004, "idle": 5005}
 
 
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
 def serve(addr):
     def listener(port, handler):
-        s = socket.socket()
+        s = socket.socket(family(addr))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if port == PORTS["slow"]:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -95,7 +100,7 @@ def drive(addr, seconds, scale):
         for i in range(n):
             if left() <= 0:
                 return
-            c = socket.socket()
+            c = socket.socket(family(addr))
             c.settimeout(5)
             if reuse_port and i % 4 == 0:
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -1,6 +1,7 @@
 # Shared by the bench scripts (sourced, not run): the preliminaries and a lab network of their own.
-# After `lab_net_up`: namespaces $LAB and $PEER, veth $A (lab side, kernel address 10.77.2.3) and
-# $B (peer side, 10.77.2.2), offloads off; `bench_bg CMD...` starts a process that cleanup ends.
+# After `lab_net_up`: namespaces $LAB and $PEER, veth $A (lab side, kernel addresses 10.77.2.3 and
+# fd77:2::3) and $B (peer side, 10.77.2.2 and fd77:2::2), offloads off; `bench_bg CMD...` starts a
+# process that cleanup ends.
 # Everything is removed on exit, Ctrl-C included.
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 . "$top/scripts/deps.sh"
@@ -35,6 +36,9 @@ lab_net_up() {
   done
   ip -n "$PEER" addr add 10.77.2.2/24 dev "$B"
   ip -n "$LAB" addr add 10.77.2.3/24 dev "$A"   # the kernel client's own address; tcplab uses .1
+  # IPv6 too (unique local addresses, no duplicate address detection: usable at once).
+  ip -n "$PEER" addr add fd77:2::2/64 dev "$B" nodad
+  ip -n "$LAB" addr add fd77:2::3/64 dev "$A" nodad
 }
 
 # Waits until the peer namespace listens on port $1.

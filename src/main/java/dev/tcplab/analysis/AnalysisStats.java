@@ -9,7 +9,7 @@ public final class AnalysisStats {
     public long packets;
     public long tcpSegments;
     public long connections;
-    /** Not IPv4 (IPv6, ARP, …) or IPv4 carrying another protocol: not an error, just not ours. */
+    /** Not IP (ARP, …), or IP carrying another protocol: not an error, just not ours. */
     public long notTcp;
     /** Link types tcplab does not read. */
     public long unknownLinkType;

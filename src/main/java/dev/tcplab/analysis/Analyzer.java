@@ -6,7 +6,10 @@ import dev.tcplab.capture.CapturedPacket;
 import dev.tcplab.capture.LinkLayer;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.IpAddress;
+import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.Ipv4Header;
+import dev.tcplab.wire.Ipv6Header;
 import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpCodec;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
@@ -31,26 +35,49 @@ public final class Analyzer {
     private static final long LINGER_NANOS = 120_000_000_000L;
     private static final int SWEEP_EVERY = 1 << 16;
 
-    private record FlowKey(long lo, long hi) {
+    /**
+     * A connection's two endpoints, put in an order of their own so that both directions find it.
+     * An IPv4 endpoint packs into a long (address and port). IPv6 endpoints do not: they are kept
+     * whole, beside their hash codes in the longs.
+     */
+    private record FlowKey(long lo, long hi, HostPort lo6, HostPort hi6) {
         static FlowKey of(HostPort a, HostPort b) {
-            long x = endpoint(a), y = endpoint(b);
-            return x < y ? new FlowKey(x, y) : new FlowKey(y, x);
+            if (a.addr() instanceof Ipv4Address x4 && b.addr() instanceof Ipv4Address y4) {
+                long x = packed(x4, a.port()), y = packed(y4, b.port());
+                return x < y ? new FlowKey(x, y, null, null) : new FlowKey(y, x, null, null);
+            }
+            boolean aFirst = order6(a, b) < 0;
+            HostPort l = aFirst ? a : b, h = aFirst ? b : a;
+            return new FlowKey(l.hashCode(), h.hashCode(), l, h);
         }
 
-        private static long endpoint(HostPort h) {
-            return (h.addr().bits() & 0xffffffffL) << 16 | h.port();
+        private static long packed(Ipv4Address addr, int port) {
+            return (addr.bits() & 0xffffffffL) << 16 | port;
+        }
+
+        /** Any order that does not depend on which of the two came first. */
+        private static int order6(HostPort a, HostPort b) {
+            int byHash = Integer.compare(a.hashCode(), b.hashCode());
+            return byHash != 0 ? byHash : a.toString().compareTo(b.toString());
         }
 
         /** Whether a packet between these two endpoints, either way, belongs to this flow. */
         boolean joins(HostPort a, HostPort b) {
-            long x = endpoint(a), y = endpoint(b);
-            return x < y ? x == lo && y == hi : y == lo && x == hi;
+            if (lo6 != null) {
+                return a.equals(lo6) && b.equals(hi6) || a.equals(hi6) && b.equals(lo6);
+            }
+            if (a.addr() instanceof Ipv4Address x4 && b.addr() instanceof Ipv4Address y4) {
+                long x = packed(x4, a.port()), y = packed(y4, b.port());
+                return x < y ? x == lo && y == hi : y == lo && x == hi;
+            }
+            return false;
         }
 
         // equals and hashCode written out, as in Ipv4Address: see there.
         @Override
         public boolean equals(Object o) {
-            return o instanceof FlowKey k && k.lo == lo && k.hi == hi;
+            return o instanceof FlowKey k && k.lo == lo && k.hi == hi && Objects.equals(k.lo6, lo6)
+                    && Objects.equals(k.hi6, hi6);
         }
 
         @Override
@@ -112,7 +139,7 @@ public final class Analyzer {
         if (firstEpoch == Long.MIN_VALUE) {
             firstEpoch = p.timeNanos;
         }
-        int ipOff = LinkLayer.ipv4Offset(p.linkType, p.data, p.offset, p.capturedLength);
+        int ipOff = LinkLayer.ipOffset(p.linkType, p.data, p.offset, p.capturedLength);
         if (ipOff == LinkLayer.UNKNOWN_LINK) {
             stats.unknownLinkType++;
             if (stats.firstUnknownLinkType < 0) {
@@ -120,7 +147,7 @@ public final class Analyzer {
             }
             return;
         }
-        if (ipOff == LinkLayer.NOT_IPV4) {
+        if (ipOff == LinkLayer.NOT_IP) {
             stats.notTcp++;
             return;
         }
@@ -128,24 +155,23 @@ public final class Analyzer {
         int at = p.offset + ipOff;
         int available = p.capturedLength - ipOff;
         try {
-            Ipv4Header ip = Ipv4Header.decode(b, at, available);
-            if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
-                stats.notTcp++;
-                return;
+            if (available > 0 && (b[at] & 0xf0) == 0x60) {
+                if (!ipv6(p, b, at, available)) {
+                    stats.notTcp++;
+                    return;
+                }
+            } else {
+                Ipv4Header ip = Ipv4Header.decode(b, at, available);
+                if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
+                    stats.notTcp++;
+                    return;
+                }
+                if (ip.moreFragments()) {
+                    throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
+                }
+                tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
+                        available - ip.headerLength());
             }
-            if (ip.moreFragments()) {
-                throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
-            }
-            int tcpLength = ip.totalLength() - ip.headerLength();
-            int tcpCaptured = Math.min(tcpLength, available - ip.headerLength());
-            TcpPacket tcp = TcpCodec.decode(ip.src(), ip.dst(), b, at + ip.headerLength(), tcpLength, tcpCaptured, false,
-                    keepPayloads);
-            int dataOffset = ((b[at + ip.headerLength() + 12] & 0xf0) >>> 4) * 4;
-            int seglen = tcpLength - dataOffset;
-            if (tcpCaptured < tcpLength) {
-                stats.truncatedPayload++;
-            }
-            segment(p, tcp, seglen);
         } catch (MalformedPacketException e) {
             stats.malformed(p.frameNumber, e.getMessage());
         }
@@ -153,6 +179,32 @@ public final class Analyzer {
             sinceSweep = 0;
             sweep(p.timeNanos - firstEpoch);
         }
+    }
+
+    /** An IPv6 packet: false when it carries no TCP (or a later fragment of it). */
+    private boolean ipv6(CapturedPacket p, byte[] b, int at, int available) throws MalformedPacketException {
+        Ipv6Header ip = Ipv6Header.decode(b, at, available);
+        if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
+            return false;
+        }
+        if (ip.moreFragments()) {
+            throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
+        }
+        tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
+                available - ip.headerLength());
+        return true;
+    }
+
+    /** The TCP segment at {@code at}: {@code tcpLength} bytes by its IP header, {@code available} captured. */
+    private void tcp(CapturedPacket p, IpAddress src, IpAddress dst, byte[] b, int at, int tcpLength, int available)
+            throws MalformedPacketException {
+        int tcpCaptured = Math.min(tcpLength, available);
+        TcpPacket tcp = TcpCodec.decode(src, dst, b, at, tcpLength, tcpCaptured, false, keepPayloads);
+        int dataOffset = ((b[at + 12] & 0xf0) >>> 4) * 4;
+        if (tcpCaptured < tcpLength) {
+            stats.truncatedPayload++;
+        }
+        segment(p, tcp, tcpLength - dataOffset);
     }
 
     private void segment(CapturedPacket p, TcpPacket tcp, int seglen) {

@@ -53,7 +53,7 @@ public final class SummaryTable implements AnalysisSink {
                     c.timeWait() == null ? "-" : c.timeWait(), events);
         }
         if (st.notTcp > 0) {
-            out.printf("%d packet%s not TCP over IPv4 (ARP, IPv6, UDP, …): not analysed%n", st.notTcp,
+            out.printf("%d packet%s not TCP (ARP, UDP, ICMP, …): not analysed%n", st.notTcp,
                     st.notTcp == 1 ? " was" : "s were");
         }
         if (st.unknownLinkType > 0) {

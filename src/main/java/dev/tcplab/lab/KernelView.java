@@ -38,7 +38,7 @@ final class KernelView implements LiveSession.Script {
             @Override
             public KernelSockets.Socket find(HostPort local, HostPort remote) {
                 return diag == null ? KernelSockets.find(ns, remote.toString())
-                        : diag.find(local.addr(), local.port(), remote.addr(), remote.port());
+                        : diag.find(local.ipv4(), local.port(), remote.ipv4(), remote.port());
             }
 
             @Override

@@ -192,7 +192,7 @@ public final class PeerAgent implements AutoCloseable {
             if (diag == null) {
                 diag = SockDiag.open(null);
             }
-            return diag.find(local.addr(), local.port(), remote.addr(), remote.port());
+            return diag.find(local.ipv4(), local.port(), remote.ipv4(), remote.port());
         }
 
         @Override

@@ -92,6 +92,6 @@ final class RehearsalPeer implements Function<byte[], List<byte[]>> {
     }
 
     private static byte[] frame(MacAddress to, TcpPacket p, Segment s) {
-        return EthernetFrame.tcp(MAC, to, p.dst(), p.src(), s, 1);
+        return EthernetFrame.tcp(MAC, to, p.destination().ipv4(), p.source().ipv4(), s, 1);
     }
 }

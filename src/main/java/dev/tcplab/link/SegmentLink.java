@@ -68,7 +68,7 @@ public final class SegmentLink {
      */
     public MacAddress resolvePeer(int tries, Duration perTry) {
         for (int attempt = 1; attempt <= tries && peerMac == null; attempt++) {
-            link.send(EthernetFrame.arp(ourMac, MacAddress.BROADCAST, ArpPacket.request(ourMac, us.addr(), peer.addr())));
+            link.send(EthernetFrame.arp(ourMac, MacAddress.BROADCAST, ArpPacket.request(ourMac, us.ipv4(), peer.ipv4())));
             long deadline = System.nanoTime() + perTry.toNanos();
             while (peerMac == null && System.nanoTime() < deadline) {
                 if (poll() == null) {
@@ -93,7 +93,7 @@ public final class SegmentLink {
             throw new IllegalStateException("peer MAC unknown: resolve it first");
         }
         ipId = (ipId + 1) & 0xffff;
-        return link.send(EthernetFrame.tcp(ourMac, peerMac, us.addr(), peer.addr(), s, ipId));
+        return link.send(EthernetFrame.tcp(ourMac, peerMac, us.ipv4(), peer.ipv4(), s, ipId));
     }
 
     /**

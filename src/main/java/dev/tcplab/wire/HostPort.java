@@ -1,7 +1,7 @@
 package dev.tcplab.wire;
 
-/** One end of a TCP connection: an IPv4 address and a port. */
-public record HostPort(Ipv4Address addr, int port) {
+/** One end of a TCP connection: an IP address and a port. */
+public record HostPort(IpAddress addr, int port) {
 
     public HostPort {
         if (port < 0 || port > 0xffff) {
@@ -9,7 +9,15 @@ public record HostPort(Ipv4Address addr, int port) {
         }
     }
 
-    /** Parses "ADDR:PORT". */
+    /** The IPv4 address: the live side's (lab network, --iface), which speaks IPv4 only. */
+    public Ipv4Address ipv4() {
+        if (addr instanceof Ipv4Address v4) {
+            return v4;
+        }
+        throw new IllegalStateException(this + " is IPv6; tcplab's live side speaks IPv4 only");
+    }
+
+    /** Parses "ADDR:PORT" (IPv4: the live side's). */
     public static HostPort parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
@@ -35,8 +43,9 @@ public record HostPort(Ipv4Address addr, int port) {
         return addr.hashCode() * 31 + port;
     }
 
+    /** "10.77.1.1:7", or "[fd77:2::2]:7" for IPv6 (RFC 3986's brackets keep the port apart). */
     @Override
     public String toString() {
-        return addr + ":" + port;
+        return addr instanceof Ipv6Address ? "[" + addr + "]:" + port : addr + ":" + port;
     }
 }

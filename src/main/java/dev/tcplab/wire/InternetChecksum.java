@@ -30,6 +30,21 @@ public final class InternetChecksum {
         return ~fold(add(0, b, off, len)) & 0xffff;
     }
 
+    /** The pseudo-header sum of either family: RFC 9293 §3.1 for IPv4, RFC 8200 §8.1 for IPv6. */
+    public static long pseudoHeader(IpAddress src, IpAddress dst, int protocol, int length) {
+        if (src instanceof Ipv4Address s4 && dst instanceof Ipv4Address d4) {
+            return pseudoHeader(s4, d4, protocol, length);
+        }
+        if (src instanceof Ipv6Address s6 && dst instanceof Ipv6Address d6) {
+            long s = 0;
+            for (int i = 0; i < 8; i++) {
+                s += s6.group(i) + d6.group(i);
+            }
+            return s + (length >>> 16) + (length & 0xffff) + protocol;
+        }
+        throw new IllegalArgumentException("addresses of two families: " + src + ", " + dst);
+    }
+
     /** The TCP/UDP pseudo-header sum (RFC 9293 §3.1): addresses, zero, protocol, length. */
     public static long pseudoHeader(Ipv4Address src, Ipv4Address dst, int protocol, int length) {
         long s = 0;

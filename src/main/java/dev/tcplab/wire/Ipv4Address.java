@@ -1,7 +1,7 @@
 package dev.tcplab.wire;
 
 /** An IPv4 address as its 32 bits; parsed from and printed as dotted quad. */
-public record Ipv4Address(int bits) {
+public record Ipv4Address(int bits) implements IpAddress {
 
     public static Ipv4Address parse(String dotted) {
         String[] parts = dotted.trim().split("\\.", -1);

@@ -2,7 +2,7 @@ package dev.tcplab.wire;
 
 import java.util.List;
 
-/** TCP header and payload to and from bytes (RFC 9293 §3.1), checksum over the IPv4 pseudo-header. */
+/** TCP header and payload to and from bytes (RFC 9293 §3.1), checksum over the IP pseudo-header. */
 public final class TcpCodec {
 
     public static final int PROTOCOL = 6;
@@ -17,7 +17,7 @@ public final class TcpCodec {
     }
 
     /** Writes the segment at {@code off} with a correct checksum; returns the bytes written. */
-    public static int encode(Ipv4Address src, Ipv4Address dst, Segment s, byte[] b, int off) {
+    public static int encode(IpAddress src, IpAddress dst, Segment s, byte[] b, int off) {
         int optLen = TcpOptions.paddedLength(s.options());
         if (optLen > TcpOptions.MAX_SPACE) {
             throw new IllegalArgumentException("options take " + optLen + " bytes, more than 40");
@@ -40,7 +40,7 @@ public final class TcpCodec {
         return total;
     }
 
-    public static byte[] encode(Ipv4Address src, Ipv4Address dst, Segment s) {
+    public static byte[] encode(IpAddress src, IpAddress dst, Segment s) {
         byte[] b = new byte[encodedLength(s)];
         encode(src, dst, s, b, 0);
         return b;
@@ -51,7 +51,7 @@ public final class TcpCodec {
      * than {@code len} when a capture's snaplen cut the segment: the header must be whole; the
      * payload is then what was captured and the checksum is not checked.
      */
-    public static TcpPacket decode(Ipv4Address src, Ipv4Address dst, byte[] b, int off, int len, int capturedLen)
+    public static TcpPacket decode(IpAddress src, IpAddress dst, byte[] b, int off, int len, int capturedLen)
             throws MalformedPacketException {
         return decode(src, dst, b, off, len, capturedLen, true, true);
     }
@@ -62,7 +62,7 @@ public final class TcpCodec {
      * without {@code keepPayload} the segment carries no payload bytes (the analysis needs only
      * their number, which the IP header gives).
      */
-    public static TcpPacket decode(Ipv4Address src, Ipv4Address dst, byte[] b, int off, int len, int capturedLen,
+    public static TcpPacket decode(IpAddress src, IpAddress dst, byte[] b, int off, int len, int capturedLen,
                                    boolean verify, boolean keepPayload) throws MalformedPacketException {
         if (capturedLen < MIN_HEADER) {
             throw new MalformedPacketException("TCP header needs 20 bytes, only " + capturedLen + " present");
@@ -88,7 +88,7 @@ public final class TcpCodec {
         return new TcpPacket(src, dst, s, status);
     }
 
-    static ChecksumStatus verify(Ipv4Address src, Ipv4Address dst, byte[] b, int off, int len) {
+    static ChecksumStatus verify(IpAddress src, IpAddress dst, byte[] b, int off, int len) {
         long pseudo = InternetChecksum.pseudoHeader(src, dst, PROTOCOL, len);
         if (InternetChecksum.fold(InternetChecksum.add(pseudo, b, off, len)) == 0xffff) {
             return ChecksumStatus.VALID;

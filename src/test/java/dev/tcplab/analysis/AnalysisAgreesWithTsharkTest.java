@@ -39,7 +39,8 @@ class AnalysisAgreesWithTsharkTest {
         return all.stream();
     }
 
-    record Row(int conn, long seq, Long ack, int len, long win, List<String> flags) {
+    /** {@code src} and {@code dst} as "addr:port", IPv6 in brackets: how tcplab's JSON writes them. */
+    record Row(int conn, String src, String dst, long seq, Long ack, int len, long win, List<String> flags) {
     }
 
     @ParameterizedTest
@@ -57,8 +58,8 @@ class AnalysisAgreesWithTsharkTest {
                         flags.add(e.jsonName);
                     }
                 }
-                ours.put(s.frame(), new Row(s.conn() - 1, s.seq(), s.ack() < 0 ? null : s.ack(), s.length(),
-                        s.window(), flags));
+                ours.put(s.frame(), new Row(s.conn() - 1, s.src().toString(), s.dst().toString(), s.seq(),
+                        s.ack() < 0 ? null : s.ack(), s.length(), s.window(), flags));
             }
 
             @Override
@@ -87,6 +88,10 @@ class AnalysisAgreesWithTsharkTest {
             cmd.add("-e");
             cmd.add("tcp.analysis." + f);
         }
+        for (String f : List.of("ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport")) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
         Shell.Result r = Shell.run(cmd.toArray(String[]::new));
         assertTrue(r.ok(), "tshark could not read " + capture + ": " + r.stderr());
         Map<Long, Row> rows = new TreeMap<>();
@@ -102,10 +107,16 @@ class AnalysisAgreesWithTsharkTest {
                     flags.add(FLAGS.get(i));
                 }
             }
-            rows.put(Long.parseLong(f[0]), new Row(Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                    ackBit ? Long.parseLong(f[3]) : null, Integer.parseInt(f[5]), Long.parseLong(f[6]), flags));
+            int a = 7 + FLAGS.size();
+            rows.put(Long.parseLong(f[0]), new Row(Integer.parseInt(f[1]), endpoint(f[a], f[a + 1], f[a + 2]),
+                    endpoint(f[a + 3], f[a + 4], f[a + 5]), Long.parseLong(f[2]), ackBit ? Long.parseLong(f[3]) : null,
+                    Integer.parseInt(f[5]), Long.parseLong(f[6]), flags));
         }
         return rows;
+    }
+
+    static String endpoint(String ipv4, String ipv6, String port) {
+        return ipv4.isEmpty() ? "[" + ipv6 + "]:" + port : ipv4 + ":" + port;
     }
 
     /** Skips locally without tshark; in CI (which installs it) its absence is a failure. */

@@ -111,24 +111,56 @@ class CaptureReaderTest {
     @Test
     void linkLayersLeadToTheIpv4Header() {
         byte[] eth = frame(false, 1, 0, Flags.SYN, 0);
-        assertEquals(14, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, eth, 0, eth.length));
+        assertEquals(14, LinkLayer.ipOffset(LinkLayer.ETHERNET, eth, 0, eth.length));
         byte[] ip = Arrays.copyOfRange(eth, 14, eth.length);
-        assertEquals(0, LinkLayer.ipv4Offset(LinkLayer.RAW, ip, 0, ip.length));
+        assertEquals(0, LinkLayer.ipOffset(LinkLayer.RAW, ip, 0, ip.length));
         byte[] sll2 = new byte[20 + ip.length];
         sll2[0] = 0x08;
-        assertEquals(20, LinkLayer.ipv4Offset(LinkLayer.LINUX_SLL2, sll2, 0, sll2.length));
+        assertEquals(20, LinkLayer.ipOffset(LinkLayer.LINUX_SLL2, sll2, 0, sll2.length));
         byte[] sll = new byte[16 + ip.length];
         sll[14] = 0x08;
-        assertEquals(16, LinkLayer.ipv4Offset(LinkLayer.LINUX_SLL, sll, 0, sll.length));
+        assertEquals(16, LinkLayer.ipOffset(LinkLayer.LINUX_SLL, sll, 0, sll.length));
         byte[] vlan = new byte[eth.length + 4];
         System.arraycopy(eth, 0, vlan, 0, 12);
         vlan[12] = (byte) 0x81;
         vlan[16] = 0x08;
-        assertEquals(18, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, vlan, 0, vlan.length));
+        assertEquals(18, LinkLayer.ipOffset(LinkLayer.ETHERNET, vlan, 0, vlan.length));
         byte[] arp = eth.clone();
         arp[13] = 0x06;
-        assertEquals(LinkLayer.NOT_IPV4, LinkLayer.ipv4Offset(LinkLayer.ETHERNET, arp, 0, arp.length));
-        assertEquals(LinkLayer.UNKNOWN_LINK, LinkLayer.ipv4Offset(147, eth, 0, eth.length));
+        assertEquals(LinkLayer.NOT_IP, LinkLayer.ipOffset(LinkLayer.ETHERNET, arp, 0, arp.length));
+        assertEquals(LinkLayer.UNKNOWN_LINK, LinkLayer.ipOffset(147, eth, 0, eth.length));
         assertFalse(LinkLayer.known(147));
+    }
+
+    @Test
+    void linkLayersLeadToTheIpv6HeaderToo() {
+        byte[] eth = SyntheticCaptures.frame6(false, 1, 0, Flags.SYN, 0);
+        assertEquals(14, LinkLayer.ipOffset(LinkLayer.ETHERNET, eth, 0, eth.length));
+        byte[] ip = Arrays.copyOfRange(eth, 14, eth.length);
+        assertEquals(0, LinkLayer.ipOffset(LinkLayer.RAW, ip, 0, ip.length));
+        assertEquals(0, LinkLayer.ipOffset(LinkLayer.IPV6, ip, 0, ip.length));
+        assertEquals(LinkLayer.NOT_IP, LinkLayer.ipOffset(LinkLayer.IPV4, ip, 0, ip.length));
+        byte[] sll2 = new byte[20 + ip.length];
+        sll2[0] = (byte) 0x86;
+        sll2[1] = (byte) 0xdd;
+        assertEquals(20, LinkLayer.ipOffset(LinkLayer.LINUX_SLL2, sll2, 0, sll2.length));
+        byte[] sll = new byte[16 + ip.length];
+        sll[14] = (byte) 0x86;
+        sll[15] = (byte) 0xdd;
+        assertEquals(16, LinkLayer.ipOffset(LinkLayer.LINUX_SLL, sll, 0, sll.length));
+        // A loopback header holds AF_INET6 as the writer's system numbers it: Linux 10, the BSDs 24 and
+        // 28, macOS 30; in the writer's byte order (NULL) or in network order (LOOP).
+        for (int family : new int[] {10, 24, 28, 30}) {
+            byte[] nullLink = new byte[4 + ip.length];
+            nullLink[0] = (byte) family;
+            assertEquals(4, LinkLayer.ipOffset(LinkLayer.NULL, nullLink, 0, nullLink.length), "AF_INET6 " + family);
+            byte[] loop = new byte[4 + ip.length];
+            loop[3] = (byte) family;
+            assertEquals(4, LinkLayer.ipOffset(LinkLayer.LOOP, loop, 0, loop.length), "AF_INET6 " + family);
+        }
+        byte[] appleTalk = new byte[4 + ip.length];
+        appleTalk[0] = 16;
+        assertEquals(LinkLayer.NOT_IP, LinkLayer.ipOffset(LinkLayer.NULL, appleTalk, 0, appleTalk.length));
+        assertTrue(LinkLayer.known(LinkLayer.IPV6));
     }
 }

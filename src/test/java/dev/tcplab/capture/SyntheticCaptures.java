@@ -3,9 +3,11 @@ package dev.tcplab.capture;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Ipv4Address;
+import dev.tcplab.wire.Ipv6Address;
 import dev.tcplab.wire.MacAddress;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,6 +26,32 @@ public final class SyntheticCaptures {
         Segment s = Segment.of(fromB ? 80 : 1000, fromB ? 1000 : 80, SeqNum.of(seq), SeqNum.of(ack), flags, 1000)
                 .withPayload(new byte[payload]);
         return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
+    }
+
+    public static final Ipv6Address A6 = ipv6("fd00::1"), B6 = ipv6("fd00::2");
+
+    /** The IPv6 twin of {@link #frame}: the same ports, between fd00::1 and fd00::2. */
+    public static byte[] frame6(boolean fromB, long seq, long ack, Flags flags, int payload) {
+        Segment s = Segment.of(fromB ? 80 : 1000, fromB ? 1000 : 80, SeqNum.of(seq), SeqNum.of(ack), flags, 1000)
+                .withPayload(new byte[payload]);
+        Ipv6Address src = fromB ? B6 : A6, dst = fromB ? A6 : B6;
+        byte[] tcp = TcpCodec.encode(src, dst, s);
+        byte[] frame = new byte[14 + 40 + tcp.length];
+        (fromB ? MAC_A : MAC_B).write(frame, 0);
+        (fromB ? MAC_B : MAC_A).write(frame, 6);
+        ByteBuffer b = ByteBuffer.wrap(frame, 12, frame.length - 12);
+        b.putShort((short) 0x86dd).putInt(0x60000000).putShort((short) tcp.length).put((byte) TcpCodec.PROTOCOL).put((byte) 64);
+        b.putLong(src.high()).putLong(src.low()).putLong(dst.high()).putLong(dst.low()).put(tcp);
+        return frame;
+    }
+
+    public static Ipv6Address ipv6(String text) {
+        try {
+            byte[] a = java.net.InetAddress.getByName(text).getAddress();
+            return Ipv6Address.read(a, 0);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(text, e);
+        }
     }
 
     /** A classic pcap file; timestamps 1 ms apart, in nanoseconds or microseconds. */

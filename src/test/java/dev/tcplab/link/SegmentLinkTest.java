@@ -28,13 +28,13 @@ class SegmentLinkTest {
 
     byte[] tcpFrom(HostPort src, HostPort dst, MacAddress dstMac) {
         Segment s = Segment.of(src.port(), dst.port(), SeqNum.of(1), SeqNum.of(2), Flags.SYN_ACK, 100);
-        return EthernetFrame.tcp(PEER_MAC, dstMac, src.addr(), dst.addr(), s, 1);
+        return EthernetFrame.tcp(PEER_MAC, dstMac, src.ipv4(), dst.ipv4(), s, 1);
     }
 
     @Test
     void answersArpRequestsForItsAddressEvenUnicastReprobes() throws Exception {
-        wire.deliver(EthernetFrame.arp(PEER_MAC, MacAddress.BROADCAST, ArpPacket.request(PEER_MAC, PEER.addr(), US.addr())));
-        wire.deliver(EthernetFrame.arp(PEER_MAC, OUR_MAC, ArpPacket.request(PEER_MAC, PEER.addr(), US.addr())));
+        wire.deliver(EthernetFrame.arp(PEER_MAC, MacAddress.BROADCAST, ArpPacket.request(PEER_MAC, PEER.ipv4(), US.ipv4())));
+        wire.deliver(EthernetFrame.arp(PEER_MAC, OUR_MAC, ArpPacket.request(PEER_MAC, PEER.ipv4(), US.ipv4())));
         assertNull(link.poll());
         List<byte[]> sent = wire.sentFrames();
         assertEquals(2, sent.size());
@@ -51,7 +51,7 @@ class SegmentLinkTest {
     @Test
     void ignoresArpForOtherAddresses() {
         wire.deliver(EthernetFrame.arp(PEER_MAC, MacAddress.BROADCAST,
-                ArpPacket.request(PEER_MAC, PEER.addr(), HostPort.parse("10.77.1.99:0").addr())));
+                ArpPacket.request(PEER_MAC, PEER.ipv4(), HostPort.parse("10.77.1.99:0").ipv4())));
         assertNull(link.poll());
         assertEquals(List.of(), wire.sentFrames());
     }

@@ -169,7 +169,7 @@ class IfaceLiveTest {
         java.util.List<dev.tcplab.link.FaultRule> hold = java.util.List.of(
                 dev.tcplab.link.FaultRule.parse(dev.tcplab.link.FaultRule.Action.DELAY, "out:syn:1:150ms"),
                 dev.tcplab.link.FaultRule.parse(dev.tcplab.link.FaultRule.Action.DELAY, "out:syn-ack:1:300ms"));
-        ConnectOptions o = new ConnectOptions(NIC, new HostPort(PEER_ADDR, theirPort), us.addr(), ourPort, 0, PAYLOAD,
+        ConnectOptions o = new ConnectOptions(NIC, new HostPort(PEER_ADDR, theirPort), us.ipv4(), ourPort, 0, PAYLOAD,
                 quick(), RstGuard.ADDRESS, dir.resolve("simultaneous-open.pcap"), Duration.ofSeconds(20),
                 Duration.ofSeconds(2)).withFaults(hold);
         KernelClient[] client = new KernelClient[1];
