@@ -6,7 +6,6 @@ package dev.tcplab.wire;
  * as "::", and an IPv4-mapped address with its IPv4 part in dotted quad.
  */
 public record Ipv6Address(long high, long low) implements IpAddress {
-    public static final int BYTES = 16;
 
     public static Ipv6Address read(byte[] b, int off) {
         return new Ipv6Address(Bytes.u32(b, off) << 32 | Bytes.u32(b, off + 4),

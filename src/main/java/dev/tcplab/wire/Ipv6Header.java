@@ -29,11 +29,11 @@ public record Ipv6Header(Ipv6Address src, Ipv6Address dst, int protocol, int hea
             throw new MalformedPacketException("IP version " + version + ", not 6");
         }
         int payloadLength = Bytes.u16(b, off + 4);
-        if (payloadLength == 0) {
-            throw new MalformedPacketException("IPv6 payload length 0 (a jumbogram, or no payload)");
+        int next = b[off + 6] & 0xff;
+        if (payloadLength == 0 && next == HOP_BY_HOP) {
+            throw new MalformedPacketException("an IPv6 jumbogram (payload length 0, RFC 2675): not read");
         }
         int total = FIXED_LENGTH + payloadLength;
-        int next = b[off + 6] & 0xff;
         int at = FIXED_LENGTH;
         boolean more = false;
         int fragmentOffset = 0;

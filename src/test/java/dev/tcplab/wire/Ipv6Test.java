@@ -103,6 +103,9 @@ class Ipv6Test {
         byte[] longExt = packet(0, 28, concat(ext, new byte[20]));
         assertTrue(assertThrows(MalformedPacketException.class, () -> Ipv6Header.decode(longExt, 0, longExt.length))
                 .getMessage().contains("run past"));
+        byte[] jumbo = packet(0, 0, new byte[28]);
+        assertTrue(assertThrows(MalformedPacketException.class, () -> Ipv6Header.decode(jumbo, 0, jumbo.length))
+                .getMessage().contains("jumbogram"));
         byte[] loop = new byte[8 * 20];
         for (int i = 0; i < 20; i++) {
             loop[8 * i] = 0; // hop-by-hop after hop-by-hop, twenty times
