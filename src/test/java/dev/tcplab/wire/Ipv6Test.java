@@ -123,6 +123,30 @@ class Ipv6Test {
                 .contains("cut by the capture"));
     }
 
+    /** Random chains of extension headers: a reason or a header, never another exception or a read past. */
+    @Test
+    void randomHeaderChainsAreReadOrRefused() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261202);
+        int[] nextHeaders = {0, 6, 17, 43, 44, 51, 59, 60};
+        for (int i = 0; i < 100_000; i++) {
+            byte[] b = new byte[40 + random.nextInt(200)];
+            random.nextBytes(b);
+            b[0] = (byte) (0x60 | (b[0] & 0x0f));
+            b[6] = (byte) nextHeaders[random.nextInt(nextHeaders.length)];
+            for (int at = 40; at < b.length; at += 8) {
+                b[at] = (byte) nextHeaders[random.nextInt(nextHeaders.length)];
+                b[at + 1 < b.length ? at + 1 : at] &= 0x03; // short extension headers, so that chains form
+            }
+            int available = random.nextInt(b.length + 1);
+            try {
+                Ipv6Header h = Ipv6Header.decode(b, 0, available);
+                assertTrue(h.headerLength() <= available && h.headerLength() <= h.totalLength(), "input " + i);
+            } catch (MalformedPacketException expected) {
+                // a reason: fine
+            }
+        }
+    }
+
     @Test
     void theTcpChecksumCoversTheIpv6PseudoHeader() throws Exception {
         Ipv6Address a = v6("fd00::1"), b = v6("fd00::2");
