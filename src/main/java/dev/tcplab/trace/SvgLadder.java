@@ -28,9 +28,11 @@ public final class SvgLadder {
         svg.append("<defs><marker id=\"head\" markerWidth=\"12\" markerHeight=\"10\" refX=\"11\" refY=\"5\" orient=\"auto\" markerUnits=\"userSpaceOnUse\">"
                 + "<path d=\"M0,0 L12,5 L0,10 z\" fill=\"black\"/></marker></defs>\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        svg.append(text(WIDTH / 2, 28, "middle", 18, "bold", p.title()));
-        svg.append(text(LEFT_X, 60, "middle", 16, "bold", p.leftName()));
-        svg.append(text(RIGHT_X, 60, "middle", 16, "bold", p.rightName()));
+        svg.append(fitted(text(WIDTH / 2, 28, "middle", 18, "bold", p.title()), p.title(), 18, WIDTH - 40));
+        // Each lifeline's name may take its half of the page, less a margin: IPv6 endpoints can be long.
+        int nameRoom = 2 * (WIDTH - RIGHT_X) - 40;
+        svg.append(fitted(text(LEFT_X, 60, "middle", 16, "bold", p.leftName()), p.leftName(), 16, nameRoom));
+        svg.append(fitted(text(RIGHT_X, 60, "middle", 16, "bold", p.rightName()), p.rightName(), 16, nameRoom));
         svg.append(String.format("<line x1=\"%d\" y1=\"70\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
                 LEFT_X, LEFT_X, height - 30));
         svg.append(String.format("<line x1=\"%d\" y1=\"70\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
@@ -115,6 +117,20 @@ public final class SvgLadder {
             }
         }
         return n;
+    }
+
+    /** Bold DejaVu Sans and Arial average about this many ems a character (digits, colons, letters). */
+    private static final double EMS_PER_CHAR = 0.65;
+
+    /**
+     * The text element, squeezed to {@code room} pixels when its text would run wider (SVG's
+     * textLength), so that a long title or name stays on the page instead of running off it.
+     */
+    static String fitted(String textElement, String content, int size, int room) {
+        if (content == null || content.length() * size * EMS_PER_CHAR <= room) {
+            return textElement;
+        }
+        return textElement.replaceFirst("<text ", "<text textLength=\"" + room + "\" lengthAdjust=\"spacingAndGlyphs\" ");
     }
 
     private static String text(int x, int y, String anchor, int size, String weight, String content) {

@@ -69,6 +69,20 @@ class PicturesTest {
     }
 
     @Test
+    void longIpv6NamesAreSqueezedOntoThePageAndShortOnesLeftAlone() throws Exception {
+        String client = "client [2001:db8:85a3:8d3:1319:8a2e:370:7348]:51234";
+        String server = "server [2001:db8:85a3:8d3:1319:8a2e:370:7349]:443";
+        LadderPicture longNames = new LadderPicture("conn 1: " + client.substring(7) + " → " + server.substring(7),
+                client, server, List.of(new LadderPicture.Step(0, true, "SYN seq=0", "", "SYN_SENT", null, false,
+                false, "")), List.of());
+        Document d = xml(SvgLadder.render(longNames));
+        assertEquals(3, count(d, "//*[local-name()='text' and @textLength]"), "the title and both names");
+        assertEquals(1, count(d, "//*[local-name()='text' and @textLength='920' and contains(text(), 'conn 1')]"));
+        Document shortNames = xml(SvgLadder.render(draw("captures/handshake-echo-close.pcap").get(0)));
+        assertEquals(0, count(shortNames, "//*[local-name()='text' and @textLength]"), "IPv4 names fit as they are");
+    }
+
+    @Test
     void timersAreBracketsBesideTheirLifeline() throws Exception {
         Document synAck = xml(SvgLadder.render(draw("captures/two-way-synack-retransmits.pcap").get(0)));
         assertEquals(List.of("RTO 1.0 s", "RTO 2.0 s", "2MSL"), timerLabels(synAck), "the SYN+ACK's doubling RTOs, then TIME_WAIT");
