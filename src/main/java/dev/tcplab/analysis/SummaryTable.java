@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
 
 /** One row per connection, printed when the file is read, then what was skipped and why. */
 public final class SummaryTable implements AnalysisSink {
-    private static final String ROW = "%5s  %-21s %-21s %8s %8s %10s %9s  %-13s %-10s %s";
+    /** The endpoint columns fit "255.255.255.255:65535", and grow for longer (IPv6) endpoints. */
+    private static final int ENDPOINT_WIDTH = 21;
+    private String rowFormat;
 
     private final PrintWriter out;
     private final List<ConnectionSummary> rows = new ArrayList<>();
@@ -33,6 +35,11 @@ public final class SummaryTable implements AnalysisSink {
     @Override
     public void finish(AnalysisStats st) {
         rows.sort(Comparator.comparingInt(ConnectionSummary::conn));
+        int w = ENDPOINT_WIDTH;
+        for (ConnectionSummary c : rows) {
+            w = Math.max(w, Math.max(c.client().toString().length(), c.server().toString().length()));
+        }
+        rowFormat = "%5s  %-" + w + "s %-" + w + "s %8s %8s %10s %9s  %-13s %-10s %s";
         out.println();
         out.printf("%s: %s, %s, %s%n", st.format, counted(st.packets, "packet"), counted(st.tcpSegments, "TCP segment"),
                 counted(st.connections, "connection"));
@@ -72,6 +79,6 @@ public final class SummaryTable implements AnalysisSink {
     }
 
     private void row(Object... cells) {
-        out.println(String.format(ROW, cells).stripTrailing());
+        out.println(String.format(rowFormat, cells).stripTrailing());
     }
 }

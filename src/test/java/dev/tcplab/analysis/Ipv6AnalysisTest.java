@@ -9,6 +9,7 @@ import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.capture.SyntheticCaptures;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.Ipv6Address;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -63,6 +64,27 @@ class Ipv6AnalysisTest {
         assertEquals("[fd00::1]:1000", v6.client().toString());
         assertEquals("[fd00::2]:80", v6.server().toString());
         assertTrue(v6.handshakeSeen());
+    }
+
+    @Test
+    void theSummaryTableWidensItsEndpointColumnsForLongAddresses() throws Exception {
+        Ipv6Address a = SyntheticCaptures.ipv6("2001:db8:85a3:8d3:1319:8a2e:370:7348");
+        Ipv6Address b = SyntheticCaptures.ipv6("2001:db8:85a3:8d3:1319:8a2e:370:7349");
+        byte[] pcap = SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, List.of(
+                frame6(a, b, false, 700, 0, Flags.SYN, 0), frame6(a, b, true, 900, 701, Flags.SYN_ACK, 0),
+                frame(false, 100, 0, Flags.SYN, 0)));
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (CaptureReader r = CaptureReader.of(Channels.newChannel(new java.io.ByteArrayInputStream(pcap)), "test")) {
+            new Analyzer(new SummaryTable(new java.io.PrintWriter(text, true))).run(r, p -> { });
+        }
+        List<String> lines = text.toString().lines().filter(l -> l.contains("client") || l.matches("\\s+\\d+ .*"))
+                .toList();
+        assertEquals(3, lines.size(), text.toString());
+        int serverColumn = lines.get(0).indexOf("server");
+        int packetsColumnEnd = lines.get(0).indexOf("packets") + "packets".length();
+        assertEquals(serverColumn, lines.get(1).indexOf("[2001:db8:85a3:8d3:1319:8a2e:370:7349]:80"), text.toString());
+        assertEquals(serverColumn, lines.get(2).indexOf("10.0.0.2:80"), "the IPv4 row lines up too");
+        assertEquals(packetsColumnEnd, lines.get(2).indexOf(" 1 ") + 2, "and so do the columns after it");
     }
 
     @Test

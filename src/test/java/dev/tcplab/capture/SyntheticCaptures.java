@@ -32,16 +32,23 @@ public final class SyntheticCaptures {
 
     /** The IPv6 twin of {@link #frame}: the same ports, between fd00::1 and fd00::2. */
     public static byte[] frame6(boolean fromB, long seq, long ack, Flags flags, int payload) {
+        return frame6(A6, B6, fromB, seq, ack, flags, payload);
+    }
+
+    /** The same between two addresses of the caller's. */
+    public static byte[] frame6(Ipv6Address a, Ipv6Address b, boolean fromB, long seq, long ack, Flags flags,
+                                int payload) {
         Segment s = Segment.of(fromB ? 80 : 1000, fromB ? 1000 : 80, SeqNum.of(seq), SeqNum.of(ack), flags, 1000)
                 .withPayload(new byte[payload]);
-        Ipv6Address src = fromB ? B6 : A6, dst = fromB ? A6 : B6;
+        Ipv6Address src = fromB ? b : a, dst = fromB ? a : b;
         byte[] tcp = TcpCodec.encode(src, dst, s);
         byte[] frame = new byte[14 + 40 + tcp.length];
         (fromB ? MAC_A : MAC_B).write(frame, 0);
         (fromB ? MAC_B : MAC_A).write(frame, 6);
-        ByteBuffer b = ByteBuffer.wrap(frame, 12, frame.length - 12);
-        b.putShort((short) 0x86dd).putInt(0x60000000).putShort((short) tcp.length).put((byte) TcpCodec.PROTOCOL).put((byte) 64);
-        b.putLong(src.high()).putLong(src.low()).putLong(dst.high()).putLong(dst.low()).put(tcp);
+        ByteBuffer ip = ByteBuffer.wrap(frame, 12, frame.length - 12);
+        ip.putShort((short) 0x86dd).putInt(0x60000000).putShort((short) tcp.length).put((byte) TcpCodec.PROTOCOL)
+                .put((byte) 64);
+        ip.putLong(src.high()).putLong(src.low()).putLong(dst.high()).putLong(dst.low()).put(tcp);
         return frame;
     }
 
