@@ -7,7 +7,7 @@ public final class TransferTally {
     /** Below this, a transfer is an exchange of lines: no rate, no digest in the summaries. */
     public static final long MEANINGFUL_BYTES = 64 * 1024;
 
-    private long segmentsOut, segmentsIn, bytesOut, bytesIn, retransmissions, lost;
+    private long segmentsOut, segmentsIn, bytesOut, bytesIn, retransmissions, lostOut, lostIn;
     private long firstDataNanos = -1, lastDataNanos = -1;
     /** Our segments the lab's peer namespace dropped (--peer-loss); -1 when nobody counted. */
     private long droppedByPeer = -1;
@@ -20,7 +20,7 @@ public final class TransferTally {
             retransmissions++;
         }
         if (dropped) {
-            lost++;
+            lostOut++;
         }
         data(s, epochNanos);
     }
@@ -29,7 +29,7 @@ public final class TransferTally {
         segmentsIn++;
         bytesIn += s.payloadLength();
         if (dropped) {
-            lost++;
+            lostIn++;
         }
         data(s, epochNanos);
     }
@@ -70,7 +70,16 @@ public final class TransferTally {
                 ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
         return "segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
                 + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)"
-                + (lost > 0 ? ", " + lost + " lost by fault rules" : "")
+                + faultLosses()
                 + (droppedByPeer >= 0 ? ", " + droppedByPeer + " of ours dropped by the peer's firewall" : "") + rate;
+    }
+
+    /** Which side's segments the fault rules (--drop, --peer-loss's half) lost, if any. */
+    private String faultLosses() {
+        if (lostOut == 0 && lostIn == 0) {
+            return "";
+        }
+        String ours = lostOut + " of ours", theirs = lostIn + " of the peer's";
+        return ", fault rules lost " + (lostIn == 0 ? ours : lostOut == 0 ? theirs : ours + " and " + theirs);
     }
 }
