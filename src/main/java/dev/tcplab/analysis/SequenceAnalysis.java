@@ -97,13 +97,17 @@ final class SequenceAnalysis {
     /** Fast retransmission, out-of-order, spurious retransmission or plain retransmission; 0 if none. */
     private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long handshakeRtt) {
         boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0;
+        // Both windows compare intervals unsigned, as Wireshark does (guint64): a segment stamped before
+        // the frame it is measured from (captures written in handling order, like tcplab's own, can step
+        // back in time) is not "within" the window.
         if (notAdvanced && rev.dupAcks >= 2 && rev.lastAck == seq
-                && now - rev.lastAckTime < FAST_RETRANSMISSION_WINDOW_NANOS) {
+                && Long.compareUnsigned(now - rev.lastAckTime, FAST_RETRANSMISSION_WINDOW_NANOS) < 0) {
             // Wireshark marks a fast retransmission as a retransmission too.
             return Event.FAST_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;
         }
         long oooThreshold = handshakeRtt > 0 ? handshakeRtt : DEFAULT_OOO_NANOS;
-        if (notAdvanced && now - fwd.nextSeqTime < oooThreshold && fwd.nextSeq != seq + seglen) {
+        if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, oooThreshold) < 0
+                && fwd.nextSeq != seq + seglen) {
             return Event.OUT_OF_ORDER.bit;
         }
         if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
