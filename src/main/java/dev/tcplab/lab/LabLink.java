@@ -184,7 +184,8 @@ final class LabLink {
         Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",
                 "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
                 LOSS_COMMENT, "-j", "DROP");
-        info.println("peer namespace: its INPUT drops " + percentText(percent) + " of our segments (iptables statistic)");
+        info.println("peer namespace: its INPUT drops " + FaultRule.chanceText(percent)
+                + " % of our segments (iptables statistic)");
     }
 
     /**
@@ -217,13 +218,9 @@ final class LabLink {
      */
     private static FaultRule kernelSegmentsLost(double percent, PrintWriter info) {
         FaultRule r = FaultRule.randomDrop(false, SegmentKind.ANY, percent);
-        info.println("lab link: tcplab drops " + percentText(percent) + " of the kernel's segments as they arrive ("
-                + r + ")");
+        info.println("lab link: tcplab drops " + FaultRule.chanceText(percent)
+                + " % of the kernel's segments as they arrive (" + r + ")");
         return r;
-    }
-
-    private static String percentText(double percent) {
-        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + " %";
     }
 
     /**

@@ -79,12 +79,13 @@ public record FaultRule(Action action, boolean outbound, SegmentKind kind, int o
 
     @Override
     public String toString() {
-        String which = random() ? percentText() : occurrence == 0 ? "all" : Integer.toString(occurrence);
+        String which = random() ? chanceText(percent) + "%" : occurrence == 0 ? "all" : Integer.toString(occurrence);
         return "--" + action.name().toLowerCase(Locale.ROOT) + " " + (outbound ? "out" : "in") + ":" + kind.word + ":"
                 + which + (action == Action.DELAY ? ":" + delay.toMillis() + "ms" : "");
     }
 
-    private String percentText() {
-        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "%";
+    /** A chance as a person writes it: 5, not 5.0; 2.5, not 2.50. */
+    public static String chanceText(double percent) {
+        return java.math.BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString();
     }
 }
