@@ -147,12 +147,15 @@ release_version_into() {
 # file's size (memory follows open connections, not the file), and the serial collector leaves the
 # second core to the JIT (bench/analyze-speed.sh measured both). The start-up cache is made with them.
 # The other two cut the JIT's work, which on 2 cores competes with the reader (README, Speed; the
-# JIT's log of a 1.54 M packet run): Jackson's generator is called, not inlined, so the JSON writer
-# compiles in 0.17 s instead of 0.4 s (its 40 calls a segment had made one huge method), and no
+# JIT's log of a 1.54 M packet run): the JSON writer's small per-member methods (AnalysisJson, *Field)
+# are called, not inlined, so that Jackson's generator is inlined once into each of them instead of 40
+# times into one huge method (0.4 s to compile), and no
 # uncommon traps, so the hot methods are not thrown away and compiled again mid-file when a branch
 # the training never took turns up (the analysis' main method was compiled 4 times). C2's work fell
 # from 1.5 to 0.9 s; JSON of that file 2.12 -> 1.86 s on JDK 25 with the cache, 2.72 -> 2.28 s on
-# JDK 17. `quiet` keeps the JVM from announcing the command on stdout, in the middle of the JSON.
+# JDK 17. (Until 2026-12-02 the generator itself was not inlined: two calls a member instead of one;
+# 1.508 -> 1.402 s, 12 alternating launches.) `quiet` keeps the JVM from announcing the command on
+# stdout, in the middle of the JSON.
 # What outlives one young collection (open connections, mostly) goes straight to the old generation
 # instead of being copied between survivor spaces up to 15 times: the 1.54 M file's collections took
 # 82 instead of 109 ms, and the run 1.74 -> 1.69 s and 1.78 -> 1.74 s (10 alternating launches each);
@@ -165,7 +168,7 @@ release_version_into() {
 # -Xlog:pagesize=off.
 READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m -XX:MaxTenuringThreshold=0
   -XX:+UseTransparentHugePages -Xlog:pagesize=off -XX:PerMethodTrapLimit=0 -XX:CompileCommand=quiet
-  -XX:CompileCommand=dontinline,com.fasterxml.jackson.core.json.UTF8JsonGenerator::*)
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::*Field)
 
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
 # under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25

@@ -120,85 +120,116 @@ public final class AnalysisJson implements AnalysisSink {
     public void segment(AnalyzedSegment s) {
         try {
             json.writeStartObject();
-            json.writeFieldName(TYPE);
-            json.writeString(SEGMENT);
-            json.writeFieldName(FRAME);
-            json.writeNumber(s.frame());
-            json.writeFieldName(TIME);
-            json.writeNumber(timeText, 0, secondsText(s.timeNanos(), timeText));
-            json.writeFieldName(CONN);
-            json.writeNumber(s.conn());
-            json.writeFieldName(FROM);
-            json.writeString(s.fromClient() ? CLIENT : SERVER);
-            json.writeFieldName(SRC);
-            json.writeString(endpointJson(s.src()));
-            json.writeFieldName(DST);
-            json.writeString(endpointJson(s.dst()));
-            json.writeFieldName(FLAGS);
-            json.writeRawValue(flagsJson(s.segment().flags().bits()));
-            json.writeFieldName(SEQ);
-            json.writeNumber(s.seq());
-            json.writeFieldName(ACK);
+            stringField(TYPE, SEGMENT);
+            numberField(FRAME, s.frame());
+            timeField(s.timeNanos());
+            numberField(CONN, s.conn());
+            stringField(FROM, s.fromClient() ? CLIENT : SERVER);
+            stringField(SRC, endpointJson(s.src()));
+            stringField(DST, endpointJson(s.dst()));
+            rawField(FLAGS, flagsJson(s.segment().flags().bits()));
+            numberField(SEQ, s.seq());
             if (s.ack() >= 0) {
-                json.writeNumber(s.ack());
+                numberField(ACK, s.ack());
             } else {
-                json.writeNull();
+                nullField(ACK);
             }
-            json.writeFieldName(SEQ_ABS);
-            json.writeNumber(s.seqAbs());
-            json.writeFieldName(ACK_ABS);
-            json.writeNumber(s.ackAbs());
-            json.writeFieldName(LEN);
-            json.writeNumber(s.length());
-            json.writeFieldName(WIN);
-            json.writeNumber(s.window());
-            json.writeFieldName(WIN_FIELD);
-            json.writeNumber(s.segment().window());
-            json.writeFieldName(OPTIONS);
-            TcpOption.Timestamps ts = null;
-            boolean described = false;
-            List<TcpOption> options = s.segment().options();
-            for (int i = 0; i < options.size(); i++) { // indexed: the list's iterator is not always optimised away
-                TcpOption o = options.get(i);
-                if (o instanceof TcpOption.Timestamps t) {
-                    ts = t; // on nearly every segment: numbers of their own, not a string to build and parse
-                } else if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
-                    if (!described) {
-                        json.writeStartArray();
-                        described = true;
-                    }
-                    SerializedString repeating = repeatingOptionJson(o);
-                    if (repeating != null) {
-                        json.writeString(repeating);
-                    } else {
-                        json.writeString(o.describe());
-                    }
-                }
-            }
-            if (described) {
-                json.writeEndArray();
-            } else {
-                json.writeRawValue(EMPTY_ARRAY);
-            }
-            if (ts != null) {
-                json.writeFieldName(TSVAL);
-                json.writeNumber(ts.tsVal());
-                json.writeFieldName(TSECR);
-                json.writeNumber(ts.tsEcr());
-            }
-            json.writeFieldName(STATE_SRC);
-            json.writeString(STATE_NAMES[s.stateSrc().ordinal()]);
-            json.writeFieldName(STATE_DST);
-            json.writeString(STATE_NAMES[s.stateDst().ordinal()]);
-            json.writeFieldName(EVENTS);
-            json.writeRawValue(eventsJson(s.events()));
+            numberField(SEQ_ABS, s.seqAbs());
+            numberField(ACK_ABS, s.ackAbs());
+            numberField(LEN, s.length());
+            numberField(WIN, s.window());
+            numberField(WIN_FIELD, s.segment().window());
+            optionsField(s.segment().options());
+            stringField(STATE_SRC, STATE_NAMES[s.stateSrc().ordinal()]);
+            stringField(STATE_DST, STATE_NAMES[s.stateDst().ordinal()]);
+            rawField(EVENTS, eventsJson(s.events()));
             if (s.note() != null) {
-                json.writeFieldName(NOTE);
-                json.writeString(s.note());
+                stringField(NOTE, s.note());
             }
             endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /*
+     * Each member is written by one of these small methods, which the reading JVM compiles once each,
+     * with Jackson's generator inlined, and which segment() calls rather than inlines (scripts/deps.sh:
+     * dontinline for AnalysisJson::*Field). With the generator inlined into segment() itself, that one
+     * method took the JIT 0.4 s to compile; with the generator called, every member costs two calls.
+     */
+    private void numberField(SerializedString name, long value) throws IOException {
+        json.writeFieldName(name);
+        json.writeNumber(value);
+    }
+
+    private void numberField(SerializedString name, double value) throws IOException {
+        json.writeFieldName(name);
+        json.writeNumber(value);
+    }
+
+    private void stringField(SerializedString name, SerializedString value) throws IOException {
+        json.writeFieldName(name);
+        json.writeString(value);
+    }
+
+    /** A string member; a null value is written as JSON null. */
+    private void stringField(SerializedString name, String value) throws IOException {
+        json.writeFieldName(name);
+        json.writeString(value);
+    }
+
+    private void booleanField(SerializedString name, boolean value) throws IOException {
+        json.writeFieldName(name);
+        json.writeBoolean(value);
+    }
+
+    private void nullField(SerializedString name) throws IOException {
+        json.writeFieldName(name);
+        json.writeNull();
+    }
+
+    /** A value Jackson serialized once (flags, events), written again as it is. */
+    private void rawField(SerializedString name, SerializedString value) throws IOException {
+        json.writeFieldName(name);
+        json.writeRawValue(value);
+    }
+
+    private void timeField(long nanos) throws IOException {
+        json.writeFieldName(TIME);
+        json.writeNumber(timeText, 0, secondsText(nanos, timeText));
+    }
+
+    /** The options as an array of descriptions, with the timestamps' two numbers beside it. */
+    private void optionsField(List<TcpOption> options) throws IOException {
+        json.writeFieldName(OPTIONS);
+        TcpOption.Timestamps ts = null;
+        boolean described = false;
+        for (int i = 0; i < options.size(); i++) { // indexed: the list's iterator is not always optimised away
+            TcpOption o = options.get(i);
+            if (o instanceof TcpOption.Timestamps t) {
+                ts = t; // on nearly every segment: numbers of their own, not a string to build and parse
+            } else if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.EndOfList)) {
+                if (!described) {
+                    json.writeStartArray();
+                    described = true;
+                }
+                SerializedString repeating = repeatingOptionJson(o);
+                if (repeating != null) {
+                    json.writeString(repeating);
+                } else {
+                    json.writeString(o.describe());
+                }
+            }
+        }
+        if (described) {
+            json.writeEndArray();
+        } else {
+            json.writeRawValue(EMPTY_ARRAY);
+        }
+        if (ts != null) {
+            numberField(TSVAL, ts.tsVal());
+            numberField(TSECR, ts.tsEcr());
         }
     }
 
@@ -336,48 +367,28 @@ public final class AnalysisJson implements AnalysisSink {
     public void connection(ConnectionSummary c) {
         try {
             json.writeStartObject();
-            json.writeFieldName(TYPE);
-            json.writeString(CONNECTION);
-            json.writeFieldName(CONN);
-            json.writeNumber(c.conn());
-            json.writeFieldName(CLIENT);
-            json.writeString(c.client().toString());
-            json.writeFieldName(SERVER);
-            json.writeString(c.server().toString());
-            json.writeFieldName(FIRST_FRAME);
-            json.writeNumber(c.firstFrame());
-            json.writeFieldName(LAST_FRAME);
-            json.writeNumber(c.lastFrame());
-            json.writeFieldName(START);
-            json.writeNumber(c.startNanos() / 1e9);
-            json.writeFieldName(DURATION);
-            json.writeNumber((c.endNanos() - c.startNanos()) / 1e9);
-            json.writeFieldName(PACKETS_CLIENT);
-            json.writeNumber(c.packetsFromClient());
-            json.writeFieldName(PACKETS_SERVER);
-            json.writeNumber(c.packetsFromServer());
-            json.writeFieldName(BYTES_CLIENT);
-            json.writeNumber(c.bytesFromClient());
-            json.writeFieldName(BYTES_SERVER);
-            json.writeNumber(c.bytesFromServer());
-            json.writeFieldName(HANDSHAKE_SEEN);
-            json.writeBoolean(c.handshakeSeen());
+            stringField(TYPE, CONNECTION);
+            numberField(CONN, c.conn());
+            stringField(CLIENT, c.client().toString());
+            stringField(SERVER, c.server().toString());
+            numberField(FIRST_FRAME, c.firstFrame());
+            numberField(LAST_FRAME, c.lastFrame());
+            numberField(START, c.startNanos() / 1e9);
+            numberField(DURATION, (c.endNanos() - c.startNanos()) / 1e9);
+            numberField(PACKETS_CLIENT, c.packetsFromClient());
+            numberField(PACKETS_SERVER, c.packetsFromServer());
+            numberField(BYTES_CLIENT, c.bytesFromClient());
+            numberField(BYTES_SERVER, c.bytesFromServer());
+            booleanField(HANDSHAKE_SEEN, c.handshakeSeen());
             if (c.handshakeRttNanos() >= 0) {
-                json.writeFieldName(HANDSHAKE_RTT_MS);
-                json.writeNumber(c.handshakeRttNanos() / 1e6);
+                numberField(HANDSHAKE_RTT_MS, c.handshakeRttNanos() / 1e6);
             }
-            json.writeFieldName(CLOSE);
-            json.writeString(c.close().label);
-            json.writeFieldName(CLOSE_EXPLAINED);
-            json.writeString(c.close().explanation);
-            json.writeFieldName(TIME_WAIT);
-            json.writeString(c.timeWait());
-            json.writeFieldName(RESET_BY);
-            json.writeString(c.resetBy());
-            json.writeFieldName(STATE_CLIENT);
-            json.writeString(c.clientState().name());
-            json.writeFieldName(STATE_SERVER);
-            json.writeString(c.serverState().name());
+            stringField(CLOSE, c.close().label);
+            stringField(CLOSE_EXPLAINED, c.close().explanation);
+            stringField(TIME_WAIT, c.timeWait());
+            stringField(RESET_BY, c.resetBy());
+            stringField(STATE_CLIENT, c.clientState().name());
+            stringField(STATE_SERVER, c.serverState().name());
             json.writeObjectFieldStart("events");
             for (Map.Entry<String, Long> e : c.eventCounts().entrySet()) {
                 json.writeNumberField(e.getKey(), e.getValue());
