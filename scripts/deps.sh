@@ -146,16 +146,17 @@ release_version_into() {
 # JVM options for reading captures (analyze, replay): a fixed small heap keeps RSS flat whatever the
 # file's size (memory follows open connections, not the file), and the serial collector leaves the
 # second core to the JIT (bench/analyze-speed.sh measured both). The start-up cache is made with them.
-# The other two cut the JIT's work, which on 2 cores competes with the reader (README, Speed; the
-# JIT's log of a 1.54 M packet run): the JSON writer's small per-member methods (AnalysisJson, *Field)
-# are called, not inlined, so that Jackson's generator is inlined once into each of them instead of 40
-# times into one huge method (0.4 s to compile), and no
-# uncommon traps, so the hot methods are not thrown away and compiled again mid-file when a branch
+# The others cut the JIT's work, which on 2 cores competes with the reader (README, Speed; the JIT's
+# log of a 1.54 M packet run). The JSON writer's small per-member methods (AnalysisJson's *Field) are
+# called, not inlined, so that Jackson's generator is inlined once into each of them instead of 40
+# times into one huge method (0.4 s to compile); its segment() is called too, or the analysis' main
+# method, which calls it, takes 0.25-0.3 s instead of 0.1 s to compile and reaches the reader later.
+# No uncommon traps, so the hot methods are not thrown away and compiled again mid-file when a branch
 # the training never took turns up (the analysis' main method was compiled 4 times). C2's work fell
 # from 1.5 to 0.9 s; JSON of that file 2.12 -> 1.86 s on JDK 25 with the cache, 2.72 -> 2.28 s on
-# JDK 17. (Until 2026-12-02 the generator itself was not inlined: two calls a member instead of one;
-# 1.508 -> 1.402 s, 12 alternating launches.) `quiet` keeps the JVM from announcing the command on
-# stdout, in the middle of the JSON.
+# JDK 17, when the generator itself was kept from inlining (two calls a member instead of one; the
+# helpers then took it 1.508 -> 1.402 s, 12 alternating launches, and segment() kept apart 1.504 ->
+# 1.431 s, 30 each). `quiet` keeps the JVM from announcing the commands on stdout, inside the JSON.
 # What outlives one young collection (open connections, mostly) goes straight to the old generation
 # instead of being copied between survivor spaces up to 15 times: the 1.54 M file's collections took
 # 82 instead of 109 ms, and the run 1.74 -> 1.69 s and 1.78 -> 1.74 s (10 alternating launches each);
@@ -168,7 +169,8 @@ release_version_into() {
 # -Xlog:pagesize=off.
 READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m -XX:MaxTenuringThreshold=0
   -XX:+UseTransparentHugePages -Xlog:pagesize=off -XX:PerMethodTrapLimit=0 -XX:CompileCommand=quiet
-  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::*Field)
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::*Field
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::segment)
 
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
 # under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25

@@ -155,8 +155,9 @@ public final class AnalysisJson implements AnalysisSink {
     /*
      * Each member is written by one of these small methods, which the reading JVM compiles once each,
      * with Jackson's generator inlined, and which segment() calls rather than inlines (scripts/deps.sh:
-     * dontinline for AnalysisJson::*Field). With the generator inlined into segment() itself, that one
-     * method took the JIT 0.4 s to compile; with the generator called, every member costs two calls.
+     * dontinline for AnalysisJson::*Field and ::segment). With the generator inlined into segment()
+     * itself, that one method took the JIT 0.4 s to compile; with the generator called, every member
+     * costs two calls. A 1.54 M packet capture: 1.508 -> 1.402 s, the output the same.
      */
     private void numberField(SerializedString name, long value) throws IOException {
         json.writeFieldName(name);
