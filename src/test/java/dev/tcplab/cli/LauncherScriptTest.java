@@ -1,11 +1,15 @@
 package dev.tcplab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,5 +111,24 @@ class LauncherScriptTest {
     void noStartUpCacheBeforeJdk25() throws Exception {
         Path java17 = fakeJdk("openjdk-17", "17.0.15");
         assertEquals("", bash("aot_cache_options " + dir + " " + java17 + " -Xmx160m"));
+    }
+
+    /*
+     * The JVM takes a compile command for a method that does not exist without a word, so a renamed
+     * member method of the JSON writer would quietly undo what the command measured (README, Speed).
+     */
+    @Test
+    void theReadingJvmsCompileCommandsNameMethodsThatExist() throws Exception {
+        List<String> commands = List.of(bash("printf '%s\\n' \"${READING_JVM_OPTIONS[@]}\"").split("\n")).stream()
+                .filter(o -> o.startsWith("-XX:CompileCommand=dontinline,")).toList();
+        assertFalse(commands.isEmpty(), "the reading JVM keeps some methods apart");
+        for (String command : commands) {
+            String pattern = command.substring("-XX:CompileCommand=dontinline,".length());
+            String className = pattern.substring(0, pattern.indexOf("::"));
+            String methodGlob = pattern.substring(pattern.indexOf("::") + 2);
+            List<String> matching = Arrays.stream(Class.forName(className).getDeclaredMethods())
+                    .map(Method::getName).filter(name -> name.matches(methodGlob.replace("*", ".*"))).distinct().toList();
+            assertFalse(matching.isEmpty(), command + " names no method of " + className);
+        }
     }
 }
