@@ -25,7 +25,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,6 +78,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         "  tcplab analyze big.pcapng --summary              the table only",
                         "  tcplab analyze big.pcapng --port 80 --conn 3     one connection's ladder",
                         "  tcplab analyze big.pcapng --format json | jq -c 'select(.events|length>0)'",
+                        "  tcplab analyze big.pcapng --format json -o big.json   with a progress bar on a terminal",
                         "  tcpdump -i lo -w - -c 500 tcp | tcplab analyze --summary -   from a pipe",
                         "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
                         "be read is still reported, with a count of what was skipped).");
@@ -86,7 +89,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step")
                 .build());
         spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FILE").type(Path.class).converters(PATH)
-                .description("write the svg or html there (default: stdout)").build());
+                .description("write the results there instead of standard output (any format)").build());
         spec.addOption(OptionSpec.builder("--conn").paramLabel("N").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("only connection N (numbered from 1 in order of appearance)").build());
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
@@ -120,7 +123,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         summaryOnly = parsed.hasMatchedOption("--summary");
     }
 
-    private int draw(Pictures pictures, OutputStream stdout) throws IOException {
+    private int draw(Pictures pictures, OutputStream out) throws IOException {
         List<LadderPicture> all = pictures.pictures();
         if (all.isEmpty()) {
             err.println("tcplab: " + name + " holds no TCP segment to draw");
@@ -135,13 +138,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 : HtmlLadder.render(fromStdin() ? name : file.getFileName().toString(), all);
         String leftOut = leftOut(pictures);
         if (output == null) {
-            stdout.write(doc.getBytes(StandardCharsets.UTF_8));
-            stdout.flush();
+            out.write(doc.getBytes(StandardCharsets.UTF_8));
+            out.flush();
             if (!leftOut.isEmpty()) {
                 err.println("tcplab: the picture leaves out" + leftOut);
             }
         } else {
-            Files.writeString(output, doc, StandardCharsets.UTF_8);
+            try {
+                Files.writeString(output, doc, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("tcplab: cannot write " + output + ": " + reason(e));
+                return ExitCodes.USAGE;
+            }
             err.println("tcplab: wrote " + output + (leftOut.isEmpty() ? "" : "; it leaves out" + leftOut));
         }
         return ExitCodes.OK;
@@ -174,11 +182,52 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "tcpdump -w - -c 100 -i lo tcp | tcplab analyze -");
             return ExitCodes.USAGE;
         }
-        OutputStream stdout = new BufferedOutputStream(rawOut, 1 << 16);
-        PrintWriter text = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
+        String refused = output == null ? null : refusedOutput();
+        if (refused != null) {
+            err.println("tcplab: " + refused);
+            return ExitCodes.USAGE;
+        }
+        if (output == null || format == Format.svg || format == Format.html) {
+            // A picture is written whole once the capture is read (draw): a refused one leaves no empty file.
+            return analyze(rawOut);
+        }
+        OutputStream resultsFile;
+        try {
+            resultsFile = Files.newOutputStream(output);
+        } catch (IOException e) {
+            err.println("tcplab: cannot write " + output + ": " + reason(e));
+            return ExitCodes.USAGE;
+        }
+        int code;
+        try (resultsFile) {
+            code = analyze(resultsFile);
+        }
+        err.println("tcplab: wrote " + output);
+        return code;
+    }
+
+    /** Why -o FILE cannot take the results, or null: it must not be the capture being read. */
+    private String refusedOutput() throws IOException {
+        if (!fromStdin() && Files.exists(output) && Files.exists(file) && Files.isSameFile(output, file)) {
+            return "-o " + output + " is the capture being read; name another file for the results";
+        }
+        if (Files.isDirectory(output)) {
+            return "-o " + output + " is a directory; name a file for the results";
+        }
+        return null;
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof NoSuchFileException ? "its directory does not exist"
+                : e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+    }
+
+    private int analyze(OutputStream results) throws IOException {
+        OutputStream out = new BufferedOutputStream(results, 1 << 16);
+        PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         Pictures pictures = new Pictures();
         AnalysisSink sink = switch (format) {
-            case json -> new AnalysisJson(stdout);
+            case json -> new AnalysisJson(out);
             case text -> summaryOnly ? new SummaryTable(text)
                     : Selection.tee(new AnalysisLadder(text, absolute), new SummaryTable(text));
             case svg, html -> pictures;
@@ -196,7 +245,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     });
             bar.done();
             text.flush();
-            stdout.flush();
+            out.flush();
         } catch (CaptureFormatException e) {
             text.flush();
             err.println("tcplab: " + e.getMessage());
@@ -213,7 +262,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         if (format == Format.svg || format == Format.html) {
-            int code = draw(pictures, stdout);
+            int code = draw(pictures, out);
             if (code != ExitCodes.OK) {
                 return code;
             }

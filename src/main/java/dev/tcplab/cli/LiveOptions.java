@@ -91,7 +91,8 @@ final class LiveOptions {
                     + "svg and html go to -o FILE, or beside the capture.")
     Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where --format svg or html writes the picture.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where --format svg or html writes the "
+            + "picture (the ladder and JSON go to standard output: redirect them).")
     Path output;
 
     /** The capture path chosen for this run, once {@link #capturePath} has been asked. */
@@ -183,7 +184,19 @@ final class LiveOptions {
         return chosenCapture == null ? "run" : chosenCapture.getFileName().toString().replaceFirst("\\.pcap$", "");
     }
 
+    /**
+     * -o goes with a picture. The ladder and the JSON share standard output with a run's other lines (the
+     * capture's path, the transfer), so -o would catch only part of them; it is refused rather than ignored.
+     */
+    void checkOutputOption() {
+        if (output != null && format != Format.svg && format != Format.html) {
+            throw new IllegalArgumentException("-o is where --format svg or html writes its picture; to keep the "
+                    + format + " output, redirect standard output: ... > FILE");
+        }
+    }
+
     void checkInterfaceOptions(String peerWord) {
+        checkOutputOption();
         if ((iface == null) != (peer == null)) {
             throw new IllegalArgumentException("--iface and --peer go together: name both, or neither for the lab "
                     + "network" + peerWord);

@@ -105,6 +105,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (liveOptions.format == LiveOptions.Format.svg || liveOptions.format == LiveOptions.Format.html) {
             return picture();
         }
+        liveOptions.checkOutputOption();
         PrintWriter text = new PrintWriter(new OutputStreamWriter(rawOut, StandardCharsets.UTF_8), false);
         AnalysisSink sink = switch (liveOptions.format) {
             case json -> new AnalysisJson(rawOut).flushingEachObject();

@@ -1,6 +1,7 @@
 package dev.tcplab.cli;
 
 import static dev.tcplab.capture.SyntheticCaptures.frame;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,39 @@ class AnalyzeCommandTest {
         JsonNode last = nodes.get(nodes.size() - 1);
         assertEquals("capture", last.get("type").asText());
         assertEquals(10, last.get("tcp_segments").asInt());
+    }
+
+    @Test
+    void outputFileTakesTheResultsOfEveryFormat() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
+        String json = out();
+        out.reset();
+        Path file = dir.resolve("mix.json");
+        assertEquals(0, run("--format", "json", "-o", file.toString(), "captures/kernel-mix.pcap"), err());
+        assertEquals(json, Files.readString(file), "the same JSON as on standard output");
+        assertEquals("", out(), "nothing on standard output");
+        assertTrue(err().contains("tcplab: wrote " + file), err());
+        Path table = dir.resolve("mix.txt");
+        assertEquals(0, run("captures/kernel-mix.pcap", "--summary", "--output", table.toString()), err());
+        assertTrue(Files.readString(table).contains("three-segment"), "the summary table went to the file");
+        assertEquals("", out());
+    }
+
+    @Test
+    void anOutputFileThatCannotTakeTheResultsIsRefusedWithAReason() throws IOException {
+        Path capture = Files.copy(Path.of("captures/kernel-mix.pcap"), dir.resolve("mix.pcap"));
+        byte[] before = Files.readAllBytes(capture);
+        assertEquals(2, run("--format", "json", "-o", capture.toString(), capture.toString()));
+        assertTrue(err().contains("is the capture being read; name another file"), err());
+        assertArrayEquals(before, Files.readAllBytes(capture), "the capture is untouched");
+        err.reset();
+        assertEquals(2, run("--format", "svg", "--conn", "1", "-o", dir.toString(), capture.toString()));
+        assertTrue(err().contains("is a directory"), err());
+        err.reset();
+        assertEquals(2, run("--format", "json", "-o", dir.resolve("no/such/dir/out.json").toString(), capture.toString()));
+        assertTrue(err().contains("cannot write " + dir.resolve("no/such/dir/out.json") + ": its directory does not exist"),
+                err());
+        assertEquals("", out(), "nothing was analysed");
     }
 
     @Test

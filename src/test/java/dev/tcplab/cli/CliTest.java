@@ -1,10 +1,13 @@
 package dev.tcplab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,17 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0", "--peer", "192.0.2.10:7", "--peer-loss", "5"));
         assertTrue(err.toString().contains("--peer-loss is for the lab network"), err.toString());
         assertTrue(err.toString().contains("--drop out:any:5% and --drop in:any:5%"), err.toString());
+    }
+
+    @Test
+    void outputFileIsForPicturesInLiveCommandsAndSaysHowToKeepTheRest() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--format", "json", "-o", "run.json"));
+        assertTrue(err.toString().contains("-o is where --format svg or html writes its picture; to keep the json "
+                + "output, redirect standard output"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "-o", "replay.txt"));
+        assertTrue(err.toString().contains("to keep the ladder output"), err.toString());
+        assertFalse(Files.exists(Path.of("run.json")) || Files.exists(Path.of("replay.txt")), "nothing was written");
     }
 
     @Test
