@@ -58,14 +58,15 @@ final class LiveOptions {
                     + "75 s, 9). Lab-sized: --keepalive=2s,1s,3.")
     String keepalive;
 
+    // picocli formats descriptions with String.format: a percent sign is written %%.
     @Option(names = "--drop", paramLabel = "WAY:KIND[:N|all|P%]",
             description = "Lose a segment on the link, e.g. out:final-ack (our last ACK of the close), in:syn-ack, "
-                    + "out:third-ack:all, in:data:3, in:data:10% (each with a 10 % chance). KIND: any, syn, syn-ack, "
+                    + "out:third-ack:all, in:data:3, in:data:10%% (each with a 10 %% chance). KIND: any, syn, syn-ack, "
                     + "third-ack, data, fin, final-ack, ack, rst. N counts from 1 (default 1). Repeatable.")
     List<String> drops = new ArrayList<>();
 
     @Option(names = "--delay", paramLabel = "WAY:KIND[:N|all|P%]:TIME",
-            description = "Hold a segment back, e.g. in:data:1:300ms, out:data:5%:30ms. Repeatable.")
+            description = "Hold a segment back, e.g. in:data:1:300ms, out:data:5%%:30ms. Repeatable.")
     List<String> delays = new ArrayList<>();
 
     @Option(names = "--dup", paramLabel = "WAY:KIND[:N|all|P%]", description = "Send or deliver a segment twice. "
