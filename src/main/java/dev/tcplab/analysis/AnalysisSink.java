@@ -15,4 +15,13 @@ public interface AnalysisSink {
     /** The file is read (or reading stopped at damage, see {@link AnalysisStats#problem()}). */
     default void finish(AnalysisStats stats) {
     }
+
+    /** The connections' summaries and the rest, without the segments: `--summary` for formats other than text. */
+    static AnalysisSink withoutSegments(AnalysisSink inner) {
+        return new ForwardingSink(inner) {
+            @Override
+            public void segment(AnalyzedSegment s) {
+            }
+        };
+    }
 }

@@ -97,7 +97,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
                 .description("raw sequence numbers instead of relative to each ISN").build());
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
-                .description("text format: the per-connection table only, no ladder").build());
+                .description("one summary per connection, no segments: the table (text) or the connection objects"
+                        + " (json)").build());
         // Read by ExitCodes.Handler from the parse result.
         spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("show stack traces").build());
     }
@@ -182,6 +183,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "tcpdump -w - -c 100 -i lo tcp | tcplab analyze -");
             return ExitCodes.USAGE;
         }
+        if (summaryOnly && (format == Format.svg || format == Format.html)) {
+            err.println("tcplab: --summary goes with --format text or json; a picture is made of segments (choose one "
+                    + "connection with --conn N)");
+            return ExitCodes.USAGE;
+        }
         String refused = output == null ? null : refusedOutput();
         if (refused != null) {
             err.println("tcplab: " + refused);
@@ -227,7 +233,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         Pictures pictures = new Pictures();
         AnalysisSink sink = switch (format) {
-            case json -> new AnalysisJson(out);
+            case json -> summaryOnly ? AnalysisSink.withoutSegments(new AnalysisJson(out)) : new AnalysisJson(out);
             case text -> summaryOnly ? new SummaryTable(text)
                     : Selection.tee(new AnalysisLadder(text, absolute), new SummaryTable(text));
             case svg, html -> pictures;

@@ -100,6 +100,20 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void summaryInJsonIsTheConnectionObjectsAlone() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
+        List<String> all = json().stream().filter(n -> !n.get("type").asText().equals("segment")).map(JsonNode::toString)
+                .toList();
+        out.reset();
+        assertEquals(0, run("--format", "json", "--summary", "captures/kernel-mix.pcap"), err());
+        List<String> summary = json().stream().map(JsonNode::toString).toList();
+        assertEquals(all, summary, "the same connection objects and capture object, in order, and no segment");
+        assertEquals(85, summary.size(), "84 connections and the capture");
+        assertEquals(2, run("--format", "svg", "--summary", "captures/kernel-mix.pcap"));
+        assertTrue(err().contains("--summary goes with --format text or json"), err());
+    }
+
+    @Test
     void anOutputFileThatCannotTakeTheResultsIsRefusedWithAReason() throws IOException {
         Path capture = Files.copy(Path.of("captures/kernel-mix.pcap"), dir.resolve("mix.pcap"));
         byte[] before = Files.readAllBytes(capture);
