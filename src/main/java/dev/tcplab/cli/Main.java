@@ -2,6 +2,7 @@ package dev.tcplab.cli;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -26,6 +27,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Numbers print as tshark and tcpdump print them, whatever the user's locale: a German one gave
+        // "12,578" in the ladder's time column and "1,022s" in the summary table, next to "RTT 3.362 ms".
+        Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
         System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 

@@ -128,6 +128,19 @@ class CliTest {
     }
 
     @Test
+    void numbersPrintTheSameInAnyLocale() throws Exception {
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(jvm, "-Duser.language=de", "-Duser.country=DE", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "analyze", "captures/four-way-close-wait.pcap")
+                .redirectErrorStream(true).start();
+        String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(shown.contains("     3     12.578    1  ──▶  SYN"), "the ladder's time column: " + shown);
+        assertTrue(shown.contains("1.022s   3.362ms  four-way"), "the summary table: " + shown);
+        assertFalse(shown.matches("(?s).*\\d,\\d{3}(s|ms)?\\b.*"), "no decimal comma: " + shown);
+    }
+
+    @Test
     void outputFileIsForPicturesInLiveCommandsAndSaysHowToKeepTheRest() {
         assertEquals(ExitCodes.USAGE, run("connect", "--format", "json", "-o", "run.json"));
         assertTrue(err.toString().contains("-o is where --format svg or html writes its picture; to keep the json "
