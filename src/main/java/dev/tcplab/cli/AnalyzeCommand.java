@@ -212,7 +212,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return code;
     }
 
-    /** Why -o FILE cannot take the results, or null: it must not be the capture being read. */
+    /** Why -o FILE cannot take the results (it is the capture being read, or a directory), or null. */
     private String refusedOutput() throws IOException {
         if (!fromStdin() && Files.exists(output) && Files.exists(file) && Files.isSameFile(output, file)) {
             return "-o " + output + " is the capture being read; name another file for the results";

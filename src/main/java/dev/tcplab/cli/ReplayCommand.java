@@ -160,6 +160,15 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Plays the recorded client live and compares the live kernel's answers with the recorded server's. */
     private int reenact() throws IOException {
         liveOptions.checkInterfaceOptions("");
+        // What the paced replay takes but a re-enactment has no use for is refused, not ignored.
+        if (!ports.isEmpty() || conns.size() > 1) {
+            throw new IllegalArgumentException("--live re-enacts one connection: choose it with --conn N (--summary of "
+                    + "tcplab analyze lists them)");
+        }
+        if (speed != 1) {
+            throw new IllegalArgumentException("--live goes at the live kernel's pace; --speed is for the replay "
+                    + "without --live");
+        }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
         PrintWriter info = new PrintWriter(err, true);
         info.printf("tcplab: re-enacting connection %d of %s: client %s → server %s, %d bytes in %d piece%s; the client"

@@ -152,6 +152,18 @@ class CliTest {
     }
 
     @Test
+    void aReEnactmentRefusesWhatOnlyThePacedReplayTakes() {
+        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--port", "7", "captures/handshake-echo-close.pcap"));
+        assertTrue(err.toString().contains("--live re-enacts one connection: choose it with --conn N"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--conn", "1,2", "captures/kernel-mix.pcap"));
+        assertTrue(err.toString().contains("--live re-enacts one connection"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--speed", "10", "captures/handshake-echo-close.pcap"));
+        assertTrue(err.toString().contains("--speed is for the replay without --live"), err.toString());
+    }
+
+    @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
         assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
         assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
