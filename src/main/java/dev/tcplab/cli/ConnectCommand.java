@@ -12,11 +12,13 @@ import dev.tcplab.netns.KernelPeer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 @Command(name = "connect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -102,6 +104,7 @@ final class ConnectCommand implements Callable<Integer> {
                     + " segments; on --iface, " + FaultRule.randomDrop(true, SegmentKind.ANY, peerLoss) + " and "
                     + FaultRule.randomDrop(false, SegmentKind.ANY, peerLoss) + " lose segments each way on this side");
         }
+        refuseOptionsThatWouldBeIgnored(spec.commandLine().getParseResult());
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)
@@ -116,6 +119,24 @@ final class ConnectCommand implements Callable<Integer> {
         err.println(summary(o, opt.expectedBack()));
         err.flush();
         return o.complete(opt.expectedBack()) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    /** The lab network's kernel peer is set up by these; on --iface the peer is someone else's socket. */
+    private static final List<String> LAB_PEER_OPTIONS = List.of("--port", "--peer-close-delay", "--peer-closes-first",
+            "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl");
+
+    private static void refuseOptionsThatWouldBeIgnored(ParseResult parsed) {
+        if (parsed.hasMatchedOption("--iface")) {
+            List<String> given = LAB_PEER_OPTIONS.stream().filter(parsed::hasMatchedOption).toList();
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " sets" : " set")
+                        + " up the lab network's kernel peer; on --iface the peer is the socket --peer names (for "
+                        + "example tcplab peer listen on that machine)");
+            }
+        }
+        if (parsed.hasMatchedOption("--send") && parsed.hasMatchedOption("--send-size")) {
+            throw new IllegalArgumentException("--send and --send-size both choose what to send; give one");
+        }
     }
 
     static KernelPeer.Keepalive parsePeerKeepalive(String text) {

@@ -164,6 +164,17 @@ class CliTest {
     }
 
     @Test
+    void optionsForTheLabsKernelPeerAreRefusedOnARealInterface() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0", "--peer", "192.0.2.10:7", "--peer-send", "1MB",
+                "--peer-closes-first"));
+        assertTrue(err.toString().contains("--peer-closes-first, --peer-send set up the lab network's kernel peer; on "
+                + "--iface the peer is the socket --peer names"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
+        assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
+    }
+
+    @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
         assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
         assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
