@@ -170,6 +170,9 @@ class CliTest {
         assertTrue(err.toString().contains("--peer-closes-first, --peer-send set up the lab network's kernel peer; on "
                 + "--iface the peer is the socket --peer names"), err.toString());
         err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("listen", "--iface", "eth0", "--peer", "192.0.2.10:7", "--send", "hi"));
+        assertTrue(err.toString().contains("--send sets up the lab network's kernel client"), err.toString());
+        err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
         assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
     }
