@@ -95,7 +95,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("only connections with port P at either end").build());
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
-                .description("raw sequence numbers instead of relative to each ISN").build());
+                .description("the ladder with raw sequence numbers instead of relative to each ISN").build());
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
                 .description("one summary per connection, no segments: the table (text) or the connection objects"
                         + " (json)").build());
@@ -181,6 +181,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (fromStdin() && stdinIsTerminal.getAsBoolean()) {
             err.println("tcplab: FILE - reads a capture from a pipe, and standard input is this terminal: for example "
                     + "tcpdump -w - -c 100 -i lo tcp | tcplab analyze -");
+            return ExitCodes.USAGE;
+        }
+        if (absolute && (format != Format.text || summaryOnly)) {
+            err.println("tcplab: --absolute is for the ladder (--format text without --summary)"
+                    + (format == Format.json ? "; the JSON has both: seq and ack relative, seq_abs and ack_abs raw" : ""));
             return ExitCodes.USAGE;
         }
         if (summaryOnly && (format == Format.svg || format == Format.html)) {

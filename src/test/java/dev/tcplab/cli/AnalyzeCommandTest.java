@@ -111,6 +111,10 @@ class AnalyzeCommandTest {
         assertEquals(85, summary.size(), "84 connections and the capture");
         assertEquals(2, run("--format", "svg", "--summary", "captures/kernel-mix.pcap"));
         assertTrue(err().contains("--summary goes with --format text or json"), err());
+        err.reset();
+        assertEquals(2, run("--format", "json", "--absolute", "captures/kernel-mix.pcap"));
+        assertTrue(err().contains("--absolute is for the ladder (--format text without --summary); the JSON has both"),
+                err());
     }
 
     @Test
