@@ -3,6 +3,7 @@ package dev.tcplab.analysis;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.tcplab.capture.CaptureInterface;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
@@ -431,6 +432,15 @@ public final class AnalysisJson implements AnalysisSink {
             }
             json.writeEndArray();
             json.writeStringField("problem", st.problem);
+            json.writeArrayFieldStart("interfaces");
+            for (CaptureInterface i : st.interfaces) {
+                json.writeStartObject();
+                json.writeStringField("name", i.name());
+                json.writeNumberField("link_type", i.linkType());
+                json.writeNumberField("packets", i.packets());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             json.writeEndObject();
             json.writeRaw('\n');
             json.flush();

@@ -1,5 +1,6 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.capture.CaptureInterface;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,8 @@ public final class AnalysisStats {
     public final List<String> malformedExamples = new ArrayList<>();
     /** Why reading stopped before the end of the file, or null when it reached the end. */
     public String problem;
+    /** A pcapng file's interfaces with their packet counts; none for pcap. */
+    public List<CaptureInterface> interfaces = List.of();
 
     void malformed(long frame, String reason) {
         malformed++;
@@ -32,5 +35,10 @@ public final class AnalysisStats {
 
     public long skipped() {
         return unknownLinkType + malformed;
+    }
+
+    /** The interfaces that gave packets: two or more, and a packet seen on both is in the file twice. */
+    public List<CaptureInterface> interfacesWithPackets() {
+        return interfaces.stream().filter(i -> i.packets() > 0).toList();
     }
 }

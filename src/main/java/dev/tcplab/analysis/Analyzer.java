@@ -126,6 +126,7 @@ public final class Analyzer {
             stats.problem = e.getMessage();
         }
         progress.accept(reader.position());
+        stats.interfaces = reader.interfaces();
         List<Connection> rest = new ArrayList<>(connections.values());
         rest.sort((x, y) -> Integer.compare(x.id, y.id)); // not Comparator.comparingInt: its lambda is linked at run time
         rest.forEach(c -> sink.connection(c.summary()));

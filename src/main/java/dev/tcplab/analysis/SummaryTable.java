@@ -1,5 +1,6 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.capture.CaptureInterface;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,6 +75,13 @@ public final class SummaryTable implements AnalysisSink {
         if (st.truncatedPayload > 0) {
             out.printf("%d segment%s cut by the capture's snaplen (analysed from the IP lengths)%n",
                     st.truncatedPayload, st.truncatedPayload == 1 ? " was" : "s were");
+        }
+        List<CaptureInterface> interfaces = st.interfacesWithPackets();
+        if (interfaces.size() > 1) {
+            out.printf("packets from %d interfaces (%s): a packet captured on two of them is in the file twice, and its"
+                    + " second copy is analysed as a retransmission, as Wireshark does; one interface alone: tshark -r"
+                    + " FILE -Y frame.interface_id==N -w ONE.pcapng%n", interfaces.size(), interfaces.stream()
+                    .map(i -> i.name() + " " + i.packets()).collect(Collectors.joining(", ")));
         }
         out.flush();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Streams the packet records of a pcap or pcapng file, whichever the file's first bytes say it
@@ -23,6 +24,11 @@ public interface CaptureReader extends Closeable {
 
     /** "pcap" or "pcapng". */
     String format();
+
+    /** The interfaces a pcapng file describes, in order, with the packets read from each so far; none for pcap. */
+    default List<CaptureInterface> interfaces() {
+        return List.of();
+    }
 
     int BUFFER = 1 << 20;
 

@@ -2,21 +2,35 @@ package dev.tcplab.capture;
 
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The pcapng format (draft-ietf-opsawg-pcapng): blocks of type, length, body, length. Reads
- * section headers (either byte order), interface descriptions (link type, timestamp resolution and
- * offset) and enhanced, simple and obsolete packet blocks; skips every other block.
+ * section headers (either byte order), interface descriptions (name, link type, timestamp resolution
+ * and offset) and enhanced, simple and obsolete packet blocks; skips every other block.
  */
 final class PcapngReader implements CaptureReader {
     static final int SECTION_HEADER = 0x0a0d0d0a;
     private static final int INTERFACE = 1, OBSOLETE_PACKET = 2, SIMPLE_PACKET = 3, ENHANCED_PACKET = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-    private static final int OPT_TSRESOL = 9, OPT_TSOFFSET = 14;
+    private static final int OPT_NAME = 2, OPT_TSRESOL = 9, OPT_TSOFFSET = 14;
 
-    private record Interface(int linkType, int snaplen, long ticksPerSecond, long offsetSeconds) {
+    private static final class Interface {
+        final String name;
+        final int linkType, snaplen;
+        final long ticksPerSecond, offsetSeconds;
+        long packets;
+
+        Interface(String name, int linkType, int snaplen, long ticksPerSecond, long offsetSeconds) {
+            this.name = name;
+            this.linkType = linkType;
+            this.snaplen = snaplen;
+            this.ticksPerSecond = ticksPerSecond;
+            this.offsetSeconds = offsetSeconds;
+        }
+
         long nanos(long ticks) {
             long whole = Long.divideUnsigned(ticks, ticksPerSecond);
             long part = Long.remainderUnsigned(ticks, ticksPerSecond);
@@ -29,7 +43,10 @@ final class PcapngReader implements CaptureReader {
     private final ReadableByteChannel channel;
     private final InputWindow in;
     private ByteOrderReader order = ByteOrderReader.LITTLE;
+    /** The current section's interfaces, which its packets name by index. */
     private final List<Interface> interfaces = new ArrayList<>();
+    /** Every section's, for the summary. */
+    private final List<Interface> described = new ArrayList<>();
     private long frames;
 
     PcapngReader(ReadableByteChannel channel, InputWindow in) {
@@ -69,7 +86,9 @@ final class PcapngReader implements CaptureReader {
                     yield false;
                 }
                 case INTERFACE -> {
-                    interfaces.add(readInterface(b, at, length));
+                    Interface itf = readInterface(b, at, length);
+                    interfaces.add(itf);
+                    described.add(itf);
                     yield false;
                 }
                 case ENHANCED_PACKET -> enhanced(p, b, at, length, false);
@@ -107,6 +126,7 @@ final class PcapngReader implements CaptureReader {
         int snaplen = order.u32(b, at + 12);
         long ticks = 1_000_000;
         long offset = 0;
+        String name = "interface " + interfaces.size();
         int o = at + 16;
         int end = at + length - 4;
         while (o + 4 <= end) {
@@ -128,10 +148,12 @@ final class PcapngReader implements CaptureReader {
                 }
             } else if (code == OPT_TSOFFSET && len >= 8) {
                 offset = order.u64(b, o + 4);
+            } else if (code == OPT_NAME && len > 0) {
+                name = new String(b, o + 4, len, StandardCharsets.UTF_8).replace("\0", "");
             }
             o += 4 + ((len + 3) & ~3);
         }
-        return new Interface(linkType, snaplen == 0 ? Integer.MAX_VALUE : snaplen, Math.max(1, ticks), offset);
+        return new Interface(name, linkType, snaplen == 0 ? Integer.MAX_VALUE : snaplen, Math.max(1, ticks), offset);
     }
 
     /** An enhanced packet block, or the obsolete packet block whose layout differs only in its first field. */
@@ -155,16 +177,17 @@ final class PcapngReader implements CaptureReader {
     private boolean simple(CapturedPacket p, byte[] b, int at, int length) throws CaptureFormatException {
         Interface itf = iface(0);
         int original = order.u32(b, at + 8);
-        int captured = Math.min(Math.min(original, itf.snaplen()), length - 16);
+        int captured = Math.min(Math.min(original, itf.snaplen), length - 16);
         fill(p, itf, 0, b, at + 12, Math.max(0, captured), original);
         return true;
     }
 
     private void fill(CapturedPacket p, Interface itf, long nanos, byte[] b, int off, int captured, int original) {
         frames++;
+        itf.packets++;
         p.frameNumber = frames;
         p.timeNanos = nanos;
-        p.linkType = itf.linkType();
+        p.linkType = itf.linkType;
         p.data = b;
         p.offset = off;
         p.capturedLength = captured;
@@ -192,6 +215,11 @@ final class PcapngReader implements CaptureReader {
     @Override
     public String format() {
         return "pcapng";
+    }
+
+    @Override
+    public List<CaptureInterface> interfaces() {
+        return described.stream().map(i -> new CaptureInterface(i.name, i.linkType, i.packets)).toList();
     }
 
     @Override

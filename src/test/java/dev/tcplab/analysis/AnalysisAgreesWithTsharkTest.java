@@ -30,7 +30,7 @@ class AnalysisAgreesWithTsharkTest {
     static Stream<Path> captures() throws IOException {
         List<Path> all = new ArrayList<>();
         try (Stream<Path> own = Files.list(Path.of("captures"))) {
-            own.filter(p -> p.toString().endsWith(".pcap")).forEach(all::add);
+            own.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).forEach(all::add);
         }
         try (Stream<Path> ext = Files.list(Path.of("src/test/resources/captures-external"))) {
             ext.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).forEach(all::add);

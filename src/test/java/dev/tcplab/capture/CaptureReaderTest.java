@@ -54,6 +54,40 @@ class CaptureReaderTest {
         }
     }
 
+    @Test
+    void pcapngNamesItsInterfacesAndCountsThePacketsOfEach() throws IOException {
+        try (CaptureReader r = CaptureReader.open(Path.of("captures/two-interfaces-loopback.pcapng"))) {
+            CapturedPacket c = new CapturedPacket();
+            List<Integer> linkTypes = new ArrayList<>();
+            while (r.next(c)) {
+                linkTypes.add(c.linkType);
+            }
+            // Cross-checked with tshark -T fields -e frame.interface_id: 30 packets from each.
+            assertEquals(List.of(new CaptureInterface("lo", LinkLayer.ETHERNET, 30),
+                    new CaptureInterface("any", LinkLayer.LINUX_SLL, 30)), r.interfaces());
+            assertEquals(30, linkTypes.stream().filter(t -> t == LinkLayer.LINUX_SLL).count());
+        }
+        try (CaptureReader r = CaptureReader.open(Path.of("src/test/resources/captures-external/200722_tcp_anon.pcapng"))) {
+            while (r.next(new CapturedPacket())) {
+                // to the end
+            }
+            assertEquals(List.of(new CaptureInterface("interface 0", LinkLayer.ETHERNET, 35)), r.interfaces(),
+                    "no if_name option: named by its index");
+        }
+        assertEquals(List.of(), readInterfacesOf(SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames)));
+    }
+
+    List<CaptureInterface> readInterfacesOf(byte[] file) throws IOException {
+        Path p = dir.resolve("i");
+        Files.write(p, file);
+        try (CaptureReader r = CaptureReader.open(p)) {
+            while (r.next(new CapturedPacket())) {
+                // to the end
+            }
+            return r.interfaces();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void pcapInEitherByteOrderAndResolution(boolean nanos) throws IOException {

@@ -100,6 +100,21 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aCaptureFromTwoInterfacesSaysWhyItsPacketsAppearTwice() throws IOException {
+        assertEquals(0, run("--summary", "captures/two-interfaces-loopback.pcapng"), err());
+        assertTrue(out().contains("packets from 2 interfaces (lo 30, any 30): a packet captured on two of them is in the"
+                + " file twice"), out());
+        out.reset();
+        assertEquals(0, run("--summary", "src/test/resources/captures-external/200722_tcp_anon.pcapng"), err());
+        assertFalse(out().contains("interfaces"), "one interface: nothing to say");
+        out.reset();
+        assertEquals(0, run("--format", "json", "--summary", "captures/two-interfaces-loopback.pcapng"), err());
+        JsonNode capture = json().get(json().size() - 1);
+        assertEquals("[{\"name\":\"lo\",\"link_type\":1,\"packets\":30},{\"name\":\"any\",\"link_type\":113,"
+                + "\"packets\":30}]", capture.get("interfaces").toString());
+    }
+
+    @Test
     void summaryInJsonIsTheConnectionObjectsAlone() throws IOException {
         assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
         List<String> all = json().stream().filter(n -> !n.get("type").asText().equals("segment")).map(JsonNode::toString)
