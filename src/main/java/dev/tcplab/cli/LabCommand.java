@@ -44,7 +44,8 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default en)")
     Text.Lang lang = Text.Lang.en;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json, quiet (no segment lines), or svg / html: a picture beside each run's capture")
+    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json (JSON lines alone on standard output; the explanation and checks on "
+            + "standard error), quiet (no segment lines), or svg / html: a picture beside each run's capture")
     Format format = Format.ladder;
 
     @Option(names = "--iface", paramLabel = "IF", description = "a real interface instead of the lab network (with --peer)")
@@ -94,9 +95,12 @@ public final class LabCommand implements Callable<Integer> {
             chosen.add(Exercises.named(name).orElseThrow(() -> new IllegalArgumentException("no exercise named '"
                     + name + "'; tcplab lab list names them")));
         }
+        // With JSON, standard output carries the JSON lines alone (for jq or a file), and the explanation,
+        // the checks and the run's other lines go to standard error, which a terminal shows beside them.
+        PrintWriter prose = format == Format.json ? spec.commandLine().getErr() : out;
         BiFunction<PrintWriter, Path, TraceSink> ladder = switch (format) {
             case ladder -> (w, capture) -> new AsyncTraceSink(new LadderRenderer(w, false));
-            case json -> (w, capture) -> new AsyncTraceSink(new JsonLinesRenderer(w));
+            case json -> (w, capture) -> new AsyncTraceSink(new JsonLinesRenderer(out));
             case quiet -> (w, capture) -> e -> { };
             case svg, html -> (w, capture) -> {
                 String name = capture.getFileName().toString().replaceFirst("\\.pcap$", "");
@@ -107,7 +111,7 @@ public final class LabCommand implements Callable<Integer> {
             };
         };
         ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer), agentAddress(),
-                src == null ? null : Ipv4Address.parse(src), rstGuard, lang, ladder), out, spec.commandLine().getErr());
+                src == null ? null : Ipv4Address.parse(src), rstGuard, lang, ladder), prose, spec.commandLine().getErr());
         List<String> failed = new ArrayList<>();
         for (Exercise e : chosen) {
             if (!runner.run(e).passed()) {
@@ -115,8 +119,8 @@ public final class LabCommand implements Callable<Integer> {
             }
         }
         if (chosen.size() > 1) {
-            out.println(failed.isEmpty() ? "all " + chosen.size() + " exercises passed" : "failed: " + failed);
-            out.flush();
+            prose.println(failed.isEmpty() ? "all " + chosen.size() + " exercises passed" : "failed: " + failed);
+            prose.flush();
         }
         return failed.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }

@@ -66,6 +66,23 @@ class CliLiveTest {
     }
 
     @Test
+    void aLabExerciseInJsonKeepsItsProseOffStandardOutput() throws Exception {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = tcplab(List.of(), "lab", "handshake", "--format", "json");
+        assertEquals(0, r.exitCode(), r.stderr());
+        ObjectMapper m = new ObjectMapper();
+        int segments = 0;
+        for (String line : r.stdout().split("\n")) {
+            if (m.readTree(line).get("type").asText().equals("segment")) { // every stdout line is a JSON object
+                segments++;
+            }
+        }
+        assertTrue(segments >= 3, "the handshake's segments at least: " + segments);
+        assertTrue(r.stderr().contains("== handshake:") && r.stderr().contains("PASS"), "the explanation and checks: "
+                + r.stderr());
+    }
+
+    @Test
     void withoutNetworkCapabilitiesExit3WithTheFix() {
         Live.require("setpriv");
         Shell.Result r = tcplab(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-net_raw,-net_admin,-sys_admin"),
