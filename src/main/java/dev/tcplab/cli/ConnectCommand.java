@@ -105,6 +105,11 @@ final class ConnectCommand implements Callable<Integer> {
                     + FaultRule.randomDrop(false, SegmentKind.ANY, peerLoss) + " lose segments each way on this side");
         }
         refuseOptionsThatWouldBeIgnored(spec.commandLine().getParseResult());
+        if (hold.compareTo(live.timeout) >= 0) {
+            throw new IllegalArgumentException("--hold " + DurationConverter.text(hold) + " does not fit in --timeout "
+                    + DurationConverter.text(live.timeout) + ", which would stop the run while it holds the connection;"
+                    + " give a longer --timeout");
+        }
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)
@@ -156,7 +161,8 @@ final class ConnectCommand implements Callable<Integer> {
                 + "2,1,3; got " + text);
     }
 
-    private static String summary(ConnectOutcome o, byte[] payload) {
+    /** The run's last line: "done" exactly when the exit code is 0, else what stopped it. */
+    static String summary(ConnectOutcome o, byte[] payload) {
         if (!o.established()) {
             return "no connection: " + o.closeReason() + (o.timedOut() ? " (stopped by --timeout)" : "")
                     + ". Capture: " + o.capture();
@@ -171,7 +177,9 @@ final class ConnectCommand implements Callable<Integer> {
         if (o.receivedCount() >= TransferTally.MEANINGFUL_BYTES) {
             echo += "; SHA-256 of what arrived " + o.receivedSha256();
         }
-        return "done: " + count + echo + "; ended " + o.finalState() + " (" + o.closeReason() + "). Open the capture with: "
+        String end = o.timedOut() ? "stopped by --timeout in " + o.finalState()
+                : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")");
+        return (o.complete(payload) ? "done: " : "not complete: ") + count + echo + "; " + end + ". Open the capture with: "
                 + "wireshark " + o.capture();
     }
 }

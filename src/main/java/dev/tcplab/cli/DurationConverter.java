@@ -25,4 +25,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
         };
         return Duration.ofNanos(nanos);
     }
+
+    /** A duration as a message shows it: whole seconds as "3s", anything else in milliseconds. */
+    static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
 }

@@ -27,7 +27,8 @@ public record ConnectOutcome(boolean established, TcpState finalState, String cl
                 && !closeReason.startsWith("timed out") && !closeReason.startsWith("aborted");
     }
 
-    static String sha256(byte[] b) {
+    /** Hex SHA-256, as the outcome keeps what arrived. */
+    public static String sha256(byte[] b) {
         return HexFormat.of().formatHex(LiveSession.sha256().digest(b));
     }
 

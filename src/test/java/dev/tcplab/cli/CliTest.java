@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.lab.ConnectOutcome;
+import dev.tcplab.lab.TransferTally;
 import picocli.CommandLine;
 
 /** The command line as a user meets it, without touching the network. */
@@ -173,8 +176,24 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("listen", "--iface", "eth0", "--peer", "192.0.2.10:7", "--send", "hi"));
         assertTrue(err.toString().contains("--send sets up the lab network's kernel client"), err.toString());
         err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--hold", "3s", "--timeout", "2500ms"));
+        assertTrue(err.toString().contains("--hold 3s does not fit in --timeout 2500ms"), err.toString());
+        err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
         assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
+    }
+
+    @Test
+    void theLastLineSaysDoneOnlyWhenTheRunIsComplete() {
+        byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
+        ConnectOutcome held = new ConnectOutcome(true, TcpState.ESTABLISHED, "", sent, true, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally());
+        assertEquals("not complete: echo matched (3 bytes); stopped by --timeout in ESTABLISHED. Open the capture with: "
+                + "wireshark runs/x.pcap", ConnectCommand.summary(held, sent));
+        ConnectOutcome closed = new ConnectOutcome(true, TcpState.CLOSED, "2MSL passed", sent, false,
+                Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally());
+        assertTrue(ConnectCommand.summary(closed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (2MSL "
+                + "passed)."), ConnectCommand.summary(closed, sent));
     }
 
     @Test
