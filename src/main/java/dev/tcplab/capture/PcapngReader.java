@@ -16,6 +16,8 @@ final class PcapngReader implements CaptureReader {
     private static final int INTERFACE = 1, OBSOLETE_PACKET = 2, SIMPLE_PACKET = 3, ENHANCED_PACKET = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
     private static final int OPT_NAME = 2, OPT_TSRESOL = 9, OPT_TSOFFSET = 14;
+    /** Memory follows the file's interfaces, so they are bounded: a real capture has a handful. */
+    static final int MAX_INTERFACES = 4096;
 
     private static final class Interface {
         final String name;
@@ -86,6 +88,10 @@ final class PcapngReader implements CaptureReader {
                     yield false;
                 }
                 case INTERFACE -> {
+                    if (described.size() == MAX_INTERFACES) {
+                        throw new CaptureFormatException("interface block at byte " + in.fileOffset() + " is one more "
+                                + "than the " + MAX_INTERFACES + " tcplab keeps: the file is damaged, or not a capture");
+                    }
                     Interface itf = readInterface(b, at, length);
                     interfaces.add(itf);
                     described.add(itf);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.wire.Flags;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -75,6 +76,21 @@ class CaptureReaderTest {
                     "no if_name option: named by its index");
         }
         assertEquals(List.of(), readInterfacesOf(SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames)));
+    }
+
+    @Test
+    void interfaceBlocksBeyondTheBoundAreDamageNotMemory() throws IOException {
+        byte[] one = SyntheticCaptures.pcapng(1, 6, ByteOrder.LITTLE_ENDIAN, List.of()); // a section header, one interface
+        byte[] idb = Arrays.copyOfRange(one, 28, one.length);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.writeBytes(Arrays.copyOfRange(one, 0, 28));
+        for (int i = 0; i < PcapngReader.MAX_INTERFACES; i++) {
+            file.writeBytes(idb);
+        }
+        assertEquals(PcapngReader.MAX_INTERFACES, readInterfacesOf(file.toByteArray()).size(), "up to the bound: read");
+        file.writeBytes(idb);
+        CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> readInterfacesOf(file.toByteArray()));
+        assertTrue(e.getMessage().contains("one more than the 4096 tcplab keeps"), e.getMessage());
     }
 
     List<CaptureInterface> readInterfacesOf(byte[] file) throws IOException {
