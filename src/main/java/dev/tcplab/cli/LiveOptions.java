@@ -11,6 +11,7 @@ import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -198,6 +199,10 @@ final class LiveOptions {
 
     void checkInterfaceOptions(String peerWord) {
         checkOutputOption();
+        if (capture != null && Files.isDirectory(capture)) {
+            throw new IllegalArgumentException("--capture " + capture + " is a directory; name the .pcap file to write, "
+                    + "e.g. " + capture.resolve("run.pcap"));
+        }
         if ((iface == null) != (peer == null)) {
             throw new IllegalArgumentException("--iface and --peer go together: name both, or neither for the lab "
                     + "network" + peerWord);

@@ -149,6 +149,10 @@ class CliTest {
         assertTrue(err.toString().contains("-o is where --format svg or html writes its picture; to keep the json "
                 + "output, redirect standard output"), err.toString());
         err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--capture", "captures"));
+        assertTrue(err.toString().contains("--capture captures is a directory; name the .pcap file to write, e.g. "
+                + Path.of("captures", "run.pcap")), err.toString());
+        err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "-o", "replay.txt"));
         assertTrue(err.toString().contains("to keep the ladder output"), err.toString());
         assertFalse(Files.exists(Path.of("run.json")) || Files.exists(Path.of("replay.txt")), "nothing was written");
