@@ -130,15 +130,9 @@ final class ConnectCommand implements Callable<Integer> {
     private static final List<String> LAB_PEER_OPTIONS = List.of("--port", "--peer-close-delay", "--peer-closes-first",
             "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl");
 
-    private static void refuseOptionsThatWouldBeIgnored(ParseResult parsed) {
-        if (parsed.hasMatchedOption("--iface")) {
-            List<String> given = LAB_PEER_OPTIONS.stream().filter(parsed::hasMatchedOption).toList();
-            if (!given.isEmpty()) {
-                throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " sets" : " set")
-                        + " up the lab network's kernel peer; on --iface the peer is the socket --peer names (for "
-                        + "example tcplab peer listen on that machine)");
-            }
-        }
+    private void refuseOptionsThatWouldBeIgnored(ParseResult parsed) {
+        live.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer",
+                "the peer is the socket --peer names (for example tcplab peer listen on that machine)");
         if (parsed.hasMatchedOption("--send") && parsed.hasMatchedOption("--send-size")) {
             throw new IllegalArgumentException("--send and --send-size both choose what to send; give one");
         }

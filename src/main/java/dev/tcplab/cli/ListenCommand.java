@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -48,13 +47,8 @@ final class ListenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         live.checkInterfaceOptions(" (with --iface, --peer names the client)");
-        ParseResult parsed = spec.commandLine().getParseResult();
-        for (String labOnly : List.of("--send", "--peer-sysctl")) {
-            if (live.iface != null && parsed.hasMatchedOption(labOnly)) {
-                throw new IllegalArgumentException(labOnly + " sets up the lab network's kernel client; on --iface the "
-                        + "client is whoever connects (for example tcplab peer connect on that machine)");
-            }
-        }
+        live.refuseLabOnlyOnIface(spec.commandLine().getParseResult(), List.of("--send", "--peer-sysctl"), "client",
+                "the client is whoever connects (for example tcplab peer connect on that machine)");
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
         ListenOptions opt = new ListenOptions(live.iface, live.peerOrNull(), live.srcOrNull(), port, payload,
                 live.tcpConfig(), live.rstGuard, live.capturePath("listen"), live.timeout, closeDelay, live.faults(),

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** The options every live command shares: where to run, the TCP's timers, faults, output. */
 final class LiveOptions {
@@ -194,6 +195,21 @@ final class LiveOptions {
         if (output != null && format != Format.svg && format != Format.html) {
             throw new IllegalArgumentException("-o is where --format svg or html writes its picture; to keep the "
                     + format + " output, redirect standard output: ... > FILE");
+        }
+    }
+
+    /**
+     * Options that set up the lab network's kernel side ({@code labSide}: "peer", "client") have nothing to
+     * set up on --iface, where {@code insteadOnIface} says who the other side is: refused, not ignored.
+     */
+    void refuseLabOnlyOnIface(ParseResult parsed, List<String> labOnly, String labSide, String insteadOnIface) {
+        if (iface == null) {
+            return;
+        }
+        List<String> given = labOnly.stream().filter(parsed::hasMatchedOption).toList();
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " sets" : " set")
+                    + " up the lab network's kernel " + labSide + "; on --iface " + insteadOnIface);
         }
     }
 

@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.lab.ConnectOutcome;
+import dev.tcplab.lab.TransferTally;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import dev.tcplab.endpoint.TcpState;
-import dev.tcplab.lab.ConnectOutcome;
-import dev.tcplab.lab.TransferTally;
 import picocli.CommandLine;
 
 /** The command line as a user meets it, without touching the network. */
@@ -117,27 +118,31 @@ class CliTest {
      * on the terminal and the raw text: the usage help of connect did so for the P% fault rules. Its
      * warning goes to the process's own stderr, so each help is asked of a JVM of its own.
      */
+    /** What tcplab prints (stdout and stderr together) in a JVM of its own, with these JVM options; exit 0. */
+    static String inItsOwnJvm(List<String> jvmOptions, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", args) + " ended");
+        assertEquals(0, p.exitValue(), shown);
+        return shown;
+    }
+
     @Test
     void everyCommandsHelpRendersWithoutAWarning() throws Exception {
-        String jvm = ProcessHandle.current().info().command().orElse("java");
         for (String command : Main.commandLine().getSubcommands().keySet()) {
-            Process p = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    command, "--help").redirectErrorStream(true).start();
-            String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), command + " --help ended");
-            assertEquals(0, p.exitValue(), shown);
+            String shown = inItsOwnJvm(List.of(), command, "--help");
             assertFalse(shown.contains("WARN") || shown.contains("Could not format"), command + " --help: " + shown);
         }
     }
 
     @Test
     void numbersPrintTheSameInAnyLocale() throws Exception {
-        String jvm = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(jvm, "-Duser.language=de", "-Duser.country=DE", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "analyze", "captures/four-way-close-wait.pcap")
-                .redirectErrorStream(true).start();
-        String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String shown = inItsOwnJvm(List.of("-Duser.language=de", "-Duser.country=DE"), "analyze",
+                "captures/four-way-close-wait.pcap");
         assertTrue(shown.contains("     3     12.578    1  ──▶  SYN"), "the ladder's time column: " + shown);
         assertTrue(shown.contains("1.022s   3.362ms  four-way"), "the summary table: " + shown);
         assertFalse(shown.matches("(?s).*\\d,\\d{3}(s|ms)?\\b.*"), "no decimal comma: " + shown);
@@ -148,10 +153,6 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("connect", "--format", "json", "-o", "run.json"));
         assertTrue(err.toString().contains("-o is where --format svg or html writes its picture; to keep the json "
                 + "output, redirect standard output"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("connect", "--capture", "captures"));
-        assertTrue(err.toString().contains("--capture captures is a directory; name the .pcap file to write, e.g. "
-                + Path.of("captures", "run.pcap")), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "-o", "replay.txt"));
         assertTrue(err.toString().contains("to keep the ladder output"), err.toString());
@@ -180,11 +181,18 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("listen", "--iface", "eth0", "--peer", "192.0.2.10:7", "--send", "hi"));
         assertTrue(err.toString().contains("--send sets up the lab network's kernel client"), err.toString());
         err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
+        assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
+    }
+
+    @Test
+    void aRunThatCouldNotWorkIsRefusedBeforeItStarts() {
         assertEquals(ExitCodes.USAGE, run("connect", "--hold", "3s", "--timeout", "2500ms"));
         assertTrue(err.toString().contains("--hold 3s does not fit in --timeout 2500ms"), err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
-        assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
+        assertEquals(ExitCodes.USAGE, run("connect", "--capture", "captures"));
+        assertTrue(err.toString().contains("--capture captures is a directory; name the .pcap file to write, e.g. "
+                + Path.of("captures", "run.pcap")), err.toString());
     }
 
     @Test
