@@ -105,11 +105,11 @@ final class ConnectCommand implements Callable<Integer> {
                     + FaultRule.randomDrop(false, SegmentKind.ANY, peerLoss) + " lose segments each way on this side");
         }
         refuseOptionsThatWouldBeIgnored(spec.commandLine().getParseResult());
-        if (hold.compareTo(live.timeout) >= 0) {
-            throw new IllegalArgumentException("--hold " + DurationConverter.text(hold) + " does not fit in --timeout "
-                    + DurationConverter.text(live.timeout) + ", which would stop the run while it holds the connection;"
-                    + " give a longer --timeout");
+        if (peerPort < 1 || peerPort > 65535) {
+            throw new IllegalArgumentException("--port must be 1..65535, got " + peerPort);
         }
+        Duration timeout = live.connectionTimeout(new LiveOptions.Wait("--hold " + DurationConverter.text(hold), hold),
+                live.timeWait());
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)
@@ -117,7 +117,7 @@ final class ConnectCommand implements Callable<Integer> {
                 .withSendBytes(peerSend == null ? 0 : peerSend).withLoss(peerLoss).withDiscard(peerDiscard)
                 .withResetOnClose(peerRstClose);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
-                payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), live.timeout,
+                payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
         PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();

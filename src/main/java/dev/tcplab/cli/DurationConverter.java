@@ -14,6 +14,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
     public Duration convert(String value) {
         Matcher m = P.matcher(value.trim());
         if (!m.matches()) {
+            if (value.trim().matches("\\d+(\\.\\d+)?")) {
+                throw new TypeConversionException("'" + value + "' needs a unit: " + value.trim() + "s, "
+                        + value.trim() + "ms, " + value.trim() + "m or " + value.trim() + "h");
+            }
             throw new TypeConversionException("'" + value + "' is not a duration: write it like 500ms, 2s, 2m or 1h");
         }
         double n = Double.parseDouble(m.group(1));
@@ -26,8 +30,15 @@ final class DurationConverter implements ITypeConverter<Duration> {
         return Duration.ofNanos(nanos);
     }
 
-    /** A duration as a message shows it: whole seconds as "3s", anything else in milliseconds. */
+    /** A duration as a message shows it, in the largest whole unit: "4m", "3s", "2500ms". */
     static String text(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

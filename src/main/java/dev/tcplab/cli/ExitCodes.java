@@ -2,6 +2,7 @@ package dev.tcplab.cli;
 
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.link.PeerUnreachableException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** DESIGN.md's exit codes, and the one place exceptions become them. */
@@ -15,6 +16,25 @@ public final class ExitCodes {
     public static final int ENVIRONMENT = 3;
 
     private ExitCodes() {
+    }
+
+    /**
+     * A mistyped option gets its one sentence, picocli's suggestion if it has one, and where the help is:
+     * picocli's default printed the whole help after the sentence (60 lines for connect), which scrolled
+     * the sentence off the screen.
+     */
+    static final class UsageHandler implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            CommandLine cl = e.getCommandLine();
+            PrintWriter err = cl.getErr();
+            err.println("tcplab: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help' for the "
+                    + (cl.getParent() == null ? "commands." : "options and examples."));
+            err.flush();
+            return USAGE;
+        }
     }
 
     /** One clear sentence on stderr instead of a stack trace (which `--debug` shows). */

@@ -51,7 +51,9 @@ final class ListenCommand implements Callable<Integer> {
                 "the client is whoever connects (for example tcplab peer connect on that machine)");
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
         ListenOptions opt = new ListenOptions(live.iface, live.peerOrNull(), live.srcOrNull(), port, payload,
-                live.tcpConfig(), live.rstGuard, live.capturePath("listen"), live.timeout, closeDelay, live.faults(),
+                live.tcpConfig(), live.rstGuard, live.capturePath("listen"),
+                live.connectionTimeout(new LiveOptions.Wait("--close-delay " + DurationConverter.text(closeDelay),
+                        closeDelay)), closeDelay, live.faults(),
                 PeerOptions.DEFAULT.withSysctls(live.peerSysctls));
         PrintWriter err = spec.commandLine().getErr();
         ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut()), err).execute();

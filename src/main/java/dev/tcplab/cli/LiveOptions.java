@@ -105,9 +105,64 @@ final class LiveOptions {
             + "runs/COMMAND-TIME.pcap).")
     Path capture;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Give up after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up on a connection after this long (default: 60s more than the waits asked for, "
+                    + "such as --hold, --close-delay or TIME_WAIT's 2×MSL).")
     Duration timeout;
+
+    /** What --timeout gives a connection beyond its asked-for waits when it is not given. */
+    static final Duration TIMEOUT_BEYOND_WAITS = Duration.ofSeconds(60);
+
+    /** A wait the run was asked for, as a message names it: "--hold 5s", "TIME_WAIT (2 × --msl 2m)". */
+    record Wait(String what, Duration length) {
+    }
+
+    /** TIME_WAIT's wait, 2×MSL, in the words of a message. */
+    Wait timeWait() {
+        return new Wait("TIME_WAIT (2 × --msl " + DurationConverter.text(msl) + ")", msl.multipliedBy(2));
+    }
+
+    /**
+     * One connection's time limit. Without --timeout, 60 s beyond the waits, so that `--msl 2m` shows RFC
+     * 9293's four minutes of TIME_WAIT without a --timeout of its own; a --timeout too short for them is
+     * refused, since it would stop the run before the connection closes.
+     */
+    Duration connectionTimeout(Wait... waits) {
+        Duration total = Duration.ZERO;
+        for (Wait w : waits) {
+            total = total.plus(w.length());
+        }
+        if (timeout == null) {
+            return total.plus(TIMEOUT_BEYOND_WAITS);
+        }
+        if (total.compareTo(timeout) >= 0) {
+            List<String> named = new ArrayList<>();
+            for (Wait w : waits) {
+                if (!w.length().isZero()) {
+                    named.add(w.what());
+                }
+            }
+            throw new IllegalArgumentException(String.join(" and ", named) + (named.size() == 1 ? " takes" : " together take")
+                    + " " + DurationConverter.text(total) + ", which does not fit in --timeout "
+                    + DurationConverter.text(timeout) + ": the run would stop before the connection closes; give a "
+                    + "longer --timeout, or leave it out");
+        }
+        return timeout;
+    }
+
+    /** Timers of zero make no sense and are refused with the option's name (a zero RTO would resend at once). */
+    private void checkTimers() {
+        if (timeout != null && timeout.isZero()) {
+            throw new IllegalArgumentException("--timeout must be longer than 0");
+        }
+        if (rto.isZero()) {
+            throw new IllegalArgumentException("--rto must be longer than 0 (RFC 6298's is 1s; the lab's timers "
+                    + "work with 50ms and up)");
+        }
+        if (synRetries < 0) {
+            throw new IllegalArgumentException("--syn-retries must be 0 or more, got " + synRetries);
+        }
+    }
 
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
@@ -215,6 +270,7 @@ final class LiveOptions {
 
     void checkInterfaceOptions(String peerWord) {
         checkOutputOption();
+        checkTimers();
         if (capture != null && Files.isDirectory(capture)) {
             throw new IllegalArgumentException("--capture " + capture + " is a directory; name the .pcap file to write, "
                     + "e.g. " + capture.resolve("run.pcap"));

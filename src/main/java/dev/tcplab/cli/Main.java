@@ -53,6 +53,7 @@ public final class Main {
         }
         giveRootVersionTo(cl.getSubcommands().values(), cl.getCommandSpec().versionProvider());
         cl.setExecutionExceptionHandler(new ExitCodes.Handler());
+        cl.setParameterExceptionHandler(new ExitCodes.UsageHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // The examples are one command per line: as wide as the terminal, 110 columns in a pipe.
         cl.setUsageHelpWidth(110);

@@ -175,9 +175,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 + " closed %s%s%n", rec.conn(), file, rec.client(), rec.server(), rec.clientBytes(), rec.chunks().size(),
                 rec.chunks().size() == 1 ? "" : "s", rec.clientClosedFirst() ? "first" : "second",
                 rec.filledBytes() > 0 ? " (" + rec.filledBytes() + " bytes the capture cut are sent as zeros)" : "");
+        Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
+                + DurationConverter.text(peerCloseDelay), peerCloseDelay), liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], liveOptions.tcpConfig(), liveOptions.rstGuard, liveOptions.capturePath("replay"),
-                liveOptions.timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
+                timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut()), answers),

@@ -93,7 +93,7 @@ final class LabLink {
             us = LabNetwork.USERSPACE_ADDR;
             peer = new HostPort(LabNetwork.PEER_ADDR, s.peerPort());
             for (var e : s.peerOptions().sysctls().entrySet()) {
-                Shell.check("ip", "netns", "exec", peerNs, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+                setPeerSysctl(peerNs, e.getKey(), e.getValue());
                 info.println("peer namespace: " + e.getKey() + " = " + e.getValue());
             }
             if (s.peerOptions().lossPercent() > 0) {
@@ -179,6 +179,24 @@ final class LabLink {
      * kernel has no netem): its INPUT drops them after our capture saw them leave. The rule vanishes
      * with the namespace. The other way is {@link #kernelSegmentsLost}.
      */
+    /**
+     * A --peer-sysctl the namespace does not take is the user's to correct (exit 2), with sysctl's reason:
+     * no such setting (a typo, or one the kernel keeps outside network namespaces), or a value it refuses.
+     */
+    private static void setPeerSysctl(String peerNs, String key, String value) {
+        Shell.Result r = Shell.run("ip", "netns", "exec", peerNs, "sysctl", "-qw", key + "=" + value);
+        if (r.ok()) {
+            return;
+        }
+        String reason = r.stderr().strip();
+        if (reason.contains("cannot stat")) {
+            throw new IllegalArgumentException("--peer-sysctl " + key + ": the peer namespace has no such setting (a typo,"
+                    + " or one this kernel keeps outside network namespaces); unshare -n sysctl -a -r '^net' lists those a"
+                    + " namespace has");
+        }
+        throw new IllegalArgumentException("--peer-sysctl " + key + "=" + value + " was refused: " + reason);
+    }
+
     private static void addLoss(String peerNs, double percent, PrintWriter info) {
         String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
         Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",

@@ -70,8 +70,12 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
         if (closeDelay.isNegative() || closeDelay.compareTo(MAX_CLOSE_DELAY) > 0) {
             throw new IllegalArgumentException("--peer-close-delay must be between 0 and 10m");
         }
-        if (lossPercent < 0 || lossPercent > 50 || sendBytes < 0) {
-            throw new IllegalArgumentException("--peer-loss must be 0..50 %, --peer-send ≥ 0");
+        if (!(lossPercent >= 0 && lossPercent <= 50)) {
+            throw new IllegalArgumentException("--peer-loss must be 0..50 (percent), got "
+                    + java.math.BigDecimal.valueOf(lossPercent).stripTrailingZeros().toPlainString());
+        }
+        if (sendBytes < 0) {
+            throw new IllegalArgumentException("--peer-send must be 0 or more bytes, got " + sendBytes);
         }
         for (String k : sysctls.keySet()) {
             if (!k.matches("net\\.[a-z0-9_.]+")) {

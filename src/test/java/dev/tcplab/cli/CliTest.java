@@ -188,11 +188,75 @@ class CliTest {
     @Test
     void aRunThatCouldNotWorkIsRefusedBeforeItStarts() {
         assertEquals(ExitCodes.USAGE, run("connect", "--hold", "3s", "--timeout", "2500ms"));
-        assertTrue(err.toString().contains("--hold 3s does not fit in --timeout 2500ms"), err.toString());
+        assertTrue(err.toString().contains("--hold 3s and TIME_WAIT (2 × --msl 1s) together take 5s, which does not "
+                + "fit in --timeout 2500ms"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--msl", "2m", "--timeout", "60s"));
+        assertTrue(err.toString().contains("TIME_WAIT (2 × --msl 2m) takes 4m, which does not fit in --timeout 1m"),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("listen", "--close-delay", "70s", "--timeout", "1m"));
+        assertTrue(err.toString().contains("--close-delay 70s takes 70s, which does not fit in --timeout 1m"),
+                err.toString());
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("connect", "--capture", "captures"));
         assertTrue(err.toString().contains("--capture captures is a directory; name the .pcap file to write, e.g. "
                 + Path.of("captures", "run.pcap")), err.toString());
+    }
+
+    @Test
+    void withoutTimeoutAConnectionGetsAMinuteBeyondTheWaitsItAskedFor() {
+        ConnectCommand rfc = parsedConnect("--msl", "2m", "--hold", "5s");
+        assertEquals(Duration.ofMinutes(5).plusSeconds(5), rfc.live.connectionTimeout(
+                new LiveOptions.Wait("--hold 5s", rfc.hold), rfc.live.timeWait()), "2 × 2m of TIME_WAIT, the hold, 60 s");
+        ConnectCommand given = parsedConnect("--msl", "2m", "--timeout", "10m");
+        assertEquals(Duration.ofMinutes(10), given.live.connectionTimeout(given.live.timeWait()));
+    }
+
+    private static ConnectCommand parsedConnect(String... options) {
+        List<String> args = new ArrayList<>(List.of("connect"));
+        args.addAll(List.of(options));
+        return (ConnectCommand) Main.commandLine().parseArgs(args.toArray(String[]::new)).subcommand().commandSpec()
+                .userObject();
+    }
+
+    @Test
+    void timersOfZeroPortZeroAndNegativeRetriesAreRefusedByName() {
+        String[][] refused = {{"--timeout", "0s"}, {"--rto", "0ms"}, {"--syn-retries", "-1"}, {"--port", "0"},
+            {"--peer-loss", "150"}};
+        String[] messages = {"--timeout must be longer than 0", "--rto must be longer than 0",
+            "--syn-retries must be 0 or more, got -1", "--port must be 1..65535, got 0",
+            "--peer-loss must be 0..50 (percent), got 150"};
+        for (int i = 0; i < refused.length; i++) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run("connect", refused[i][0], refused[i][1]), String.join(" ", refused[i]));
+            assertTrue(err.toString().startsWith("tcplab: " + messages[i]), err.toString());
+        }
+    }
+
+    @Test
+    void aMistypedOptionGetsOneSentenceAndWhereTheHelpIs() {
+        assertEquals(ExitCodes.USAGE, run("connect", "--msl", "5"));
+        assertEquals("tcplab: Invalid value for option '--msl': '5' needs a unit: 5s, 5ms, 5m or 5h\n"
+                + "See 'tcplab connect --help' for the options and examples.\n", err.toString().replace("\r", ""));
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("connect", "--foramt", "json"));
+        assertTrue(err.toString().startsWith("tcplab: Unknown options: '--foramt', 'json'"), err.toString());
+        assertTrue(err.toString().contains("Possible solutions: --format"), "picocli's suggestion: " + err);
+        assertFalse(err.toString().contains("Usage:"), "not the whole help: " + err);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("conect"));
+        assertTrue(err.toString().contains("Did you mean: tcplab connect?"), err.toString());
+        assertTrue(err.toString().endsWith("See 'tcplab --help' for the commands.\n"), err.toString());
+    }
+
+    @Test
+    void durationsShowInTheirLargestWholeUnit() {
+        assertEquals("4m", DurationConverter.text(Duration.ofMinutes(4)));
+        assertEquals("2h", DurationConverter.text(Duration.ofHours(2)));
+        assertEquals("90s", DurationConverter.text(Duration.ofSeconds(90)));
+        assertEquals("2500ms", DurationConverter.text(Duration.ofMillis(2500)));
+        assertEquals("0s", DurationConverter.text(Duration.ZERO));
     }
 
     @Test

@@ -112,4 +112,20 @@ class CliLiveTest {
         assertFalse(r.stderr().contains("RST guard") || r.stderr().contains("capture:"),
                 "the mistyped name is the one thing said: " + r.stderr());
     }
+
+    @Test
+    void aPeerSysctlTheNamespaceRefusesIsAUsageErrorAndTheLabNetworkGoes() {
+        Live.require("ip", "sysctl");
+        Shell.Result r = tcplab(List.of(), "connect", "--peer-sysctl", "net.ipv4.tcplab_no_such_setting=1",
+                "--capture", dir.resolve("x.pcap").toString());
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("tcplab: --peer-sysctl net.ipv4.tcplab_no_such_setting: the peer namespace has "
+                + "no such setting"), r.stderr());
+        Shell.Result bad = tcplab(List.of(), "connect", "--peer-sysctl", "net.ipv4.tcp_synack_retries=many",
+                "--capture", dir.resolve("y.pcap").toString());
+        assertEquals(2, bad.exitCode(), bad.stderr());
+        assertTrue(bad.stderr().contains("--peer-sysctl net.ipv4.tcp_synack_retries=many was refused: sysctl: "),
+                bad.stderr());
+        // nothingLeft() checks that the namespaces built before the sysctl are gone
+    }
 }
