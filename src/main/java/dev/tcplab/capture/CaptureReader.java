@@ -60,6 +60,15 @@ public interface CaptureReader extends Closeable {
             if (PcapReader.recognises(magic)) {
                 return new PcapReader(ch, in);
             }
+            if (magic >>> 16 == GzipCaptureReader.MAGIC) {
+                byte[] start = java.util.Arrays.copyOfRange(in.buffer(), in.position(), in.position() + in.available());
+                return GzipCaptureReader.open(ch, start, name);
+            }
+            String packed = Compression.name(magic);
+            if (packed != null) {
+                throw new CaptureFormatException(name + " is compressed with " + packed + ", which tcplab does not "
+                        + "inflate (gzip it does): decompress it first, e.g. " + Compression.command(packed, name));
+            }
             throw new CaptureFormatException(name + " is not a pcap or pcapng file (it starts with 0x"
                     + String.format("%08x", magic) + "); tcplab reads what tcpdump -w, Wireshark and tshark write");
         } catch (IOException | RuntimeException e) {

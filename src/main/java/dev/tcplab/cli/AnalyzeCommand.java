@@ -70,7 +70,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         StandardHelpOptions.addTo(spec);
         spec.usageMessage()
                 .description("Reads a saved capture and shows every TCP segment with both sides' states.",
-                        "pcap or pcapng; Ethernet, Linux cooked v1/v2, raw IP. Each segment with relative seq/ack, both "
+                        "pcap or pcapng, also gzip-compressed; Ethernet, Linux cooked v1/v2, raw IP. Each segment with relative seq/ack, both "
                         + "sides' inferred states and Wireshark's analysis flags, then a summary per connection: "
                         + "handshake RTT, how it closed, who went into TIME_WAIT.")
                 .footerHeading("%nExamples:%n")

@@ -34,11 +34,11 @@ public final class Privileges {
     /** Throws with the fix when raw frames or namespaces cannot be had. */
     public static void requireNetworkAdmin(boolean namespaces) {
         if (!has(CAP_NET_RAW)) {
-            throw new EnvironmentProblem("tcplab sends and captures raw frames and needs CAP_NET_RAW: run it as root "
+            throw new EnvironmentProblem("sending and capturing raw frames needs CAP_NET_RAW: run tcplab as root "
                     + "(sudo ./tcplab ...) or, in Docker, with --privileged.");
         }
         if (!has(CAP_NET_ADMIN)) {
-            throw new EnvironmentProblem("tcplab configures interfaces and needs CAP_NET_ADMIN: run it as root "
+            throw new EnvironmentProblem("configuring interfaces needs CAP_NET_ADMIN: run tcplab as root "
                     + "(sudo ./tcplab ...) or, in Docker, with --privileged.");
         }
         if (namespaces && !has(CAP_SYS_ADMIN)) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +103,76 @@ class CaptureReaderTest {
             }
             return r.interfaces();
         }
+    }
+
+    static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(packed)) {
+            z.write(plain);
+        }
+        return packed.toByteArray();
+    }
+
+    @Test
+    void aGzippedCaptureReadsAsTheCaptureItHolds() throws IOException {
+        assertFramesAndTimes(readAll(gzip(SyntheticCaptures.pcap(1, true, ByteOrder.LITTLE_ENDIAN, frames))));
+        assertFramesAndTimes(readAll(gzip(SyntheticCaptures.pcapng(1, 9, ByteOrder.BIG_ENDIAN, frames))));
+        byte[] sample = Files.readAllBytes(Path.of("captures/kernel-mix.pcap"));
+        byte[] packed = gzip(sample);
+        Path plainFile = dir.resolve("plain.pcap");
+        Path packedFile = dir.resolve("packed.pcap.gz");
+        Files.write(plainFile, sample);
+        Files.write(packedFile, packed);
+        try (CaptureReader plain = CaptureReader.open(plainFile); CaptureReader inflated = CaptureReader.open(packedFile)) {
+            CapturedPacket a = new CapturedPacket();
+            CapturedPacket b = new CapturedPacket();
+            int n = 0;
+            while (plain.next(a)) {
+                assertTrue(inflated.next(b), "packet " + (n + 1));
+                assertEquals(a.timeNanos, b.timeNanos);
+                assertArrayEquals(Arrays.copyOfRange(a.data, a.offset, a.offset + a.capturedLength),
+                        Arrays.copyOfRange(b.data, b.offset, b.offset + b.capturedLength), "packet " + (n + 1));
+                n++;
+            }
+            assertFalse(inflated.next(b), "no more packets than the plain file");
+            assertTrue(n > 1000, n + " packets");
+            assertEquals(packed.length, inflated.position(), "progress counts the compressed bytes, as on disk");
+            assertEquals("pcap", inflated.format());
+        }
+    }
+
+    @Test
+    void aGzippedCaptureCutShortReportsThePacketsBeforeTheCut() throws IOException {
+        byte[] packed = gzip(SyntheticCaptures.pcap(1, true, ByteOrder.LITTLE_ENDIAN, frames));
+        Path p = dir.resolve("cut.pcap.gz");
+        Files.write(p, Arrays.copyOf(packed, packed.length - 30)); // the trailer and the last packet's end
+        List<Long> read = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(p)) {
+            CapturedPacket c = new CapturedPacket();
+            CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> {
+                while (r.next(c)) {
+                    read.add(c.frameNumber);
+                }
+            });
+            assertTrue(e.getMessage().contains("the file ends inside packet 3"), e.getMessage());
+        }
+        assertEquals(List.of(1L, 2L), read);
+    }
+
+    @Test
+    void otherCompressionsAndGzipTwiceAreNamedWithTheWayOut() throws IOException {
+        byte[] pcap = SyntheticCaptures.pcap(1, true, ByteOrder.LITTLE_ENDIAN, frames);
+        CaptureFormatException twice = assertThrows(CaptureFormatException.class, () -> readAll(gzip(gzip(pcap))));
+        assertTrue(twice.getMessage().contains("is compressed twice over"), twice.getMessage());
+        byte[] zstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0, 0};
+        CaptureFormatException z = assertThrows(CaptureFormatException.class, () -> readAll(zstd));
+        assertTrue(z.getMessage().endsWith("is compressed with zstd, which tcplab does not inflate (gzip it does): "
+                + "decompress it first, e.g. zstd -d " + dir.resolve("c")), z.getMessage());
+        byte[] xz = {(byte) 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 0, 0};
+        assertTrue(assertThrows(CaptureFormatException.class, () -> readAll(xz)).getMessage().contains("xz -dk "));
+        CaptureFormatException notGzip = assertThrows(CaptureFormatException.class,
+                () -> readAll(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}));
+        assertTrue(notGzip.getMessage().contains("starts like a gzip file but is not one"), notGzip.getMessage());
     }
 
     @ParameterizedTest

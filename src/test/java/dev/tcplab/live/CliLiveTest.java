@@ -88,7 +88,7 @@ class CliLiveTest {
         Shell.Result r = tcplab(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-net_raw,-net_admin,-sys_admin"),
                 "connect");
         assertEquals(3, r.exitCode(), r.stderr());
-        assertTrue(r.stderr().contains("run it as root"), r.stderr());
+        assertTrue(r.stderr().contains("needs CAP_NET_RAW: run tcplab as root"), r.stderr());
         assertFalse(r.stderr().contains("Exception"), "no stack trace: " + r.stderr());
     }
 
