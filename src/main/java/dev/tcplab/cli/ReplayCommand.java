@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Parameters;
                 "3 with --live, the environment (root, libpcap)."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "the capture to play (pcap or pcapng)")
+    @Parameters(paramLabel = "FILE", description = "the capture to play (pcap or pcapng, also gzip-compressed)")
     Path file;
 
     @Option(names = "--speed", paramLabel = "X|max", converter = SpeedConverter.class,
@@ -97,10 +98,20 @@ public final class ReplayCommand implements Callable<Integer> {
     OutputStream rawOut = new FileOutputStream(FileDescriptor.out);
     PrintStream err = System.err;
 
+    /** What the paced replay takes: the rest sets up or shapes a live run, and without --live is refused. */
+    private static final Set<String> PACED_OPTIONS = Set.of("--speed", "--max-gap", "--conn", "--port", "--format",
+            "--output", "--absolute", "--debug");
+
     @Override
     public Integer call() throws IOException {
         if (live) {
             return reenact();
+        }
+        List<String> liveOnly = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(o -> o.longestName()).filter(name -> !PACED_OPTIONS.contains(name)).distinct().toList();
+        if (!liveOnly.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", liveOnly) + (liveOnly.size() == 1 ? " is" : " are")
+                    + " for --live, the re-enactment against a live kernel; without it, replay plays the capture back");
         }
         if (liveOptions.format == LiveOptions.Format.svg || liveOptions.format == LiveOptions.Format.html) {
             return picture();
@@ -165,9 +176,10 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--live re-enacts one connection: choose it with --conn N (--summary of "
                     + "tcplab analyze lists them)");
         }
-        if (speed != 1) {
-            throw new IllegalArgumentException("--live goes at the live kernel's pace; --speed is for the replay "
-                    + "without --live");
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
+            throw new IllegalArgumentException("--live goes at the live kernel's pace; "
+                    + (parsed.hasMatchedOption("--speed") ? "--speed" : "--max-gap") + " is for the replay without --live");
         }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
         PrintWriter info = new PrintWriter(err, true);

@@ -273,6 +273,16 @@ class CliTest {
     }
 
     @Test
+    void replaysLiveOptionsWithoutLiveAreRefusedNotIgnored() {
+        assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "--drop", "in:syn", "--msl", "5s"));
+        assertTrue(err.toString().contains("--drop, --msl are for --live, the re-enactment against a live kernel"),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap"));
+        assertTrue(err.toString().contains("--max-gap is for the replay without --live"), err.toString());
+    }
+
+    @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
         assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
         assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
