@@ -155,8 +155,7 @@ public final class ConnectRun {
         }
         boolean finished = session.run(script, opt.timeout().toNanos());
         if (!finished) {
-            session.note("stopped after " + opt.timeout().toSeconds() + " s in " + session.connection().state()
-                    + " (--timeout)");
+            session.note(session.whyStopped(opt.timeout()));
         }
         if (view != null) {
             kernelStates = Map.copyOf(view.answers());

@@ -172,6 +172,16 @@ public final class LiveSession {
     }
 
     /**
+     * The remark for a run that {@link #run} ended unfinished: stopped by Ctrl-C or SIGTERM (the
+     * cleanup asked the loop to stop), or by the time limit.
+     */
+    public String whyStopped(java.time.Duration timeout) {
+        String limit = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+        return interrupted ? "stopped in " + conn.state() + ": interrupted (Ctrl-C or SIGTERM)"
+                : "stopped after " + limit + " in " + conn.state() + " (--timeout)";
+    }
+
+    /**
      * Sends a segment the endpoint did not make (an old duplicate SYN, for an exercise) with the
      * next batch, through the same link and into the same timeline and capture.
      */

@@ -45,6 +45,10 @@ class SignalsLiveTest {
         Live.assertNothingLeft();
     }
 
+    /** The child's ladder after the marker, read to its end by {@link #drainer}. */
+    StringBuffer rest;
+    Thread drainer;
+
     /** Starts `tcplab connect --msl 30s` and returns once its ladder shows TIME_WAIT. */
     Process startAndWaitForTimeWait() throws IOException {
         return startAndWaitFor("→ TIME_WAIT", "--msl", "30s");
@@ -64,13 +68,17 @@ class SignalsLiveTest {
         String line;
         while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
             if (line.contains(marker)) {
+                rest = new StringBuffer();
                 Thread drain = new Thread(() -> {
                     try {
-                        out.transferTo(java.io.Writer.nullWriter());
+                        for (String l; (l = out.readLine()) != null; ) {
+                            rest.append(l).append('\n');
+                        }
                     } catch (IOException ignored) {
                         // the process ended
                     }
                 });
+                drainer = drain;
                 drain.setDaemon(true);
                 drain.start();
                 return proc;
@@ -98,6 +106,9 @@ class SignalsLiveTest {
         signal(p, "INT");
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of Ctrl-C (TIME_WAIT had ~60 s left)");
         assertEquals(List.of(), childNamespaces());
+        drainer.join(5000);
+        assertTrue(rest.toString().contains("stopped in TIME_WAIT: interrupted (Ctrl-C or SIGTERM)"), rest.toString());
+        assertFalse(rest.toString().contains("--timeout"), "Ctrl-C is not called a time-out: " + rest);
     }
 
     /** Issue 7: SIGINT and SIGTERM at every phase, not only in TIME_WAIT. */
