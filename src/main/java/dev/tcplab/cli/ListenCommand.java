@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
         footer = {"  sudo ./tcplab listen                       the kernel connects to us on port 8080",
                 "  sudo ./tcplab listen --close-delay 2s       our CLOSE_WAIT lasts 2 s: four segments to close",
                 "  sudo ./tcplab listen --drop out:syn-ack     our SYN+ACK is lost: the kernel retransmits its SYN",
+                "  sudo ./tcplab listen --iface eth1 --peer CLIENT_ADDR --src UNUSED_ADDR",
+                "                                              a client machine connects (tcplab peer connect there);",
+                "                                              --peer takes its address, with :PORT if its port is known",
                 "%nExit codes: 0 handshake, echo and passive close all happened; 1 they did not; 2 usage; 3 environment."})
 final class ListenCommand implements Callable<Integer> {
     @Spec
@@ -50,7 +53,7 @@ final class ListenCommand implements Callable<Integer> {
         live.refuseLabOnlyOnIface(spec.commandLine().getParseResult(), List.of("--send", "--peer-sysctl"), "client",
                 "the client is whoever connects (for example tcplab peer connect on that machine)");
         byte[] payload = send.getBytes(StandardCharsets.UTF_8);
-        ListenOptions opt = new ListenOptions(live.iface, live.peerOrNull(), live.srcOrNull(), port, payload,
+        ListenOptions opt = new ListenOptions(live.iface, live.clientOrNull(), live.srcOrNull(), port, payload,
                 live.tcpConfig(), live.rstGuard, live.capturePath("listen"),
                 live.connectionTimeout(new LiveOptions.Wait("--close-delay " + DurationConverter.text(closeDelay),
                         closeDelay)), closeDelay, live.faults(),

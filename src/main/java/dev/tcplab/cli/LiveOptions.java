@@ -201,6 +201,17 @@ final class LiveOptions {
         return peer == null ? null : HostPort.parse(peer);
     }
 
+    /**
+     * The client on --iface, for listen: ADDR, or ADDR:PORT when the client's port is known. Its port is
+     * usually the client kernel's choice, so without one (or with 0) any port of that address is taken.
+     */
+    HostPort clientOrNull() {
+        if (peer == null) {
+            return null;
+        }
+        return peer.contains(":") ? HostPort.parse(peer) : new HostPort(Ipv4Address.parse(peer), 0);
+    }
+
     Ipv4Address srcOrNull() {
         return src == null ? null : Ipv4Address.parse(src);
     }

@@ -30,14 +30,15 @@ final class PeerCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--port", defaultValue = "7", description = "Port to listen on (default ${DEFAULT-VALUE}).")
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "7",
+                description = "Port to listen on (default ${DEFAULT-VALUE}).")
         int port;
 
         @Option(names = "--send-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
                 description = "Instead of echoing, send SIZE bytes (a fixed stream) to each client, then close.")
         Long sendBytes;
 
-        @Option(names = "--close-delay", defaultValue = "0s", converter = DurationConverter.class,
+        @Option(names = "--close-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
                 description = "Wait this long after the client's FIN before closing (CLOSE_WAIT visible).")
         java.time.Duration closeDelay;
 
@@ -70,10 +71,11 @@ final class PeerCommand implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "ADDR:PORT", description = "Where tcplab listens.")
         String target;
 
-        @Option(names = "--send", defaultValue = "hello from the kernel\n", description = "What to send.")
+        @Option(names = "--send", paramLabel = "TEXT", defaultValue = "hello from the kernel\n",
+                description = "What to send (default: a short line).")
         String send;
 
-        @Option(names = "--wait", defaultValue = "3s", converter = DurationConverter.class,
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
                 description = "How long to wait for the echo before closing (default ${DEFAULT-VALUE}).")
         java.time.Duration wait;
 
@@ -110,7 +112,7 @@ final class PeerCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--port", defaultValue = "" + dev.tcplab.lab.PeerAgent.DEFAULT_PORT,
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + dev.tcplab.lab.PeerAgent.DEFAULT_PORT,
                 description = "Port the lab's control connection comes to (default ${DEFAULT-VALUE}).")
         int port;
 

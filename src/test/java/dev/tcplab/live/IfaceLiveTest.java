@@ -230,4 +230,38 @@ class IfaceLiveTest {
             }
         }
     }
+
+    /**
+     * The two-machine listen of `tcplab peer connect --help`, from the command line: tcplab listens on the
+     * "NIC" naming the client by its address alone (its port is the client kernel's choice), and
+     * `tcplab peer connect` runs on the "peer VM". It used to be refused: --peer wanted ADDR:PORT.
+     */
+    @Test
+    void listenOnTheInterfaceTakesTheClientByItsAddressAndPeerConnectTalksToIt() throws Exception {
+        List<String> listen = new ArrayList<>(List.of(CliLiveTest.javaBin(), "-cp", System.getProperty("java.class.path"),
+                "dev.tcplab.cli.Main", "listen", "8080", "--iface", NIC, "--peer", PEER_ADDR.toString(), "--src",
+                "10.77.9.1", "--msl", "200ms", "--timeout", "20s", "--capture", dir.resolve("listen.pcap").toString()));
+        Process tcplab = new ProcessBuilder(listen).redirectError(dir.resolve("listen.err").toFile()).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(tcplab.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder ladder = new StringBuilder();
+            for (String line; (line = out.readLine()) != null && !line.contains("listening on 10.77.9.1:8080"); ) {
+                ladder.append(line).append('\n');
+            }
+            Shell.Result client = Shell.run("ip", "netns", "exec", PEER_NS, CliLiveTest.javaBin(), "-cp",
+                    System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "peer", "connect", "10.77.9.1:8080",
+                    "--wait", "2s");
+            assertEquals(0, client.exitCode(), client.stderr() + "\n" + ladder);
+            assertTrue(client.stderr().contains("got 22 back (the same), closed"), client.stderr());
+            out.transferTo(java.io.Writer.nullWriter());
+            assertTrue(tcplab.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "listen ended");
+            String err = java.nio.file.Files.readString(dir.resolve("listen.err"));
+            assertEquals(0, tcplab.exitValue(), err);
+            assertTrue(err.contains("done: the client's"), err);
+        } finally {
+            tcplab.destroy();
+            tcplab.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
