@@ -56,8 +56,8 @@ final class LiveOptions {
 
     @Option(names = "--keepalive", paramLabel = "IDLE,INTERVAL,COUNT", arity = "0..1", fallbackValue = "2h,75s,10",
             description = "Our own keep-alive: a probe after IDLE without a segment, then every INTERVAL; after COUNT "
-                    + "unanswered probes the connection is aborted. Alone: the seed's 2h,75s,10 (Linux: 7200 s, "
-                    + "75 s, 9). Lab-sized: --keepalive=2s,1s,3.")
+                    + "unanswered probes the connection is aborted. Alone: the textbooks' 2h,75s,10 (the seed notes "
+                    + "write 75 minutes, a slip; Linux: 7200 s, 75 s, 9). Lab-sized: --keepalive=2s,1s,3.")
     String keepalive;
 
     // picocli formats descriptions with String.format: a percent sign is written %%.

@@ -33,13 +33,13 @@ public final class Keepalive implements Exercise {
         return Text.of("""
                 After a connection has been idle for a while (the notes: 2 hours), the server sends a probe:
                 a segment with seq = its next sequence number − 1, which the other side must answer with an
-                ACK. Then one every interval (75 s); after COUNT unanswered probes (10) it declares the peer
-                dead and closes. Here the kernel uses 1 s idle, 1 s interval, 3 probes. Run 1: tcplab answers
-                and the connection lives. Run 2: tcplab stays silent, like a crashed client, and the kernel
-                resets the connection after its third probe.""", """
+                ACK. Then one every interval (75 s; the notes say 75 minutes, a slip); after COUNT
+                unanswered probes (10) it declares the peer dead and closes. Here the kernel uses 1 s idle,
+                1 s interval, 3 probes. Run 1: tcplab answers and the connection lives. Run 2: tcplab stays
+                silent, like a crashed client, and the kernel resets the connection after its third probe.""", """
                 连接空闲一段时间后（笔记中为 2 小时），服务器发送一个探测报文：其 seq = 自己的下一个序号 − 1，
-                对方必须用 ACK 回应。之后每隔一个间隔（75 秒）发一次；连续 COUNT 个探测（10 个）都没有回应，
-                就认为对方已经失效并关闭连接。这里内核使用 1 秒空闲、1 秒间隔、3 个探测。第 1 次运行：tcplab 回应，
+                对方必须用 ACK 回应。之后每隔一个间隔（75 秒；笔记写作 75 分钟，是笔误）发一次；
+                连续 COUNT 个探测（10 个）都没有回应，就认为对方已经失效并关闭连接。这里内核使用 1 秒空闲、1 秒间隔、3 个探测。第 1 次运行：tcplab 回应，
                 连接保持。第 2 次运行：tcplab 不作回应，就像一个崩溃的客户端，内核在第三个探测之后重置连接。""");
     }
 
@@ -118,10 +118,10 @@ public final class Keepalive implements Exercise {
     @Override
     public Text afterword() {
         String linux = linuxDefaults();
-        return Text.of("The notes: 2 h idle, a probe every 75 s, 10 probes. Linux's defaults: 7200 s, 75 s and 9 probes,"
-                + " not 10 (net.ipv4.tcp_keepalive_time, _intvl, _probes; this machine has " + linux + "). Either way,"
+        return Text.of("The notes: 2 h idle, then a probe every 75 minutes, 10 probes. The interval is a slip: RFC 1122's"
+                + " and the textbooks' is 75 s. Linux's defaults: 7200 s, 75 s and 9 probes, not 10 (net.ipv4.tcp_keepalive_time, _intvl, _probes; this machine has " + linux + "). Either way,"
                 + " keepalive is off unless the application asks for it (SO_KEEPALIVE).",
-                "笔记：空闲 2 小时，每 75 秒一个探测，共 10 个。Linux 的默认值：7200 秒、75 秒、9 个探测，不是 10 个"
+                "笔记：空闲 2 小时，之后每 75 分钟一个探测，共 10 个。间隔是笔误：RFC 1122 和教科书中是 75 秒。Linux 的默认值：7200 秒、75 秒、9 个探测，不是 10 个"
                         + "（net.ipv4.tcp_keepalive_time、_intvl、_probes；本机为 " + linux + "）。"
                         + "无论哪种，保活默认都是关闭的，除非应用程序自己开启（SO_KEEPALIVE）。");
     }
