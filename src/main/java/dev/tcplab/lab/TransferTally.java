@@ -34,12 +34,15 @@ public final class TransferTally {
         data(s, epochNanos);
     }
 
+    /**
+     * The span runs from the earliest to the latest stamp, not the first to the last counted: a frame
+     * held back by --delay is counted when it is delivered but keeps the stamp of its arrival, and the
+     * rate of a 300 KB echo came out as 0.002 s of data where there were 25 ms.
+     */
     private void data(Segment s, long t) {
         if (s.payloadLength() > 0) {
-            if (firstDataNanos < 0) {
-                firstDataNanos = t;
-            }
-            lastDataNanos = t;
+            firstDataNanos = firstDataNanos < 0 ? t : Math.min(firstDataNanos, t);
+            lastDataNanos = Math.max(lastDataNanos, t);
         }
     }
 

@@ -30,4 +30,14 @@ class TransferTallyTest {
         t.droppedByPeer(0);
         assertTrue(t.describe().contains(", 0 of ours dropped by the peer's firewall"), t.describe());
     }
+
+    @Test
+    void theDataSpanRunsFromTheEarliestToTheLatestStampWhateverTheOrderCounted() {
+        TransferTally t = new TransferTally();
+        t.out(DATA, 5_000_000, null, false);
+        t.in(DATA, 30_000_000, false);
+        t.in(DATA, 7_000_000, false); // held back by --delay: delivered last, stamped when it arrived
+        t.out(Segment.of(61000, 7, SeqNum.of(1), SeqNum.of(1), Flags.ACK, 100), 40_000_000, null, false); // no data
+        assertEquals(0.025, t.dataSeconds(), 1e-12);
+    }
 }
