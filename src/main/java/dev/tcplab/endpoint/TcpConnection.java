@@ -75,6 +75,13 @@ public final class TcpConnection {
     private boolean inBurst;
     /** A burst's ACK never covers more than this many segments (GRO stops at 64 KB, ~44 of them). */
     static final int MAX_SEGMENTS_PER_ACK = 16;
+    /**
+     * An RST ends TIME_WAIT as RFC 9293 §3.10.7.4 says and Linux does by default. It comes when our ACK
+     * of an old duplicate reaches a peer that has closed; RFC 1337 calls it TIME-WAIT assassination.
+     */
+    public static final String TIME_WAIT_CUT_SHORT = "connection reset by the peer (RST in TIME_WAIT): TIME_WAIT "
+            + "cut short, as RFC 9293 allows and Linux does unless net.ipv4.tcp_rfc1337=1 (RFC 1337: TIME-WAIT "
+            + "assassination)";
     private SeqNum lastOutOfOrder;          // for SACK: the most recent out-of-order arrival goes first
 
     // RFC 6298 retransmission timer and Karn's rule
@@ -351,6 +358,7 @@ public final class TcpConnection {
                     backToListen();
                 } else {
                     enterClosed(state == TcpState.SYN_RECEIVED ? "connection refused (RST in SYN_RECEIVED)"
+                            : state == TcpState.TIME_WAIT ? TIME_WAIT_CUT_SHORT
                             : "connection reset by the peer (RST in " + state + ")");
                 }
             } else {

@@ -616,6 +616,7 @@ class TcpConnectionTest {
             conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
             conn.onSegment(peer(Flags.RST, PEER_ISN + 2, 0));
             assertEquals(TcpState.CLOSED, conn.state());
+            assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT, conn.closeReason(), "the remark names what happened");
         }
 
         @Test
