@@ -35,21 +35,39 @@ public final class AnalysisJson implements AnalysisSink {
         json.setRootValueSeparator(new SerializedString("\n"));
     }
 
+    /** Each object's newline ends it rather than starting the next one: what is flushed is whole lines. */
+    private boolean endEachLine;
     /** For a paced replay: each line goes through at once, not when the 8 KB buffer fills. */
     private boolean flushEachObject;
 
-    public AnalysisJson flushingEachObject() {
-        flushEachObject = true;
-        // The newline then ends each object instead of starting the next, so that a reader has the whole line.
+    /** For output flushed now and then ({@link #flush}): the same bytes, each line complete when written. */
+    public AnalysisJson endingEachLine() {
+        endEachLine = true;
         json.setRootValueSeparator(null);
         return this;
     }
 
+    public AnalysisJson flushingEachObject() {
+        flushEachObject = true;
+        return endingEachLine();
+    }
+
     private void endObject() throws IOException {
         json.writeEndObject();
-        if (flushEachObject) {
+        if (endEachLine) {
             json.writeRaw('\n');
+            if (flushEachObject) {
+                json.flush();
+            }
+        }
+    }
+
+    /** Hands what is written so far to the output stream (a capture from a pipe, before it waits). */
+    public void flush() {
+        try {
             json.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -31,6 +32,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -233,12 +236,34 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 : e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
     }
 
+    /** How long a signal waits for the summary of a capture read from a pipe. */
+    private static final long SUMMARY_AFTER_SIGNAL_MS = 3000;
+
+    /**
+     * Ctrl-C on `tcpdump -w - | tcplab analyze -` reaches tcpdump too, which exits and closes the pipe: the
+     * analysis then reads to that end and prints the summary of what came, as tcpdump prints its counts.
+     * The JVM would exit at once on the signal; this hook holds it until then (at most 3 s).
+     */
+    private static Thread waitForTheSummaryOnSignal(CountDownLatch read) {
+        Thread hook = new Thread(() -> {
+            try {
+                read.await(SUMMARY_AFTER_SIGNAL_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tcplab-summary-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
     private int analyze(OutputStream results) throws IOException {
         OutputStream out = new BufferedOutputStream(results, 1 << 16);
         PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         Pictures pictures = new Pictures();
+        AnalysisJson json = format != Format.json ? null : fromStdin() ? new AnalysisJson(out).endingEachLine()
+                : new AnalysisJson(out);
         AnalysisSink sink = switch (format) {
-            case json -> summaryOnly ? AnalysisSink.withoutSegments(new AnalysisJson(out)) : new AnalysisJson(out);
+            case json -> summaryOnly ? AnalysisSink.withoutSegments(json) : json;
             case text -> summaryOnly ? new SummaryTable(text)
                     : Selection.tee(new AnalysisLadder(text, absolute), new SummaryTable(text));
             case svg, html -> pictures;
@@ -246,7 +271,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
         AnalysisStats stats;
         // A live run's faults sit beside its capture; a capture from a pipe has nothing beside it.
         Selection selection = new Selection(fromStdin() ? sink : FaultAnnotations.around(sink, file), conns, ports);
-        try (CaptureReader reader = fromStdin() ? CaptureReader.of(Channels.newChannel(rawIn), name) : CaptureReader.open(file)) {
+        Runnable flushSoFar = () -> {
+            if (json != null) {
+                json.flush();
+            }
+            text.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        CountDownLatch read = new CountDownLatch(1);
+        Thread summaryOnSignal = fromStdin() ? waitForTheSummaryOnSignal(read) : null;
+        try (CaptureReader reader = fromStdin()
+                ? CaptureReader.of(Channels.newChannel(new FlushBeforeWaiting(rawIn, flushSoFar)), name)
+                : CaptureReader.open(file)) {
             long size = fromStdin() ? 0 : Files.size(file);
             ProgressBar bar = new ProgressBar(err, size, ProgressBar.stderrIsTerminal() && size > (64L << 20));
             stats = new Analyzer(selection).run(reader,
@@ -266,6 +306,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             throw e;
+        } finally {
+            read.countDown();
+            if (summaryOnSignal != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(summaryOnSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // a signal came: the hook is running and lets this finish
+                }
+            }
         }
         String missing = stats.problem == null ? selection.missing(stats) : null;
         if (missing != null) {

@@ -222,6 +222,82 @@ class AnalyzeCommandTest {
         assertTrue(err().contains("tcplab: standard input: the file ends inside packet 28"), err());
     }
 
+    /** The capture's bytes up to the end of packet {@code n} (pcap: a 24-byte header, 16 before each packet). */
+    static byte[] firstPackets(byte[] pcap, int n) {
+        int off = 24;
+        for (int i = 0; i < n; i++) {
+            off += 16 + java.nio.ByteBuffer.wrap(pcap, off + 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+        return Arrays.copyOf(pcap, off);
+    }
+
+    @Test
+    void aCaptureFromAPipeShowsEachSegmentWhileThePipeWaits() throws Exception {
+        byte[] pcap = Files.readAllBytes(Path.of("captures/handshake-echo-close.pcap"));
+        byte[] handshake = firstPackets(pcap, 5); // two ARP frames, then SYN, SYN+ACK, ACK
+        for (String format : List.of("text", "json")) {
+            out.reset();
+            java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+            AnalyzeCommand piped = new AnalyzeCommand();
+            piped.rawIn = new java.io.PipedInputStream(feed, 1 << 20);
+            piped.stdinIsTerminal = () -> false;
+            Thread analysis = new Thread(() -> run(piped, "--format", format, "-"));
+            analysis.setDaemon(true);
+            analysis.start();
+            try {
+                feed.write(handshake);
+                feed.flush();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (!out().contains("handshake") && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // waits for a condition, bounded; not a timing assertion
+                }
+                assertTrue(out().contains("handshake"), format + ": the third ACK's line came while the pipe waited: "
+                        + out());
+                assertTrue(analysis.isAlive(), "the analysis still waits for the rest of the capture");
+                if (format.equals("json")) {
+                    assertTrue(out().endsWith("}\n"), "whole lines only: " + out());
+                }
+                feed.write(pcap, handshake.length, pcap.length - handshake.length);
+            } finally {
+                feed.close(); // the pipe's end: the analysis finishes, whatever happened above
+            }
+            analysis.join(20_000);
+            assertTrue(out().contains(format.equals("text") ? "three-segment" : "\"type\":\"capture\""), out());
+        }
+    }
+
+    @Test
+    void ctrlCOnAPipelineStillPrintsTheSummaryOfWhatCame() throws Exception {
+        byte[] pcap = Files.readAllBytes(Path.of("captures/handshake-echo-close.pcap"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "analyze", "-").start();
+        try {
+            p.getOutputStream().write(firstPackets(pcap, 5));
+            p.getOutputStream().flush();
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    for (String l; (l = lines.readLine()) != null && !l.contains("handshake complete"); ) {
+                        seen.append(l).append('\n');
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(20, java.util.concurrent.TimeUnit.SECONDS); // the finally below ends the process if it times out
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            // tcpdump, stopped by the same Ctrl-C, would close the pipe; until it does, the run waits for it.
+            assertFalse(p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS), "exited on the signal, before the pipe's end");
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("pcap: 5 packets, 3 TCP segments, 1 connection"), seen + rest);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void aDashWithATerminalForStandardInputSaysHowToPipe() {
         AnalyzeCommand typed = new AnalyzeCommand();
