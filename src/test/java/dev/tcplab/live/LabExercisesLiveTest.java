@@ -42,6 +42,11 @@ class LabExercisesLiveTest {
                 Text.Lang.en, (w, capture) -> e -> { }), new PrintWriter(text, true), new PrintWriter(new StringWriter(), true));
         ExerciseRunner.Result r = runner.run(Exercises.named(name).orElseThrow());
         assertTrue(r.passed(), "live run of " + name + " did not pass:\n" + text);
+        for (Check c : Exercises.named(name).orElseThrow().checks(r.timelines())) {
+            boolean chinese = c.observed().zh().codePoints().anyMatch(cp -> cp >= 0x4e00 && cp <= 0x9fff);
+            assertTrue(chinese || !c.observed().en().matches("(?s).*[a-z]{3,}.*"), "--lang zh shows what was seen for '"
+                    + c.claim().en() + "' in English: " + c.observed().zh());
+        }
         return r;
     }
 

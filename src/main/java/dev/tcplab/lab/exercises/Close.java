@@ -51,18 +51,22 @@ public final class Close implements Exercise {
         List<String> closing = closingSegments(late);
         boolean four = closing.equals(List.of("──▶ FIN", "◀── ACK", "◀── FIN", "──▶ ACK"));
         out.add(Check.of(Text.of("an application that closes late: four segments (FIN, ACK, FIN, ACK)",
-                "应用程序晚关闭：四个报文段（FIN、ACK、FIN、ACK）"), four, "seen from our FIN on: " + closing));
+                "应用程序晚关闭：四个报文段（FIN、ACK、FIN、ACK）"), four, fromOurFin(closing)));
         boolean closeWait = late.kernelStates().stream().anyMatch(k -> k.state().equals("CLOSE-WAIT"));
         long fw2 = late.entered("FIN_WAIT_2"), tw = late.entered("TIME_WAIT");
         out.add(Check.of(Text.of("between them the kernel is in CLOSE_WAIT and we in FIN_WAIT_2",
                 "在这期间内核处于 CLOSE_WAIT，我们处于 FIN_WAIT_2"), closeWait && fw2 >= 0,
-                "kernel states " + Handshake.names(late) + "; our FIN_WAIT_2 lasted "
-                        + (fw2 >= 0 && tw >= 0 ? String.format("%.0f ms", (tw - fw2) / 1e6) : "never")));
+                fw2 >= 0 && tw >= 0
+                        ? Text.of("kernel states " + Handshake.names(late) + "; our FIN_WAIT_2 lasted "
+                                + String.format("%.0f ms", (tw - fw2) / 1e6), "内核状态 " + Handshake.names(late)
+                                + "；我们的 FIN_WAIT_2 持续了 " + String.format("%.0f 毫秒", (tw - fw2) / 1e6))
+                        : Text.of("kernel states " + Handshake.names(late) + "; we were never in FIN_WAIT_2",
+                                "内核状态 " + Handshake.names(late) + "；我们从未处于 FIN_WAIT_2")));
         Timeline prompt = runs.get(1);
         List<String> merged = closingSegments(prompt);
         out.add(Check.of(Text.of("an application that closes at once: Linux merges ACK and FIN (three segments)",
                 "应用程序立即关闭：Linux 把 ACK 与 FIN 合并（三个报文段）"),
-                merged.equals(List.of("──▶ FIN", "◀── FIN", "──▶ ACK")), "seen from our FIN on: " + merged));
+                merged.equals(List.of("──▶ FIN", "◀── FIN", "──▶ ACK")), fromOurFin(merged)));
         return out;
     }
 
@@ -89,5 +93,9 @@ public final class Close implements Exercise {
                 + " ACK would leave. Four is the rule because nothing obliges the application to close at once.",
                 "笔记说是四个报文段；只要应用程序在延迟 ACK 发出之前就关闭，Linux 就只发三个。"
                         + "之所以说四次是常规，是因为没有什么能强迫应用程序立即关闭。");
+    }
+
+    private static Text fromOurFin(List<String> segments) {
+        return Text.of("seen from our FIN on: " + segments, "从我们的 FIN 起看到：" + segments);
     }
 }

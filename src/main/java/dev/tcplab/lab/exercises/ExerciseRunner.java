@@ -77,7 +77,7 @@ public final class ExerciseRunner {
         List<Check> checks = ex.checks(timelines);
         out.println(lang == Text.Lang.zh ? "-- 检查" : "-- checks");
         for (Check c : checks) {
-            out.printf("%s  %s%n      %s%n", c.passed() ? "PASS" : "FAIL", c.claim().in(lang), c.observed());
+            out.printf("%s  %s%n      %s%n", c.passed() ? "PASS" : "FAIL", c.claim().in(lang), c.observed().in(lang));
         }
         Text after = ex.afterword();
         if (after != null) {

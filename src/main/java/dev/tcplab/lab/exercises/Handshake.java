@@ -52,10 +52,11 @@ public final class Handshake implements Exercise {
         client.stateChanges().forEach(c -> ours.add(c.to()));
         boolean clientStates = ours.size() >= 2 && ours.get(0).equals("SYN_SENT") && ours.get(1).equals("ESTABLISHED");
         out.add(Check.of(Text.of("the client goes CLOSED → SYN_SENT → ESTABLISHED",
-                "客户端经历 CLOSED → SYN_SENT → ESTABLISHED"), clientStates, "our states: " + ours));
+                "客户端经历 CLOSED → SYN_SENT → ESTABLISHED"), clientStates, ourStates(ours)));
         boolean kernelEstablished = client.kernelStates().stream().anyMatch(k -> k.state().equals("ESTAB"));
         out.add(Check.of(Text.of("the kernel server is ESTABLISHED once our ACK arrived",
-                "内核服务器收到我们的 ACK 后进入 ESTABLISHED"), kernelEstablished, "kernel: " + names(client)));
+                "内核服务器收到我们的 ACK 后进入 ESTABLISHED"), kernelEstablished,
+                Text.of("kernel: " + names(client), "内核：" + names(client))));
 
         Timeline server = runs.get(1);
         out.addAll(numbers(server, Direction.IN, "kernel", "tcplab"));
@@ -64,18 +65,29 @@ public final class Handshake implements Exercise {
         int listen = ourServer.indexOf("LISTEN"), recv = ourServer.indexOf("SYN_RECEIVED"), est = ourServer.indexOf("ESTABLISHED");
         out.add(Check.of(Text.of("the server goes LISTEN → SYN_RECEIVED → ESTABLISHED",
                 "服务器经历 LISTEN → SYN_RECEIVED → ESTABLISHED"), listen >= 0 && recv > listen && est > recv,
-                "our states: " + ourServer));
+                ourStates(ourServer)));
         return out;
     }
 
     /** The numbers of the three segments, the client being on side {@code clientSide}. */
+    /** A side's name in a Chinese sentence: "kernel" is 内核; tcplab stays tcplab. */
+    private static String zh(String side) {
+        return side.equals("kernel") ? "内核" : side + " ";
+    }
+
+    private static Text ourStates(List<String> states) {
+        return Text.of("our states: " + states, "我们的状态：" + states);
+    }
+
     static List<Check> numbers(Timeline t, Direction clientSide, String clientName, String serverName) {
         Direction serverSide = clientSide == Direction.OUT ? Direction.IN : Direction.OUT;
         List<TraceEvent.SegmentEvent> syn = t.onWire(clientSide, s -> s.flags().syn() && !s.flags().ack());
         List<TraceEvent.SegmentEvent> synAck = t.onWire(serverSide, s -> s.flags().syn() && s.flags().ack());
         if (syn.isEmpty() || synAck.isEmpty()) {
             return List.of(Check.of(Text.of("a SYN and a SYN+ACK cross", "SYN 与 SYN+ACK 往返"), false,
-                    "SYNs from " + clientName + ": " + syn.size() + ", SYN+ACKs from " + serverName + ": " + synAck.size()));
+                    Text.of("SYNs from " + clientName + ": " + syn.size() + ", SYN+ACKs from " + serverName + ": "
+                            + synAck.size(), "来自" + zh(clientName) + "的 SYN：" + syn.size() + " 个，来自" + zh(serverName)
+                            + "的 SYN+ACK：" + synAck.size() + " 个")));
         }
         SeqNum j = syn.get(0).segment().seq();
         SeqNum k = synAck.get(0).segment().seq();
@@ -85,11 +97,16 @@ public final class Handshake implements Exercise {
         return List.of(
                 Check.of(Text.of("SYN+ACK acknowledges j+1: the SYN consumed one number",
                         "SYN+ACK 确认 j+1：SYN 占用一个序号"), synAckAck == 1,
-                        clientName + "'s SYN seq j=" + j + ", " + serverName + "'s SYN+ACK ack=" + synAck.get(0).segment().ack()
-                                + " (j+" + synAckAck + ")"),
+                        Text.of(clientName + "'s SYN seq j=" + j + ", " + serverName + "'s SYN+ACK ack="
+                                + synAck.get(0).segment().ack() + " (j+" + synAckAck + ")", zh(clientName) + "的 SYN seq j="
+                                + j + "，" + zh(serverName) + "的 SYN+ACK ack=" + synAck.get(0).segment().ack() + "（j+"
+                                + synAckAck + "）")),
                 Check.of(Text.of("the third segment acknowledges k+1", "第三个报文段确认 k+1"), thirdAck == 1,
-                        serverName + "'s ISN k=" + k + ", " + clientName + "'s ACK ack="
-                                + (third.isEmpty() ? "none" : third.get(0).segment().ack() + " (k+" + thirdAck + ")")));
+                        third.isEmpty() ? Text.of(serverName + "'s ISN k=" + k + ", " + clientName + "'s ACK: none",
+                                zh(serverName) + "的初始序号 k=" + k + "，" + zh(clientName) + "没有发 ACK")
+                                : Text.of(serverName + "'s ISN k=" + k + ", " + clientName + "'s ACK ack="
+                                + third.get(0).segment().ack() + " (k+" + thirdAck + ")", zh(serverName) + "的初始序号 k=" + k
+                                + "，" + zh(clientName) + "的 ACK ack=" + third.get(0).segment().ack() + "（k+" + thirdAck + "）")));
     }
 
     static List<String> names(Timeline t) {

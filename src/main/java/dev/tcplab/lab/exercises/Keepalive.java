@@ -64,8 +64,8 @@ public final class Keepalive implements Exercise {
                 && probes.stream().allMatch(p -> rel(p.segment().seq(), theirIsn) == next - 1);
         out.add(Check.of(Text.of("the idle connection is probed with seq = the kernel's next seq − 1",
                 "空闲连接收到探测：seq = 内核的下一个序号 − 1"), shape,
-                probes.size() + " probes, seq " + (probes.isEmpty() || theirIsn == null ? "-"
-                        : rel(probes.get(0).segment().seq(), theirIsn)) + " where the next byte is " + next));
+                probeSeq(probes.size(), probes.isEmpty() || theirIsn == null ? "-"
+                        : "" + rel(probes.get(0).segment().seq(), theirIsn), next)));
         // An answer is our plain ACK of the kernel's next byte, after the probe and before the next one.
         List<TraceEvent.SegmentEvent> ourAcks = answered.out(s -> s.flags().ack() && !s.flags().fin()
                 && s.payloadLength() == 0 && theirIsn != null && rel(s.ack(), theirIsn) == next);
@@ -80,7 +80,9 @@ public final class Keepalive implements Exercise {
         boolean lived = answered.in(s -> s.flags().rst()).isEmpty() && answered.out(s -> s.flags().fin()).size() >= 1;
         out.add(Check.of(Text.of("answered with ACKs, the connection lives on and closes normally",
                 "得到 ACK 回应后，连接继续存在并正常关闭"), answers == probes.size() && !probes.isEmpty() && lived,
-                answers + " of " + probes.size() + " probes answered; " + (lived ? "closed with FIN" : "reset or never closed")));
+                Text.of(answers + " of " + probes.size() + " probes answered; " + (lived ? "closed with FIN"
+                        : "reset or never closed"), probes.size() + " 个探测中 " + answers + " 个得到回应；"
+                        + (lived ? "以 FIN 关闭" : "被重置或从未关闭"))));
 
         Timeline silent = runs.get(1);
         List<TraceEvent.SegmentEvent> unanswered = probes(silent);
@@ -93,8 +95,9 @@ public final class Keepalive implements Exercise {
                 && rst.get(0).timeNanos() > unanswered.get(unanswered.size() - 1).timeNanos();
         out.add(Check.of(Text.of("unanswered, the kernel probes COUNT (3) times, an interval apart, then resets",
                 "没有回应时，内核按间隔探测 COUNT（3）次，然后重置连接"), dead,
-                unanswered.size() + " probes, gaps" + (gaps.isEmpty() ? " -" : gaps) + "; "
-                        + (rst.isEmpty() ? "no RST" : "RST after the last")));
+                Text.of(unanswered.size() + " probes, gaps" + (gaps.isEmpty() ? " -" : gaps) + "; "
+                        + (rst.isEmpty() ? "no RST" : "RST after the last"), unanswered.size() + " 个探测，间隔"
+                        + (gaps.isEmpty() ? " -" : gaps) + "；" + (rst.isEmpty() ? "没有 RST" : "最后一个之后是 RST"))));
         return out;
     }
 
@@ -113,6 +116,11 @@ public final class Keepalive implements Exercise {
             next = Math.max(next, rel(s.segment().seqEnd(), isn));
         }
         return next;
+    }
+
+    private static Text probeSeq(int probes, String seq, Object next) {
+        return Text.of(probes + " probes, seq " + seq + " where the next byte is " + next,
+                probes + " 个探测，seq " + seq + "，而下一个字节是 " + next);
     }
 
     @Override

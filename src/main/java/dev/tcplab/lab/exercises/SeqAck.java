@@ -58,7 +58,8 @@ public final class SeqAck implements Exercise {
         boolean random = ourA != null && ourB != null && theirA != null && theirB != null && !ourA.equals(ourB)
                 && !theirA.equals(theirB);
         out.add(Check.of(Text.of("each connection starts from a new ISN", "每个连接都从新的初始序号开始"), random,
-                "tcplab's ISNs " + ourA + " then " + ourB + "; the kernel's " + theirA + " then " + theirB));
+                Text.of("tcplab's ISNs " + ourA + " then " + ourB + "; the kernel's " + theirA + " then " + theirB,
+                        "tcplab 的初始序号先是 " + ourA + "，然后是 " + ourB + "；内核的先是 " + theirA + "，然后是 " + theirB)));
         if (ourA == null || theirA == null) {
             return out;
         }
@@ -68,8 +69,8 @@ public final class SeqAck implements Exercise {
                 && !theirData.isEmpty() && rel(theirData.get(0).segment().seq(), theirA) == 1;
         out.add(Check.of(Text.of("the SYN consumed one number: the first data byte is ISN+1",
                 "SYN 占用一个序号：第一个数据字节的编号是 ISN+1"), synCounts,
-                "our first data seq = ISN+" + (ourData.isEmpty() ? "?" : rel(ourData.get(0).segment().seq(), ourA))
-                        + ", the kernel's = ISN+" + (theirData.isEmpty() ? "?" : rel(theirData.get(0).segment().seq(), theirA))));
+                firstDataSeqs(ourData.isEmpty() ? "?" : "" + rel(ourData.get(0).segment().seq(), ourA),
+                        theirData.isEmpty() ? "?" : "" + rel(theirData.get(0).segment().seq(), theirA))));
 
         Set<Long> ends = new TreeSet<>();
         ourData.forEach(s -> ends.add(rel(s.segment().seqEnd(), ourA)));
@@ -81,16 +82,29 @@ public final class SeqAck implements Exercise {
                 && acks.contains(1L + BYTES);
         out.add(Check.of(Text.of("every ack is the last byte received + 1 (the end of one of our segments)",
                 "每个 ack 都等于收到的最后一个字节 + 1（即我们某个报文段的末尾）"), lastPlusOne,
-                ourData.size() + " data segments ending at " + ends + "; the kernel acknowledged " + acks));
+                Text.of(ourData.size() + " data segments ending at " + ends + "; the kernel acknowledged " + acks,
+                        ourData.size() + " 个数据报文段，末尾分别是 " + ends + "；内核确认了 " + acks)));
 
         List<TraceEvent.SegmentEvent> ourFin = a.out(s -> s.flags().fin());
         List<TraceEvent.SegmentEvent> finAcks = ourFin.isEmpty() ? List.of()
                 : a.in(s -> s.flags().ack() && s.ack().equals(ourFin.get(0).segment().seq().plus(1)));
         out.add(Check.of(Text.of("the FIN consumed one number: it is acknowledged with its seq + 1",
                 "FIN 占用一个序号：对它的确认号是它的 seq + 1"), !finAcks.isEmpty(),
-                ourFin.isEmpty() ? "we sent no FIN" : "our FIN seq " + rel(ourFin.get(0).segment().seq(), ourA)
-                        + (finAcks.isEmpty() ? ", never acknowledged with +1" : ", acknowledged with ack "
-                        + rel(finAcks.get(0).segment().ack(), ourA))));
+                ourFin.isEmpty() ? Text.of("we sent no FIN", "我们没有发送 FIN")
+                        : finAcked(rel(ourFin.get(0).segment().seq(), ourA),
+                                finAcks.isEmpty() ? null : rel(finAcks.get(0).segment().ack(), ourA))));
         return out;
+    }
+
+    private static Text firstDataSeqs(String ours, String theirs) {
+        return Text.of("our first data seq = ISN+" + ours + ", the kernel's = ISN+" + theirs,
+                "我们第一个数据字节的 seq = ISN+" + ours + "，内核的 = ISN+" + theirs);
+    }
+
+    private static Text finAcked(long finSeq, Long ack) {
+        return ack == null ? Text.of("our FIN seq " + finSeq + ", never acknowledged with +1",
+                "我们的 FIN seq " + finSeq + "，从未被 +1 确认")
+                : Text.of("our FIN seq " + finSeq + ", acknowledged with ack " + ack,
+                        "我们的 FIN seq " + finSeq + "，被 ack " + ack + " 确认");
     }
 }

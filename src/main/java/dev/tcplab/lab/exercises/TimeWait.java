@@ -54,25 +54,26 @@ public final class TimeWait implements Exercise {
         boolean again = fins.size() >= 2 && fins.get(0).segment().seq().equals(fins.get(fins.size() - 1).segment().seq());
         out.add(Check.of(Text.of("our last ACK lost, the kernel retransmits its FIN (the same seq)",
                 "我们的最后一个 ACK 丢失后，内核重传它的 FIN（seq 相同）"), again,
-                fins.size() + " FIN(s) from the kernel" + (fins.size() >= 2 ? String.format(", %.0f ms apart",
-                        (fins.get(1).timeNanos() - fins.get(0).timeNanos()) / 1e6) : "")));
+                fins.size() >= 2 ? Text.of(String.format("%d FINs from the kernel, %.0f ms apart", fins.size(),
+                        (fins.get(1).timeNanos() - fins.get(0).timeNanos()) / 1e6), String.format("内核发出 %d 个 FIN，"
+                        + "相隔 %.0f 毫秒", fins.size(), (fins.get(1).timeNanos() - fins.get(0).timeNanos()) / 1e6))
+                        : Text.of(fins.size() + " FIN(s) from the kernel", "内核发出 " + fins.size() + " 个 FIN")));
         TraceEvent.SegmentEvent lastFin = fins.isEmpty() ? null : fins.get(fins.size() - 1);
         List<TraceEvent.SegmentEvent> reAcks = lastFin == null ? List.of()
                 : lost.out(s -> s.flags().ack() && !s.flags().fin() && s.ack().equals(lastFin.segment().seqEnd()));
         boolean reAcked = fins.size() >= 2 && reAcks.stream().anyMatch(a -> a.timeNanos() >= lastFin.timeNanos()
                 && "TIME_WAIT".equals(a.state()));
         out.add(Check.of(Text.of("from TIME_WAIT we ACK the retransmitted FIN again", "处于 TIME_WAIT 的我们再次确认重传的 FIN"),
-                reAcked, reAcks.size() + " ACK(s) of the FIN reached the wire, the last in state "
-                        + (reAcks.isEmpty() ? "-" : reAcks.get(reAcks.size() - 1).state())));
+                reAcked, reAcksSeen(reAcks.size(), reAcks.isEmpty() ? "-" : "" + reAcks.get(reAcks.size() - 1).state())));
         long entered = lost.entered("TIME_WAIT"), closed = lost.entered("CLOSED");
         long twoMsl = 2 * MSL.toNanos();
         boolean restarted = fins.size() >= 2 && closed >= 0 && closed - lastFin.timeNanos() >= twoMsl
                 && closed - entered > twoMsl;
         out.add(Check.of(Text.of("2MSL starts over at the retransmitted FIN: CLOSED only 2MSL after it",
                 "2MSL 从重传的 FIN 起重新计时：在它之后 2MSL 才进入 CLOSED"), restarted,
-                closed < 0 ? "we never reached CLOSED" : String.format("2MSL = %d ms; TIME_WAIT lasted %.0f ms, of which %.0f ms"
-                        + " after the last FIN", twoMsl / 1_000_000, (closed - entered) / 1e6,
-                        lastFin == null ? 0 : (closed - lastFin.timeNanos()) / 1e6)));
+                closed < 0 ? Text.of("we never reached CLOSED", "我们从未进入 CLOSED")
+                        : timeWaitLasted(twoMsl / 1_000_000, (closed - entered) / 1e6,
+                                lastFin == null ? 0 : (closed - lastFin.timeNanos()) / 1e6)));
 
         Timeline kernelFirst = runs.get(1);
         long seconds = -1;
@@ -89,8 +90,10 @@ public final class TimeWait implements Exercise {
         }
         out.add(Check.of(Text.of("the kernel, having closed first, is in TIME_WAIT for about 60 s (Linux's fixed length)",
                 "先关闭的内核进入 TIME_WAIT，约 60 秒（Linux 的固定时长）"), seconds >= 50 && seconds <= 60,
-                seconds < 0 ? "kernel states " + Handshake.names(kernelFirst) + ", no TIME-WAIT timer seen"
-                        : "kernel in TIME-WAIT with " + seconds + " s left on its timer"));
+                seconds < 0 ? Text.of("kernel states " + Handshake.names(kernelFirst) + ", no TIME-WAIT timer seen",
+                        "内核状态 " + Handshake.names(kernelFirst) + "，没有看到 TIME-WAIT 计时器")
+                        : Text.of("kernel in TIME-WAIT with " + seconds + " s left on its timer",
+                                "内核处于 TIME-WAIT，计时器还剩 " + seconds + " 秒")));
         return out;
     }
 
@@ -100,5 +103,16 @@ public final class TimeWait implements Exercise {
                 + " (TCP_TIMEWAIT_LEN). Look at it yourself: ip netns exec <peer namespace> ss -tano state time-wait.",
                 "RFC 9293 规定 MSL 为 2 分钟，因此 2MSL 为 4 分钟；Linux 没有照此实现，而是固定等待 60 秒（TCP_TIMEWAIT_LEN）。"
                         + "可以自己查看：ip netns exec <对端命名空间> ss -tano state time-wait。");
+    }
+
+    private static Text reAcksSeen(int count, String lastState) {
+        return Text.of(count + " ACK(s) of the FIN reached the wire, the last in state " + lastState,
+                "对 FIN 的 ACK 有 " + count + " 个上了线路，最后一个发出时处于 " + lastState);
+    }
+
+    private static Text timeWaitLasted(long twoMslMs, double lastedMs, double afterLastFinMs) {
+        return Text.of(String.format("2MSL = %d ms; TIME_WAIT lasted %.0f ms, of which %.0f ms after the last FIN",
+                twoMslMs, lastedMs, afterLastFinMs), String.format("2MSL = %d 毫秒；TIME_WAIT 持续了 %.0f 毫秒，"
+                + "其中最后一个 FIN 之后 %.0f 毫秒", twoMslMs, lastedMs, afterLastFinMs));
     }
 }

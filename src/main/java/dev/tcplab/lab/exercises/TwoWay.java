@@ -58,14 +58,16 @@ public final class TwoWay implements Exercise {
         List<Check> out = new ArrayList<>();
         List<TraceEvent.SegmentEvent> synAcks = t.in(s -> s.flags().syn() && s.flags().ack());
         out.add(Check.of(Text.of("without the third segment, the server retransmits its SYN+ACK",
-                "没有第三个报文段，服务器重传它的 SYN+ACK"), synAcks.size() >= 3, synAcks.size() + " SYN+ACKs from the kernel"));
+                "没有第三个报文段，服务器重传它的 SYN+ACK"), synAcks.size() >= 3,
+                Text.of(synAcks.size() + " SYN+ACKs from the kernel", "内核发出 " + synAcks.size() + " 个 SYN+ACK")));
         double ratio = 0;
-        String gaps = "-";
+        Text gaps = Text.of("-", "-");
         if (synAcks.size() >= 3) {
             double g1 = (synAcks.get(1).timeNanos() - synAcks.get(0).timeNanos()) / 1e9;
             double g2 = (synAcks.get(2).timeNanos() - synAcks.get(1).timeNanos()) / 1e9;
             ratio = g2 / g1;
-            gaps = String.format("%.2f s, then %.2f s (× %.2f)", g1, g2, ratio);
+            gaps = Text.of(String.format("%.2f s, then %.2f s (× %.2f)", g1, g2, ratio),
+                    String.format("%.2f 秒，然后 %.2f 秒（× %.2f）", g1, g2, ratio));
         }
         out.add(Check.of(Text.of("the gaps double (exponential backoff)", "重传间隔加倍（指数退避）"),
                 ratio >= 1.6 && ratio <= 2.5, gaps));
@@ -75,7 +77,8 @@ public final class TwoWay implements Exercise {
         t.kernelStates().stream().filter(k -> k.timeNanos() < finAt).forEach(k -> before.add(k.state()));
         out.add(Check.of(Text.of("meanwhile the server stays in SYN_RECEIVED, never ESTABLISHED",
                 "在此期间服务器停留在 SYN_RECEIVED，从未 ESTABLISHED"),
-                before.contains("SYN-RECV") && !before.contains("ESTAB"), "kernel states while we were idle: " + before));
+                before.contains("SYN-RECV") && !before.contains("ESTAB"),
+                Text.of("kernel states while we were idle: " + before, "我们不作声期间内核的状态：" + before)));
         out.addAll(oldDuplicate(runs.get(1)));
         return out;
     }
@@ -85,7 +88,7 @@ public final class TwoWay implements Exercise {
         List<TraceEvent.SegmentEvent> syns = t.out(s -> s.flags().syn() && !s.flags().ack());
         if (syns.size() < 2) {
             return List.of(Check.of(Text.of("an old duplicate SYN, then the real one", "先是过时的重复 SYN，然后是真正的 SYN"),
-                    false, syns.size() + " SYN(s) from tcplab"));
+                    false, Text.of(syns.size() + " SYN(s) from tcplab", "tcplab 发出 " + syns.size() + " 个 SYN")));
         }
         SeqNum old = syns.get(0).segment().seq();
         SeqNum real = syns.get(syns.size() - 1).segment().seq();
@@ -99,15 +102,19 @@ public final class TwoWay implements Exercise {
         return List.of(
                 Check.of(Text.of("the server answers the old duplicate SYN with SYN+ACK (ack = its seq + 1)",
                         "服务器对过时的重复 SYN 回以 SYN+ACK（ack = 它的 seq + 1）"), !answer.isEmpty(),
-                        "old SYN seq " + old + "; SYN+ACK acknowledging " + (answer.isEmpty() ? "it: none"
-                                : answer.get(0).segment().ack())),
+                        answer.isEmpty() ? Text.of("old SYN seq " + old + "; no SYN+ACK acknowledging it",
+                                "过时 SYN 的 seq " + old + "；没有确认它的 SYN+ACK")
+                                : Text.of("old SYN seq " + old + "; SYN+ACK acknowledging " + answer.get(0).segment().ack(),
+                                        "过时 SYN 的 seq " + old + "；SYN+ACK 确认 " + answer.get(0).segment().ack())),
                 Check.of(Text.of("the client, which has no such connection, answers RST (seq = that ack)",
                         "客户端并没有这个连接，于是回以 RST（seq = 该 ack）"), resetFirst,
-                        rst.isEmpty() ? "no RST with seq " + old.plus(1) : "RST seq " + rst.get(0).segment().seq()
-                                + " before the real SYN"),
+                        rst.isEmpty() ? Text.of("no RST with seq " + old.plus(1), "没有 seq 为 " + old.plus(1) + " 的 RST")
+                                : Text.of("RST seq " + rst.get(0).segment().seq() + " before the real SYN",
+                                        "真正的 SYN 之前有 RST，seq " + rst.get(0).segment().seq())),
                 Check.of(Text.of("the stale connection never opens; the real SYN (a new ISN) does",
                         "过时的连接从未建立；带新初始序号的真正 SYN 建立了连接"), realOpened,
-                        "real SYN seq " + real + "; kernel states " + kernel));
+                        Text.of("real SYN seq " + real + "; kernel states " + kernel,
+                                "真正 SYN 的 seq " + real + "；内核状态 " + kernel)));
     }
 
     @Override
