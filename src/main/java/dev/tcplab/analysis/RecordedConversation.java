@@ -16,10 +16,12 @@ import java.util.List;
  * @param serverBytesBeforeClientFin how many data bytes the server had sent when the client sent its FIN
  * @param serverSegments    the recorded server's segments, numbers relative to each ISN
  * @param filledBytes       payload bytes the capture did not hold (snaplen, or segments not captured), sent as zeros
+ * @param serverCloseDelayNanos when the client closed first: how long after its FIN the server's came (its
+ *                          application's delay, which decides three segments or four); -1 otherwise
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
-                                   List<SegmentShape> serverSegments, long filledBytes) {
+                                   List<SegmentShape> serverSegments, long filledBytes, long serverCloseDelayNanos) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
@@ -74,6 +76,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         long clientNext = 1;   // relative seq of the client's next new byte
         long serverNext = 1;
         long clientFin = -1, serverFin = -1, filled = 0, serverBytesBeforeFin = 0;
+        long clientFinNanos = 0, serverFinNanos = 0;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             if (s.fromClient()) {
@@ -97,6 +100,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
                 if (s.segment().flags().fin() && clientFin < 0) {
                     clientFin = s.frame();
+                    clientFinNanos = s.timeNanos();
                     serverBytesBeforeFin = serverNext - 1;
                 }
             } else {
@@ -104,6 +108,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 serverNext = Math.max(serverNext, s.seq() + s.length() + (s.segment().flags().syn() ? 1 : 0));
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
+                    serverFinNanos = s.timeNanos();
                 }
             }
         }
@@ -111,6 +116,6 @@ public record RecordedConversation(int conn, String client, String server, List<
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
-                server, filled);
+                server, filled, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1);
     }
 }

@@ -168,6 +168,24 @@ public final class ReplayCommand implements Callable<Integer> {
         return new CommandLine(analyze.spec()).execute(args.toArray(String[]::new));
     }
 
+    /**
+     * The difference a re-enactment meets most: the recorded server's application closed a while after the
+     * client's FIN (four segments), the lab's echo server closes at once (three). Said with the option that
+     * makes them match, when the run is on the lab network and the option was not given; else null.
+     */
+    String closeDelayHint(RecordedConversation rec) {
+        long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
+        if (liveOptions.iface != null || spec.commandLine().getParseResult().hasMatchedOption("--peer-close-delay")
+                || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS) {
+            return null;
+        }
+        return "the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's echo "
+                + "server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did";
+    }
+
+    /** Below this, a server's FIN after the client's is the kernel's own pace, not an application's delay. */
+    private static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
+
     /** Plays the recorded client live and compares the live kernel's answers with the recorded server's. */
     private int reenact() throws IOException {
         liveOptions.checkInterfaceOptions("");
@@ -209,6 +227,10 @@ public final class ReplayCommand implements Callable<Integer> {
         info.printf("tcplab: the live kernel answered differently in %d place%s (recorded %d server segments, live %d):%n",
                 differences.size(), differences.size() == 1 ? "" : "s", rec.serverSegments().size(), answers.shapes().size());
         differences.forEach(d -> info.println("  " + d));
+        String hint = closeDelayHint(rec);
+        if (hint != null) {
+            info.println("tcplab: " + hint);
+        }
         info.println("tcplab: capture of the live run: " + o.capture());
         return ExitCodes.CHECK_FAILED;
     }

@@ -1,6 +1,7 @@
 package dev.tcplab.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.Shell;
@@ -50,8 +51,12 @@ class ReplayLiveTest {
         assertEquals(1, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("differently in 1 place"), r.stderr());
         assertTrue(r.stderr().contains("recorded frame 11: ACK seq 19 ack 20 len 0; live: no such segment"), r.stderr());
+        // The recording's gap between the two FINs (tshark: frames 10 and 12), and the option that makes it.
+        assertTrue(r.stderr().contains("the recorded server's application closed 1003 ms after the client's FIN, the "
+                + "lab's echo server closes at once: --peer-close-delay 1003ms makes it wait"), r.stderr());
 
         Shell.Result same = replay("captures/four-way-close-wait.pcap", "--peer-close-delay", "1s");
+        assertFalse(same.stderr().contains("--peer-close-delay 1003ms"), "no hint for an option given: " + same.stderr());
         assertEquals(0, same.exitCode(), same.stderr());
         assertTrue(same.stderr().contains("answered as the recorded server did: 5 segments"), same.stderr());
     }
