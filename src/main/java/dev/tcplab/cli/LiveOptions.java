@@ -142,8 +142,8 @@ final class LiveOptions {
                     named.add(w.what());
                 }
             }
-            throw new IllegalArgumentException(String.join(" and ", named) + (named.size() == 1 ? " takes" : " together take")
-                    + " " + DurationConverter.text(total) + ", which does not fit in --timeout "
+            String take = named.size() == 1 ? " takes " : " together take ";
+            throw new IllegalArgumentException(String.join(" and ", named) + take + DurationConverter.text(total) + ", which does not fit in --timeout "
                     + DurationConverter.text(timeout) + ": the run would stop before the connection closes; give a "
                     + "longer --timeout, or leave it out");
         }
@@ -156,8 +156,7 @@ final class LiveOptions {
             throw new IllegalArgumentException("--timeout must be longer than 0");
         }
         if (rto.isZero()) {
-            throw new IllegalArgumentException("--rto must be longer than 0 (RFC 6298's is 1s; the lab's timers "
-                    + "work with 50ms and up)");
+            throw new IllegalArgumentException("--rto must be longer than 0 (RFC 6298's initial RTO is 1s)");
         }
         if (synRetries < 0) {
             throw new IllegalArgumentException("--syn-retries must be 0 or more, got " + synRetries);
