@@ -38,8 +38,19 @@ public final class LabCommand implements Callable<Integer> {
 
     enum Format { ladder, json, quiet, svg, html }
 
-    @Parameters(paramLabel = "NAME", description = "an exercise (see 'list'), 'all', or 'list'")
+    @Parameters(paramLabel = "NAME", completionCandidates = ExerciseNames.class,
+            description = "an exercise (see 'list'), 'all', or 'list'")
     String name;
+
+    /** What NAME takes, for tab completion (tcplab completion). */
+    static final class ExerciseNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            List<String> names = new java.util.ArrayList<>(List.of("list", "all"));
+            Exercises.all().forEach(e -> names.add(e.name()));
+            return names.iterator();
+        }
+    }
 
     @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default en)")
     Text.Lang lang = Text.Lang.en;
@@ -62,7 +73,8 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--src", paramLabel = "ADDR", description = "our address on --iface")
     String src;
 
-    @Option(names = "--rst-guard", paramLabel = "MODE", description = "address (default), firewall or none; see connect --help")
+    @Option(names = "--rst-guard", paramLabel = "MODE", completionCandidates = LiveOptions.RstGuardModes.class,
+            description = "address (default), firewall or none; see connect --help")
     RstGuard rstGuard = RstGuard.ADDRESS;
 
     @Option(names = "--debug", description = "show stack traces")

@@ -35,11 +35,19 @@ final class LiveOptions {
             description = "Our address on --iface: an unused one (default guard), or the interface's own (firewall).")
     String src;
 
-    @Option(names = "--rst-guard", paramLabel = "MODE", defaultValue = "address",
+    @Option(names = "--rst-guard", paramLabel = "MODE", defaultValue = "address", completionCandidates = RstGuardModes.class,
             description = "How the host kernel is kept from sending RST: address (an address no kernel interface "
                     + "owns; default), firewall (the kernel's own address + an iptables DROP rule, removed on exit), "
                     + "or none (to see the RST kill the connection).")
     RstGuard rstGuard;
+
+    /** The modes as the help writes them (the enum's names are upper case; the option takes either). */
+    static final class RstGuardModes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("address", "firewall", "none").iterator();
+        }
+    }
 
     @Option(names = "--msl", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "Maximum segment lifetime; TIME_WAIT lasts 2×MSL. Default ${DEFAULT-VALUE} for the lab; "

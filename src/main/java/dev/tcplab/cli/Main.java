@@ -19,6 +19,8 @@ public final class Main {
         SUBCOMMANDS.put("analyze", () -> new AnalyzeCommand().spec());
         SUBCOMMANDS.put("replay", ReplayCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
+        // A completion script describes every command: it is built with all of them, as help is.
+        SUBCOMMANDS.put("completion", CompletionCommand::new);
         // `tcplab help [COMMAND]`, as users type it; it needs the others beside it to find COMMAND.
         SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }
@@ -46,7 +48,7 @@ public final class Main {
      */
     static CommandLine commandLine(String chosen) {
         CommandLine cl = new CommandLine(new TcplabCommand().spec());
-        if (SUBCOMMANDS.containsKey(chosen) && !chosen.equals("help")) {
+        if (SUBCOMMANDS.containsKey(chosen) && !chosen.equals("help") && !chosen.equals("completion")) {
             cl.addSubcommand(chosen, SUBCOMMANDS.get(chosen).get());
         } else {
             SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));

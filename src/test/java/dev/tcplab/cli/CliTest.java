@@ -49,7 +49,7 @@ class CliTest {
         assertEquals(0, run("analyze", "--help"));
         assertTrue(oneOut.toString().startsWith("Usage: tcplab analyze"), oneOut.toString());
         assertEquals(out.toString(), oneOut.toString());
-        assertEquals(List.of("connect", "listen", "peer", "analyze", "replay", "lab", "help"),
+        assertEquals(List.of("connect", "listen", "peer", "analyze", "replay", "lab", "completion", "help"),
                 List.copyOf(Main.commandLine("anlyze").getSubcommands().keySet()), "a typo gets all, for picocli's suggestion");
     }
 
@@ -246,7 +246,7 @@ class CliTest {
         assertFalse(err.toString().contains("Usage:"), "not the whole help: " + err);
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("conect"));
-        assertTrue(err.toString().contains("Did you mean: tcplab connect?"), err.toString());
+        assertTrue(err.toString().contains("Did you mean: tcplab connect"), err.toString());
         assertTrue(err.toString().endsWith("See 'tcplab --help' for the commands.\n"), err.toString());
     }
 
@@ -280,6 +280,25 @@ class CliTest {
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run("replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap"));
         assertTrue(err.toString().contains("--max-gap is for the replay without --live"), err.toString());
+    }
+
+    @Test
+    void theCompletionScriptCompletesCommandsOptionsAndExerciseNamesInBash() throws Exception {
+        assertEquals(0, run("completion"));
+        Path script = Files.createTempFile("tcplab-completion", ".bash");
+        try {
+            Files.writeString(script, out.toString());
+            // bash completes a word by calling the function with COMP_WORDS set, as a shell does on Tab.
+            String complete = "source " + script + "; c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1));"
+                    + " COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _complete_tcplab 2>/dev/null; echo \"${COMPREPLY[*]}\"; };"
+                    + " c ./tcplab con; c ./tcplab lab t; c tcplab connect --rst-guard f; c ./tcplab analyze --format j";
+            Process bash = new ProcessBuilder("bash", "-c", complete).redirectErrorStream(true).start();
+            String got = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(bash.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(List.of("connect", "time-wait two-way", "firewall", "json"), List.of(got.strip().split("\n")), got);
+        } finally {
+            Files.delete(script);
+        }
     }
 
     @Test
