@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** Tab completion of commands and options: picocli writes the bash script from the command line itself. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = "Prints a tab-completion script for bash (zsh takes it after bashcompinit): commands, options "
-                + "and their values, exercise names.",
+        description = {"Prints a tab-completion script for bash.",
+                "Commands, options and their values, and the exercises' names; zsh takes it after bashcompinit."},
         footerHeading = "%nExamples:%n",
         footer = {"  source <(./tcplab completion)                          in this shell",
                 "  ./tcplab completion > /etc/bash_completion.d/tcplab     in every new shell"})
