@@ -2,6 +2,7 @@ package dev.tcplab.cli;
 
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.RstGuard;
+import dev.tcplab.lab.RunCaptures;
 import dev.tcplab.link.FaultRule;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
@@ -14,8 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,8 +224,7 @@ final class LiveOptions {
 
     /** The capture's path: --capture, or runs/COMMAND-TIME.pcap. */
     Path capturePath(String command) {
-        chosenCapture = capture != null ? capture : Path.of("runs", command + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcap");
+        chosenCapture = capture != null ? capture : RunCaptures.fresh(command);
         return chosenCapture;
     }
 

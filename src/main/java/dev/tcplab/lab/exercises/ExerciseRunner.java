@@ -10,6 +10,7 @@ import dev.tcplab.lab.ListenOptions;
 import dev.tcplab.lab.ListenRun;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.RstGuard;
+import dev.tcplab.lab.RunCaptures;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
@@ -17,8 +18,6 @@ import dev.tcplab.wire.Ipv4Address;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,8 +68,7 @@ public final class ExerciseRunner {
             n++;
             out.printf("-- %s %d/%d: %s%n", lang == Text.Lang.zh ? "运行" : "run", n, ex.runs().size(), run.label().in(lang));
             out.flush();
-            Path capture = Path.of("runs", "lab-" + ex.name() + "-" + n + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcap");
+            Path capture = RunCaptures.fresh("lab-" + ex.name() + "-" + n);
             timelines.add(execute(run, capture));
             out.println();
         }
