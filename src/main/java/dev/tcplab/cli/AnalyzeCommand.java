@@ -73,8 +73,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         StandardHelpOptions.addTo(spec);
         spec.usageMessage()
                 .description("Reads a saved capture and shows every TCP segment with both sides' states.",
-                        "pcap or pcapng, also gzip-compressed; Ethernet, Linux cooked v1/v2, raw IP. Each segment with relative seq/ack, both "
-                        + "sides' inferred states and Wireshark's analysis flags, then a summary per connection: "
+                        "pcap or pcapng, also gzip-compressed; Ethernet, Linux cooked v1/v2, raw IP. Each segment with "
+                        + "relative seq/ack, both sides' inferred states and Wireshark's analysis flags, then a summary per connection: "
                         + "handshake RTT, how it closed, who went into TIME_WAIT.")
                 .footerHeading("%nExamples:%n")
                 .footer("  tcplab analyze captures/handshake-echo-close.pcap",
@@ -244,10 +244,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * analysis then reads to that end and prints the summary of what came, as tcpdump prints its counts.
      * The JVM would exit at once on the signal; this hook holds it until then (at most 3 s).
      */
-    private static Thread waitForTheSummaryOnSignal(CountDownLatch read) {
+    private static Thread waitForTheSummaryOnSignal(CountDownLatch reported) {
         Thread hook = new Thread(() -> {
             try {
-                read.await(SUMMARY_AFTER_SIGNAL_MS, TimeUnit.MILLISECONDS);
+                reported.await(SUMMARY_AFTER_SIGNAL_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -257,6 +257,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private int analyze(OutputStream results) throws IOException {
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread summaryOnSignal = fromStdin() ? waitForTheSummaryOnSignal(reported) : null;
+        try {
+            return readAndReport(results);
+        } finally {
+            reported.countDown();
+            if (summaryOnSignal != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(summaryOnSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // a signal came: the hook is running, and lets the JVM end now that all is said
+                }
+            }
+        }
+    }
+
+    private int readAndReport(OutputStream results) throws IOException {
         OutputStream out = new BufferedOutputStream(results, 1 << 16);
         PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         Pictures pictures = new Pictures();
@@ -282,8 +299,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
         };
-        CountDownLatch read = new CountDownLatch(1);
-        Thread summaryOnSignal = fromStdin() ? waitForTheSummaryOnSignal(read) : null;
         try (CaptureReader reader = fromStdin()
                 ? CaptureReader.of(Channels.newChannel(new FlushBeforeWaiting(rawIn, flushSoFar)), name)
                 : CaptureReader.open(file)) {
@@ -306,15 +321,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             throw e;
-        } finally {
-            read.countDown();
-            if (summaryOnSignal != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(summaryOnSignal);
-                } catch (IllegalStateException shuttingDown) {
-                    // a signal came: the hook is running and lets this finish
-                }
-            }
         }
         String missing = stats.problem == null ? selection.missing(stats) : null;
         if (missing != null) {

@@ -175,11 +175,6 @@ final class LabLink {
     }
 
     /**
-     * Our segments lost on the way to the kernel, made by the peer namespace's own firewall (this
-     * kernel has no netem): its INPUT drops them after our capture saw them leave. The rule vanishes
-     * with the namespace. The other way is {@link #kernelSegmentsLost}.
-     */
-    /**
      * A --peer-sysctl the namespace does not take is the user's to correct (exit 2), with sysctl's reason:
      * no such setting (a typo, or one the kernel keeps outside network namespaces), or a value it refuses.
      */
@@ -197,6 +192,11 @@ final class LabLink {
         throw new IllegalArgumentException("--peer-sysctl " + key + "=" + value + " was refused: " + reason);
     }
 
+    /**
+     * Our segments lost on the way to the kernel, made by the peer namespace's own firewall (this
+     * kernel has no netem): its INPUT drops them after our capture saw them leave. The rule vanishes
+     * with the namespace. The other way is {@link #kernelSegmentsLost}.
+     */
     private static void addLoss(String peerNs, double percent, PrintWriter info) {
         String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
         Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",

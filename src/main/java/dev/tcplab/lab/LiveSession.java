@@ -17,6 +17,7 @@ import dev.tcplab.wire.Segment;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -175,7 +176,7 @@ public final class LiveSession {
      * The remark for a run that {@link #run} ended unfinished: stopped by Ctrl-C or SIGTERM (the
      * cleanup asked the loop to stop), or by the time limit.
      */
-    public String whyStopped(java.time.Duration timeout) {
+    public String whyStopped(Duration timeout) {
         String limit = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
         return interrupted ? "stopped in " + conn.state() + ": interrupted (Ctrl-C or SIGTERM)"
                 : "stopped after " + limit + " in " + conn.state() + " (--timeout)";
