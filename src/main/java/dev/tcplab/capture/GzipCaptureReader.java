@@ -32,7 +32,8 @@ final class GzipCaptureReader implements CaptureReader {
     /** {@code alreadyRead} holds the bytes the format check took from {@code ch}, the gzip header's start. */
     static CaptureReader open(ReadableByteChannel ch, byte[] alreadyRead, String name) throws IOException {
         CountingChannel counting = new CountingChannel(ch, alreadyRead.length);
-        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(alreadyRead), Channels.newInputStream(counting));
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(alreadyRead),
+                Channels.newInputStream(counting));
         InputStream inflated;
         try {
             inflated = new Inflated(new GZIPInputStream(whole, 1 << 16), counting, name);
@@ -42,7 +43,8 @@ final class GzipCaptureReader implements CaptureReader {
         CaptureReader inner = CaptureReader.of(Channels.newChannel(inflated), name + " (once inflated)");
         if (inner instanceof GzipCaptureReader) {
             inner.close();
-            throw new CaptureFormatException(name + " is compressed twice over; gunzip it once and read what comes out");
+            throw new CaptureFormatException(name + " is compressed twice over; gunzip it once and read what comes "
+                    + "out");
         }
         return new GzipCaptureReader(counting, inner);
     }
