@@ -74,8 +74,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.usageMessage()
                 .description("Reads a saved capture and shows every TCP segment with both sides' states.",
                         "pcap or pcapng, also gzip-compressed; Ethernet, Linux cooked v1/v2, raw IP. Each segment with "
-                        + "relative seq/ack, both sides' inferred states and Wireshark's analysis flags, then a summary per connection: "
-                        + "handshake RTT, how it closed, who went into TIME_WAIT.")
+                        + "relative seq/ack, both sides' inferred states and Wireshark's analysis flags, then a summary "
+                        + "per connection: handshake RTT, how it closed, who went into TIME_WAIT.")
                 .footerHeading("%nExamples:%n")
                 .footer("  tcplab analyze captures/handshake-echo-close.pcap",
                         "  tcplab analyze big.pcapng --summary              the table only",
