@@ -172,7 +172,8 @@ final class ConnectCommand implements Callable<Integer> {
             echo += "; SHA-256 of what arrived " + o.receivedSha256();
         }
         String end = o.timedOut() ? "stopped by --timeout in " + o.finalState()
-                : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")");
+                : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")")
+                + (o.abortiveCloseAsAsked() ? ": the abortive close --peer-rst-close asked for" : "");
         return (o.complete(payload) ? "done: " : "not complete: ") + count + echo + "; " + end + ". Open the capture with: "
                 + "wireshark " + o.capture();
     }

@@ -10,9 +10,11 @@ import java.util.HexFormat;
  * @param received       the bytes received, or their first 16 MiB (see receivedCount)
  * @param receivedSha256 SHA-256 of everything received, hex
  * @param peerSentSha256 SHA-256 of what a sending kernel peer sent (--peer-send), or null
+ * @param resetAsked     the kernel peer was told to close with RST (--peer-rst-close): its reset is the close
  */
-public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, byte[] received, boolean timedOut, Path capture, int connections, long receivedCount,
-                             String receivedSha256, String peerSentSha256, TransferTally tally) {
+public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, byte[] received,
+                             boolean timedOut, Path capture, int connections, long receivedCount,
+                             String receivedSha256, String peerSentSha256, TransferTally tally, boolean resetAsked) {
 
     /** The whole story happened: handshake, every byte back intact, and a clean close. */
     public boolean complete(byte[] payload) {
@@ -23,8 +25,13 @@ public record ConnectOutcome(boolean established, TcpState finalState, String cl
         // gone. It only cuts TIME_WAIT short (RFC 9293 §3.10.7.4; RFC 1337 discusses the hazard).
         boolean resetAfterClose = closeReason.contains("RST in TIME_WAIT");
         return established && !timedOut && finalState == TcpState.CLOSED && bytesRight
-                && (!closeReason.startsWith("connection reset") || resetAfterClose)
+                && (!closeReason.startsWith("connection reset") || resetAfterClose || abortiveCloseAsAsked())
                 && !closeReason.startsWith("timed out") && !closeReason.startsWith("aborted");
+    }
+
+    /** The peer's application closed with RST, as --peer-rst-close told it to: an abortive close, not a failure. */
+    public boolean abortiveCloseAsAsked() {
+        return resetAsked && closeReason.startsWith("connection reset by the peer");
     }
 
     /** Hex SHA-256, as the outcome keeps what arrived. */

@@ -171,7 +171,8 @@ public final class ConnectRun {
         session.note("transfer: " + session.tally().describe());
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), session.received(), !finished,
-                opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally());
+                opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally(),
+                opt.peerOptions().resetOnClose());
     }
 
     /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */

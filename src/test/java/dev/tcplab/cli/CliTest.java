@@ -263,13 +263,21 @@ class CliTest {
     void theLastLineSaysDoneOnlyWhenTheRunIsComplete() {
         byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
         ConnectOutcome held = new ConnectOutcome(true, TcpState.ESTABLISHED, "", sent, true, Path.of("runs/x.pcap"), 1,
-                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally());
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
         assertEquals("not complete: echo matched (3 bytes); stopped by --timeout in ESTABLISHED. Open the capture with: "
                 + "wireshark runs/x.pcap", ConnectCommand.summary(held, sent));
         ConnectOutcome closed = new ConnectOutcome(true, TcpState.CLOSED, "2MSL passed", sent, false,
-                Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally());
+                Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
         assertTrue(ConnectCommand.summary(closed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (2MSL "
                 + "passed)."), ConnectCommand.summary(closed, sent));
+        String reset = "connection reset by the peer (RST in FIN_WAIT_1)";
+        ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
+        assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), "a reset nobody asked for");
+        ConnectOutcome asked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), true);
+        assertTrue(ConnectCommand.summary(asked, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
+                + "): the abortive close --peer-rst-close asked for."), ConnectCommand.summary(asked, sent));
     }
 
     @Test

@@ -64,8 +64,10 @@ class PeerBehaviourLiveTest {
 
     @Test
     void anAbortiveCloseSendsRstInsteadOfFin() {
-        ConnectOutcome out = run(options(PeerOptions.DEFAULT.withResetOnClose(true)));
+        ConnectOptions o = options(PeerOptions.DEFAULT.withResetOnClose(true));
+        ConnectOutcome out = run(o);
         assertTrue(out.closeReason().startsWith("connection reset"), out.closeReason());
+        assertTrue(out.complete(o.expectedBack()), "the reset asked for completes the run: " + out);
         List<Tshark.Row> rows = Tshark.tcp(pcap);
         assertTrue(rows.stream().anyMatch(r -> !r.src().equals(US) && r.hasRst()), "the kernel's RST");
         assertFalse(rows.stream().anyMatch(r -> !r.src().equals(US) && r.hasFin()), "and no FIN from it");
