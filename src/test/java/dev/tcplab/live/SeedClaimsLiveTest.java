@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
@@ -110,6 +111,37 @@ class SeedClaimsLiveTest {
         List<String> faults = Files.readAllLines(ConnectRun.faultRecordPath(pcap));
         assertEquals(1, faults.size());
         assertTrue(faults.get(0).contains("\"rule\":\"--drop out:final-ack:1\""), faults.get(0));
+    }
+
+    /**
+     * TIME_WAIT's other side: an old duplicate that reaches it is answered, not taken for new data. The
+     * kernel's echo is held back 600 ms; the kernel retransmits it, the connection closes, and the old copy
+     * reaches us in TIME_WAIT. We ACK it; the kernel, closed, answers RST, and the RST ends our TIME_WAIT long
+     * before 2MSL: RFC 1337's TIME-WAIT assassination, which RFC 9293 allows and Linux does by default.
+     */
+    @Test
+    void anOldDuplicateInTimeWaitIsAckedAndTheClosedKernelsRstCutsTimeWaitShort() {
+        Duration msl = Duration.ofSeconds(2);
+        ConnectRun r = runner(options(msl, "late\n")
+                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "in:data:1:600ms"))));
+        ConnectOutcome o = r.execute();
+        assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT, o.closeReason(), info::toString);
+        assertTrue(o.complete("late\n".getBytes()), "the echo and the close happened before: " + o);
+        long inTimeWait = stateTime("CLOSED") - stateTime("TIME_WAIT");
+        assertTrue(inTimeWait < msl.toNanos(), "TIME_WAIT cut short: " + inTimeWait / 1e6 + " ms of a 2MSL of "
+                + 2 * msl.toMillis() + " ms");
+
+        // The wire, as tshark reads it: the kernel's data twice (the copy held back, and the retransmission),
+        // and at the end our ACK, then the kernel's RST.
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        List<Tshark.Row> theirData = rows.stream().filter(x -> !x.src().equals(US) && x.len() > 0).toList();
+        assertEquals(2, theirData.size(), "the echo and its retransmission");
+        assertEquals(theirData.get(0).seq(), theirData.get(1).seq());
+        Tshark.Row last = rows.get(rows.size() - 1);
+        Tshark.Row beforeLast = rows.get(rows.size() - 2);
+        assertTrue(last.hasRst() && !last.src().equals(US), "the kernel's RST ends the capture: " + last);
+        assertTrue(beforeLast.src().equals(US) && beforeLast.hasAck() && !beforeLast.hasFin() && beforeLast.len() == 0,
+                "after our ACK of the old copy: " + beforeLast);
     }
 
     /** Seed: "why not two-way: if the third segment is missing, the server retransmits and never gets going". */
