@@ -100,13 +100,12 @@ public final class Pictures implements AnalysisSink {
         return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
-    /** TIME_WAIT runs from its start to the end of what was captured (its 2MSL usually outlasts the capture). */
+    /** Each side's TIME_WAIT, as {@link LadderPicture.Timer#timeWait} draws it. */
     private static List<LadderPicture.Timer> withTimeWait(Drawing d) {
         List<LadderPicture.Timer> all = new ArrayList<>(d.timers());
-        int last = d.steps().size() - 1;
         for (int side = 0; side < 2; side++) {
             if (d.timeWaitFrom()[side] >= 0) {
-                all.add(new LadderPicture.Timer(d.timeWaitFrom()[side], last, side == 0, "2MSL"));
+                all.add(LadderPicture.Timer.timeWait(d.steps(), d.timeWaitFrom()[side], side == 0));
             }
         }
         return all;

@@ -17,6 +17,22 @@ public record LadderPicture(String title, String leftName, String rightName, Lis
      * before a retransmission, the 2MSL of TIME_WAIT, a keepalive's idle time.
      */
     public record Timer(int fromStep, int toStep, boolean leftSide, String label) {
+
+        /**
+         * TIME_WAIT from the step that entered it: to the end of the picture with its 2MSL (which usually
+         * outlasts what was seen), or to the RST that ended it early, which the bracket then says (two lines:
+         * the left margin is narrow).
+         */
+        public static Timer timeWait(List<Step> steps, int fromStep, boolean leftSide) {
+            for (int i = fromStep + 1; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                String state = leftSide ? s.leftState() : s.rightState();
+                if (s.leftToRight() != leftSide && s.label().startsWith("RST") && "CLOSED".equals(state)) {
+                    return new Timer(fromStep, i, leftSide, "cut short\nby RST");
+                }
+            }
+            return new Timer(fromStep, steps.size() - 1, leftSide, "2MSL");
+        }
     }
 
     /**

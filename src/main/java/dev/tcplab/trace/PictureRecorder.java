@@ -93,7 +93,7 @@ public final class PictureRecorder implements TraceSink {
     public synchronized void finish() {
         List<LadderPicture.Timer> all = new ArrayList<>(timers);
         if (timeWaitFrom >= 0 && !steps.isEmpty()) {
-            all.add(new LadderPicture.Timer(timeWaitFrom, steps.size() - 1, true, "2MSL"));
+            all.add(LadderPicture.Timer.timeWait(steps, timeWaitFrom, true));
         }
         LadderPicture picture = new LadderPicture(title, "tcplab (userspace TCP)", "Linux kernel", List.copyOf(steps), all);
         String text = kind == Kind.SVG ? SvgLadder.render(picture) : HtmlLadder.render(title, List.of(picture));

@@ -74,8 +74,13 @@ public final class SvgLadder {
         int bottom = Math.max(y2, y1 + 12);
         svg.append(String.format("<g class=\"timer\"><path d=\"M%d,%d h%d v%d h%d\" fill=\"none\" stroke=\"black\" "
                 + "stroke-width=\"1.5\" stroke-dasharray=\"4 2\"/>", x + tick, y1, -tick, bottom - y1, tick));
-        svg.append(text(t.leftSide() ? x - 6 : x + 6, (y1 + bottom) / 2 + 4, t.leftSide() ? "end" : "start", 11, "normal",
-                t.label()));
+        // A label of two lines ("cut short\nby RST") fits where one long line would run into the time column.
+        String[] lines = t.label().split("\n");
+        int firstY = (y1 + bottom) / 2 + 4 - (lines.length - 1) * 7;
+        for (int i = 0; i < lines.length; i++) {
+            svg.append(text(t.leftSide() ? x - 6 : x + 6, firstY + i * 14, t.leftSide() ? "end" : "start", 11, "normal",
+                    lines[i]));
+        }
         svg.append("</g>\n");
     }
 

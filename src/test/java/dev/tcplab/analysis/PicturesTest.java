@@ -47,6 +47,23 @@ class PicturesTest {
     }
 
     @Test
+    void timeWaitIsDrawnAs2mslOrAsCutShortWhereAnRstEndedIt() throws Exception {
+        LadderPicture reAck = draw("captures/time-wait-reack.pcap").get(0);
+        LadderPicture.Timer full = reAck.timers().stream().filter(t -> t.label().equals("2MSL")).findFirst().orElseThrow();
+        assertEquals(reAck.steps().size() - 1, full.toStep(), "to the end of the capture: 2MSL outlasts it");
+
+        LadderPicture cut = draw("captures/time-wait-cut-short.pcap").get(0);
+        LadderPicture.Timer early = cut.timers().stream().filter(t -> t.leftSide() && t.label().contains("RST"))
+                .findFirst().orElseThrow();
+        assertEquals("cut short\nby RST", early.label());
+        assertTrue(cut.steps().get(early.toStep()).label().startsWith("RST"), "the bracket ends at the kernel's RST");
+        assertTrue(cut.timers().stream().noneMatch(t -> t.label().equals("2MSL") && t.leftSide()));
+        Document d = xml(SvgLadder.render(cut));
+        assertEquals(1, count(d, "//*[local-name()='g' and @class='timer']/*[local-name()='text' and text()='cut short']"));
+        assertEquals(1, count(d, "//*[local-name()='g' and @class='timer']/*[local-name()='text' and text()='by RST']"));
+    }
+
+    @Test
     void theSvgParsesAndHoldsOneArrowPerSegmentWithRetransmissionsDashed() throws Exception {
         List<LadderPicture> pictures = draw("captures/time-wait-reack.pcap");
         assertEquals(1, pictures.size());
