@@ -28,7 +28,9 @@ public enum Event {
 
     HANDSHAKE_COMPLETE("handshake_complete", "third segment of the handshake: both sides ESTABLISHED"),
     TIME_WAIT("time_wait", "the receiver of this segment enters TIME_WAIT"),
-    FIN_IN_TIME_WAIT("fin_in_time_wait", "a retransmitted FIN reaches a side in TIME_WAIT: it ACKs again and restarts 2MSL");
+    FIN_IN_TIME_WAIT("fin_in_time_wait", "a retransmitted FIN reaches a side in TIME_WAIT: it ACKs again and restarts 2MSL"),
+    TIME_WAIT_CUT_SHORT("time_wait_cut_short", "an RST reaches a side in TIME_WAIT and ends it before 2MSL (RFC 1337: "
+            + "TIME-WAIT assassination)");
 
     /** As in JSON and in tshark's {@code tcp.analysis.} fields. */
     public final String jsonName;

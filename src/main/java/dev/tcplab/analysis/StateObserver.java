@@ -27,9 +27,10 @@ final class StateObserver {
                 // A side that resets after its probes or retransmissions went unanswered: the peer had vanished.
                 c.resetAfterSilence = s.unansweredInRow >= 2;
             }
+            boolean cutsTimeWait = d.state == TcpState.TIME_WAIT;
             s.state = TcpState.CLOSED;
             d.state = TcpState.CLOSED;
-            return Event.RST.bit;
+            return Event.RST.bit | (cutsTimeWait ? Event.TIME_WAIT_CUT_SHORT.bit : 0);
         }
         int events = 0;
         boolean retransmittedFin = false;

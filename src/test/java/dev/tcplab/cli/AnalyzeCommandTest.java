@@ -84,6 +84,20 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void anRstThatReachesASideInTimeWaitIsTimeWaitCutShort() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/time-wait-cut-short.pcap"), err());
+        List<JsonNode> segments = json().stream().filter(n -> n.get("type").asText().equals("segment")).toList();
+        JsonNode rst = segments.get(segments.size() - 1);
+        assertEquals(15, rst.get("frame").asInt(), "the kernel's RST, frame 15 to tshark");
+        assertEquals("[\"rst\",\"time_wait_cut_short\"]", rst.get("events").toString());
+        assertEquals("CLOSED", rst.get("state_dst").asText());
+        assertEquals(1, segments.stream().filter(n -> n.get("events").toString().contains("time_wait_cut_short")).count());
+        out.reset();
+        assertEquals(0, run("--format", "json", "captures/time-wait-reack.pcap"), err());
+        assertTrue(!out().contains("time_wait_cut_short"), "a TIME_WAIT that ran its 2MSL");
+    }
+
+    @Test
     void outputFileTakesTheResultsOfEveryFormat() throws IOException {
         assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
         String json = out();
