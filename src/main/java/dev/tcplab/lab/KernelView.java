@@ -93,9 +93,10 @@ final class KernelView implements LiveSession.Script {
 
     private void look(TcpState ours, boolean ourStateChanged, LiveSession session, int peerPort) {
         lastLook = System.nanoTime();
+        long askedAt = session.now(); // frames that arrive while the kernel answers come after it in the ladder
         KernelSockets.Socket s = find(peerPort);
         if (!s.state().equals(lastKernel) || (!lookup.cheap() && ourStateChanged)) {
-            session.note("kernel peer's socket (" + lookup.where() + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
+            session.noteAt(askedAt, "kernel peer's socket (" + lookup.where() + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
                     + s.describe() + "  [ours: " + ours + "]");
             lastKernel = s.state();
         }

@@ -194,6 +194,19 @@ public final class LiveSession {
         trace.accept(new TraceEvent.Note(sinceStart(), text));
     }
 
+    /** The timeline's clock now: for a remark about something looked at now but said later ({@link #noteAt}). */
+    public long now() {
+        return sinceStart();
+    }
+
+    /**
+     * A remark stamped when what it says was observed: the kernel's socket as asked for before a frame
+     * that arrived during the asking, so that the ladder's times keep their order.
+     */
+    public void noteAt(long timeNanos, String text) {
+        trace.accept(new TraceEvent.Note(timeNanos, text));
+    }
+
     /**
      * Runs the script until it says the run is over, the session is interrupted, or
      * {@code maxNanos} pass. Returns false on a time-out or interruption.
