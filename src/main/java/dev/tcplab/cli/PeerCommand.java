@@ -44,6 +44,9 @@ final class PeerCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("--port must be 1..65535, got " + port);
+            }
             PrintWriter err = spec.commandLine().getErr();
             CountDownLatch forever = new CountDownLatch(1);
             KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes);

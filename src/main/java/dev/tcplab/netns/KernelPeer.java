@@ -1,5 +1,6 @@
 package dev.tcplab.netns;
 
+import dev.tcplab.host.EnvironmentProblem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,7 +104,7 @@ public final class KernelPeer implements AutoCloseable {
                 s.setSoTimeout(POLL_MS);
                 holder[0] = s;
             } catch (IOException | RuntimeException e) {
-                err[0] = new IllegalStateException("kernel peer could not listen on port " + port + ": " + e.getMessage(), e);
+                err[0] = cannotListen(port, e);
             }
             opened.countDown();
             if (holder[0] != null) {
@@ -122,6 +123,15 @@ public final class KernelPeer implements AutoCloseable {
             throw err[0];
         }
         this.server = holder[0];
+    }
+
+    /** Why the port could not be had, and what to do about it: the machine's, not a fault of tcplab's (exit 3). */
+    private static RuntimeException cannotListen(int port, Exception e) {
+        String why = String.valueOf(e.getMessage());
+        String fix = why.contains("Permission denied") ? "; ports below 1024 need root (sudo) or CAP_NET_BIND_SERVICE, "
+                + "or choose --port 1024 or above"
+                : why.contains("in use") ? "; another program listens there: choose another --port" : "";
+        return new EnvironmentProblem("the kernel peer cannot listen on port " + port + ": " + why + fix, e);
     }
 
     /** Starts an echo server listening on {@code port} in namespace {@code ns} (null: this one). */

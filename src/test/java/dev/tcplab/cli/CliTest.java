@@ -227,6 +227,8 @@ class CliTest {
         String[] messages = {"--timeout must be longer than 0", "--rto must be longer than 0",
             "--syn-retries must be 0 or more, got -1", "--port must be 1..65535, got 0",
             "--peer-loss must be 0..50 (percent), got 150"};
+        assertEquals(ExitCodes.USAGE, run("peer", "listen", "--port", "0"));
+        assertTrue(err.toString().contains("tcplab: --port must be 1..65535, got 0"), "peer listen: " + err);
         for (int i = 0; i < refused.length; i++) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.USAGE, run("connect", refused[i][0], refused[i][1]), String.join(" ", refused[i]));

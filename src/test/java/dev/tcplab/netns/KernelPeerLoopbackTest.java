@@ -3,8 +3,10 @@ package dev.tcplab.netns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.host.EnvironmentProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -20,6 +22,15 @@ class KernelPeerLoopbackTest {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void aPortAnotherProgramListensOnIsTheMachinesProblemWithTheWayOut() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            EnvironmentProblem e = assertThrows(EnvironmentProblem.class, () -> KernelPeer.echo(null, taken.getLocalPort()));
+            assertEquals("the kernel peer cannot listen on port " + taken.getLocalPort() + ": Address already in use; "
+                    + "another program listens there: choose another --port", e.getMessage());
         }
     }
 
