@@ -133,6 +133,11 @@ final class PeerCommand implements Callable<Integer> {
             try (dev.tcplab.lab.PeerAgent agent = dev.tcplab.lab.PeerAgent.listen(port, log,
                     from == null ? null : dev.tcplab.wire.Ipv4Address.parse(from))) {
                 Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+                if (!dev.tcplab.host.Privileges.has(dev.tcplab.host.Privileges.CAP_NET_ADMIN)) {
+                    // Said at the start, not when the third exercise asks for a sysctl and is refused.
+                    log.accept("not root: requests for a net.ipv4.tcp_* sysctl will be refused (two-way needs one);"
+                            + " run it as sudo ./tcplab peer agent");
+                }
                 log.accept("waiting for labs on port " + agent.port() + " (Ctrl-C stops it)");
                 agent.serve();
             }

@@ -93,6 +93,37 @@ class CliLiveTest {
     }
 
     @Test
+    void aPeerAgentWithoutNetAdminSaysAtOnceThatSysctlRequestsWillBeRefused() throws Exception {
+        Live.require("setpriv");
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-net_admin",
+                javaBin(), "-cp", System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "peer", "agent",
+                "--port", "0"));
+        Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder said = new StringBuilder();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    for (String l; (l = lines.readLine()) != null; ) {
+                        said.append(l).append('\n');
+                        if (l.contains("waiting for labs")) {
+                            return;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(said.toString().startsWith("tcplab peer agent: not root: requests for a net.ipv4.tcp_* sysctl will "
+                    + "be refused"), said.toString());
+        } finally {
+            agent.destroyForcibly();
+            agent.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void missingLibpcapExit3WithThePackageName() {
         Live.require("ip");
         Shell.Result r = Shell.run(javaBin(), "-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8", "-Dtcplab.rehearsals=0",
