@@ -91,7 +91,10 @@ final class PeerCommand implements Callable<Integer> {
                     to.port(), payload, wait)) {
                 c.awaitFinished(wait.plusSeconds(15));
                 if (c.failure() != null) {
-                    err.println("tcplab peer: " + c.failure().getMessage());
+                    String why = String.valueOf(c.failure().getMessage());
+                    err.println("tcplab peer: cannot connect to " + to + ": " + why
+                            + (why.contains("refused") ? " (nothing listens there: start sudo ./tcplab listen on that "
+                            + "machine first)" : ""));
                     return ExitCodes.CHECK_FAILED;
                 }
                 boolean echoed = java.util.Arrays.equals(payload, c.received());

@@ -312,6 +312,17 @@ class CliTest {
     }
 
     @Test
+    void peerConnectToAPortNobodyListensOnSaysWhatToStartFirst() throws Exception {
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = s.getLocalPort();
+        }
+        assertEquals(ExitCodes.CHECK_FAILED, run("peer", "connect", "127.0.0.1:" + free, "--wait", "1s"));
+        assertTrue(err.toString().contains("tcplab peer: cannot connect to 127.0.0.1:" + free + ": Connection refused "
+                + "(nothing listens there: start sudo ./tcplab listen on that machine first)"), err.toString());
+    }
+
+    @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
         assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
         assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
