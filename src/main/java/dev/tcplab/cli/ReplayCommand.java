@@ -173,7 +173,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * client's FIN (four segments), the lab's echo server closes at once (three). Said with the option that
      * makes them match, when the run is on the lab network and the option was not given; else null.
      */
-    String closeDelayHint(RecordedConversation rec) {
+    private String closeDelayHint(RecordedConversation rec) {
         long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
         if (liveOptions.iface != null || spec.commandLine().getParseResult().hasMatchedOption("--peer-close-delay")
                 || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS) {

@@ -24,6 +24,13 @@ class CliTest {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 
+    /** Refused before anything runs: exit 2, and standard error says {@code said}. */
+    void assertRefused(String said, String... args) {
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run(args), String.join(" ", args));
+        assertTrue(err.toString().contains(said), err.toString());
+    }
+
     int run(String... args) {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -96,20 +103,18 @@ class CliTest {
 
     @Test
     void unknownOptionIsUsageError() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--bogus"));
-        assertTrue(err.toString().contains("--bogus"), err.toString());
+        assertRefused("--bogus", "connect", "--bogus");
     }
 
     @Test
     void ifaceWithoutPeerIsUsageError() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0"));
-        assertTrue(err.toString().contains("--iface and --peer go together"), err.toString());
+        assertRefused("--iface and --peer go together", "connect", "--iface", "eth0");
     }
 
     @Test
     void peerLossOnARealInterfaceSaysWhatToUseInstead() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0", "--peer", "192.0.2.10:7", "--peer-loss", "5"));
-        assertTrue(err.toString().contains("--peer-loss is for the lab network"), err.toString());
+        assertRefused("--peer-loss is for the lab network", "connect", "--iface", "eth0", "--peer", "192.0.2.10:7",
+                "--peer-loss", "5");
         assertTrue(err.toString().contains("--drop out:any:5% and --drop in:any:5%"), err.toString());
     }
 
@@ -153,22 +158,18 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("connect", "--format", "json", "-o", "run.json"));
         assertTrue(err.toString().contains("-o is where --format svg or html writes its picture; to keep the json "
                 + "output, redirect standard output"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "-o", "replay.txt"));
-        assertTrue(err.toString().contains("to keep the ladder output"), err.toString());
+        assertRefused("to keep the ladder output", "replay", "captures/handshake-echo-close.pcap", "-o", "replay.txt");
         assertFalse(Files.exists(Path.of("run.json")) || Files.exists(Path.of("replay.txt")), "nothing was written");
     }
 
     @Test
     void aReEnactmentRefusesWhatOnlyThePacedReplayTakes() {
-        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--port", "7", "captures/handshake-echo-close.pcap"));
-        assertTrue(err.toString().contains("--live re-enacts one connection: choose it with --conn N"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--conn", "1,2", "captures/kernel-mix.pcap"));
-        assertTrue(err.toString().contains("--live re-enacts one connection"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--speed", "10", "captures/handshake-echo-close.pcap"));
-        assertTrue(err.toString().contains("--speed is for the replay without --live"), err.toString());
+        assertRefused("--live re-enacts one connection: choose it with --conn N", "replay", "--live", "--port", "7",
+                "captures/handshake-echo-close.pcap");
+        assertRefused("--live re-enacts one connection", "replay", "--live", "--conn", "1,2",
+                "captures/kernel-mix.pcap");
+        assertRefused("--speed is for the replay without --live", "replay", "--live", "--speed", "10",
+                "captures/handshake-echo-close.pcap");
     }
 
     @Test
@@ -177,38 +178,31 @@ class CliTest {
                 "--peer-closes-first"));
         assertTrue(err.toString().contains("--peer-closes-first, --peer-send set up the lab network's kernel peer; on "
                 + "--iface the peer is the socket --peer names"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("listen", "--iface", "eth0", "--peer", "192.0.2.10:7", "--send", "hi"));
-        assertTrue(err.toString().contains("--send sets up the lab network's kernel client"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("connect", "--send", "hi", "--send-size", "1MB"));
-        assertTrue(err.toString().contains("--send and --send-size both choose what to send; give one"), err.toString());
+        assertRefused("--send sets up the lab network's kernel client", "listen", "--iface", "eth0", "--peer",
+                "192.0.2.10:7", "--send", "hi");
+        assertRefused("--send and --send-size both choose what to send; give one", "connect", "--send", "hi",
+                "--send-size", "1MB");
     }
 
     @Test
     void aRunThatCouldNotWorkIsRefusedBeforeItStarts() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--hold", "3s", "--timeout", "2500ms"));
-        assertTrue(err.toString().contains("--hold 3s and TIME_WAIT (2 × --msl 1s) together take 5s, which does not "
-                + "fit in --timeout 2500ms"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("connect", "--msl", "2m", "--timeout", "60s"));
-        assertTrue(err.toString().contains("TIME_WAIT (2 × --msl 2m) takes 4m, which does not fit in --timeout 1m"),
-                err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("listen", "--close-delay", "70s", "--timeout", "1m"));
-        assertTrue(err.toString().contains("--close-delay 70s takes 70s, which does not fit in --timeout 1m"),
-                err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("connect", "--capture", "captures"));
-        assertTrue(err.toString().contains("--capture captures is a directory; name the .pcap file to write, e.g. "
-                + Path.of("captures", "run.pcap")), err.toString());
+        assertRefused("--hold 3s and TIME_WAIT (2 × --msl 1s) together take 5s, which does not fit in --timeout "
+                + "2500ms",
+                "connect", "--hold", "3s", "--timeout", "2500ms");
+        assertRefused("TIME_WAIT (2 × --msl 2m) takes 4m, which does not fit in --timeout 1m",
+                "connect", "--msl", "2m", "--timeout", "60s");
+        assertRefused("--close-delay 70s takes 70s, which does not fit in --timeout 1m",
+                "listen", "--close-delay", "70s", "--timeout", "1m");
+        assertRefused("--capture captures is a directory; name the .pcap file to write, e.g. "
+                + Path.of("captures", "run.pcap"), "connect", "--capture", "captures");
     }
 
     @Test
     void withoutTimeoutAConnectionGetsAMinuteBeyondTheWaitsItAskedFor() {
         ConnectCommand rfc = parsedConnect("--msl", "2m", "--hold", "5s");
         assertEquals(Duration.ofMinutes(5).plusSeconds(5), rfc.live.connectionTimeout(
-                new LiveOptions.Wait("--hold 5s", rfc.hold), rfc.live.timeWait()), "2 × 2m of TIME_WAIT, the hold, 60 s");
+                new LiveOptions.Wait("--hold 5s", rfc.hold), rfc.live.timeWait()),
+                "2 × 2m of TIME_WAIT, the hold, 60 s");
         ConnectCommand given = parsedConnect("--msl", "2m", "--timeout", "10m");
         assertEquals(Duration.ofMinutes(10), given.live.connectionTimeout(given.live.timeWait()));
     }
@@ -246,9 +240,7 @@ class CliTest {
         assertTrue(err.toString().startsWith("tcplab: Unknown options: '--foramt', 'json'"), err.toString());
         assertTrue(err.toString().contains("Possible solutions: --format"), "picocli's suggestion: " + err);
         assertFalse(err.toString().contains("Usage:"), "not the whole help: " + err);
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("conect"));
-        assertTrue(err.toString().contains("Did you mean: tcplab connect"), err.toString());
+        assertRefused("Did you mean: tcplab connect", "conect");
         assertTrue(err.toString().endsWith("See 'tcplab --help' for the commands.\n"), err.toString());
     }
 
@@ -273,8 +265,8 @@ class CliTest {
         assertTrue(ConnectCommand.summary(closed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (2MSL "
                 + "passed)."), ConnectCommand.summary(closed, sent));
         String reset = "connection reset by the peer (RST in FIN_WAIT_1)";
-        ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
-                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
+        ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"),
+                1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
         assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), "a reset nobody asked for");
         ConnectOutcome asked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), true);
@@ -284,12 +276,10 @@ class CliTest {
 
     @Test
     void replaysLiveOptionsWithoutLiveAreRefusedNotIgnored() {
-        assertEquals(ExitCodes.USAGE, run("replay", "captures/handshake-echo-close.pcap", "--drop", "in:syn", "--msl", "5s"));
-        assertTrue(err.toString().contains("--drop, --msl are for --live, the re-enactment against a live kernel"),
-                err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(ExitCodes.USAGE, run("replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap"));
-        assertTrue(err.toString().contains("--max-gap is for the replay without --live"), err.toString());
+        assertRefused("--drop, --msl are for --live, the re-enactment against a live kernel",
+                "replay", "captures/handshake-echo-close.pcap", "--drop", "in:syn", "--msl", "5s");
+        assertRefused("--max-gap is for the replay without --live",
+                "replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap");
     }
 
     @Test
@@ -300,12 +290,15 @@ class CliTest {
             Files.writeString(script, out.toString());
             // bash completes a word by calling the function with COMP_WORDS set, as a shell does on Tab.
             String complete = "source " + script + "; c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1));"
-                    + " COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _complete_tcplab 2>/dev/null; echo \"${COMPREPLY[*]}\"; };"
-                    + " c ./tcplab con; c ./tcplab lab t; c tcplab connect --rst-guard f; c ./tcplab analyze --format j";
+                    + " COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _complete_tcplab 2>/dev/null;"
+                    + " echo \"${COMPREPLY[*]}\"; };"
+                    + " c ./tcplab con; c ./tcplab lab t; c tcplab connect --rst-guard f;"
+                    + " c ./tcplab analyze --format j";
             Process bash = new ProcessBuilder("bash", "-c", complete).redirectErrorStream(true).start();
             String got = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(bash.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(List.of("connect", "time-wait two-way", "firewall", "json"), List.of(got.strip().split("\n")), got);
+            assertEquals(List.of("connect", "time-wait two-way", "firewall", "json"), List.of(got.strip().split("\n")),
+                    got);
         } finally {
             Files.delete(script);
         }
@@ -324,8 +317,7 @@ class CliTest {
 
     @Test
     void anAgentIsForAPeerOnAnotherMachineOnly() {
-        assertEquals(ExitCodes.USAGE, run("lab", "handshake", "--agent", "10.77.8.2"));
-        assertTrue(err.toString().contains("--agent is for a peer on another machine"), err.toString());
+        assertRefused("--agent is for a peer on another machine", "lab", "handshake", "--agent", "10.77.8.2");
     }
 
     @Test
@@ -336,8 +328,7 @@ class CliTest {
 
     @Test
     void badDurationSaysHowToWriteOne() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--msl", "soon"));
-        assertTrue(err.toString().contains("like 500ms"), err.toString());
+        assertRefused("like 500ms", "connect", "--msl", "soon");
     }
 
     @Test
@@ -366,8 +357,7 @@ class CliTest {
 
     @Test
     void anUnknownExerciseIsAUsageErrorNamingTheList() {
-        assertEquals(ExitCodes.USAGE, run("lab", "tcp-fast-open"));
-        assertTrue(err.toString().contains("no exercise named 'tcp-fast-open'") && err.toString().contains("lab list"),
-                err.toString());
+        assertRefused("no exercise named 'tcp-fast-open'", "lab", "tcp-fast-open");
+        assertTrue(err.toString().contains("lab list"), err.toString());
     }
 }
