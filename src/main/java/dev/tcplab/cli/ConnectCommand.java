@@ -173,7 +173,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         String end = o.timedOut() ? "stopped by --timeout in " + o.finalState()
                 : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")")
-                + (o.abortiveCloseAsAsked() ? ": the abortive close --peer-rst-close asked for" : "");
+                + (o.resetAsAsked() ? ": " + o.resetAsked() : "");
         return (o.complete(payload) ? "done: " : "not complete: ") + count + echo + "; " + end + ". Open the capture with: "
                 + "wireshark " + o.capture();
     }

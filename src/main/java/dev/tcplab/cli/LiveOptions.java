@@ -71,7 +71,7 @@ final class LiveOptions {
     @Option(names = "--drop", paramLabel = "WAY:KIND[:N|all|P%]",
             description = "Lose a segment on the link, e.g. out:final-ack (our last ACK of the close), in:syn-ack, "
                     + "out:third-ack:all, in:data:3, in:data:10%% (each with a 10 %% chance). KIND: any, syn, syn-ack, "
-                    + "third-ack, data, fin, final-ack, ack, rst. N counts from 1 (default 1). Repeatable.")
+                    + "third-ack, data, fin, final-ack, ack, rst, keepalive. N counts from 1 (default 1). Repeatable.")
     List<String> drops = new ArrayList<>();
 
     @Option(names = "--delay", paramLabel = "WAY:KIND[:N|all|P%]:TIME",

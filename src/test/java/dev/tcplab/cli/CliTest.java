@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.lab.ConnectOutcome;
+import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.lab.TransferTally;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -98,6 +101,19 @@ class CliTest {
         for (String opt : new String[] {"--iface", "--peer", "--src", "--send", "--msl", "--absolute", "--format",
                 "--capture", "--rst-guard"}) {
             assertTrue(h.contains(opt), "help mentions " + opt);
+        }
+    }
+
+    @Test
+    void theFaultOptionsHelpNamesEveryKindOfSegmentTheyTake() {
+        // --peer-keepalive's help sends readers to --drop in:keepalive:all; the KIND list had left it out.
+        for (String command : new String[] {"connect", "listen", "replay"}) {
+            CommandLine.Model.CommandSpec spec = Main.commandLine().getSubcommands().get(command).getCommandSpec();
+            String drop = String.join(" ", spec.findOption("--drop").description());
+            for (dev.tcplab.link.SegmentKind kind : dev.tcplab.link.SegmentKind.values()) {
+                assertTrue(drop.contains(" " + kind.word + ",") || drop.contains(" " + kind.word + "."),
+                        command + " --drop names " + kind.word + ": " + drop);
+            }
         }
     }
 
@@ -257,21 +273,41 @@ class CliTest {
     void theLastLineSaysDoneOnlyWhenTheRunIsComplete() {
         byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
         ConnectOutcome held = new ConnectOutcome(true, TcpState.ESTABLISHED, "", sent, true, Path.of("runs/x.pcap"), 1,
-                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertEquals("not complete: echo matched (3 bytes); stopped by --timeout in ESTABLISHED. Open the capture with: "
                 + "wireshark runs/x.pcap", ConnectCommand.summary(held, sent));
         ConnectOutcome closed = new ConnectOutcome(true, TcpState.CLOSED, "2MSL passed", sent, false,
-                Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
+                Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertTrue(ConnectCommand.summary(closed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (2MSL "
                 + "passed)."), ConnectCommand.summary(closed, sent));
         String reset = "connection reset by the peer (RST in FIN_WAIT_1)";
         ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"),
-                1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), false);
+                1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), "a reset nobody asked for");
+        String rstClose = ConnectOutcome.resetAsked(PeerOptions.DEFAULT.withResetOnClose(true), List.of());
         ConnectOutcome asked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
-                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), true);
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), rstClose);
         assertTrue(ConnectCommand.summary(asked, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
                 + "): the abortive close --peer-rst-close asked for."), ConnectCommand.summary(asked, sent));
+    }
+
+    @Test
+    void aCrashedClientsResetIsTheEndingItsOptionsAskedFor() {
+        // --peer-keepalive's help: with --drop in:keepalive:all nobody answers and the kernel resets.
+        byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
+        PeerOptions probing = PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(2, 1, 3));
+        List<FaultRule> silent = List.of(FaultRule.parse(FaultRule.Action.DROP, "in:keepalive:all"));
+        String reset = "connection reset by the peer (RST in ESTABLISHED)";
+        String why = ConnectOutcome.resetAsked(probing, silent);
+        ConnectOutcome crashed = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), why);
+        assertTrue(ConnectCommand.summary(crashed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
+                + "): the kernel's keep-alive gave up on a peer that stopped answering"), ConnectCommand.summary(crashed, sent));
+        // Probes answered, or probes dropped without the peer probing: a reset is still a failure.
+        assertEquals(null, ConnectOutcome.resetAsked(probing, List.of()));
+        assertEquals(null, ConnectOutcome.resetAsked(PeerOptions.DEFAULT, silent));
+        assertEquals(null, ConnectOutcome.resetAsked(probing,
+                List.of(FaultRule.parse(FaultRule.Action.DROP, "out:keepalive:all"))));
     }
 
     @Test
