@@ -173,7 +173,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         String end = o.timedOut() ? "stopped by --timeout in " + o.finalState()
                 : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")")
-                + (o.resetAsAsked() ? ": " + o.resetAsked() : "");
+                + (o.endedAsAsked() ? ": " + o.askedEnding().why() : "");
         return (o.complete(payload) ? "done: " : "not complete: ") + count + echo + "; " + end + ". Open the capture with: "
                 + "wireshark " + o.capture();
     }

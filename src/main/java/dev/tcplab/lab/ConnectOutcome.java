@@ -1,10 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpState;
-import dev.tcplab.link.FaultRule;
-import dev.tcplab.link.SegmentKind;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.HexFormat;
 
 /**
@@ -13,14 +10,13 @@ import java.util.HexFormat;
  * @param received       the bytes received, or their first 16 MiB (see receivedCount)
  * @param receivedSha256 SHA-256 of everything received, hex
  * @param peerSentSha256 SHA-256 of what a sending kernel peer sent (--peer-send), or null
- * @param resetAsked     why a reset by the kernel peer is the ending this run asked for (--peer-rst-close, or
- *                       --peer-keepalive with its probes dropped), said after the close reason; null when none
+ * @param askedEnding    an ending other than a clean close that the run's options asked for, or null
  */
 public record ConnectOutcome(boolean established, TcpState finalState, String closeReason, byte[] received,
                              boolean timedOut, Path capture, int connections, long receivedCount,
-                             String receivedSha256, String peerSentSha256, TransferTally tally, String resetAsked) {
+                             String receivedSha256, String peerSentSha256, TransferTally tally, AskedEnding askedEnding) {
 
-    /** The whole story happened: handshake, every byte back intact, and a clean close. */
+    /** The whole story happened: handshake, every byte back intact, and a clean close or the ending asked for. */
     public boolean complete(byte[] payload) {
         boolean bytesRight = peerSentSha256 != null ? peerSentSha256.equals(receivedSha256)
                 : receivedCount == payload.length && sha256(payload).equals(receivedSha256);
@@ -28,30 +24,16 @@ public record ConnectOutcome(boolean established, TcpState finalState, String cl
         // retransmitted early (a tail loss probe, ~10 ms when our ACK was slow) from a socket already
         // gone. It only cuts TIME_WAIT short (RFC 9293 §3.10.7.4; RFC 1337 discusses the hazard).
         boolean resetAfterClose = closeReason.contains("RST in TIME_WAIT");
-        return established && !timedOut && finalState == TcpState.CLOSED && bytesRight
-                && (!closeReason.startsWith("connection reset") || resetAfterClose || resetAsAsked())
+        if (!established || timedOut || finalState != TcpState.CLOSED || !bytesRight) {
+            return false;
+        }
+        return endedAsAsked() || (!closeReason.startsWith("connection reset") || resetAfterClose)
                 && !closeReason.startsWith("timed out") && !closeReason.startsWith("aborted");
     }
 
-    /**
-     * The kernel peer reset the connection as the run asked it to: its application closed with RST
-     * (--peer-rst-close), or its keep-alive gave up on probes that a fault rule kept from us (a crashed
-     * client, as the seed notes tell it). Not a failure.
-     */
-    public boolean resetAsAsked() {
-        return resetAsked != null && closeReason.startsWith("connection reset by the peer");
-    }
-
-    /** Why a reset by the kernel peer is the ending the run asked for (see {@link #resetAsAsked()}). */
-    public static String resetAsked(PeerOptions peer, List<FaultRule> faults) {
-        if (peer.resetOnClose()) {
-            return "the abortive close --peer-rst-close asked for";
-        }
-        boolean probesLost = faults.stream().anyMatch(r -> r.action() == FaultRule.Action.DROP && !r.outbound()
-                && r.kind() == SegmentKind.KEEPALIVE);
-        return peer.keepalive() != null && probesLost
-                ? "the kernel's keep-alive gave up on a peer that stopped answering, as --peer-keepalive with --drop "
-                + "in:keepalive asked" : null;
+    /** The connection ended as the run's options asked, not with a clean close (see {@link AskedEnding}). */
+    public boolean endedAsAsked() {
+        return askedEnding != null && askedEnding.happened(closeReason);
     }
 
     /** Hex SHA-256, as the outcome keeps what arrived. */

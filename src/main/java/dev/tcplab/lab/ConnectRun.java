@@ -172,7 +172,7 @@ public final class ConnectRun {
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), session.received(), !finished,
                 opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally(),
-                ConnectOutcome.resetAsked(opt.peerOptions(), opt.faults()));
+                AskedEnding.of(opt.peerOptions(), opt.tcp(), opt.faults()));
     }
 
     /** Beside the capture: runs/connect-X.pcap → runs/connect-X.pcap.faults.jsonl. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.lab.AskedEnding;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.link.FaultRule;
@@ -284,7 +286,7 @@ class CliTest {
         ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"),
                 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), "a reset nobody asked for");
-        String rstClose = ConnectOutcome.resetAsked(PeerOptions.DEFAULT.withResetOnClose(true), List.of());
+        AskedEnding rstClose = AskedEnding.of(PeerOptions.DEFAULT.withResetOnClose(true), TcpConfig.defaults(), List.of());
         ConnectOutcome asked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), rstClose);
         assertTrue(ConnectCommand.summary(asked, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
@@ -292,22 +294,28 @@ class CliTest {
     }
 
     @Test
-    void aCrashedClientsResetIsTheEndingItsOptionsAskedFor() {
-        // --peer-keepalive's help: with --drop in:keepalive:all nobody answers and the kernel resets.
+    void aKeepAliveThatGivesUpAsAskedEndsTheRunDone() {
+        // The README's rows for keep-alive: the kernel's probes lost (a crashed client), or its answers to ours.
         byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
-        PeerOptions probing = PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(2, 1, 3));
-        List<FaultRule> silent = List.of(FaultRule.parse(FaultRule.Action.DROP, "in:keepalive:all"));
+        AskedEnding crashedClient = AskedEnding.of(PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(1, 1, 3)),
+                TcpConfig.defaults(), List.of(FaultRule.parse(FaultRule.Action.DROP, "in:keepalive:all")));
         String reset = "connection reset by the peer (RST in ESTABLISHED)";
-        String why = ConnectOutcome.resetAsked(probing, silent);
-        ConnectOutcome crashed = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
-                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), why);
-        assertTrue(ConnectCommand.summary(crashed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
-                + "): the kernel's keep-alive gave up on a peer that stopped answering"), ConnectCommand.summary(crashed, sent));
-        // Probes answered, or probes dropped without the peer probing: a reset is still a failure.
-        assertEquals(null, ConnectOutcome.resetAsked(probing, List.of()));
-        assertEquals(null, ConnectOutcome.resetAsked(PeerOptions.DEFAULT, silent));
-        assertEquals(null, ConnectOutcome.resetAsked(probing,
-                List.of(FaultRule.parse(FaultRule.Action.DROP, "out:keepalive:all"))));
+        ConnectOutcome theirs = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), crashedClient);
+        assertTrue(ConnectCommand.summary(theirs, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
+                + "): the kernel's keep-alive gave up on a peer that stopped answering"), ConnectCommand.summary(theirs, sent));
+        AskedEnding silentPeer = AskedEnding.of(PeerOptions.DEFAULT, TcpConfig.defaults().withKeepalive(
+                new TcpConfig.Keepalive(Duration.ofSeconds(1), Duration.ofSeconds(1), 3)),
+                List.of(FaultRule.parse(FaultRule.Action.DROP, "in:ack:all")));
+        String aborted = "aborted: keep-alive: 3 probes unanswered; the peer is taken for dead";
+        ConnectOutcome ours = new ConnectOutcome(true, TcpState.CLOSED, aborted, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), silentPeer);
+        assertTrue(ConnectCommand.summary(ours, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + aborted
+                + "): our keep-alive gave up"), ConnectCommand.summary(ours, sent));
+        // The same ending when the options did not ask for it stays a failure.
+        ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, aborted, sent, false, Path.of("runs/x.pcap"), 1,
+                sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), crashedClient);
+        assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), ConnectCommand.summary(unasked, sent));
     }
 
     @Test
