@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         footer = {"  one line per segment: time, direction (──▶ ours, ◀── the kernel's), flags, seq and ack",
                 "  relative to each side's ISN (the SYN is 0), payload length, window, our state after it.",
                 "  Lines starting with · are state changes and remarks; 'kernel peer's socket' is what ss says.",
-                "%nExit codes: 0 handshake, echo and close all happened; 1 they did not (refused, reset, timed out,",
-                "  no ARP answer); 2 usage; 3 environment."})
+                "%nExit codes: 0 handshake, echo and close all happened (or the RST or keep-alive give-up that",
+                "  --peer-rst-close, --keepalive or --peer-keepalive with --drop asked for); 1 they did not (refused,",
+                "  reset, timed out, no ARP answer); 2 usage; 3 environment."})
 final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
