@@ -183,6 +183,23 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did";
     }
 
+    /**
+     * The difference a re-enactment of another program's capture meets first: its server answered with
+     * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
+     * lab network when the recorded server's bytes are not as many as the client's; else null.
+     */
+    private String echoHint(RecordedConversation rec) {
+        // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
+        long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
+                .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
+        if (liveOptions.iface != null || served == rec.clientBytes()) {
+            return null;
+        }
+        return "the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was not an "
+                + "echo server, and the lab's kernel peer echoes what it gets. To compare with a server like the "
+                + "recorded one, start it on another machine and re-enact against it with --iface and --peer";
+    }
+
     /** Below this, a server's FIN after the client's is the kernel's own pace, not an application's delay. */
     private static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
 
@@ -227,9 +244,10 @@ public final class ReplayCommand implements Callable<Integer> {
         info.printf("tcplab: the live kernel answered differently in %d place%s (recorded %d server segments, live %d):%n",
                 differences.size(), differences.size() == 1 ? "" : "s", rec.serverSegments().size(), answers.shapes().size());
         differences.forEach(d -> info.println("  " + d));
-        String hint = closeDelayHint(rec);
-        if (hint != null) {
-            info.println("tcplab: " + hint);
+        for (String hint : new String[] {echoHint(rec), closeDelayHint(rec)}) {
+            if (hint != null) {
+                info.println("tcplab: " + hint);
+            }
         }
         info.println("tcplab: capture of the live run: " + o.capture());
         return ExitCodes.CHECK_FAILED;

@@ -62,6 +62,20 @@ class ReplayLiveTest {
     }
 
     @Test
+    void anotherProgramsServerIsToldApartFromTheLabsEchoServer() {
+        Live.require("ip", "ss", "ethtool");
+        // A browser and Python's http.server (tshark: the client's request is 493 bytes, the answer 186 + 14).
+        Shell.Result r = replay("src/test/resources/captures-external/simple_http.pcap");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("recorded frame 6: PSH,ACK seq 1 ack 494 len 186; live instead: PSH,ACK seq 1 "
+                + "ack 494 len 493"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server sent 200 bytes for the client's 493: it was not an echo "
+                + "server, and the lab's kernel peer echoes what it gets"), r.stderr());
+        Shell.Result echo = replay("captures/handshake-echo-close.pcap");
+        assertFalse(echo.stderr().contains("not an echo server"), echo.stderr());
+    }
+
+    @Test
     void aCaptureWithoutTheConnectionAskedForIsAUsageError() {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = replay("captures/handshake-echo-close.pcap", "--conn", "7");
