@@ -100,9 +100,13 @@ public final class TimeWait implements Exercise {
     @Override
     public Text afterword() {
         return Text.of("RFC 9293's MSL is 2 minutes, so 2MSL is 4 minutes; Linux does not follow it and waits a fixed 60 s"
-                + " (TCP_TIMEWAIT_LEN). Look at it yourself: ip netns exec <peer namespace> ss -tano state time-wait.",
+                + " (TCP_TIMEWAIT_LEN). The lab network is gone when the run ends; its 'kernel peer's socket' line above"
+                + " is what ss showed then (timer:(timewait,60000ms,0)). On any Linux machine that has closed connections"
+                + " lately, ss -tano state time-wait lists its own sockets in TIME_WAIT and the time each has left.",
                 "RFC 9293 规定 MSL 为 2 分钟，因此 2MSL 为 4 分钟；Linux 没有照此实现，而是固定等待 60 秒（TCP_TIMEWAIT_LEN）。"
-                        + "可以自己查看：ip netns exec <对端命名空间> ss -tano state time-wait。");
+                        + "运行结束后实验网络即被删除；上面的“kernel peer's socket”一行就是当时 ss 的结果"
+                        + "（timer:(timewait,60000ms,0)）。在任何最近关闭过连接的 Linux 机器上，ss -tano state time-wait"
+                        + " 会列出本机处于 TIME_WAIT 的套接字及各自剩余的时间。");
     }
 
     private static Text reAcksSeen(int count, String lastState) {
