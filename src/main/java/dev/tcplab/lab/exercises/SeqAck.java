@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /** Seed claim 1: seq numbers the first byte, ack the next byte expected; ISNs are random; SYN and FIN consume one. */
 public final class SeqAck implements Exercise {
-    /** Three segments at MSS 1460: 1460 + 1460 + 1080. */
+    /** Three segments of 1448 bytes at most (MSS 1460 less 12 bytes of timestamps): 1448 + 1448 + 1104. */
     static final int BYTES = 4000;
 
     @Override
@@ -31,11 +31,13 @@ public final class SeqAck implements Exercise {
                 Every byte a side sends has a number. A segment's seq is the number of its first byte; an
                 ack is the number of the next byte expected: the last byte received + 1. Each side starts
                 from a random initial sequence number (ISN), and SYN and FIN each use up one number of
-                their own. tcplab sends 4000 bytes (three segments at MSS 1460) to the kernel's echo server,
-                twice. Watch ack grow by each segment's length, and the first data byte carry number ISN+1.""", """
+                their own. tcplab sends 4000 bytes to the kernel's echo server, twice: three segments of at
+                most 1448 bytes (the MSS, 1460, less the 12 bytes the timestamp option takes in every
+                segment). Watch ack grow by each segment's length, and the first data byte carry number ISN+1.""", """
                 每一端发送的每个字节都有编号。报文段的 seq 是其第一个字节的编号；ack 是期望收到的下一个字节的编号，
                 即已收到的最后一个字节 + 1。两端各从一个随机的初始序号（ISN）开始，SYN 和 FIN 各自占用一个序号。
-                tcplab 向内核的回显服务器发送 4000 字节（按 MSS 1460 分成三个报文段），共做两次。
+                tcplab 向内核的回显服务器发送 4000 字节，共做两次：分成三个报文段，每段最多 1448 字节
+                （MSS 1460 减去每个报文段中时间戳选项占用的 12 字节）。
                 请观察 ack 如何按每个报文段的长度增长，以及第一个数据字节的编号为什么是 ISN+1。""");
     }
 
