@@ -5,6 +5,11 @@ public record Ipv4Address(int bits) implements IpAddress {
 
     public static Ipv4Address parse(String dotted) {
         String[] parts = dotted.trim().split("\\.", -1);
+        if (dotted.contains(":")) {
+            // Captures may hold IPv6 (analyze and replay read it); tcplab's own TCP sends IPv4 only.
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted + " (an IPv6 address: live runs speak "
+                    + "IPv4 only; analyze and replay read IPv6 captures)");
+        }
         if (parts.length != 4) {
             throw new IllegalArgumentException("not an IPv4 address: " + dotted);
         }

@@ -120,6 +120,13 @@ class CliTest {
     }
 
     @Test
+    void anIpv6PeerIsRefusedSayingLiveRunsSpeakIpv4() {
+        assertRefused("not an IPv4 address: [::1] (an IPv6 address: live runs speak IPv4 only",
+                "connect", "--iface", "lo", "--peer", "[::1]:7");
+        assertRefused("live runs speak IPv4 only", "listen", "--iface", "lo", "--peer", "10.0.0.1:7", "--src", "fe80::1");
+    }
+
+    @Test
     void unknownOptionIsUsageError() {
         assertRefused("--bogus", "connect", "--bogus");
     }
