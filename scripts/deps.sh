@@ -91,7 +91,20 @@ ensure_jar() {
   local top=$1
   jar_is_stale "$top" || return 0
   say "building target/tcplab.jar with Maven (the first build downloads dependencies: a minute or two)"
-  (cd "$top" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || { say "the build failed; see Maven's messages above"; exit 3; }
+  local status=0
+  # Debian's Maven 3.8 writes colour resets (ESC[0m) even with -B and style.color=never: into logs they
+  # come as garbage, so they are taken out.
+  (cd "$top" && mvn -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2
+    exit "${PIPESTATUS[0]}") || status=$?
+  [ "$status" -eq 0 ] && return 0
+  # A jar half-written when the build stopped would look up to date to the next run.
+  rm -f "$top/target/tcplab.jar"
+  if [ "$status" -gt 128 ]; then
+    say "the build was interrupted; the next run builds again"
+    exit "$status"
+  fi
+  say "the build failed; see Maven's messages above"
+  exit 3
 }
 
 # The feature version of the JDK that JAVA (a path or a command) belongs to, from its release file: no JVM
