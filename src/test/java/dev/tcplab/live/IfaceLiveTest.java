@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.host.Shell;
+import dev.tcplab.lab.Cleanup;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
@@ -51,18 +52,24 @@ class IfaceLiveTest {
     final StringWriter info = new StringWriter();
     final List<TraceEvent> events = new ArrayList<>();
 
+    /** Undone after each test, and from a shutdown hook when the test run is stopped (Ctrl-C). */
+    final Cleanup undo = new Cleanup();
+
     @BeforeEach
     void buildNicAndPeer() {
         Live.require("ip", "ss", "tshark", "iptables", "ethtool");
         try {
             Shell.check("ip", "netns", "add", PEER_NS);
+            undo.add(() -> Shell.run("ip", "netns", "delete", PEER_NS));
             Shell.check("ip", "link", "add", NIC, "type", "veth", "peer", "name", PEER_IF, "netns", PEER_NS);
+            undo.add(() -> Shell.run("ip", "link", "delete", NIC));
             Shell.check("ip", "link", "set", NIC, "up");
             Shell.check("ip", "-n", PEER_NS, "link", "set", "lo", "up");
             Shell.check("ip", "-n", PEER_NS, "link", "set", PEER_IF, "up");
             Shell.check("ip", "-n", PEER_NS, "addr", "add", PEER_ADDR + "/24", "dev", PEER_IF);
             Shell.check("ip", "netns", "exec", PEER_NS, "ethtool", "-K", PEER_IF, "tx", "off", "tso", "off");
             peer = KernelPeer.echo(PEER_NS, 7);
+            undo.add(peer);
         } catch (RuntimeException e) {
             tearDown();
             throw e;
@@ -71,11 +78,7 @@ class IfaceLiveTest {
 
     @AfterEach
     void tearDown() {
-        if (peer != null) {
-            peer.close();
-        }
-        Shell.run("ip", "link", "delete", NIC);
-        Shell.run("ip", "netns", "delete", PEER_NS);
+        undo.close();
         Live.assertNothingLeft();
     }
 

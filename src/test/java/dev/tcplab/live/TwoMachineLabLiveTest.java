@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.Shell;
+import dev.tcplab.lab.Cleanup;
 import dev.tcplab.lab.PeerAgent;
 import dev.tcplab.lab.RstGuard;
 import dev.tcplab.lab.exercises.ExerciseRunner;
@@ -42,12 +43,17 @@ class TwoMachineLabLiveTest {
     PeerAgent agent;
     final List<String> agentLog = Collections.synchronizedList(new ArrayList<>());
 
+    /** Undone after each test, and from a shutdown hook when the test run is stopped (Ctrl-C). */
+    final Cleanup undo = new Cleanup();
+
     @BeforeEach
     void buildTwoMachines() {
         Live.require("ip", "ss", "ethtool", "sysctl");
         try {
             Shell.check("ip", "netns", "add", PEER_VM);
+            undo.add(() -> Shell.run("ip", "netns", "delete", PEER_VM));
             Shell.check("ip", "link", "add", NIC, "type", "veth", "peer", "name", PEER_IF, "netns", PEER_VM);
+            undo.add(() -> Shell.run("ip", "link", "delete", NIC));
             Shell.check("ip", "addr", "add", OUR_KERNEL_ADDR + "/24", "dev", NIC);
             Shell.check("ip", "link", "set", NIC, "up");
             Shell.check("ethtool", "-K", NIC, "tx", "off", "tso", "off", "gso", "off");
@@ -56,6 +62,7 @@ class TwoMachineLabLiveTest {
             Shell.check("ip", "-n", PEER_VM, "addr", "add", PEER_ADDR + "/24", "dev", PEER_IF);
             Shell.check("ip", "netns", "exec", PEER_VM, "ethtool", "-K", PEER_IF, "tx", "off", "tso", "off", "gso", "off");
             agent = Namespaces.call(PEER_VM, () -> PeerAgent.listen(PeerAgent.DEFAULT_PORT, agentLog::add));
+            undo.add(agent);
             Namespaces.start(PEER_VM, "peer-agent", agent::serve);
         } catch (RuntimeException e) {
             tearDown();
@@ -65,11 +72,7 @@ class TwoMachineLabLiveTest {
 
     @AfterEach
     void tearDown() {
-        if (agent != null) {
-            agent.close();
-        }
-        Shell.run("ip", "link", "delete", NIC);
-        Shell.run("ip", "netns", "delete", PEER_VM);
+        undo.close();
         Live.assertNothingLeft();
     }
 
