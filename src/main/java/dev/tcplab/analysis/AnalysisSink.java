@@ -12,6 +12,14 @@ public interface AnalysisSink {
     default void note(String text) {
     }
 
+    /**
+     * A fault a live run injected, read from beside its capture by {@link FaultAnnotations}, which says it in a
+     * note too: on the segment just handed on, or, when {@link InjectedFault#neverOnTheWire()}, where the
+     * dropped segment would have been. Pictures draw it; the other renderers have the note.
+     */
+    default void injected(InjectedFault fault) {
+    }
+
     /** The file is read (or reading stopped at damage, see {@link AnalysisStats#problem()}). */
     default void finish(AnalysisStats stats) {
     }

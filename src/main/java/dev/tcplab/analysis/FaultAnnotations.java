@@ -16,17 +16,9 @@ import java.util.List;
  * endpoint never saw it; a delayed or duplicated one is marked where it appears.
  */
 public final class FaultAnnotations extends ForwardingSink {
-    private record Fault(long epochNanos, String rule, String action, boolean outbound, String src, String dst, long seqAbs, long ackAbs,
-                         String flags) {
-        boolean matches(AnalyzedSegment s) {
-            return s.src().toString().equals(src) && s.dst().toString().equals(dst) && s.seqAbs() == seqAbs
-                    && s.ackAbs() == ackAbs && String.join(",", s.segment().flags().names()).equals(flags);
-        }
-    }
+    private final List<InjectedFault> pending;
 
-    private final List<Fault> pending;
-
-    private FaultAnnotations(AnalysisSink next, List<Fault> faults) {
+    private FaultAnnotations(AnalysisSink next, List<InjectedFault> faults) {
         super(next);
         this.pending = faults;
     }
@@ -38,7 +30,7 @@ public final class FaultAnnotations extends ForwardingSink {
             return next;
         }
         ObjectMapper mapper = new ObjectMapper();
-        List<Fault> faults = new ArrayList<>();
+        List<InjectedFault> faults = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(sidecar)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.isBlank()) {
@@ -47,7 +39,7 @@ public final class FaultAnnotations extends ForwardingSink {
                 JsonNode n = mapper.readTree(line);
                 List<String> flags = new ArrayList<>();
                 n.path("flags").forEach(f -> flags.add(f.asText()));
-                faults.add(new Fault((long) (n.path("time_epoch").asDouble() * 1e9), n.path("rule").asText(),
+                faults.add(new InjectedFault((long) (n.path("time_epoch").asDouble() * 1e9), n.path("rule").asText(),
                         n.path("action").asText(), n.path("way").asText().equals("out"), n.path("src").asText(), n.path("dst").asText(),
                         n.path("seq_abs").asLong(), n.path("ack_abs").asLong(), String.join(",", flags)));
             }
@@ -58,22 +50,24 @@ public final class FaultAnnotations extends ForwardingSink {
     @Override
     public void segment(AnalyzedSegment s) {
         for (var it = pending.iterator(); it.hasNext(); ) {
-            Fault f = it.next();
-            if (f.action().equals("drop") && f.outbound() && f.epochNanos() <= s.epochNanos()) {
+            InjectedFault f = it.next();
+            if (f.neverOnTheWire() && f.epochNanos() <= s.epochNanos()) {
                 next.note("injected by " + f.rule() + ": " + f.flags() + " " + f.src() + " → " + f.dst()
                         + " was dropped here and never reached the wire");
+                next.injected(f);
                 it.remove();
             }
         }
         next.segment(s);
         for (var it = pending.iterator(); it.hasNext(); ) {
-            Fault f = it.next();
-            if ((!f.action().equals("drop") || !f.outbound()) && f.matches(s)) {
+            InjectedFault f = it.next();
+            if (!f.neverOnTheWire() && f.hit(s)) {
                 next.note("injected by " + f.rule() + ": the segment above " + switch (f.action()) {
                     case "drop" -> "is on the wire, but tcplab's endpoint was made not to see it";
                     case "delay" -> "was held back before it went on the wire";
                     default -> "was sent twice";
                 });
+                next.injected(f);
                 it.remove();
                 break; // identical segments (keepalive probes) each answer one record
             }

@@ -19,6 +19,11 @@ abstract class ForwardingSink implements AnalysisSink {
     }
 
     @Override
+    public void injected(InjectedFault fault) {
+        next.injected(fault);
+    }
+
+    @Override
     public void finish(AnalysisStats stats) {
         next.finish(stats);
     }

@@ -14,13 +14,18 @@ import java.util.Map;
 public final class Pictures implements AnalysisSink {
     public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
 
+    /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
                            int[] leftOut, List<LadderPicture.Timer> timers, Map<String, Integer> firstSent,
-                           int[] timeWaitFrom) {
+                           int[] timeWaitFrom, long[] isn) {
     }
 
     private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
     private int connectionsLeftOut;
+    /** The drawing the last segment went into, or null when it was left out: a fault found on it marks it. */
+    private Drawing last;
+    /** The capture's clock less the time since its first packet: places a segment that never reached the wire. */
+    private long epochOffset;
 
     @Override
     public void segment(AnalyzedSegment a) {
@@ -33,13 +38,17 @@ public final class Pictures implements AnalysisSink {
             String client = (a.fromClient() ? a.src() : a.dst()).toString();
             String server = (a.fromClient() ? a.dst() : a.src()).toString();
             d = new Drawing(client, server, new ArrayList<>(), new String[2], new int[1], new ArrayList<>(),
-                    new java.util.HashMap<>(), new int[] {-1, -1});
+                    new java.util.HashMap<>(), new int[] {-1, -1}, new long[2]);
             drawings.put(a.conn(), d);
         }
+        last = null;
         if (d.steps().size() >= MAX_STEPS) {
             d.leftOut()[0]++;
             return;
         }
+        last = d;
+        epochOffset = a.epochNanos() - a.timeNanos();
+        d.isn()[a.fromClient() ? 0 : 1] = (a.seqAbs() - a.seq()) & 0xffffffffL;
         String clientState = (a.fromClient() ? a.stateSrc() : a.stateDst()).name();
         String serverState = (a.fromClient() ? a.stateDst() : a.stateSrc()).name();
         String left = clientState.equals(d.lastStates()[0]) ? null : clientState;
@@ -47,7 +56,9 @@ public final class Pictures implements AnalysisSink {
         d.lastStates()[0] = clientState;
         d.lastStates()[1] = serverState;
         String label = a.segment().flags() + " seq=" + a.seq() + (a.ack() >= 0 ? " ack=" + a.ack() : "")
-                + (a.length() > 0 ? " len=" + a.length() : "");
+                + (a.length() > 0 ? " len=" + a.length() : "")
+                // Only the description says what a keep-alive is: the picture would show a plain ACK.
+                + (a.has(Event.KEEP_ALIVE) ? "  (keep-alive)" : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
         List<String> explained = new ArrayList<>();
         for (Event e : Event.of(a.events())) {
             explained.add(e.description);
@@ -73,8 +84,17 @@ public final class Pictures implements AnalysisSink {
             d.firstSent().put(key, index); // the next RTO runs from this copy: the doubling shows
         }
         if (a.has(Event.KEEP_ALIVE) && index > 0) {
-            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(), "idle " + seconds(a.timeNanos()
-                    - d.steps().get(index - 1).timeNanos())));
+            // The first probe follows the idle time (TCP_KEEPIDLE); the next ones the interval (TCP_KEEPINTVL).
+            LadderPicture.Step before = d.steps().get(index - 1);
+            boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith("(keep-alive)");
+            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(), (afterAProbe ? "interval " : "idle ")
+                    + seconds(a.timeNanos() - before.timeNanos())));
+        }
+        // A FIN again in TIME_WAIT: the side ACKs it again and its 2MSL starts over (as the live picture draws it).
+        int waiting = a.fromClient() ? 1 : 0;
+        if (a.has(Event.FIN_IN_TIME_WAIT) && d.timeWaitFrom()[waiting] >= 0) {
+            d.timers().add(new LadderPicture.Timer(d.timeWaitFrom()[waiting], index, waiting == 0, "2MSL,\nrestarted"));
+            d.timeWaitFrom()[waiting] = index;
         }
         if ("TIME_WAIT".equals(left)) {
             d.timeWaitFrom()[0] = index;
@@ -86,6 +106,46 @@ public final class Pictures implements AnalysisSink {
 
     @Override
     public void connection(ConnectionSummary c) {
+    }
+
+    /**
+     * A live run's fault, drawn as its live picture draws it: a segment dropped either way is crossed
+     * out, one dropped on its way out (not in the capture) added where it would have been.
+     */
+    @Override
+    public void injected(InjectedFault f) {
+        if (f.neverOnTheWire()) {
+            for (Drawing d : drawings.values()) {
+                boolean fromClient = d.client().equals(f.src()) && d.server().equals(f.dst());
+                if ((fromClient || d.server().equals(f.src()) && d.client().equals(f.dst())) && d.steps().size() < MAX_STEPS) {
+                    d.steps().add(new LadderPicture.Step(f.epochNanos() - epochOffset, fromClient, dropped(d, f, fromClient),
+                            "dropped by " + f.rule() + " before the wire: seq " + f.seqAbs() + ", ack " + f.ackAbs(), null,
+                            null, true, false, "injected by " + f.rule() + ": it never reached the wire"));
+                    return;
+                }
+            }
+            return;
+        }
+        if (last == null) {
+            return;
+        }
+        List<LadderPicture.Step> steps = last.steps();
+        LadderPicture.Step s = steps.get(steps.size() - 1);
+        String what = switch (f.action()) {
+            case "drop" -> "tcplab's endpoint was made not to see it";
+            case "delay" -> "held back before it went on the wire";
+            default -> "sent twice";
+        };
+        steps.set(steps.size() - 1, new LadderPicture.Step(s.timeNanos(), s.leftToRight(), s.label(), s.absolute(),
+                s.leftState(), s.rightState(), s.lost() || f.action().equals("drop"), s.retransmission(),
+                (s.explanation().isEmpty() ? "" : s.explanation() + "; ") + "injected by " + f.rule() + ": " + what));
+    }
+
+    /** The label of a dropped outbound segment, numbered relative to each side's ISN as the others are. */
+    private static String dropped(Drawing d, InjectedFault f, boolean fromClient) {
+        long seq = (f.seqAbs() - d.isn()[fromClient ? 0 : 1]) & 0xffffffffL;
+        long ack = (f.ackAbs() - d.isn()[fromClient ? 1 : 0]) & 0xffffffffL;
+        return f.flags() + " seq=" + seq + (f.flags().contains("ACK") ? " ack=" + ack : "");
     }
 
     public List<LadderPicture> pictures() {

@@ -87,6 +87,13 @@ public final class Selection extends ForwardingSink {
             }
 
             @Override
+            public void injected(InjectedFault fault) {
+                for (AnalysisSink k : sinks) {
+                    k.injected(fault);
+                }
+            }
+
+            @Override
             public void finish(AnalysisStats stats) {
                 for (AnalysisSink k : sinks) {
                     k.finish(stats);

@@ -73,7 +73,7 @@ public final class PictureRecorder implements TraceSink {
                 timeWaitFrom = index;
             } else if (why.contains("re-ACK") && timeWaitFrom >= 0) {
                 // A FIN came again in TIME_WAIT: the 2MSL timer starts over at our re-ACK.
-                timers.add(new LadderPicture.Timer(timeWaitFrom, index, true, "2MSL, cut short"));
+                timers.add(new LadderPicture.Timer(timeWaitFrom, index, true, "2MSL,\nrestarted"));
                 timeWaitFrom = index;
             }
             steps.add(new LadderPicture.Step(s.timeNanos(), s.direction() == Direction.OUT, label, absolute, ours, kernel,

@@ -102,9 +102,12 @@ public final class SvgLadder {
             svg.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"%s "
                     + "marker-end=\"url(#head)\"/>", x1, y, x2, y2, s.retransmission() ? " stroke-dasharray=\"10 5\"" : ""));
         }
-        int midX = (LEFT_X + RIGHT_X) / 2;
+        int midX = (LEFT_X + RIGHT_X) / 2, midY = y + SLOPE / 2;
         String label = s.label() + (s.retransmission() ? "  (again)" : "") + (s.lost() ? "  (lost)" : "");
-        svg.append(text(midX, y + SLOPE / 2 - 6, "middle", 14, "normal", label));
+        // Written along the arrow, just above it: level text across a sloped line was struck through at one end.
+        double degrees = Math.toDegrees(Math.atan2(SLOPE, RIGHT_X - LEFT_X)) * (s.leftToRight() ? 1 : -1);
+        svg.append(text(midX, midY - 6, "middle", 14, "normal", label).replaceFirst("<text ",
+                String.format(Locale.ROOT, "<text transform=\"rotate(%.2f %d %d)\" ", degrees, midX, midY)));
         if (s.leftState() != null) {
             svg.append(text(LEFT_X - 12, y2 + 5, "end", 13, "bold", s.leftState()));
         }

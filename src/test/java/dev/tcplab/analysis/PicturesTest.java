@@ -36,6 +36,15 @@ class PicturesTest {
         return pictures.pictures();
     }
 
+    /** As `analyze --format svg` draws it: with the faults a live run recorded beside its capture. */
+    static List<LadderPicture> drawWithFaults(String capture) throws IOException {
+        Pictures pictures = new Pictures();
+        try (CaptureReader r = CaptureReader.open(Path.of(capture))) {
+            new Analyzer(FaultAnnotations.around(pictures, Path.of(capture))).run(r, p -> { });
+        }
+        return pictures.pictures();
+    }
+
     static Document xml(String svg) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -100,11 +109,40 @@ class PicturesTest {
     }
 
     @Test
+    void aLiveRunsFaultsAreDrawnAsItsLivePictureDrawsThem() throws Exception {
+        // Our last ACK, dropped before the wire: not in the capture (11 segments), drawn where it would have
+        // been, crossed out, numbered as the rest; the kernel's FIN again restarts our 2MSL.
+        LadderPicture reAck = drawWithFaults("captures/time-wait-reack.pcap").get(0);
+        assertEquals(12, reAck.steps().size(), "11 segments on the wire and the one dropped before it");
+        List<LadderPicture.Step> lost = reAck.steps().stream().filter(LadderPicture.Step::lost).toList();
+        assertEquals(1, lost.size());
+        assertEquals("ACK seq=20 ack=20", lost.get(0).label(), "as tshark numbers the re-ACK that follows");
+        assertTrue(lost.get(0).leftToRight(), "ours, the client's");
+        int at = reAck.steps().indexOf(lost.get(0));
+        assertTrue(reAck.steps().get(at - 1).label().startsWith("FIN,ACK") && reAck.steps().get(at + 1).retransmission(),
+                "between the kernel's FIN and its retransmission");
+        LadderPicture.Timer restarted = reAck.timers().stream().filter(t -> t.label().equals("2MSL,\nrestarted"))
+                .findFirst().orElseThrow();
+        assertTrue(restarted.leftSide() && reAck.steps().get(restarted.toStep()).retransmission(),
+                "from TIME_WAIT's start to the FIN that restarts it");
+
+        // The kernel's keep-alive probes reached the wire, but tcplab's endpoint was made not to see them.
+        LadderPicture crashed = drawWithFaults("captures/keepalive-crashed-client.pcap").get(0);
+        List<LadderPicture.Step> probes = crashed.steps().stream().filter(s -> s.label().endsWith("(keep-alive)")).toList();
+        assertEquals(3, probes.size());
+        assertTrue(probes.stream().allMatch(LadderPicture.Step::lost), "each probe crossed out");
+        assertTrue(probes.get(0).explanation().contains("injected by --drop in:keepalive:all"), probes.get(0).explanation());
+        // Without the faults beside it, a capture is drawn as the wire shows it.
+        assertTrue(draw("captures/keepalive-crashed-client.pcap").get(0).steps().stream().noneMatch(LadderPicture.Step::lost));
+    }
+
+    @Test
     void timersAreBracketsBesideTheirLifeline() throws Exception {
         Document synAck = xml(SvgLadder.render(draw("captures/two-way-synack-retransmits.pcap").get(0)));
         assertEquals(List.of("RTO 1.0 s", "RTO 2.0 s", "2MSL"), timerLabels(synAck), "the SYN+ACK's doubling RTOs, then TIME_WAIT");
         Document keepalive = xml(SvgLadder.render(draw("captures/keepalive-crashed-client.pcap").get(0)));
-        assertEquals(List.of("idle 1.0 s", "idle 1.0 s", "idle 1.0 s"), timerLabels(keepalive));
+        assertEquals(List.of("idle 1.0 s", "interval 1.0 s", "interval 1.0 s"), timerLabels(keepalive),
+                "the idle time before the first probe, then the interval between probes");
     }
 
     static List<String> timerLabels(Document d) throws Exception {
