@@ -115,14 +115,17 @@ public final class Pictures implements AnalysisSink {
     @Override
     public void injected(InjectedFault f) {
         if (f.neverOnTheWire()) {
+            Drawing on = null; // the latest connection on the tuple: a reused one may have been drawn before it
             for (Drawing d : drawings.values()) {
-                boolean fromClient = d.client().equals(f.src()) && d.server().equals(f.dst());
-                if ((fromClient || d.server().equals(f.src()) && d.client().equals(f.dst())) && d.steps().size() < MAX_STEPS) {
-                    d.steps().add(new LadderPicture.Step(f.epochNanos() - epochOffset, fromClient, dropped(d, f, fromClient),
-                            "dropped by " + f.rule() + " before the wire: seq " + f.seqAbs() + ", ack " + f.ackAbs(), null,
-                            null, true, false, "injected by " + f.rule() + ": it never reached the wire"));
-                    return;
+                if (d.client().equals(f.src()) && d.server().equals(f.dst()) || d.server().equals(f.src()) && d.client().equals(f.dst())) {
+                    on = d;
                 }
+            }
+            if (on != null && on.steps().size() < MAX_STEPS) {
+                boolean fromClient = on.client().equals(f.src());
+                on.steps().add(new LadderPicture.Step(f.epochNanos() - epochOffset, fromClient, dropped(on, f, fromClient),
+                        "dropped by " + f.rule() + " before the wire: seq " + f.seqAbs() + ", ack " + f.ackAbs(), null,
+                        null, true, false, "injected by " + f.rule() + ": it never reached the wire"));
             }
             return;
         }
