@@ -31,6 +31,10 @@ public final class PictureRecorder implements TraceSink {
     private final StringBuilder causes = new StringBuilder();
     private final List<LadderPicture.Timer> timers = new ArrayList<>();
     private final java.util.Map<String, Integer> firstSent = new java.util.HashMap<>();
+    /** The kernel's segments that take sequence space, by flags, seq and length: a second copy is a retransmission. */
+    private final java.util.Map<String, Integer> kernelFirstSent = new java.util.HashMap<>();
+    /** Linux's smallest retransmission timeout (TCP_RTO_MIN): a copy sooner than this was not sent by the RTO. */
+    private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
 
     public PictureRecorder(Path file, Kind kind, String title) {
@@ -67,6 +71,21 @@ public final class PictureRecorder implements TraceSink {
                     timers.add(new LadderPicture.Timer(first, index, true, String.format(java.util.Locale.ROOT, "RTO %.1f s",
                             (s.timeNanos() - steps.get(first).timeNanos()) / 1e9)));
                     firstSent.put(label, index); // the next RTO runs from this copy: the doubling shows
+                }
+            } else if (s.segment().flags().syn() || s.segment().flags().fin() || s.segment().payloadLength() > 0) {
+                // The kernel gives no reasons: a segment that takes sequence space, seen from it before, is its
+                // retransmission (the FIN again in TIME_WAIT's lesson). Its ack may have moved on; seq has not.
+                String key = s.segment().flags() + " seq=" + seq + " len=" + s.segment().payloadLength();
+                Integer first = kernelFirstSent.putIfAbsent(key, index);
+                if (first != null) {
+                    again = true;
+                    long gap = s.timeNanos() - steps.get(first).timeNanos();
+                    if (gap >= LINUX_MIN_RTO_NANOS) { // sooner, it is a fast retransmit or a tail loss probe
+                        timers.add(new LadderPicture.Timer(first, index, false,
+                                String.format(java.util.Locale.ROOT, "RTO %.1f s", gap / 1e9)));
+                    }
+                    kernelFirstSent.put(key, index);
+                    explanation = (explanation.isEmpty() ? "" : explanation + "; ") + "the kernel sends this again";
                 }
             }
             if ("TIME_WAIT".equals(ours)) {

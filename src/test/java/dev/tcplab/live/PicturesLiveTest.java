@@ -37,7 +37,9 @@ class PicturesLiveTest {
         // Every segment on the wire is an arrow, and so is the one we dropped before it reached the wire.
         assertEquals(onWire.size() + 1, arrows, text);
         assertTrue(text.contains("(lost)") && text.contains("l12,12"), "the dropped final ACK is crossed out");
-        assertTrue(text.contains("(again)"), "our re-ACK from TIME_WAIT is drawn as a repeat (dashed)");
+        assertEquals(2, text.split("\\(again\\)", -1).length - 1,
+                "the kernel's FIN again and our re-ACK from TIME_WAIT are drawn as repeats (dashed)");
+        assertTrue(text.matches("(?s).*>RTO 0\\.[2-9] s<.*"), "the kernel's RTO before its FIN again is bracketed");
         assertTrue(text.contains(">TIME_WAIT<") && text.contains(">LAST-ACK<"), "both sides' states are written");
     }
 }

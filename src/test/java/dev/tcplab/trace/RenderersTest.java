@@ -41,6 +41,35 @@ class RenderersTest {
     }
 
     @Test
+    void aLivePictureDashesTheKernelsRetransmissionsAndBracketsItsRto() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
+        try {
+            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.SVG, "t");
+            handshake().forEach(picture::accept);
+            Segment data = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.PSH_ACK, 65160)
+                    .withPayload("ok".getBytes());
+            Segment ack = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.ACK, 65160);
+            Segment fin = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.FIN_ACK, 65160);
+            for (TraceEvent e : List.of(
+                    seg(3_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),
+                    seg(23_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),  // 20 ms on: not the RTO
+                    seg(24_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),
+                    seg(25_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),   // a duplicate ACK, not a copy
+                    seg(30_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null),
+                    seg(236_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null))) { // the FIN again, 206 ms on
+                picture.accept(e);
+            }
+            picture.finish();
+            String svg = java.nio.file.Files.readString(file);
+            assertEquals(3, svg.split("\\(again\\)", -1).length - 1, "our retransmission, the kernel's data and FIN again");
+            assertEquals(1, svg.split(">RTO 0.2 s<", -1).length - 1, "the FIN's RTO only: 20 ms is no RTO of Linux's");
+            assertTrue(svg.contains("<path d=\"M864,"), "the kernel's RTO beside the kernel's lifeline");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void ladderShowsRelativeNumbersAcrossTheWrap() {
         StringWriter w = new StringWriter();
         LadderRenderer r = new LadderRenderer(new PrintWriter(w), false);
