@@ -21,7 +21,7 @@ public final class Pictures implements AnalysisSink {
     }
 
     private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
-    private int connectionsLeftOut;
+    private int connectionsLeftOut, lastConnLeftOut;
     /** The drawing the last segment went into, or null when it was left out: a fault found on it marks it. */
     private Drawing last;
     /** The capture's clock less the time since its first packet: places a segment that never reached the wire. */
@@ -32,7 +32,12 @@ public final class Pictures implements AnalysisSink {
         Drawing d = drawings.get(a.conn());
         if (d == null) {
             if (drawings.size() >= MAX_CONNECTIONS) {
-                connectionsLeftOut++;
+                // Connections are numbered as they open, so a number above every one left out so far is a new one.
+                if (a.conn() > lastConnLeftOut) {
+                    connectionsLeftOut++;
+                    lastConnLeftOut = a.conn();
+                }
+                last = null;
                 return;
             }
             String client = (a.fromClient() ? a.src() : a.dst()).toString();

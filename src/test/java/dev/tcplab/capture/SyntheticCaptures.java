@@ -28,6 +28,12 @@ public final class SyntheticCaptures {
         return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
     }
 
+    /** The same from A's port {@code clientPort} to B:80 (or back): one connection per client port. */
+    public static byte[] frame(int clientPort, boolean fromB, long seq, long ack, Flags flags) {
+        Segment s = Segment.of(fromB ? 80 : clientPort, fromB ? clientPort : 80, SeqNum.of(seq), SeqNum.of(ack), flags, 1000);
+        return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
+    }
+
     public static final Ipv6Address A6 = ipv6("fd00::1"), B6 = ipv6("fd00::2");
 
     /** The IPv6 twin of {@link #frame}: the same ports, between fd00::1 and fd00::2. */

@@ -219,6 +219,22 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aPictureThatLeavesConnectionsOutCountsConnectionsNotTheirSegments() throws IOException {
+        // 1.54 M packets of 24,632 connections were said to leave out "1513932 connections": their segments.
+        List<byte[]> frames = new ArrayList<>();
+        for (int c = 0; c < Pictures.MAX_CONNECTIONS + 3; c++) {
+            frames.add(SyntheticCaptures.frame(20000 + c, false, 100, 0, Flags.SYN));
+            frames.add(SyntheticCaptures.frame(20000 + c, true, 500, 101, Flags.SYN_ACK));
+            frames.add(SyntheticCaptures.frame(20000 + c, false, 101, 501, Flags.ACK));
+        }
+        Path many = dir.resolve("many.pcap");
+        Files.write(many, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
+        Path html = dir.resolve("many.html");
+        assertEquals(0, run("--format", "html", "-o", html.toString(), many.toString()), err());
+        assertTrue(err().contains("it leaves out 3 connections beyond the first 200"), err());
+    }
+
+    @Test
     void aDashReadsTheCaptureFromStandardInput() throws IOException {
         assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
         String fromFile = out();
