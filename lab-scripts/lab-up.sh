@@ -7,6 +7,7 @@
 #   sudo ip netns exec tcplab-lab tcpdump -ni tcplab-a -w /tmp/hands-on.pcap &
 #   sudo ip netns exec tcplab-lab ./tcplab connect --iface tcplab-a --peer 10.77.9.2:7 --src 10.77.9.10
 #   sudo ip netns exec tcplab-lab bash -c 'exec 3<>/dev/tcp/10.77.9.2/7; echo hi >&3; head -1 <&3'   # the kernel as client
+#   sudo ip netns exec tcplab-lab ss -tano state time-wait                        # that client's TIME_WAIT
 #   sudo ip netns exec tcplab-peer ss -tano                                       # the server's sockets
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -33,3 +34,12 @@ echo $! >/run/tcplab-lab-peer.pid
 for _ in $(seq 100); do ip netns exec tcplab-peer ss -tlnH | grep -q ':7 ' && break; sleep 0.1; done
 say "up: tcplab-lab (10.77.9.1 on tcplab-a) <-veth-> tcplab-peer (10.77.9.2 on tcplab-b), echo server on 10.77.9.2:7"
 say "tcplab's endpoint uses an address no interface owns, e.g. --src 10.77.9.10; lab-down.sh removes everything"
+# The header's examples, printed: the README promises commands to start from.
+cat >&2 <<EOF
+To start from:
+  sudo ip netns exec tcplab-lab tcpdump -ni tcplab-a -w /tmp/hands-on.pcap &
+  sudo ip netns exec tcplab-lab $top/tcplab connect --iface tcplab-a --peer 10.77.9.2:7 --src 10.77.9.10
+  sudo ip netns exec tcplab-lab bash -c 'exec 3<>/dev/tcp/10.77.9.2/7; echo hi >&3; head -1 <&3'   # the kernel as client
+  sudo ip netns exec tcplab-lab ss -tano state time-wait   # that client's TIME_WAIT: Linux's 60 s, counting down
+  sudo ip netns exec tcplab-peer ss -tano                  # the server's sockets
+EOF

@@ -101,12 +101,13 @@ public final class TimeWait implements Exercise {
     public Text afterword() {
         return Text.of("RFC 9293's MSL is 2 minutes, so 2MSL is 4 minutes; Linux does not follow it and waits a fixed 60 s"
                 + " (TCP_TIMEWAIT_LEN). The lab network is gone when the run ends; its 'kernel peer's socket' line above"
-                + " is what ss showed then (timer:(timewait,60000ms,0)). On any Linux machine that has closed connections"
-                + " lately, ss -tano state time-wait lists its own sockets in TIME_WAIT and the time each has left.",
+                + " is what ss showed then (timer:(timewait,60000ms,0)). To watch the 60 s count down, sudo"
+                + " lab-scripts/lab-up.sh leaves a lab network up and prints a kernel client to run and the ss command"
+                + " that shows its TIME_WAIT.",
                 "RFC 9293 规定 MSL 为 2 分钟，因此 2MSL 为 4 分钟；Linux 没有照此实现，而是固定等待 60 秒（TCP_TIMEWAIT_LEN）。"
                         + "运行结束后实验网络即被删除；上面的“kernel peer's socket”一行就是当时 ss 的结果"
-                        + "（timer:(timewait,60000ms,0)）。在任何最近关闭过连接的 Linux 机器上，ss -tano state time-wait"
-                        + " 会列出本机处于 TIME_WAIT 的套接字及各自剩余的时间。");
+                        + "（timer:(timewait,60000ms,0)）。若想看这 60 秒逐渐减少，可运行 sudo lab-scripts/lab-up.sh："
+                        + "它会保留一个实验网络，并给出一个内核客户端命令和显示其 TIME_WAIT 的 ss 命令。");
     }
 
     private static Text reAcksSeen(int count, String lastState) {
