@@ -33,7 +33,8 @@ final class FlowSide {
     // The observer.
     TcpState state;
     boolean sentSyn;
-    long synTime = -1;
+    /** When this side sent its SYN, since the first packet (negative when a capture's clock runs back); MIN_VALUE: not seen. */
+    long synTime = Long.MIN_VALUE;
     boolean synAcked;
     boolean sentFin;
     /** The relative sequence number of this side's FIN. */

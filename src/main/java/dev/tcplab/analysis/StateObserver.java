@@ -107,7 +107,7 @@ final class StateObserver {
                 d.state = TcpState.ESTABLISHED;
                 if (!f.syn() && s.state == TcpState.ESTABLISHED) {
                     events |= Event.HANDSHAKE_COMPLETE.bit;
-                    if (s.synTime >= 0) {
+                    if (s.synTime != Long.MIN_VALUE) {
                         c.handshakeRtt = f.now() - s.synTime;
                     }
                 }

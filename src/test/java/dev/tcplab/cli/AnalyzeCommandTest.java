@@ -235,6 +235,26 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aCaptureWhoseClockRunsBackStillTimesItsHandshakes() throws IOException {
+        // Two pcapng files one after the other (`cat`, as Wireshark reads them): the second, from 2020, starts
+        // before the first. Its connection's times are negative, and its SYN's time was taken for "not seen".
+        Path both = dir.resolve("both.pcapng");
+        Files.write(both, concat(Files.readAllBytes(Path.of("captures/two-interfaces-loopback.pcapng")),
+                Files.readAllBytes(Path.of("src/test/resources/captures-external/200722_tcp_anon.pcapng"))));
+        assertEquals(0, run("--summary", "--format", "json", "--conn", "4", both.toString()), err());
+        JsonNode conn = new ObjectMapper().readTree(out().lines().filter(l -> l.contains("\"connection\"")).findFirst()
+                .orElseThrow());
+        assertEquals("192.168.200.135:7875", conn.get("client").asText(), conn.toString());
+        assertEquals(4.573, conn.get("handshake_rtt_ms").asDouble(), 0.0005, "tshark's tcp.analysis.initial_rtt");
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aDashReadsTheCaptureFromStandardInput() throws IOException {
         assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
         String fromFile = out();
