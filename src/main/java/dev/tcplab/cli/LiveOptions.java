@@ -224,7 +224,7 @@ final class LiveOptions {
 
     /** The capture's path: --capture, or runs/COMMAND-TIME.pcap. */
     Path capturePath(String command) {
-        chosenCapture = capture != null ? capture : RunCaptures.fresh(command);
+        chosenCapture = RunCaptures.writable(capture != null ? capture : RunCaptures.fresh(command), capture != null);
         return chosenCapture;
     }
 

@@ -127,6 +127,13 @@ class CliTest {
     }
 
     @Test
+    void aCaptureThatCannotBeWrittenIsRefusedBeforeTheLabNetworkIsBuilt() {
+        // It used to build the lab network, then die with "unexpected error: java.io.UncheckedIOException", exit 1.
+        assertRefused("cannot write the capture /proc/x.pcap (", "connect", "--capture", "/proc/x.pcap");
+        assertRefused("choose another place with --capture FILE", "listen", "--capture", "/proc/x.pcap");
+    }
+
+    @Test
     void unknownOptionIsUsageError() {
         assertRefused("--bogus", "connect", "--bogus");
     }

@@ -68,7 +68,7 @@ public final class ExerciseRunner {
             n++;
             out.printf("-- %s %d/%d: %s%n", lang == Text.Lang.zh ? "运行" : "run", n, ex.runs().size(), run.label().in(lang));
             out.flush();
-            Path capture = RunCaptures.fresh("lab-" + ex.name() + "-" + n);
+            Path capture = RunCaptures.writable(RunCaptures.fresh("lab-" + ex.name() + "-" + n), false);
             timelines.add(execute(run, capture));
             out.println();
         }
