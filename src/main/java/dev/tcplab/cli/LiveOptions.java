@@ -3,6 +3,7 @@ package dev.tcplab.cli;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.RstGuard;
 import dev.tcplab.lab.RunCaptures;
+import dev.tcplab.lab.WritablePlace;
 import dev.tcplab.link.FaultRule;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
@@ -231,7 +232,7 @@ final class LiveOptions {
     /** Where a picture goes: -o, or the capture's path with .svg or .html. */
     Path picturePath(String extension) {
         if (output != null) {
-            return output;
+            return WritablePlace.check(output, "the picture", "choose another place with -o FILE");
         }
         Path base = chosenCapture != null ? chosenCapture : Path.of("runs", "run.pcap");
         String name = base.getFileName().toString().replaceFirst("\\.pcap$", "");

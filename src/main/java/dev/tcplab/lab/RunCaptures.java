@@ -23,35 +23,13 @@ public final class RunCaptures {
     }
 
     /**
-     * Checks before anything is built that the capture can be written where it is to go: its folder is made
-     * (as the run would make it) and the file opened for writing, then left as it was. A run used to build
-     * its lab network first and die with "unexpected error: UncheckedIOException".
+     * The capture can be written where it is to go (see {@link WritablePlace}).
      *
      * @param chosen named with --capture (else the default under runs/, relative to the current folder)
-     * @throws IllegalArgumentException saying why and what to do instead
      */
     public static Path writable(Path capture, boolean chosen) {
-        boolean existed = Files.exists(capture);
-        try {
-            Path parent = capture.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.newOutputStream(capture, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)
-                    .close(); // no TRUNCATE: a capture already there stays whole until the run writes its own
-            if (!existed) {
-                Files.delete(capture);
-            }
-        } catch (java.io.IOException | SecurityException e) {
-            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.NoSuchFileException ? "a file cannot be made there"
-                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e.getMessage();
-            throw new IllegalArgumentException("cannot write the capture " + capture + " (" + why + "): " + (chosen
-                    ? "choose another place with --capture FILE" : "run from a folder you can write, or choose a place with "
-                    + "--capture FILE"), e);
-        }
-        return capture;
+        return WritablePlace.check(capture, "the capture", chosen ? "choose another place with --capture FILE"
+                : "run from a folder you can write, or choose a place with --capture FILE");
     }
 
     static Path freshIn(Path dir, String stem, LocalDateTime now) {

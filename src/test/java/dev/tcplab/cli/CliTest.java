@@ -131,6 +131,8 @@ class CliTest {
         // It used to build the lab network, then die with "unexpected error: java.io.UncheckedIOException", exit 1.
         assertRefused("cannot write the capture /proc/x.pcap (", "connect", "--capture", "/proc/x.pcap");
         assertRefused("choose another place with --capture FILE", "listen", "--capture", "/proc/x.pcap");
+        // A picture the run could not write ended it with a stack trace and no picture, exit 0.
+        assertRefused("cannot write the picture /proc/x.svg (", "connect", "--format", "svg", "-o", "/proc/x.svg");
     }
 
     @Test
