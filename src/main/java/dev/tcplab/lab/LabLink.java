@@ -296,6 +296,22 @@ final class LabLink {
         if (Files.isDirectory(all) && !Files.exists(all.resolve(iface))) {
             throw noSuchInterface(iface);
         }
+        if (isLoopback(all.resolve(iface).resolve("flags"))) {
+            // Measured: on lo no ARP answers, so the run waited 3 s and blamed the peer; and the kernel's
+            // segments there carry unfinished (offloaded) checksums, which tcplab's endpoint would drop.
+            throw new IllegalArgumentException(iface + " is a loopback interface: it answers no ARP and leaves the kernel's "
+                    + "checksums unfinished, so tcplab's own TCP cannot use it. Use the lab network (no --iface), or "
+                    + "sudo lab-scripts/lab-up.sh, and start the server to watch in its tcplab-peer namespace");
+        }
+    }
+
+    /** IFF_LOOPBACK in an interface's flags (as /sys/class/net/IF/flags shows them, in hex). */
+    static boolean isLoopback(Path flags) {
+        try {
+            return (Integer.decode(Files.readString(flags).trim()) & 0x8) != 0;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return false; // no such file here (not Linux's sysfs): the run finds out on its own
+        }
     }
 
     private static EnvironmentProblem noSuchInterface(String iface) {

@@ -136,6 +136,14 @@ class CliTest {
     }
 
     @Test
+    void theLoopbackInterfaceIsRefusedWithWhatToUseInstead() {
+        // It waited 3 s for an ARP answer that lo never gives, then blamed the peer (exit 1).
+        assertRefused("lo is a loopback interface: it answers no ARP", "connect", "--iface", "lo", "--peer",
+                "127.0.0.1:7007", "--src", "127.0.0.5", "--rst-guard", "firewall");
+        assertTrue(err.toString().contains("lab-scripts/lab-up.sh"), err.toString());
+    }
+
+    @Test
     void unknownOptionIsUsageError() {
         assertRefused("--bogus", "connect", "--bogus");
     }
