@@ -54,4 +54,28 @@ public final class LiveComparison {
         }
         return out;
     }
+
+    /**
+     * Whether the two differ in their pure ACKs alone: every SYN, FIN, RST and data segment is there on
+     * both sides, in order, with the same flags, seq and length. Where a kernel's ACK falls (and what it
+     * acknowledges) follows when the data arrived, which a re-enactment at its own pace does not repeat.
+     */
+    public static boolean onlyAcksDiffer(List<SegmentShape> recorded, List<SegmentShape> live) {
+        List<SegmentShape> a = recorded.stream().filter(s -> !pureAck(s)).toList();
+        List<SegmentShape> b = live.stream().filter(s -> !pureAck(s)).toList();
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int k = 0; k < a.size(); k++) {
+            SegmentShape x = a.get(k), y = b.get(k);
+            if (!x.flags().equals(y.flags()) || x.seq() != y.seq() || x.length() != y.length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pureAck(SegmentShape s) {
+        return s.length() == 0 && s.flags().ack() && !s.flags().syn() && !s.flags().fin() && !s.flags().rst();
+    }
 }

@@ -28,6 +28,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +89,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "with --live: the lab's kernel echo server closes this long after our FIN, as a server whose"
                     + " application closes late (default 0s)")
     Duration peerCloseDelay = Duration.ZERO;
+
+    @Option(names = "--peer-discard", description = "with --live: the lab's kernel peer keeps what arrives and sends "
+            + "nothing back, as a server that only reads (an upload's) instead of an echo server")
+    boolean peerDiscard;
 
     @Mixin
     LiveOptions liveOptions;
@@ -192,13 +197,20 @@ public final class ReplayCommand implements Callable<Integer> {
         // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
         long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
                 .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
-        if (liveOptions.iface != null || served == rec.clientBytes()) {
+        if (liveOptions.iface != null || peerDiscard || served == rec.clientBytes()) {
             return null;
+        }
+        if (served == 0) {
+            return "the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the lab's "
+                    + "kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did";
         }
         return "the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was not an "
                 + "echo server, and the lab's kernel peer echoes what it gets. To compare with a server like the "
                 + "recorded one, start it on another machine and re-enact against it with --iface and --peer";
     }
+
+    /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
+    static final int DIFFERENCES_SHOWN = 20;
 
     /** Below this, a server's FIN after the client's is the kernel's own pace, not an application's delay. */
     private static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
@@ -212,6 +224,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them)");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (liveOptions.iface != null && parsed.hasMatchedOption("--peer-discard")) {
+            throw new IllegalArgumentException("--peer-discard shapes the lab network's kernel peer; with --iface the peer "
+                    + "is the socket --peer names");
+        }
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
                     + (parsed.hasMatchedOption("--speed") ? "--speed" : "--max-gap") + " is for the replay without --live");
@@ -227,7 +243,8 @@ public final class ReplayCommand implements Callable<Integer> {
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], liveOptions.tcpConfig(), liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
-                PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay));
+                PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
+                        .withDiscard(peerDiscard));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut()), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos())).execute();
@@ -243,7 +260,19 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         info.printf("tcplab: the live kernel answered differently in %d place%s (recorded %d server segments, live %d):%n",
                 differences.size(), differences.size() == 1 ? "" : "s", rec.serverSegments().size(), answers.shapes().size());
-        differences.forEach(d -> info.println("  " + d));
+        differences.stream().limit(DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d));
+        if (differences.size() > DIFFERENCES_SHOWN) {
+            // A bulk transfer can part in thousands of places: the first ones here, all of them beside the capture.
+            Path all = o.capture().resolveSibling(o.capture().getFileName().toString().replaceFirst("\\.pcap$", "")
+                    + ".differences.txt");
+            Files.write(all, differences);
+            info.println("  … and " + (differences.size() - DIFFERENCES_SHOWN) + " more: all " + differences.size()
+                    + " in " + all);
+        }
+        if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
+            info.println("tcplab: every SYN, FIN and data segment came as recorded; only the kernel's pure ACKs differ, "
+                    + "which follow when the data arrived, and a re-enactment keeps its own pace");
+        }
         for (String hint : new String[] {echoHint(rec), closeDelayHint(rec)}) {
             if (hint != null) {
                 info.println("tcplab: " + hint);

@@ -2,6 +2,7 @@ package dev.tcplab.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.wire.Flags;
@@ -71,5 +72,17 @@ class LiveComparisonTest {
         RecordedConversation rec = RecordedConversation.from(List.of(syn, data.apply(1L, 100), data.apply(201L, 100)));
         assertEquals(300, rec.clientBytes());
         assertEquals(100, rec.filledBytes());
+    }
+
+    @Test
+    void aRunThatPartsInItsAcksAloneIsToldApartFromOneThatPartsInWhatItSends() {
+        // The same data and FIN, acknowledged at other points: a bulk transfer's pace, not a different kernel.
+        List<SegmentShape> live = List.of(recorded.get(0), shape(Flags.ACK, 1, 10, 0, 1), shape(Flags.ACK, 1, 19, 0, 2),
+                recorded.get(2), recorded.get(4));
+        assertTrue(LiveComparison.onlyAcksDiffer(recorded, live));
+        List<SegmentShape> moreData = List.of(recorded.get(0), shape(Flags.PSH_ACK, 1, 19, 20, 2), recorded.get(4));
+        assertFalse(LiveComparison.onlyAcksDiffer(recorded, moreData), "a data segment of another length");
+        List<SegmentShape> noFin = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(3));
+        assertFalse(LiveComparison.onlyAcksDiffer(recorded, noFin), "the FIN missing");
     }
 }

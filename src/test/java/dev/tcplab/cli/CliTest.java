@@ -150,12 +150,12 @@ class CliTest {
 
     @Test
     void ifaceWithoutPeerIsUsageError() {
-        assertRefused("--iface and --peer go together", "connect", "--iface", "eth0");
+        assertRefused("--iface and --peer go together", "connect", "--iface", "tcplab-none0");
     }
 
     @Test
     void peerLossOnARealInterfaceSaysWhatToUseInstead() {
-        assertRefused("--peer-loss is for the lab network", "connect", "--iface", "eth0", "--peer", "192.0.2.10:7",
+        assertRefused("--peer-loss is for the lab network", "connect", "--iface", "tcplab-none0", "--peer", "192.0.2.10:7",
                 "--peer-loss", "5");
         assertTrue(err.toString().contains("--drop out:any:5% and --drop in:any:5%"), err.toString());
     }
@@ -216,11 +216,11 @@ class CliTest {
 
     @Test
     void optionsForTheLabsKernelPeerAreRefusedOnARealInterface() {
-        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "eth0", "--peer", "192.0.2.10:7", "--peer-send", "1MB",
+        assertEquals(ExitCodes.USAGE, run("connect", "--iface", "tcplab-none0", "--peer", "192.0.2.10:7", "--peer-send", "1MB",
                 "--peer-closes-first"));
         assertTrue(err.toString().contains("--peer-closes-first, --peer-send set up the lab network's kernel peer; on "
                 + "--iface the peer is the socket --peer names"), err.toString());
-        assertRefused("--send sets up the lab network's kernel client", "listen", "--iface", "eth0", "--peer",
+        assertRefused("--send sets up the lab network's kernel client", "listen", "--iface", "tcplab-none0", "--peer",
                 "192.0.2.10:7", "--send", "hi");
         assertRefused("--send and --send-size both choose what to send; give one", "connect", "--send", "hi",
                 "--send-size", "1MB");
@@ -348,6 +348,9 @@ class CliTest {
                 "replay", "captures/handshake-echo-close.pcap", "--drop", "in:syn", "--msl", "5s");
         assertRefused("--max-gap is for the replay without --live",
                 "replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-discard is for --live", "replay", "--peer-discard", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-discard shapes the lab network's kernel peer", "replay", "--live", "--iface", "tcplab-none0",
+                "--peer", "192.0.2.1:7", "--peer-discard", "captures/handshake-echo-close.pcap");
     }
 
     @Test

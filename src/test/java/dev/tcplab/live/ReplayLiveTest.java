@@ -76,6 +76,29 @@ class ReplayLiveTest {
     }
 
     @Test
+    void anUploadToAServerThatOnlyReadsIsMatchedWithPeerDiscardAndItsAcksAreToldApart() throws Exception {
+        Live.require("ip", "ss", "ethtool");
+        // Connection 3: 2 MB to a server that sends nothing back. The lab's echo server sends it all back, and the
+        // two part in well over a thousand places: twenty are listed, all of them written beside the capture.
+        Shell.Result echo = replay("captures/kernel-mix.pcap", "--conn", "3");
+        assertEquals(1, echo.exitCode(), echo.stderr());
+        assertTrue(echo.stderr().contains("the recorded server sent nothing back for the client's 2097152 bytes, the lab's "
+                + "kernel peer echoes them: --peer-discard makes it keep what arrives"), echo.stderr());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("… and (\\d+) more: all (\\d+) in (\\S+)")
+                .matcher(echo.stderr());
+        assertTrue(m.find(), echo.stderr());
+        assertEquals(dir.resolve("live.differences.txt").toString(), m.group(3));
+        assertEquals(Integer.parseInt(m.group(2)), java.nio.file.Files.readAllLines(Path.of(m.group(3))).size());
+        assertEquals(20, Integer.parseInt(m.group(2)) - Integer.parseInt(m.group(1)), "twenty on the terminal");
+
+        // With a kernel peer that only reads, what is left is where the kernel's ACKs fell.
+        Shell.Result discard = replay("captures/kernel-mix.pcap", "--conn", "3", "--peer-discard");
+        assertTrue(discard.stderr().contains("every SYN, FIN and data segment came as recorded; only the kernel's pure "
+                + "ACKs differ"), discard.stderr());
+        assertFalse(discard.stderr().contains("--peer-discard makes it"), discard.stderr());
+    }
+
+    @Test
     void aCaptureWithoutTheConnectionAskedForIsAUsageError() {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = replay("captures/handshake-echo-close.pcap", "--conn", "7");
