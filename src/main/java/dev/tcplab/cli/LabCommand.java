@@ -55,8 +55,9 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default en)")
     Text.Lang lang = Text.Lang.en;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json (JSON lines alone on standard output; the explanation and checks on "
-            + "standard error), quiet (no segment lines), or svg / html: a picture beside each run's capture")
+    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json (JSON lines alone on standard output, a 'run' object before each run's "
+            + "lines and a 'check' object per check; the explanation and the checks in words on standard error), quiet "
+            + "(no segment lines), or svg / html: a picture beside each run's capture")
     Format format = Format.ladder;
 
     @Option(names = "--iface", paramLabel = "IF", description = "a real interface instead of the lab network (with --peer)")
@@ -124,6 +125,9 @@ public final class LabCommand implements Callable<Integer> {
         };
         ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer), agentAddress(),
                 src == null ? null : Ipv4Address.parse(src), rstGuard, lang, ladder), prose, spec.commandLine().getErr());
+        if (format == Format.json) {
+            runner.reportingTo(new JsonLabReport(out, lang));
+        }
         List<String> failed = new ArrayList<>();
         for (Exercise e : chosen) {
             if (!runner.run(e).passed()) {

@@ -71,13 +71,31 @@ class CliLiveTest {
         Shell.Result r = tcplab(List.of(), "lab", "handshake", "--format", "json");
         assertEquals(0, r.exitCode(), r.stderr());
         ObjectMapper m = new ObjectMapper();
-        int segments = 0;
+        int segments = 0, checks = 0;
+        List<String> runs = new ArrayList<>();
+        String verdict = null;
         for (String line : r.stdout().split("\n")) {
-            if (m.readTree(line).get("type").asText().equals("segment")) { // every stdout line is a JSON object
-                segments++;
+            JsonNode o = m.readTree(line); // every stdout line is a JSON object
+            switch (o.get("type").asText()) {
+                case "segment" -> {
+                    segments++;
+                    assertFalse(runs.isEmpty(), "a segment before any run object: " + line);
+                }
+                case "run" -> runs.add(o.get("run").asInt() + "/" + o.get("runs").asInt() + " " + o.get("capture").asText());
+                case "check" -> {
+                    checks++;
+                    assertTrue(o.get("passed").asBoolean() && !o.get("claim").asText().isEmpty(), line);
+                }
+                case "exercise" -> verdict = o.get("exercise").asText() + " " + o.get("passed").asBoolean();
+                default -> { }
             }
         }
         assertTrue(segments >= 3, "the handshake's segments at least: " + segments);
+        // Which run each line belongs to, the checks and the verdict: a script needs nothing from the prose.
+        assertEquals(2, runs.size(), runs.toString());
+        assertTrue(runs.get(0).startsWith("1/2 runs/lab-handshake-1-") && runs.get(1).startsWith("2/2 "), runs.toString());
+        assertEquals(7, checks, "the handshake's seven checks");
+        assertEquals("handshake true", verdict);
         assertTrue(r.stderr().contains("== handshake:") && r.stderr().contains("PASS"), "the explanation and checks: "
                 + r.stderr());
     }

@@ -42,11 +42,18 @@ public final class ExerciseRunner {
     private final Setup setup;
     private final PrintWriter out;
     private final PrintWriter info;
+    private LabReport report = LabReport.NONE;
 
     public ExerciseRunner(Setup setup, PrintWriter out, PrintWriter info) {
         this.setup = setup;
         this.out = out;
         this.info = info;
+    }
+
+    /** Also tells {@code r} of each run, check and verdict (lab --format json). */
+    public ExerciseRunner reportingTo(LabReport r) {
+        this.report = r;
+        return this;
     }
 
     /** What an exercise's runs left behind, and its checks. */
@@ -69,6 +76,7 @@ public final class ExerciseRunner {
             out.printf("-- %s %d/%d: %s%n", lang == Text.Lang.zh ? "运行" : "run", n, ex.runs().size(), run.label().in(lang));
             out.flush();
             Path capture = RunCaptures.writable(RunCaptures.fresh("lab-" + ex.name() + "-" + n), false);
+            report.run(ex.name(), n, ex.runs().size(), run.label(), capture);
             timelines.add(execute(run, capture));
             out.println();
         }
@@ -76,7 +84,9 @@ public final class ExerciseRunner {
         out.println(lang == Text.Lang.zh ? "-- 检查" : "-- checks");
         for (Check c : checks) {
             out.printf("%s  %s%n      %s%n", c.passed() ? "PASS" : "FAIL", c.claim().in(lang), c.observed().in(lang));
+            report.check(ex.name(), c);
         }
+        report.exercise(ex.name(), allPassed(checks));
         Text after = ex.afterword();
         if (after != null) {
             out.println();
