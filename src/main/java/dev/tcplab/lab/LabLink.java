@@ -297,7 +297,7 @@ final class LabLink {
             throw noSuchInterface(iface);
         }
         if (isLoopback(all.resolve(iface).resolve("flags"))) {
-            // Measured: on lo no ARP answers, so the run waited 3 s and blamed the peer; and the kernel's
+            // Seen here: on lo no ARP answers, so the run waited 3 s and blamed the peer; and the kernel's
             // segments there carry unfinished (offloaded) checksums, which tcplab's endpoint would drop.
             throw new IllegalArgumentException(iface + " is a loopback interface: it answers no ARP and leaves the kernel's "
                     + "checksums unfinished, so tcplab's own TCP cannot use it. Use the lab network (no --iface), or "
