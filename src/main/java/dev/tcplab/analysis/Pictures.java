@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class Pictures implements AnalysisSink {
     public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
+    /** Ends a keep-alive probe's label; the next probe's bracket, an interval rather than the idle time, looks for it. */
+    private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
 
     /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
@@ -63,7 +65,7 @@ public final class Pictures implements AnalysisSink {
         String label = a.segment().flags() + " seq=" + a.seq() + (a.ack() >= 0 ? " ack=" + a.ack() : "")
                 + (a.length() > 0 ? " len=" + a.length() : "")
                 // Only the description says what a keep-alive is: the picture would show a plain ACK.
-                + (a.has(Event.KEEP_ALIVE) ? "  (keep-alive)" : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
+                + (a.has(Event.KEEP_ALIVE) ? KEEP_ALIVE_TAG : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
         List<String> explained = new ArrayList<>();
         for (Event e : Event.of(a.events())) {
             explained.add(e.description);
@@ -91,7 +93,7 @@ public final class Pictures implements AnalysisSink {
         if (a.has(Event.KEEP_ALIVE) && index > 0) {
             // The first probe follows the idle time (TCP_KEEPIDLE); the next ones the interval (TCP_KEEPINTVL).
             LadderPicture.Step before = d.steps().get(index - 1);
-            boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith("(keep-alive)");
+            boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith(KEEP_ALIVE_TAG);
             d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(), (afterAProbe ? "interval " : "idle ")
                     + seconds(a.timeNanos() - before.timeNanos())));
         }

@@ -241,15 +241,17 @@ final class LiveOptions {
 
     /** The renderer chosen with --format, on its own thread. */
     TraceSink trace(PrintWriter out) {
+        boolean picture = format == Format.svg || format == Format.html;
+        Path picturePath = picture ? picturePath(format.name()) : null; // checked once, before the run
         TraceSink inner = switch (format) {
             case json -> new JsonLinesRenderer(out);
             case ladder -> new LadderRenderer(out, absolute);
             case quiet -> TraceSink.withoutSegments(new LadderRenderer(out, absolute));
-            case svg -> new PictureRecorder(picturePath("svg"), PictureRecorder.Kind.SVG, "tcplab " + title());
-            case html -> new PictureRecorder(picturePath("html"), PictureRecorder.Kind.HTML, "tcplab " + title());
+            case svg -> new PictureRecorder(picturePath, PictureRecorder.Kind.SVG, "tcplab " + title());
+            case html -> new PictureRecorder(picturePath, PictureRecorder.Kind.HTML, "tcplab " + title());
         };
-        if (format == Format.svg || format == Format.html) {
-            out.println("picture: " + picturePath(format.name()));
+        if (picture) {
+            out.println("picture: " + picturePath);
             out.flush();
         }
         return new AsyncTraceSink(inner);
