@@ -115,7 +115,7 @@ final class LiveOptions {
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Give up on a connection after this long (default: 60s more than the waits asked for, "
-                    + "such as --hold, --close-delay or TIME_WAIT's 2×MSL).")
+                    + "such as a hold, a close delay or TIME_WAIT's 2×MSL).")
     Duration timeout;
 
     /** What --timeout gives a connection beyond its asked-for waits when it is not given. */

@@ -120,6 +120,83 @@ class CliTest {
     }
 
     @Test
+    void everyOptionAHelpTextNamesIsAnOptionOfTheCommandItNames() {
+        // connect --help told users to count --close-delay in --timeout's default: listen's option, which
+        // connect calls --peer-close-delay. An option after "tcplab COMMAND" on a line (or on the lines a
+        // trailing backslash joins to it) is that command's; any other is the command's own.
+        CommandLine root = Main.commandLine();
+        List<String> wrong = new ArrayList<>();
+        List<CommandLine> commands = new ArrayList<>(List.of(root));
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\\\\\s*\\n\\s*", " ");
+            for (String line : help.split("\n")) {
+                java.util.regex.Matcher option = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*")
+                        .matcher(line);
+                while (option.find()) {
+                    CommandLine owner = namedBefore(root, line.substring(0, option.start()), command);
+                    if (owner.getCommandSpec().findOption(option.group()) == null) {
+                        wrong.add(command.getCommandName() + ": " + option.group() + " is not an option of "
+                                + owner.getCommandSpec().qualifiedName() + ": " + line.trim());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void everyOptionTheDocumentsGiveATcplabCommandIsOneOfItsOptions() throws Exception {
+        CommandLine root = Main.commandLine();
+        List<Path> documents = new ArrayList<>(List.of(Path.of("README.md"), Path.of("captures/README.md"),
+                Path.of("docs/reliability.md")));
+        try (var scripts = Files.list(Path.of("lab-scripts"))) {
+            scripts.forEach(documents::add);
+        }
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Path document : documents) {
+            String text = Files.readString(document).replaceAll("\\\\\\s*\\n\\s*", " ");
+            for (String line : text.split("\n")) {
+                // Up to the end of the command: a backtick, a pipe, a redirection or the next command.
+                java.util.regex.Matcher command = java.util.regex.Pattern.compile("tcplab [a-z][^`|;&>]*").matcher(line);
+                while (command.find()) {
+                    CommandLine owner = namedBefore(root, command.group(), root);
+                    java.util.regex.Matcher option = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*")
+                            .matcher(command.group());
+                    while (option.find() && owner != root) {
+                        checked++;
+                        if (owner.getCommandSpec().findOption(option.group()) == null) {
+                            wrong.add(document + ": " + option.group() + " is not an option of "
+                                    + owner.getCommandSpec().qualifiedName() + ": " + command.group().trim());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+        assertTrue(checked > 30, "options checked: " + checked);
+    }
+
+    /** The command the last "tcplab WORD…" before an option names, or {@code otherwise} if none does. */
+    private static CommandLine namedBefore(CommandLine root, String before, CommandLine otherwise) {
+        int at = before.lastIndexOf("tcplab ");
+        if (at < 0) {
+            return otherwise;
+        }
+        CommandLine named = root;
+        for (String word : before.substring(at + "tcplab ".length()).trim().split("\\s+")) {
+            CommandLine sub = named.getSubcommands().get(word);
+            if (sub == null) {
+                break;
+            }
+            named = sub;
+        }
+        return named;
+    }
+
+    @Test
     void anIpv6PeerIsRefusedSayingLiveRunsSpeakIpv4() {
         assertRefused("not an IPv4 address: [::1] (an IPv6 address: live runs speak IPv4 only",
                 "connect", "--iface", "lo", "--peer", "[::1]:7");
