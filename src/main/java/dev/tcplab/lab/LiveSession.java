@@ -78,6 +78,8 @@ public final class LiveSession {
     private final TransferTally tally = new TransferTally();
     private volatile boolean interrupted;
     private final CountDownLatch loopExited = new CountDownLatch(1);
+    /** A remark about the kernel's socket, waiting for frames that arrived before it was asked ({@link #noteAt}). */
+    private TraceEvent.Note heldNote;
     private boolean reachedEstablished;
 
     /** Something the endpoint did during one call, shown once the frames it sent have left. */
@@ -191,7 +193,7 @@ public final class LiveSession {
     }
 
     public void note(String text) {
-        trace.accept(new TraceEvent.Note(sinceStart(), text));
+        emit(new TraceEvent.Note(sinceStart(), text));
     }
 
     /** The timeline's clock now: for a remark about something looked at now but said later ({@link #noteAt}). */
@@ -201,10 +203,35 @@ public final class LiveSession {
 
     /**
      * A remark stamped when what it says was observed: the kernel's socket as asked for before a frame
-     * that arrived during the asking, so that the ladder's times keep their order.
+     * that arrived during the asking, so that the ladder's times keep their order. A frame that had
+     * arrived before the asking but is read after it goes first: the remark is held until the loop
+     * finds no frame waiting (the two-way lesson's ladder had shown "1.012 kernel peer's socket:
+     * SYN-RECV" above "0.962 SYN,ACK").
      */
     public void noteAt(long timeNanos, String text) {
-        trace.accept(new TraceEvent.Note(timeNanos, text));
+        releaseHeldNote();
+        heldNote = new TraceEvent.Note(timeNanos, text);
+    }
+
+    /**
+     * Into the timeline, after a held remark unless this is a frame that arrived before it, or the
+     * change of our state that such a frame caused (printed without a time, under its frame).
+     */
+    private void emit(TraceEvent event) {
+        boolean passes = heldNote != null && (event instanceof TraceEvent.StateChange
+                || event instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
+                        && s.timeNanos() < heldNote.timeNanos());
+        if (!passes) {
+            releaseHeldNote();
+        }
+        trace.accept(event);
+    }
+
+    private void releaseHeldNote() {
+        if (heldNote != null) {
+            trace.accept(heldNote);
+            heldNote = null;
+        }
     }
 
     /**
@@ -216,6 +243,7 @@ public final class LiveSession {
         try {
             return loop(script, maxNanos);
         } finally {
+            releaseHeldNote();
             loopExited.countDown();
         }
     }
@@ -237,6 +265,9 @@ public final class LiveSession {
                 return false;
             }
             SegmentLink.Inbound in = link.poll();
+            if (in == null) {
+                releaseHeldNote(); // no frame that arrived before it is still to be read
+            }
             boolean active = false;
             if (in != null) {
                 // Everything already waiting is one burst: fed in a row, ACKed once at its end. A
@@ -303,7 +334,7 @@ public final class LiveSession {
         }
         if (in != null) {
             tally.in(in.packet().segment(), in.frame().epochNanos(), isLost(in.frame()));
-            trace.accept(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN,
+            emit(new TraceEvent.SegmentEvent(in.frame().epochNanos() - startEpochNanos, Direction.IN,
                     in.packet().source(), in.packet().destination(), in.packet().segment(), conn.state().name(),
                     faultText(null, in.frame()), isLost(in.frame())));
         }
@@ -311,11 +342,11 @@ public final class LiveSession {
             Pending p = batch.get(i);
             if (p.segment() != null) {
                 tally.out(p.segment(), sent[i].epochNanos(), p.why(), isLost(sent[i]));
-                trace.accept(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us,
+                emit(new TraceEvent.SegmentEvent(sent[i].epochNanos() - startEpochNanos, Direction.OUT, us,
                         new HostPort(peer.addr(), p.segment().dstPort()), p.segment(), p.stateThen().name(),
                         faultText(p.why(), sent[i]), isLost(sent[i])));
             } else {
-                trace.accept(p.other());
+                emit(p.other());
             }
         }
     }
