@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Why reading the SYN+ACK from libpcap's ring took 10-20 µs in some tcplab processes and 1-2 µs in others
-# (README, Performance): a C program sends SYNs with libpcap and reads each SYN+ACK at once, from
+# (docs/performance.md): a C program sends SYNs with libpcap and reads each SYN+ACK at once, from
 # libpcap's ring (two frame slots per 4 KB page at the usual snaplen, many at 200 bytes) and from a
 # plain AF_PACKET socket, as tcplab now reads. The lab network of bench/lab-net.sh; removed on exit.
 #   sudo bench/ring-read.sh            # COUNT=300

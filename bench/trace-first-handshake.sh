@@ -4,7 +4,7 @@
 # send(2) calls; keeps the trace of every launch whose first handshake (SYN+ACK -> ACK in tcplab's
 # capture) took more than THRESHOLD_US, and prints, for each, what ran on the loop's core between
 # its send of the SYN and its send of the ACK. This is how the preemptions by the process's own
-# threads were found (README, Performance). Tracing costs a little; the counts are not the
+# threads were found (docs/performance.md). Tracing costs a little; the counts are not the
 # benchmark's (use handshake-reaction.sh for those).
 #   sudo bench/trace-first-handshake.sh     # LAUNCHES=100 THRESHOLD_US=300
 #   (JAVA_OPTS=-Dtcplab.coreOfItsOwn=false shows the preemptions it prevents)

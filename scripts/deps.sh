@@ -159,7 +159,7 @@ release_version_into() {
 # JVM options for reading captures (analyze, replay): a fixed small heap keeps RSS flat whatever the
 # file's size (memory follows open connections, not the file), and the serial collector leaves the
 # second core to the JIT (bench/analyze-speed.sh measured both). The start-up cache is made with them.
-# The others cut the JIT's work, which on 2 cores competes with the reader (README, Speed; the JIT's
+# The others cut the JIT's work, which on 2 cores competes with the reader (docs/performance.md; the JIT's
 # log of a 1.54 M packet run). The JSON writer's small per-member methods (AnalysisJson's *Field) are
 # called, not inlined, so that Jackson's generator is inlined once into each of them instead of 40
 # times into one huge method (0.4 s to compile); its segment() is called too, or the analysis' main

@@ -66,7 +66,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * The options, built with picocli's programmatic API rather than its annotations. Reading an
      * annotation makes the JDK generate a proxy class for its type at run time (the start-up cache
      * keeps none), and the JIT then compiles that generator while the first packets wait: about
-     * 70 ms of every `analyze` (README, Performance).
+     * 70 ms of every `analyze` (docs/performance.md).
      */
     AnalyzeCommand() {
         spec.name("analyze");

@@ -44,7 +44,7 @@ public final class Main {
      * The command line with only the subcommand called {@code chosen}, or with all of them when
      * {@code chosen} names none (`--help`, a typo picocli suggests a fix for) or is `help`. picocli
      * reflects over every option of every subcommand it is given: building all of them cost ~70 ms of
-     * the ~400 ms before `analyze` reads its first packet (README, Performance).
+     * the ~400 ms before `analyze` reads its first packet (docs/performance.md).
      */
     static CommandLine commandLine(String chosen) {
         CommandLine cl = new CommandLine(new TcplabCommand().spec());

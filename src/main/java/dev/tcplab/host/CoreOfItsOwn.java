@@ -14,7 +14,7 @@ import java.util.Arrays;
  * trace writers, the JIT's compiler threads, the JVM's own) may run on every core but that one until
  * {@link #close}. The loop's thread itself is not pinned.
  *
- * <p>Why (README, Performance; traced with ftrace): each first handshake above 0.5 ms had the loop
+ * <p>Why (docs/performance.md; traced with ftrace): each first handshake above 0.5 ms had the loop
  * preempted right after its send(2) of the SYN, for 0.5-0.7 ms, by a thread of its own process that
  * had just woken on the loop's core: the trace writer on its 2 ms timer, or a JIT compiler thread the
  * writer had handed work to. In two runs alternating with and without this, 175 launches each: no first

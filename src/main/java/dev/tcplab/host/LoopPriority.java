@@ -7,7 +7,7 @@ import com.sun.jna.Native;
  * An opt-in for busy machines: {@code -Dtcplab.loopNice=-20} gives the live loop's thread alone
  * (setpriority(2) on Linux applies to the calling thread) a lower nice value, so that the scheduler
  * hands its core back almost at once when a compiler thread, the peer or another program wants it.
- * Measured (README, Performance): with two busy loops of nice 0 beside the benchmark, warm handshakes
+ * Measured (docs/performance.md): with two busy loops of nice 0 beside the benchmark, warm handshakes
  * took a median of 31.7 µs (max 145 µs) against 43.9 µs (max 2.7 ms); on an idle machine the medians
  * were within the noise, the rare first handshakes above 1 ms remained (they were threads of this
  * process waking on the loop's core, which {@link CoreOfItsOwn} now keeps off it), and bulk transfers

@@ -41,7 +41,7 @@ public final class LiveSession {
      * Within that window the loop spins rather than parking for a moment: a parked thread lets its
      * core go idle, and on this project's virtual machines the next handshake then ran on cold
      * caches (copying the SYN+ACK out after its system call took 3.5-5 µs instead of 0.5-1.5; warm
-     * medians 46 µs against 38, README). Spinning needs a core of its own: with one, the
+     * medians 46 µs against 38, docs/performance.md). Spinning needs a core of its own: with one, the
      * peer and the helper threads would wait for ours. {@code -Dtcplab.spin=false} parks as before.
      */
     private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1

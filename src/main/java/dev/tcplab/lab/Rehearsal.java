@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * frames, and then a few streams in, while the lab network is still being built: class
  * loading, lambda bootstrap and the JIT are done before the real SYN leaves, so the first live
  * handshake reacts as fast as the fiftieth and a bulk transfer runs compiled code from its start.
- * (A cold JVM took ~20 ms to answer the first SYN+ACK; see the README's performance section.)
+ * (A cold JVM took ~20 ms to answer the first SYN+ACK; see docs/performance.md.)
  */
 public final class Rehearsal {
     private static final Ipv4Address US = Ipv4Address.parse("192.0.2.1"); // TEST-NET-1: never on a wire

@@ -115,7 +115,7 @@ class LauncherScriptTest {
 
     /*
      * The JVM takes a compile command for a method that does not exist without a word, so a renamed
-     * member method of the JSON writer would quietly undo what the command measured (README, Speed).
+     * member method of the JSON writer would quietly undo what the command measured (docs/performance.md).
      */
     @Test
     void theReadingJvmsCompileCommandsNameMethodsThatExist() throws Exception {
