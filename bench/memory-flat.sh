@@ -16,13 +16,15 @@ every=${EVERY:-5}
 out=$top/bench/out; mkdir -p "$out"
 
 sample() {   # PID: one line per sample until the process ends
-  local pid=$1 t0=$SECONDS
+  local pid=$1 t0 tenths
+  t0=$(date +%s%N)
   printf '%8s %10s %12s\n' "seconds" "RSS MB" "heap used MB"
   while kill -0 "$pid" 2>/dev/null; do
     local rss heap
     rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo -)
     heap=$(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%.0f", ($3+$4+$6+$8)/1024}' || true)
-    [ -n "$rss" ] && printf '%8d %10s %12s\n' $((SECONDS - t0)) "$rss" "${heap:--}"
+    tenths=$((($(date +%s%N) - t0) / 100000000))   # seconds to a tenth, whatever the locale's decimal sign
+    [ -n "$rss" ] && printf '%6d.%d %10s %12s\n' $((tenths / 10)) $((tenths % 10)) "$rss" "${heap:--}"
     sleep "$every"
   done
 }

@@ -21,7 +21,7 @@ quick=false
 [ "${1:-}" = --quick ] && quick=true
 if $quick; then
   fuzz_captures=20000 fuzz_endpoint=20000 hold=2m capture_scale=30
-  export EVERY=1   # memory samples each second: the small capture is read in a few
+  export EVERY=0.2   # memory samples five times a second: the small capture is read in about one
 else
   fuzz_captures=1000000 fuzz_endpoint=1000000 hold=1h capture_scale=3000
 fi
@@ -52,12 +52,14 @@ step() {
 # (start-up and JIT): flat means the range stays narrow however long the run.
 memory_figures() {
   awk 'BEGIN { n = 0 }
-       $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { t[n] = $1; r[n] = $2; h[n] = $3; n++ }
+       $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9]+$/ { t[n] = $1; r[n] = $2; h[n] = $3; n++ }
        END { if (n == 0) { print "no samples"; exit }
+             if (n < 4) { hi = 0; for (i = 0; i < n; i++) if (r[i] > hi) hi = r[i]
+                          printf "%d samples over %.1f s, too few to show a trend; RSS up to %d MB", n, t[n-1], hi; exit }
              s = int(n / 4); lo = hi = r[s]; hlo = hhi = h[s]
              for (i = s; i < n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i]
                                        if (h[i] != "-") { if (h[i] < hlo) hlo = h[i]; if (h[i] > hhi) hhi = h[i] } }
-             printf "%d samples over %d s; from %d s on: RSS %d-%d MB, heap used %s-%s MB", n, t[n-1], t[s], lo, hi, hlo, hhi }' "$1"
+             printf "%d samples over %.1f s; from %.1f s on: RSS %d-%d MB, heap used %s-%s MB", n, t[n-1], t[s], lo, hi, hlo, hhi }' "$1"
 }
 
 # Maven's tests with the figures they print (timeout runs programs, not shell functions).
