@@ -119,6 +119,9 @@ class CliTest {
         }
     }
 
+    /** A long option as a help text or a document writes it: --peer-close-delay, not tcplab-1-lab--x. */
+    private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
+
     @Test
     void everyOptionAHelpTextNamesIsAnOptionOfTheCommandItNames() {
         // connect --help told users to count --close-delay in --timeout's default: listen's option, which
@@ -132,8 +135,7 @@ class CliTest {
             commands.addAll(command.getSubcommands().values());
             String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\\\\\s*\\n\\s*", " ");
             for (String line : help.split("\n")) {
-                java.util.regex.Matcher option = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*")
-                        .matcher(line);
+                java.util.regex.Matcher option = OPTION.matcher(line);
                 while (option.find()) {
                     CommandLine owner = namedBefore(root, line.substring(0, option.start()), command);
                     if (owner.getCommandSpec().findOption(option.group()) == null) {
@@ -163,8 +165,7 @@ class CliTest {
                 java.util.regex.Matcher command = java.util.regex.Pattern.compile("tcplab [a-z][^`|;&>]*").matcher(line);
                 while (command.find()) {
                     CommandLine owner = namedBefore(root, command.group(), root);
-                    java.util.regex.Matcher option = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*")
-                            .matcher(command.group());
+                    java.util.regex.Matcher option = OPTION.matcher(command.group());
                     while (option.find() && owner != root) {
                         checked++;
                         if (owner.getCommandSpec().findOption(option.group()) == null) {
@@ -179,7 +180,7 @@ class CliTest {
         assertTrue(checked > 30, "options checked: " + checked);
     }
 
-    /** The command the last "tcplab WORD…" before an option names, or {@code otherwise} if none does. */
+    /** The command the last "tcplab COMMAND…" before an option names, or {@code otherwise} if none does. */
     private static CommandLine namedBefore(CommandLine root, String before, CommandLine otherwise) {
         int at = before.lastIndexOf("tcplab ");
         if (at < 0) {
@@ -193,7 +194,7 @@ class CliTest {
             }
             named = sub;
         }
-        return named;
+        return named == root ? otherwise : named;
     }
 
     @Test
