@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The launcher's reading path end to end: `tcplab analyze` on the JVM the launcher picks (the newest JDK
-# here, with its start-up cache where that JDK has one) must print exactly what JDK 17 from PATH prints,
-# and nothing else on stdout. Run by ./run-tests after Maven's tests.
+# here, with its start-up cache where that JDK has one), and on java from PATH with its class-data
+# archive, must print exactly what that java prints without the launcher, and nothing else on stdout.
+# Run by ./run-tests after Maven's tests.
 #   sudo lab-scripts/launcher-check.sh
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -11,20 +12,34 @@ sample=$top/captures/kernel-mix.pcap
 picked=$(reading_java)
 say "launcher check: analyze on $picked (JDK $(jdk_version "$picked")) against java from PATH (JDK $(jdk_version java))"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-TCPLAB_JAVA=java "$top/tcplab" analyze --format json "$sample" > "$tmp/path.json"
-"$top/tcplab" analyze --format json "$sample" > "$tmp/first.json" 2>"$tmp/first.err"    # makes the cache if it can
-"$top/tcplab" analyze --format json "$sample" > "$tmp/second.json" 2>"$tmp/second.err"  # uses it
-for run in first second; do
+java "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" analyze --format json "$sample" > "$tmp/path.json"
+# Each JVM twice through the launcher: the first run makes its cache or archive if it can, the second uses it.
+TCPLAB_JAVA=java "$top/tcplab" analyze --format json "$sample" > "$tmp/path-first.json" 2>"$tmp/path-first.err"
+TCPLAB_JAVA=java "$top/tcplab" analyze --format json "$sample" > "$tmp/path-second.json" 2>"$tmp/path-second.err"
+"$top/tcplab" analyze --format json "$sample" > "$tmp/first.json" 2>"$tmp/first.err"
+"$top/tcplab" analyze --format json "$sample" > "$tmp/second.json" 2>"$tmp/second.err"
+for run in path-first path-second first second; do
   cmp -s "$tmp/path.json" "$tmp/$run.json" || { say "launcher check: the $run run's JSON differs from JDK 17's"; diff "$tmp/path.json" "$tmp/$run.json" | head -5 >&2; exit 1; }
 done
-[ ! -s "$tmp/second.err" ] || { say "launcher check: a run with the cache wrote to stderr:"; cat "$tmp/second.err" >&2; exit 1; }
+for run in path-second second; do
+  [ ! -s "$tmp/$run.err" ] || { say "launcher check: the $run run, with its cache or archive, wrote to stderr:"; cat "$tmp/$run.err" >&2; exit 1; }
+done
 note=""
+path_version=$(jdk_version java)
+if [ "$path_version" -ge 17 ] && [ "$path_version" -lt 25 ] 2>/dev/null; then
+  # The archive must be there and usable: -Xshare:on refuses to start with one that is not.
+  archive=$top/target/aot/analyze-jdk$path_version.jsa
+  [ -f "$archive" ] || { say "launcher check: JDK $path_version on PATH, but no class-data archive was made"; exit 1; }
+  java -Xshare:on -XX:SharedArchiveFile="$archive" "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" \
+    analyze --summary "$sample" >/dev/null || { say "launcher check: java cannot use $archive"; exit 1; }
+  note=", class-data archive $(basename "$archive") usable"
+fi
 if [ "$(jdk_version "$picked")" -ge 25 ] 2>/dev/null; then
   # The cache must be there and usable: AOTMode=on refuses to start with one that is not.
   cache=$(ls "$top"/target/aot/analyze-jdk*.aot 2>/dev/null | head -1)
   [ -n "$cache" ] || { say "launcher check: JDK 25 or later, but no start-up cache was made"; exit 1; }
   "$picked" -XX:AOTCache="$cache" -XX:AOTMode=on "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" \
     analyze --summary "$sample" >/dev/null || { say "launcher check: the JVM cannot use $cache"; exit 1; }
-  note=", start-up cache $(basename "$cache") usable"
+  note="$note, start-up cache $(basename "$cache") usable"
 fi
 say "launcher check: passed ($(wc -l < "$tmp/path.json") JSON lines alike$note)"

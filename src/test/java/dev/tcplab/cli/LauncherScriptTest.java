@@ -108,9 +108,46 @@ class LauncherScriptTest {
     }
 
     @Test
-    void noStartUpCacheBeforeJdk25() throws Exception {
+    void noStartUpCacheOrArchiveWithoutAJarToMakeThemFrom() throws Exception {
         Path java17 = fakeJdk("openjdk-17", "17.0.15");
         assertEquals("", bash("aot_cache_options " + dir + " " + java17 + " -Xmx160m"));
+        assertEquals("", bash("aot_cache_options " + dir + " " + fakeJdk("openjdk-11", "11.0.2") + " -Xmx160m"));
+    }
+
+    /** A project with a jar and the sample capture, for the archive to be made from. */
+    private Path projectToArchive() throws IOException {
+        Path top = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(Files.createDirectories(top.resolve("target")).resolve("tcplab.jar"), "jar");
+        Files.writeString(Files.createDirectories(top.resolve("captures")).resolve("kernel-mix.pcap"), "pcap");
+        return top;
+    }
+
+    @Test
+    void jdk17To24ReadWithAClassDataArchiveMadeOncePerBuild() throws Exception {
+        Path top = projectToArchive();
+        Path java21 = fakeJdk("openjdk-21", "21.0.4");
+        // Writes the archive where -XX:SharedArchiveFile= says, as -Xshare:dump does.
+        Files.writeString(java21, "#!/bin/sh\nfor a; do case $a in -XX:SharedArchiveFile=*) echo archive > \"${a#*=}\";; esac; done\n");
+        Path archive = top.resolve("target/aot/analyze-jdk21.jsa");
+        assertEquals("tcplab: preparing analyze-jdk21.jsa, a class-data archive for reading captures with JDK 21 (once per "
+                + "build)\n-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off",
+                bash("aot_cache_options " + top + " " + java21 + " -Xmx160m"));
+        assertEquals(List.of("analyze-jdk21.jsa"), List.of(top.resolve("target/aot").toFile().list()),
+                "the class list and the partial archive are gone");
+        assertEquals("-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off",
+                bash("aot_cache_options " + top + " " + java21 + " -Xmx160m"), "made once");
+    }
+
+    @Test
+    void anArchiveTheJdkCouldNotWriteIsNotUsedAndNothingIsLeftHalfWritten() throws Exception {
+        Path top = projectToArchive();
+        Path java17 = fakeJdk("openjdk-17", "17.0.15");
+        // Starts the archive, then fails: JDK 17 crashes on a truncated archive, so none may be left for the next run.
+        Files.writeString(java17, "#!/bin/sh\nfor a; do case $a in -XX:SharedArchiveFile=*) echo half > \"${a#*=}\"; exit 1;; esac; done\n");
+        assertEquals("tcplab: preparing analyze-jdk17.jsa, a class-data archive for reading captures with JDK 17 (once per "
+                + "build)\ntcplab: could not make the archive; reading without it",
+                bash("aot_cache_options " + top + " " + java17 + " -Xmx160m"));
+        assertEquals(List.of(), List.of(top.resolve("target/aot").toFile().list()));
     }
 
     /*
