@@ -19,7 +19,7 @@ TCPLAB_JAVA=java "$top/tcplab" analyze --format json "$sample" > "$tmp/path-seco
 "$top/tcplab" analyze --format json "$sample" > "$tmp/first.json" 2>"$tmp/first.err"
 "$top/tcplab" analyze --format json "$sample" > "$tmp/second.json" 2>"$tmp/second.err"
 for run in path-first path-second first second; do
-  cmp -s "$tmp/path.json" "$tmp/$run.json" || { say "launcher check: the $run run's JSON differs from JDK 17's"; diff "$tmp/path.json" "$tmp/$run.json" | head -5 >&2; exit 1; }
+  cmp -s "$tmp/path.json" "$tmp/$run.json" || { say "launcher check: the $run run's JSON differs from what plain java printed"; diff "$tmp/path.json" "$tmp/$run.json" | head -5 >&2; exit 1; }
 done
 for run in path-second second; do
   [ ! -s "$tmp/$run.err" ] || { say "launcher check: the $run run, with its cache or archive, wrote to stderr:"; cat "$tmp/$run.err" >&2; exit 1; }
