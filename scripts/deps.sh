@@ -266,7 +266,7 @@ aot_cache_options_into() {
 # 0.33 s on JDK 17 (medians of 8 alternating launches); the 1.59 M packet file within the noise. A
 # dynamic archive (-XX:ArchiveClassesAtExit) was tried first and left two of the JSON writer's methods
 # in the interpreter, twice as slow on the big file (docs/performance.md). The archive is written under
-# another name and renamed when whole: JDK 17 crashes on a truncated one. One the JVM cannot use (made
+# another name and renamed when whole: JDK 17 crashes (SIGBUS) on a truncated one. One the JVM cannot use (made
 # by another build of the JDK) is skipped, silently with -Xlog:cds=off.
 class_archive_options_into() {
   local -n _ca_out=$1
@@ -277,8 +277,9 @@ class_archive_options_into() {
     [ -f "$sample" ] && [ -w "$top/target" ] || return 0
     say "preparing ${archive##*/}, a class-data archive for reading captures with JDK $v (once per build)"
     mkdir -p "$dir"
-    local list=$dir/analyze-jdk$v.classes partial=$dir/analyze-jdk$v.jsa.partial
-    rm -f "$partial"
+    # Names of this process's own: two launches right after a build may both make it, and the last
+    # rename wins with a whole archive either way.
+    local list=$dir/analyze-jdk$v.classes.$$ partial=$dir/analyze-jdk$v.jsa.$$
     if JAVA_TOOL_OPTIONS= "$java" -XX:DumpLoadedClassList="$list" "$@" -jar "$jar" analyze --format json "$sample" \
          >/dev/null 2>&1 \
        && JAVA_TOOL_OPTIONS= "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$partial" \
