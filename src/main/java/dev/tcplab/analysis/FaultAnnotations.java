@@ -62,11 +62,8 @@ public final class FaultAnnotations extends ForwardingSink {
         for (var it = pending.iterator(); it.hasNext(); ) {
             InjectedFault f = it.next();
             if (!f.neverOnTheWire() && f.hit(s)) {
-                next.note("injected by " + f.rule() + ": the segment above " + switch (f.action()) {
-                    case "drop" -> "is on the wire, but tcplab's endpoint was made not to see it";
-                    case "delay" -> "was held back before it went on the wire";
-                    default -> "was sent twice";
-                });
+                next.note("injected by " + f.rule() + ": the segment above "
+                        + (f.action().equals("drop") ? "is on the wire, but " : "was ") + f.whatItDid());
                 next.injected(f);
                 it.remove();
                 break; // identical segments (keepalive probes) each answer one record

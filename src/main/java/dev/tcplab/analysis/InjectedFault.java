@@ -15,6 +15,15 @@ public record InjectedFault(long epochNanos, String rule, String action, boolean
         return action.equals("drop") && outbound;
     }
 
+    /** What was done to a segment that reached the wire, after "the segment above was" or "is on the wire, but". */
+    String whatItDid() {
+        return switch (action) {
+            case "drop" -> "tcplab's endpoint was made not to see it";
+            case "delay" -> "held back before it went on the wire";
+            default -> "sent twice";
+        };
+    }
+
     /** Whether {@code s} is the segment this fault hit. */
     boolean hit(AnalyzedSegment s) {
         return s.src().toString().equals(src) && s.dst().toString().equals(dst) && s.seqAbs() == seqAbs

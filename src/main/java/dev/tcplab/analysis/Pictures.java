@@ -141,14 +141,9 @@ public final class Pictures implements AnalysisSink {
         }
         List<LadderPicture.Step> steps = last.steps();
         LadderPicture.Step s = steps.get(steps.size() - 1);
-        String what = switch (f.action()) {
-            case "drop" -> "tcplab's endpoint was made not to see it";
-            case "delay" -> "held back before it went on the wire";
-            default -> "sent twice";
-        };
         steps.set(steps.size() - 1, new LadderPicture.Step(s.timeNanos(), s.leftToRight(), s.label(), s.absolute(),
                 s.leftState(), s.rightState(), s.lost() || f.action().equals("drop"), s.retransmission(),
-                (s.explanation().isEmpty() ? "" : s.explanation() + "; ") + "injected by " + f.rule() + ": " + what));
+                (s.explanation().isEmpty() ? "" : s.explanation() + "; ") + "injected by " + f.rule() + ": " + f.whatItDid()));
     }
 
     /** The label of a dropped outbound segment, numbered relative to each side's ISN as the others are. */
