@@ -5,6 +5,7 @@
 #   3. loss (5 % bulk, 10 %, 20 %) and reordering on the lab link           (BulkLiveTest, LossLiveTest)
 #   4. memory while analysing a ~14 M packet capture                       (bench/memory-flat.sh analyze)
 #   5. memory of one connection held for an hour under keepalive            (bench/memory-flat.sh hold)
+#   6. every segment of a ~1.5 M packet capture against tshark's analysis  (bench/tshark-agreement.sh)
 # Each step has a time limit; the run ends with a table of each step's verdict, time and figures,
 # and exits 1 when a step failed. Logs go to bench/out/nightly-DATE/.
 #   sudo bench/nightly.sh           nightly sizes: about 2 hours on 2 cores (the capture for step 4
@@ -20,10 +21,10 @@ ensure_jar "$top"
 quick=false
 [ "${1:-}" = --quick ] && quick=true
 if $quick; then
-  fuzz_captures=20000 fuzz_endpoint=20000 hold=2m capture_scale=30
+  fuzz_captures=20000 fuzz_endpoint=20000 hold=2m capture_scale=30 agreement_scale=30
   export EVERY=0.2   # memory samples five times a second: the small capture is read in about one
 else
-  fuzz_captures=1000000 fuzz_endpoint=1000000 hold=1h capture_scale=3000
+  fuzz_captures=1000000 fuzz_endpoint=1000000 hold=1h capture_scale=3000 agreement_scale=300
 fi
 logs=$top/bench/out/nightly-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
@@ -76,6 +77,10 @@ step memory-analyze 60m MEMORY \
   bash -c "[ -f '$capture' ] || '$top/bench/make-capture.sh' '$capture' $capture_scale 128; '$top/bench/memory-flat.sh' analyze '$capture'"
 step memory-hold 75m MEMORY \
   "$top/bench/memory-flat.sh" hold "$hold"
+# tshark holds the whole file's analysis in memory (~1 GB for 1.5 M packets), so not the 14 M capture.
+agreement_capture=$top/bench/out/kernel-scale-$agreement_scale.pcap
+step tshark-agreement 40m '[0-9]+ segments, [0-9]+ differ' \
+  bash -c "[ -f '$agreement_capture' ] || '$top/bench/make-capture.sh' '$agreement_capture' $agreement_scale 128; '$top/bench/tshark-agreement.sh' '$agreement_capture'"
 
 echo
 echo "nightly run $(date -Is), logs in $logs"

@@ -70,9 +70,19 @@ final class SequenceAnalysis {
         if (ack != fwd.lastAck) {
             fwd.dupAcks = 0;
         }
+        // An ACK past the end of what was captured without a gap (maxSeqToBeAcked): once per gap. When the
+        // other side has sent more since, the mark moves up to its highest segment; when it has not, the
+        // report is not repeated until that side's own ACK number changes (dupAcks -1 marks it reported).
         if (rev.maxSeqToBeAcked != 0 && ackBit && ack - rev.maxSeqToBeAcked > 0) {
-            flags |= Event.ACK_LOST_SEGMENT.bit;
-            rev.maxSeqToBeAcked = rev.nextSeq;
+            if (rev.maxSeqToBeAcked - rev.nextSeq < 0) {
+                rev.maxSeqToBeAcked = rev.nextSeq;
+                flags |= Event.ACK_LOST_SEGMENT.bit;
+            } else {
+                if (rev.dupAcks == 0) {
+                    flags |= Event.ACK_LOST_SEGMENT.bit;
+                }
+                rev.dupAcks = -1;
+            }
         }
         if ((seglen > 0 || syn || fin) && !Event.KEEP_ALIVE.in(flags)) {
             flags |= retransmissionKind(fwd, rev, seq, seglen, now, handshakeRtt);
@@ -94,9 +104,13 @@ final class SequenceAnalysis {
         return flags;
     }
 
-    /** Fast retransmission, out-of-order, spurious retransmission or plain retransmission; 0 if none. */
+    /** Spurious retransmission, fast retransmission, out-of-order or plain retransmission; 0 if none. */
     private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long handshakeRtt) {
         boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0;
+        // Data the receiver has already acknowledged, checked first; Wireshark lists it as a retransmission too.
+        if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
+            return Event.SPURIOUS_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;
+        }
         // Both windows compare intervals unsigned, as Wireshark does (guint64): a segment stamped before
         // the frame it is measured from (captures written in handling order, like tcplab's own, can step
         // back in time) is not "within" the window.
@@ -109,9 +123,6 @@ final class SequenceAnalysis {
         if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, oooThreshold) < 0
                 && fwd.nextSeq != seq + seglen) {
             return Event.OUT_OF_ORDER.bit;
-        }
-        if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
-            return Event.SPURIOUS_RETRANSMISSION.bit;
         }
         return notAdvanced ? Event.RETRANSMISSION.bit : 0;
     }

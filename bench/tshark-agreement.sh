@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# tshark as the independent decoder on a capture of any size: every TCP segment's connection,
+# relative seq and ack, length, window and Wireshark analysis flags, tcplab's against tshark's, read
+# side by side in constant memory (AnalysisAgreesWithTsharkTest does the same for the small sample
+# captures). With no FILE, the analysis benchmark's capture (bench/make-capture.sh, ~1.5 M packets;
+# tshark takes about a minute for it). Exits 1 when any segment differs.
+#   bench/tshark-agreement.sh [FILE]
+set -euo pipefail
+top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/scripts/deps.sh"
+ensure_packages test
+ensure_jar "$top"
+file=${1:-$top/bench/out/kernel-1m.pcap}
+if [ ! -f "$file" ]; then
+  [ -z "${1:-}" ] || { say "no such file: $file"; exit 2; }
+  mkdir -p "$top/bench/out"
+  "$top/bench/make-capture.sh" "$file" 300 128
+fi
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+fields=(-e frame.number -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.flags -e tcp.len -e tcp.window_size)
+for flag in retransmission fast_retransmission spurious_retransmission out_of_order lost_segment \
+    ack_lost_segment keep_alive keep_alive_ack duplicate_ack zero_window zero_window_probe \
+    zero_window_probe_ack window_full window_update reused_ports; do
+  fields+=(-e "tcp.analysis.$flag")
+done
+say "tcplab analyze --format json $file"
+"$top/tcplab" analyze --format json "$file" > "$work/tcplab.jsonl"
+say "tshark $(tshark -v 2>/dev/null | head -1 | awk '{print $3}') on the same file"
+tshark -r "$file" -Y tcp -T fields -E separator='|' "${fields[@]}" > "$work/tshark.txt" 2> "$work/tshark.err" \
+  || { cat "$work/tshark.err" >&2; exit 2; }
+python3 "$top/bench/tshark-agreement.py" "$work/tcplab.jsonl" "$work/tshark.txt"
