@@ -26,6 +26,10 @@ final class FlowSide {
     long lastAckTime;
     /** The last window field this side sent; -1 (Wireshark's G_MAXUINT32) before any. */
     int window = -1;
+    /**
+     * Duplicate ACKs this side has sent in a row (Wireshark's dupacknum); -1 after the other side's ACK
+     * was reported as acknowledging unseen bytes of this side's, until this side's own ACK changes.
+     */
     int dupAcks;
     /** The analysis flags of the last segment this side sent. */
     int lastFlags;
