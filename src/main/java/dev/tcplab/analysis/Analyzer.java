@@ -255,7 +255,12 @@ public final class Analyzer {
         boolean fin = s.flags().fin(), rst = s.flags().rst();
 
         events |= SequenceAnalysis.analyze(from, to, seq, ack, ackBit, seglen, syn, fin, rst, s.window(), now,
-                Math.max(0, c.handshakeRtt));
+                c.initialRtt);
+        if (syn && !ackBit) {
+            c.lastBareSynNanos = now;
+        } else if (!syn && ackBit && c.lastBareSynNanos != Long.MIN_VALUE && c.initialRtt == 0) {
+            c.initialRtt = now - c.lastBareSynNanos;
+        }
         events |= StateObserver.observe(c, from, to,
                 new StateObserver.Facts(p.frameNumber, now, seq, ack, ackBit, seglen, syn, fin, rst));
         // After the observer, which asks whether a RST follows a run of unanswered probes (a half-open connection).

@@ -15,6 +15,13 @@ final class Connection {
     long startNanos;
     long lastNanos;
     long handshakeRtt = -1;
+    /**
+     * Wireshark's initial RTT (ts_first_rtt), which its out-of-order test uses: from the latest bare SYN
+     * to the first pure ACK after it, from either side; 0 until then. Unlike {@link #handshakeRtt} it needs
+     * no SYN+ACK, so a capture that missed the SYN+ACK has one.
+     */
+    long initialRtt;
+    long lastBareSynNanos = Long.MIN_VALUE;
     boolean simultaneousClose;
     FlowSide resetBy;
     boolean resetAfterSilence;

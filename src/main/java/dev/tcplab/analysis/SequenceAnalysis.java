@@ -22,10 +22,11 @@ final class SequenceAnalysis {
      * Flags for one segment sent by {@code fwd} to {@code rev}, updating {@code fwd}'s records.
      *
      * @param ack          relative to {@code rev}'s ISN; 0 when the ACK bit is clear
-     * @param handshakeRtt the connection's SYN-to-third-ACK time, or 0 when not seen
+     * @param initialRtt   Wireshark's initial RTT of the connection ({@link Connection#initialRtt}), 0 when
+     *                     not known yet
      */
     static int analyze(FlowSide fwd, FlowSide rev, int seq, int ack, boolean ackBit, int seglen, boolean syn,
-                       boolean fin, boolean rst, int window, long now, long handshakeRtt) {
+                       boolean fin, boolean rst, int window, long now, long initialRtt) {
         int flags = 0;
         boolean synFinRst = syn || fin || rst;
         finished:
@@ -85,7 +86,7 @@ final class SequenceAnalysis {
             }
         }
         if ((seglen > 0 || syn || fin) && !Event.KEEP_ALIVE.in(flags)) {
-            flags |= retransmissionKind(fwd, rev, seq, seglen, now, handshakeRtt);
+            flags |= retransmissionKind(fwd, rev, seq, seglen, now, initialRtt);
         }
 
         int nextSeq = seq + seglen + (syn ? 1 : 0) + (fin ? 1 : 0);
@@ -105,7 +106,7 @@ final class SequenceAnalysis {
     }
 
     /** Spurious retransmission, fast retransmission, out-of-order or plain retransmission; 0 if none. */
-    private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long handshakeRtt) {
+    private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long initialRtt) {
         boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0;
         // Data the receiver has already acknowledged, checked first; Wireshark lists it as a retransmission too.
         if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
@@ -119,7 +120,8 @@ final class SequenceAnalysis {
             // Wireshark marks a fast retransmission as a retransmission too.
             return Event.FAST_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;
         }
-        long oooThreshold = handshakeRtt > 0 ? handshakeRtt : DEFAULT_OOO_NANOS;
+        // A negative initial RTT (a capture whose clock ran back) is, unsigned, a very long one, as in Wireshark.
+        long oooThreshold = initialRtt != 0 ? initialRtt : DEFAULT_OOO_NANOS;
         if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, oooThreshold) < 0
                 && fwd.nextSeq != seq + seglen) {
             return Event.OUT_OF_ORDER.bit;

@@ -81,6 +81,19 @@ public final class SyntheticCaptures {
         return b.array();
     }
 
+    /** A classic little-endian Ethernet pcap file with each frame at its own time, in microseconds. */
+    public static byte[] pcapAt(List<byte[]> frames, long[] micros) {
+        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        for (int i = 0; i < frames.size(); i++) {
+            byte[] f = frames.get(i);
+            b.putInt((int) (1_700_000_000 + micros[i] / 1_000_000)).putInt((int) (micros[i] % 1_000_000))
+                    .putInt(f.length).putInt(f.length).put(f);
+        }
+        return b.array();
+    }
+
     /** A pcapng file: section header, one interface (with a timestamp resolution of 10^-resolution s), packets. */
     public static byte[] pcapng(int linkType, int resolution, ByteOrder order, List<byte[]> frames) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
