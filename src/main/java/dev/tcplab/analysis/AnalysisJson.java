@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.tcplab.capture.CaptureInterface;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.trace.JsonSeconds;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.TcpOption;
@@ -26,7 +27,7 @@ public final class AnalysisJson implements AnalysisSink {
 
     public AnalysisJson(OutputStream out) {
         try {
-            json = new JsonFactory().createGenerator(out);
+            json = new JsonFactory().createGenerator(out).enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,11 +180,6 @@ public final class AnalysisJson implements AnalysisSink {
      * costs two calls. A 1.54 M packet capture: 1.508 -> 1.402 s, the output the same.
      */
     private void numberField(SerializedString name, long value) throws IOException {
-        json.writeFieldName(name);
-        json.writeNumber(value);
-    }
-
-    private void numberField(SerializedString name, double value) throws IOException {
         json.writeFieldName(name);
         json.writeNumber(value);
     }
@@ -393,15 +389,18 @@ public final class AnalysisJson implements AnalysisSink {
             stringField(SERVER, c.server().toString());
             numberField(FIRST_FRAME, c.firstFrame());
             numberField(LAST_FRAME, c.lastFrame());
-            numberField(START, c.startNanos() / 1e9);
-            numberField(DURATION, (c.endNanos() - c.startNanos()) / 1e9);
+            json.writeFieldName(START);
+            json.writeNumber(JsonSeconds.of(c.startNanos()));
+            json.writeFieldName(DURATION);
+            json.writeNumber(JsonSeconds.of(c.endNanos() - c.startNanos()));
             numberField(PACKETS_CLIENT, c.packetsFromClient());
             numberField(PACKETS_SERVER, c.packetsFromServer());
             numberField(BYTES_CLIENT, c.bytesFromClient());
             numberField(BYTES_SERVER, c.bytesFromServer());
             booleanField(HANDSHAKE_SEEN, c.handshakeSeen());
             if (c.handshakeRttNanos() >= 0) {
-                numberField(HANDSHAKE_RTT_MS, c.handshakeRttNanos() / 1e6);
+                json.writeFieldName(HANDSHAKE_RTT_MS);
+                json.writeNumber(JsonSeconds.millis(c.handshakeRttNanos()));
             }
             stringField(CLOSE, c.close().label);
             stringField(CLOSE_EXPLAINED, c.close().explanation);

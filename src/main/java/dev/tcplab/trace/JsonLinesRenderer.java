@@ -15,7 +15,8 @@ import java.io.UncheckedIOException;
  * both relative and absolute numbers ("seq", "seq_abs"), like the analysis output.
  */
 public final class JsonLinesRenderer implements TraceSink {
-    private final ObjectMapper mapper = new ObjectMapper().configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    private final ObjectMapper mapper = new ObjectMapper().configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)
+            .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
     private final PrintWriter out;
     private final RelativeNumbers relative = new RelativeNumbers();
     private final WindowScaling scaling = new WindowScaling();
@@ -27,7 +28,7 @@ public final class JsonLinesRenderer implements TraceSink {
     @Override
     public void accept(TraceEvent e) {
         ObjectNode o = mapper.createObjectNode();
-        o.put("time", e.timeNanos() / 1e9);
+        o.put("time", JsonSeconds.of(e.timeNanos()));
         if (e instanceof TraceEvent.SegmentEvent s) {
             segment(o, s);
         } else if (e instanceof TraceEvent.StateChange c) {

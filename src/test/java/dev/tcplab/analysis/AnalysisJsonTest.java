@@ -14,6 +14,7 @@ import dev.tcplab.wire.TcpOption;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The JSON lines themselves: the values written from pre-serialized pieces read back as what they stand for. */
@@ -98,6 +99,18 @@ class AnalysisJsonTest {
         assertEquals("[\"mss 536\",\"wscale 7\",\"" + new TcpOption.Sack(new long[] {5, 9}).describe() + "\"]",
                 nodes.get(1).get("options").toString());
         assertEquals(nodes.get(0).get("options"), nodes.get(2).get("options"));
+    }
+
+    @Test
+    void aConnectionsTimesAreDecimalsEvenBelowAMillisecond() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AnalysisJson json = new AnalysisJson(out);
+        json.connection(new ConnectionSummary(1, A, B, 1, 9, 575_000, 575_000 + 631_000, 5, 4, 8, 8, true, 16_000,
+                CloseKind.THREE_SEGMENT, "client", null, TcpState.TIME_WAIT, TcpState.CLOSED, Map.of()));
+        json.finish(new AnalysisStats());
+        String line = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        assertTrue(line.contains("\"start\":0.000575,\"duration\":0.000631,"), line);
+        assertTrue(line.contains("\"handshake_rtt_ms\":0.016,"), line);
     }
 
     @Test

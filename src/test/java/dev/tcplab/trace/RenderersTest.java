@@ -115,6 +115,16 @@ class RenderersTest {
     }
 
     @Test
+    void jsonTimesBelowAMillisecondAreDecimalsNotExponents() {
+        StringWriter w = new StringWriter();
+        JsonLinesRenderer r = new JsonLinesRenderer(new PrintWriter(w));
+        handshake().forEach(r::accept);
+        String[] lines = w.toString().split("\n");
+        assertTrue(lines[1].startsWith("{\"time\":0.000001,"), lines[1]);
+        assertTrue(lines[2].startsWith("{\"time\":0.000101,"), lines[2]);
+    }
+
+    @Test
     void jsonLinesCarryRelativeAndAbsoluteNumbers() throws Exception {
         StringWriter w = new StringWriter();
         JsonLinesRenderer r = new JsonLinesRenderer(new PrintWriter(w));
