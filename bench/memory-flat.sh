@@ -16,17 +16,25 @@ every=${EVERY:-5}
 out=$top/bench/out; mkdir -p "$out"
 
 sample() {   # PID: one line per sample until the process ends
-  local pid=$1 t0 tenths
+  local pid=$1 t0 tenths heap_log jstat_pid
+  # jstat starts a JVM of its own (~0.5 s here), too slow to call for each sample: one jstat samples the
+  # heap at the same interval in the background, and each line takes its latest figure.
+  heap_log=$(mktemp)
+  jstat -gc -t "$pid" "$(awk -v e="$every" 'BEGIN { printf "%d", e * 1000 }')" >"$heap_log" 2>/dev/null &
+  jstat_pid=$!
   t0=$(date +%s%N)
   printf '%8s %10s %12s\n' "seconds" "RSS MB" "heap used MB"
   while kill -0 "$pid" 2>/dev/null; do
     local rss heap
     rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo -)
-    heap=$(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%.0f", ($3+$4+$6+$8)/1024}' || true)
+    # Timestamp S0C S1C S0U S1U EC EU OC OU …: used = S0U + S1U + EU + OU.
+    heap=$(awk '$1 ~ /^[0-9.]+$/ { h = sprintf("%.0f", ($4 + $5 + $7 + $9) / 1024) } END { print h }' "$heap_log")
     tenths=$((($(date +%s%N) - t0) / 100000000))   # seconds to a tenth, whatever the locale's decimal sign
     [ -n "$rss" ] && printf '%6d.%d %10s %12s\n' $((tenths / 10)) $((tenths % 10)) "$rss" "${heap:--}"
     sleep "$every"
   done
+  kill "$jstat_pid" 2>/dev/null; wait "$jstat_pid" 2>/dev/null
+  rm -f "$heap_log"
 }
 
 case "$mode" in
