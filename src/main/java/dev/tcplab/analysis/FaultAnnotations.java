@@ -41,8 +41,9 @@ public final class FaultAnnotations extends ForwardingSink {
                 JsonNode n = mapper.readTree(line);
                 List<String> flags = new ArrayList<>();
                 n.path("flags").forEach(f -> flags.add(f.asText()));
-                faults.add(new InjectedFault(n.path("time_epoch").decimalValue().movePointRight(9).longValue(), n.path("rule").asText(),
-                        n.path("action").asText(), n.path("way").asText().equals("out"), n.path("src").asText(), n.path("dst").asText(),
+                long epochNanos = n.path("time_epoch").decimalValue().movePointRight(9).longValue();
+                faults.add(new InjectedFault(epochNanos, n.path("rule").asText(), n.path("action").asText(),
+                        n.path("way").asText().equals("out"), n.path("src").asText(), n.path("dst").asText(),
                         n.path("seq_abs").asLong(), n.path("ack_abs").asLong(), String.join(",", flags)));
             }
         }
