@@ -16,15 +16,27 @@ import java.util.List;
  * @param serverBytesBeforeClientFin how many data bytes the server had sent when the client sent its FIN
  * @param serverSegments    the recorded server's segments, numbers relative to each ISN
  * @param filledBytes       payload bytes the capture did not hold (snaplen, or segments not captured), sent as zeros
+ * @param unseenBytes       of those, the bytes of segments not captured at all (the rest the snaplen cut)
  * @param serverCloseDelayNanos when the client closed first: how long after its FIN the server's came (its
  *                          application's delay, which decides three segments or four); -1 otherwise
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
-                                   List<SegmentShape> serverSegments, long filledBytes, long serverCloseDelayNanos) {
+                                   List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
+                                   long serverCloseDelayNanos) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
+    }
+
+    /** For the re-enactment's first line: how many bytes go as zeros because the capture lacks them, and why. */
+    public String zerosExplained() {
+        long cut = filledBytes - unseenBytes;
+        if (unseenBytes == 0) {
+            return cut > 0 ? " (" + cut + " bytes the capture's snaplen cut are sent as zeros)" : "";
+        }
+        return " (" + filledBytes + " bytes the capture does not hold are sent as zeros: " + unseenBytes
+                + " in segments it never captured" + (cut > 0 ? ", " + cut + " cut by its snaplen)" : ")");
     }
 
     public long clientBytes() {
@@ -75,7 +87,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         List<SegmentShape> server = new ArrayList<>();
         long clientNext = 1;   // relative seq of the client's next new byte
         long serverNext = 1;
-        long clientFin = -1, serverFin = -1, filled = 0, serverBytesBeforeFin = 0;
+        long clientFin = -1, serverFin = -1, filled = 0, unseen = 0, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
@@ -86,6 +98,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                     int missing = (int) (s.seq() - clientNext);
                     chunks.add(new Chunk(new byte[missing], serverNext - 1, s.frame()));
                     filled += missing;
+                    unseen += missing;
                     clientNext = s.seq();
                 }
                 if (s.length() > 0 && end > clientNext && s.seq() <= clientNext) {
@@ -116,6 +129,6 @@ public record RecordedConversation(int conn, String client, String server, List<
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
-                server, filled, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1);
+                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1);
     }
 }

@@ -237,7 +237,7 @@ public final class ReplayCommand implements Callable<Integer> {
         info.printf("tcplab: re-enacting connection %d of %s: client %s → server %s, %d bytes in %d piece%s; the client"
                 + " closed %s%s%n", rec.conn(), file, rec.client(), rec.server(), rec.clientBytes(), rec.chunks().size(),
                 rec.chunks().size() == 1 ? "" : "s", rec.clientClosedFirst() ? "first" : "second",
-                rec.filledBytes() > 0 ? " (" + rec.filledBytes() + " bytes the capture cut are sent as zeros)" : "");
+                rec.zerosExplained());
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,

@@ -72,6 +72,9 @@ class LiveComparisonTest {
         RecordedConversation rec = RecordedConversation.from(List.of(syn, data.apply(1L, 100), data.apply(201L, 100)));
         assertEquals(300, rec.clientBytes());
         assertEquals(100, rec.filledBytes());
+        assertEquals(100, rec.unseenBytes(), "a segment never captured, not a snaplen's cut");
+        assertEquals(" (100 bytes the capture does not hold are sent as zeros: 100 in segments it never captured)",
+                rec.zerosExplained());
     }
 
     @Test
