@@ -1,0 +1,97 @@
+package dev.tcplab.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.analysis.AnalysisSink;
+import dev.tcplab.analysis.AnalyzedSegment;
+import dev.tcplab.analysis.Analyzer;
+import dev.tcplab.analysis.ConnectionSummary;
+import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.host.Shell;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Two witnesses of our side's states: tcplab's endpoint, which knows them, and `analyze`, which infers
+ * them from the run's capture as an observer in the middle of the wire would (RFC 9293's rules applied
+ * to what it sees). For every segment of a live run that went on the wire, our state after it must be
+ * the same in both. (A segment lost on purpose as it arrived is on the wire but never reached the
+ * endpoint, so runs with inbound loss are not among these.)
+ */
+@Tag("live")
+class ObserverAgreesWithEndpointLiveTest {
+    @BeforeEach
+    void live() {
+        Live.require("ip", "ss", "ethtool");
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        Live.assertNothingLeft();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "connect",                                                // three segments to close, TIME_WAIT on our side
+        "connect --peer-close-delay 300ms",                       // four segments, the kernel in CLOSE_WAIT
+        "connect --drop out:final-ack",                           // TIME_WAIT re-ACKs the kernel's FIN again
+        "connect --peer-closes-first",                            // the kernel closes first: our CLOSE_WAIT, LAST_ACK
+        "connect --peer-keepalive 1,1,3 --hold 2500ms",           // the kernel's keep-alive probes and our answers
+        "connect --peer-rst-close",                               // the kernel's RST in FIN_WAIT_1
+        "listen --close-delay 200ms"                              // passive open: SYN_RECEIVED, CLOSE_WAIT, LAST_ACK
+    })
+    void everySegmentOnTheWireLeavesUsInTheStateTheObserverInfers(String run, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path pcap = dir.resolve("run.pcap");
+        List<String> args = new ArrayList<>(List.of(run.split(" ")));
+        args.addAll(List.of("--msl", "100ms", "--format", "json", "--capture", pcap.toString()));
+        Shell.Result r = CliLiveTest.tcplab(List.of(), args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.stderr());
+
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> ours = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            JsonNode n = m.readTree(line);
+            boolean lostBeforeTheWire = n.path("dir").asText().equals("out") && n.path("lost").asBoolean();
+            if (n.get("type").asText().equals("segment") && !lostBeforeTheWire) {
+                ours.add(n);
+            }
+        }
+        List<AnalyzedSegment> observed = new ArrayList<>();
+        try (CaptureReader reader = CaptureReader.open(pcap)) {
+            new Analyzer(new AnalysisSink() {
+                @Override
+                public void segment(AnalyzedSegment s) {
+                    observed.add(s);
+                }
+
+                @Override
+                public void connection(ConnectionSummary c) {
+                }
+            }).run(reader, p -> { });
+        }
+        assertEquals(ours.size(), observed.size(), "the capture holds every segment that went on the wire");
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            JsonNode e = ours.get(i);
+            AnalyzedSegment a = observed.get(i);
+            assertEquals(e.get("seq_abs").asLong(), a.seqAbs(), "the same segment, in the same order, frame " + a.frame());
+            boolean sentByUs = e.get("dir").asText().equals("out");
+            String inferred = (sentByUs ? a.stateSrc() : a.stateDst()).name();
+            if (!e.get("state").asText().equals(inferred)) {
+                differences.add("frame " + a.frame() + " " + e.get("flags") + (sentByUs ? " sent" : " received")
+                        + ": endpoint " + e.get("state").asText() + ", observer " + inferred);
+            }
+        }
+        assertTrue(differences.isEmpty(), run + ":\n" + String.join("\n", differences));
+    }
+}
