@@ -58,8 +58,11 @@ final class ConnectCommand implements Callable<Integer> {
                     + "CLOSE_WAIT visible (default: closes at once, ACK and FIN merged).")
     Duration peerCloseDelay;
 
-    @Option(names = "--peer-closes-first", description = "The kernel echo server closes right after its echo, "
-            + "while we close after receiving it: the FINs cross (simultaneous close, CLOSING on both sides).")
+    @Option(names = "--peer-closes-first", description = "The kernel echo server closes 20 ms after its echo, "
+            + "without waiting for our FIN. We close as soon as the echo arrives, so ours still goes first; with "
+            + "--delay out:fin:1:50ms (a slow link for our FIN) theirs arrives while ours is unacknowledged: a "
+            + "simultaneous close, FIN_WAIT_1 → CLOSING on our side. With --hold 100ms the kernel closes first and "
+            + "we pass through CLOSE_WAIT and LAST_ACK.")
     boolean peerClosesFirst;
 
     @Option(names = "--peer-keepalive", paramLabel = "IDLE,INTERVAL,COUNT",

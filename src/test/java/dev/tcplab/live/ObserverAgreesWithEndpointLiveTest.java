@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * them from the run's capture as an observer in the middle of the wire would (RFC 9293's rules applied
  * to what it sees). For every segment of a live run that went on the wire, our state after it must be
  * the same in both. (A segment lost on purpose as it arrived is on the wire but never reached the
- * endpoint, so runs with inbound loss are not among these.)
+ * endpoint, and one held back on purpose is in the capture where it reached the wire, later than the
+ * endpoint sent it; so runs with inbound loss or delays are not among these.)
  */
 @Tag("live")
 class ObserverAgreesWithEndpointLiveTest {
@@ -44,7 +45,7 @@ class ObserverAgreesWithEndpointLiveTest {
         "connect",                                                // three segments to close, TIME_WAIT on our side
         "connect --peer-close-delay 300ms",                       // four segments, the kernel in CLOSE_WAIT
         "connect --drop out:final-ack",                           // TIME_WAIT re-ACKs the kernel's FIN again
-        "connect --peer-closes-first",                            // the kernel closes first: our CLOSE_WAIT, LAST_ACK
+        "connect --peer-closes-first --hold 100ms",               // the kernel closes first: our CLOSE_WAIT, LAST_ACK
         "connect --peer-keepalive 1,1,3 --hold 2500ms",           // the kernel's keep-alive probes and our answers
         "connect --peer-rst-close",                               // the kernel's RST in FIN_WAIT_1
         "listen --close-delay 200ms"                              // passive open: SYN_RECEIVED, CLOSE_WAIT, LAST_ACK

@@ -83,9 +83,9 @@ class PassiveAndSimultaneousLiveTest {
     }
 
     /**
-     * The kernel's application closes right after its echo, and ours right after receiving it; our
+     * The kernel's application closes 20 ms after its echo, and ours right after receiving it; our
      * FIN is held 50 ms on the link (a slow link), so the kernel's FIN always reaches us while ours is
-     * still unacknowledged: without the delay, which FIN wins is a race between two threads.
+     * still unacknowledged: without the delay, ours would reach the kernel first.
      */
     @Test
     void finsThatCrossMakeASimultaneousCloseThroughClosing() {
