@@ -76,6 +76,19 @@ public final class SummaryTable implements AnalysisSink {
             out.printf("%d segment%s cut by the capture's snaplen (analysed from the IP lengths)%n",
                     st.truncatedPayload, st.truncatedPayload == 1 ? " was" : "s were");
         }
+        long unseen = 0, unseenConnections = 0;
+        for (ConnectionSummary c : rows) {
+            long n = c.eventCounts().getOrDefault(Event.ACK_LOST_SEGMENT.jsonName, 0L);
+            unseen += n;
+            unseenConnections += n > 0 ? 1 : 0;
+        }
+        if (unseen > 0) {
+            // A student's first question about "ACKed unseen segment": the network did deliver those bytes.
+            out.printf("%s in %s acknowledge%s data this capture never saw (ack_lost_segment): the receiver got"
+                    + " packets the recorder missed (tcpdump counts them as \"dropped by kernel\" when it stops; -B 16384"
+                    + " gives it a larger buffer), or that took a path the capture did not see%n",
+                    counted(unseen, "segment"), counted(unseenConnections, "connection"), unseen == 1 ? "s" : "");
+        }
         List<CaptureInterface> interfaces = st.interfacesWithPackets();
         if (interfaces.size() > 1) {
             out.printf("packets from %d interfaces (%s): a packet captured on two of them is in the file twice, and its"

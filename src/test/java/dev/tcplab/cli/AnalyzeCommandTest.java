@@ -114,6 +114,16 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aCaptureWhoseRecorderMissedPacketsSaysSo() throws IOException {
+        assertEquals(0, run("--summary", "captures/recorder-dropped.pcap"), err());
+        assertTrue(out().contains("9 segments in 3 connections acknowledge data this capture never saw (ack_lost_segment):"
+                + " the receiver got packets the recorder missed"), out());
+        out.reset();
+        assertEquals(0, run("--summary", "captures/kernel-mix.pcap"), err());
+        assertFalse(out().contains("never saw"), "a complete capture: nothing to say");
+    }
+
+    @Test
     void aCaptureFromTwoInterfacesSaysWhyItsPacketsAppearTwice() throws IOException {
         assertEquals(0, run("--summary", "captures/two-interfaces-loopback.pcapng"), err());
         assertTrue(out().contains("packets from 2 interfaces (lo 30, any 30): a packet captured on two of them is in the"
