@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,9 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * to what it sees). For every segment of a live run that went on the wire, our state after it must be
  * the same in both. On the kernel's side, every state its socket was seen in (sock_diag, during the
  * run) must be among the states the observer infers for it, in the same order: the kernel is only
- * sampled, and states that last microseconds pass unseen. (A segment lost on purpose as it arrived is on the wire but never reached the
- * endpoint, and one held back on purpose is in the capture where it reached the wire, later than the
- * endpoint sent it; so runs with inbound loss or delays are not among these.)
+ * sampled, and states that last microseconds pass unseen. (A segment lost on purpose as it arrived is
+ * on the wire but never reached the endpoint, and one held back on purpose is in the capture where it
+ * reached the wire, later than the endpoint sent it; so runs with inbound loss or delays are not
+ * among these.)
  */
 @Tag("live")
 class ObserverAgreesWithEndpointLiveTest {
@@ -56,7 +58,7 @@ class ObserverAgreesWithEndpointLiveTest {
         "connect --peer-rst-close",                               // the kernel's RST in FIN_WAIT_1
         "listen --close-delay 200ms"                              // passive open: SYN_RECEIVED, CLOSE_WAIT, LAST_ACK
     })
-    void theObserverAgreesWithOurEndpointAndWithTheKernelsSocket(String run, @org.junit.jupiter.api.io.TempDir Path dir)
+    void theObserverAgreesWithOurEndpointAndWithTheKernelsSocket(String run, @TempDir Path dir)
             throws Exception {
         Path pcap = dir.resolve("run.pcap");
         List<String> args = new ArrayList<>(List.of(run.split(" ")));
