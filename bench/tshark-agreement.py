@@ -2,9 +2,10 @@
 """Compares tcplab's analysis of a capture with tshark's, segment by segment, in constant memory.
 
     tshark-agreement.py TCPLAB_JSONL TSHARK_FIELDS
+    tshark-agreement.py --fields     the tshark -e arguments, one a line, that TSHARK_FIELDS holds
 
 TCPLAB_JSONL is `tcplab analyze --format json FILE`; TSHARK_FIELDS is tshark's fields for the same
-file, in the order bench/tshark-agreement.sh asks for them. Both list the TCP segments in frame
+file (`tshark -T fields -E separator='|'` with the arguments --fields prints). Both list the TCP segments in frame
 order, so they are read side by side. Prints the number of segments, how many differ, and the
 differences grouped by kind with a few frames of each; exits 1 when any differ.
 """
@@ -12,7 +13,8 @@ import json
 import sys
 from collections import defaultdict
 
-# The analysis flags both tools compute, in bench/tshark-agreement.sh's -e order.
+# The analysis flags both tools compute, after the seven fields tshark is asked for first.
+TSHARK_FIELDS = ["frame.number", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.flags", "tcp.len", "tcp.window_size"]
 FLAGS = ("retransmission fast_retransmission spurious_retransmission out_of_order lost_segment "
          "ack_lost_segment keep_alive keep_alive_ack duplicate_ack zero_window zero_window_probe "
          "zero_window_probe_ack window_full window_update reused_ports").split()
@@ -39,6 +41,10 @@ def ours(path):
 
 
 def main():
+    if sys.argv[1:] == ["--fields"]:
+        for field in TSHARK_FIELDS + ["tcp.analysis." + f for f in FLAGS]:
+            print("-e\n" + field)
+        return 0
     ours_path, theirs_path = sys.argv[1:3]
     segments = differ = 0
     kinds = defaultdict(list)

@@ -18,12 +18,7 @@ if [ ! -f "$file" ]; then
 fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-fields=(-e frame.number -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.flags -e tcp.len -e tcp.window_size)
-for flag in retransmission fast_retransmission spurious_retransmission out_of_order lost_segment \
-    ack_lost_segment keep_alive keep_alive_ack duplicate_ack zero_window zero_window_probe \
-    zero_window_probe_ack window_full window_update reused_ports; do
-  fields+=(-e "tcp.analysis.$flag")
-done
+mapfile -t fields < <(python3 "$top/bench/tshark-agreement.py" --fields)   # the comparer's own column list
 say "tcplab analyze --format json $file"
 "$top/tcplab" analyze --format json "$file" > "$work/tcplab.jsonl"
 say "tshark $(tshark -v 2>/dev/null | head -1 | awk '{print $3}') on the same file"

@@ -69,26 +69,31 @@ public final class SyntheticCaptures {
 
     /** A classic pcap file; timestamps 1 ms apart, in nanoseconds or microseconds. */
     public static byte[] pcap(int linkType, boolean nanos, ByteOrder order, List<byte[]> frames) {
-        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum()).order(order);
-        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(65535).putInt(linkType);
-        long t = 0;
-        for (byte[] f : frames) {
-            b.putInt((int) (1_700_000_000 + t / 1000)).putInt((int) (nanos ? (t % 1000) * 1_000_000 : (t % 1000) * 1000))
-                    .putInt(f.length).putInt(f.length).put(f);
-            t++;
+        long[] times = new long[frames.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = i * 1_000_000L;
         }
-        return b.array();
+        return pcap(linkType, nanos, order, frames, times);
     }
 
     /** A classic little-endian Ethernet pcap file with each frame at its own time, in microseconds. */
     public static byte[] pcapAt(List<byte[]> frames, long[] micros) {
-        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum())
-                .order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        long[] times = new long[micros.length];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = micros[i] * 1_000;
+        }
+        return pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames, times);
+    }
+
+    /** Frame i at {@code times[i]} nanoseconds after the file's first second. */
+    private static byte[] pcap(int linkType, boolean nanos, ByteOrder order, List<byte[]> frames, long[] times) {
+        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum()).order(order);
+        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(65535).putInt(linkType);
         for (int i = 0; i < frames.size(); i++) {
             byte[] f = frames.get(i);
-            b.putInt((int) (1_700_000_000 + micros[i] / 1_000_000)).putInt((int) (micros[i] % 1_000_000))
+            long fraction = times[i] % 1_000_000_000;
+            b.putInt((int) (1_700_000_000 + times[i] / 1_000_000_000)).putInt((int) (nanos ? fraction : fraction / 1000))
                     .putInt(f.length).putInt(f.length).put(f);
         }
         return b.array();

@@ -11,13 +11,13 @@ import dev.tcplab.analysis.Analyzer;
 import dev.tcplab.analysis.ConnectionSummary;
 import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.host.Shell;
+import dev.tcplab.lab.exercises.Timeline;
+import dev.tcplab.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -68,21 +68,23 @@ class ObserverAgreesWithEndpointLiveTest {
 
         ObjectMapper m = new ObjectMapper();
         List<JsonNode> ours = new ArrayList<>();
-        List<String> kernelSeen = new ArrayList<>();
+        List<TraceEvent> notes = new ArrayList<>();
         for (String line : r.stdout().split("\n")) {
             JsonNode n = m.readTree(line);
-            Matcher socket = KERNEL_SOCKET.matcher(n.path("text").asText());
-            if (n.get("type").asText().equals("note") && socket.find()) {
-                for (String part : socket.group(1).split(" → ")) {
-                    String state = SS_NAMES.get(part.split(" ")[0]);
-                    if (state != null && (kernelSeen.isEmpty() || !kernelSeen.get(kernelSeen.size() - 1).equals(state))) {
-                        kernelSeen.add(state);
-                    }
-                }
+            if (n.get("type").asText().equals("note")) {
+                notes.add(new TraceEvent.Note(0, n.get("text").asText()));
             }
             boolean lostBeforeTheWire = n.path("dir").asText().equals("out") && n.path("lost").asBoolean();
             if (n.get("type").asText().equals("segment") && !lostBeforeTheWire) {
                 ours.add(n);
+            }
+        }
+        // The kernel's socket states as the lab's checks read them from the same notes.
+        List<String> kernelSeen = new ArrayList<>();
+        for (Timeline.KernelState k : new Timeline(notes, pcap).kernelStates()) {
+            String state = SS_NAMES.get(k.state());
+            if (state != null && (kernelSeen.isEmpty() || !kernelSeen.get(kernelSeen.size() - 1).equals(state))) {
+                kernelSeen.add(state);
             }
         }
         List<AnalyzedSegment> observed = new ArrayList<>();
@@ -128,9 +130,6 @@ class ObserverAgreesWithEndpointLiveTest {
             return false;
         }), run + ": the kernel was seen in " + kernelSeen + ", the observer inferred " + kernelInferred);
     }
-
-    /** The state part of a "kernel peer's socket (sock_diag in NS): ESTAB → CLOSE-WAIT  [ours: …]" note. */
-    private static final Pattern KERNEL_SOCKET = Pattern.compile("^kernel peer's socket \\(.*?\\): (.*?)\\s+\\[ours");
 
     /** ss's names for RFC 9293's states. */
     private static final Map<String, String> SS_NAMES = Map.of("SYN-RECV", "SYN_RECEIVED", "SYN-SENT", "SYN_SENT",
