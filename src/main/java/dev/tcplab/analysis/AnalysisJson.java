@@ -27,7 +27,7 @@ public final class AnalysisJson implements AnalysisSink {
 
     public AnalysisJson(OutputStream out) {
         try {
-            json = new JsonFactory().createGenerator(out).enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+            json = new JsonFactory().createGenerator(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

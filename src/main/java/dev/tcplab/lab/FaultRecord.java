@@ -1,8 +1,8 @@
 package dev.tcplab.lab;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.tcplab.link.FaultyFrameLink;
 import dev.tcplab.trace.JsonSeconds;
 import dev.tcplab.wire.Segment;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * that whoever reads the capture later can tell a dropped segment from a lost one.
  */
 final class FaultRecord implements AutoCloseable {
-    private final ObjectMapper json = new ObjectMapper().configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
+    private final ObjectMapper json = new ObjectMapper();
     private final BufferedWriter out;
 
     FaultRecord(Path file) {
@@ -32,7 +32,7 @@ final class FaultRecord implements AutoCloseable {
     synchronized void write(FaultyFrameLink.Injected i) {
         Segment s = i.packet().segment();
         ObjectNode o = json.createObjectNode();
-        o.put("time_epoch", JsonSeconds.of(i.epochNanos()));
+        o.putRawValue("time_epoch", new RawValue(JsonSeconds.of(i.epochNanos())));
         o.put("rule", i.rule().toString());
         o.put("action", i.rule().action().name().toLowerCase());
         o.put("way", i.outbound() ? "out" : "in");

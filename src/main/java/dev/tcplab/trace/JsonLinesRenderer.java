@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
 import java.io.IOException;
@@ -15,8 +16,7 @@ import java.io.UncheckedIOException;
  * both relative and absolute numbers ("seq", "seq_abs"), like the analysis output.
  */
 public final class JsonLinesRenderer implements TraceSink {
-    private final ObjectMapper mapper = new ObjectMapper().configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)
-            .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
+    private final ObjectMapper mapper = new ObjectMapper().configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     private final PrintWriter out;
     private final RelativeNumbers relative = new RelativeNumbers();
     private final WindowScaling scaling = new WindowScaling();
@@ -28,7 +28,7 @@ public final class JsonLinesRenderer implements TraceSink {
     @Override
     public void accept(TraceEvent e) {
         ObjectNode o = mapper.createObjectNode();
-        o.put("time", JsonSeconds.of(e.timeNanos()));
+        o.putRawValue("time", new RawValue(JsonSeconds.of(e.timeNanos())));
         if (e instanceof TraceEvent.SegmentEvent s) {
             segment(o, s);
         } else if (e instanceof TraceEvent.StateChange c) {
