@@ -7,7 +7,7 @@ package dev.tcplab.trace;
  * trailing zeros go, and whole seconds keep one decimal ("2.0"), as a double printed them.
  *
  * <p>Made as text, not as a {@code BigDecimal}: on JDK 25 BigDecimal's class initialisation alone takes
- * 25-40 ms here (it squares large powers of ten), which every {@code analyze --format json} paid at its
+ * 25-40 ms here (it squares its way up to 5^65536), which every {@code analyze --format json} paid at its
  * first connection object. (Jackson's parser initialises it too, so reading a faults file still costs
  * that.) Writers hand the text to Jackson as a number: {@code writeNumber(String)}, or a {@code RawValue}
  * in a tree.
