@@ -8,16 +8,8 @@
 # but tshark (~1 minute a run) is run ROUNDS times, the readers taking turns, and the median is shown
 # with the fastest and slowest run.
 set -euo pipefail
-top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-. "$top/scripts/deps.sh"
-ensure_packages test
-ensure_jar "$top"
-file=${1:-}
-if [ -z "$file" ]; then
-  file=$top/bench/out/kernel-1m.pcap
-  mkdir -p "$top/bench/out"
-  [ -f "$file" ] || "$top/bench/make-capture.sh" "$file" 300 128
-fi
+. "$(dirname "$(readlink -f "$0")")/capture-file.sh"
+capture_file_into file "${1:-}"
 packets=$(capinfos -c -M "$file" | awk '/Number of packets/ {print $NF}')
 say "$file: $packets packets, $(du -h "$file" | cut -f1)"
 [ -x /usr/bin/time ] || { say "installing GNU time (peak RSS)"; apt-get install -y -qq time >&2; }

@@ -10,16 +10,8 @@
 #   sudo [RUNS=5] bench/profile-analyze.sh [FILE]     (default: the speed benchmark's capture)
 # The raw material stays in bench/out/profile/: stacks-N.collapsed (for flame graphs) and compilation.log.
 set -euo pipefail
-top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-. "$top/scripts/deps.sh"
-ensure_packages test
-ensure_jar "$top"
-file=${1:-$top/bench/out/kernel-1m.pcap}
-if [ ! -f "$file" ]; then
-  [ -z "${1:-}" ] || { say "no such file: $file"; exit 2; }
-  mkdir -p "$top/bench/out"
-  "$top/bench/make-capture.sh" "$file" 300 128
-fi
+. "$(dirname "$(readlink -f "$0")")/capture-file.sh"
+capture_file_into file "${1:-}"
 out=$top/bench/out/profile
 mkdir -p "$out"
 

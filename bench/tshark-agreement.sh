@@ -6,16 +6,8 @@
 # tshark takes about a minute for it). Exits 1 when any segment differs.
 #   bench/tshark-agreement.sh [FILE]
 set -euo pipefail
-top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-. "$top/scripts/deps.sh"
-ensure_packages test
-ensure_jar "$top"
-file=${1:-$top/bench/out/kernel-1m.pcap}
-if [ ! -f "$file" ]; then
-  [ -z "${1:-}" ] || { say "no such file: $file"; exit 2; }
-  mkdir -p "$top/bench/out"
-  "$top/bench/make-capture.sh" "$file" 300 128
-fi
+. "$(dirname "$(readlink -f "$0")")/capture-file.sh"
+capture_file_into file "${1:-}"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 mapfile -t fields < <(python3 "$top/bench/tshark-agreement.py" --fields)   # the comparer's own column list
