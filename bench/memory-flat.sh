@@ -33,7 +33,9 @@ sample() {   # PID: one line per sample until the process ends
     [ -n "$rss" ] && printf '%6d.%d %10s %12s\n' $((tenths / 10)) $((tenths % 10)) "$rss" "${heap:--}"
     sleep "$every"
   done
-  kill "$jstat_pid" 2>/dev/null; wait "$jstat_pid" 2>/dev/null
+  # jstat may have ended with its JVM already; either way, what wait returns is not this script's verdict.
+  kill "$jstat_pid" 2>/dev/null || true
+  wait "$jstat_pid" 2>/dev/null || true
   rm -f "$heap_log"
 }
 

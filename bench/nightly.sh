@@ -57,9 +57,11 @@ memory_figures() {
        END { if (n == 0) { print "no samples"; exit }
              if (n < 4) { hi = 0; for (i = 0; i < n; i++) if (r[i] > hi) hi = r[i]
                           printf "%d samples over %.1f s, too few to show a trend; RSS up to %d MB", n, t[n-1], hi; exit }
-             s = int(n / 4); lo = hi = r[s]; hlo = hhi = h[s]
+             s = int(n / 4); lo = hi = r[s]; hlo = hhi = "-"   # "-": the heap not sampled yet
              for (i = s; i < n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i]
-                                       if (h[i] != "-") { if (h[i] < hlo) hlo = h[i]; if (h[i] > hhi) hhi = h[i] } }
+                                       if (h[i] == "-") continue
+                                       if (hlo == "-" || h[i] + 0 < hlo + 0) hlo = h[i]
+                                       if (hhi == "-" || h[i] + 0 > hhi + 0) hhi = h[i] }
              printf "%d samples over %.1f s; from %.1f s on: RSS %d-%d MB, heap used %s-%s MB", n, t[n-1], t[s], lo, hi, hlo, hhi }' "$1"
 }
 
