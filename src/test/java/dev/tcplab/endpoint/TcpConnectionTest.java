@@ -765,6 +765,31 @@ class TcpConnectionTest {
             assertTrue(why.get(why.size() - 1).startsWith("PAWS"));
         }
 
+        /**
+         * Karn's rule (RFC 6298 §3): an ACK of a retransmitted segment gives no RTT sample, so the RTO stays
+         * backed off until a segment sent once is acknowledged. Timing retransmissions by the TSval an ACK
+         * echoes (RFC 7323 §4, as Linux does) was tried and not kept: docs/reliability.md says why.
+         */
+        @Test
+        void karnsRuleKeepsTheBackOffUntilASegmentSentOnceIsAcknowledged() {
+            conn.open();
+            conn.onSegment(linuxSynAck(5000, 0));
+            assertEquals(200, conn.currentRto() / 1_000_000, "the SYN's RTT sample: 0, so the 200 ms floor");
+            conn.send("x".getBytes());
+            advance(200);
+            advance(400);
+            assertEquals(800, conn.currentRto() / 1_000_000, "backed off twice");
+            long echo = last().option(TcpOption.Timestamps.class).orElseThrow().tsVal();
+            advance(10);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 2).withOptions(List.of(new TcpOption.Timestamps(5001, echo))));
+            assertEquals(800, conn.currentRto() / 1_000_000, "no sample from the retransmitted segment");
+            conn.send("y".getBytes());
+            long echoY = last().option(TcpOption.Timestamps.class).orElseThrow().tsVal();
+            advance(10);
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 3).withOptions(List.of(new TcpOption.Timestamps(5002, echoY))));
+            assertEquals(200, conn.currentRto() / 1_000_000, "a segment sent once and acknowledged: a sample, the RTO back down");
+        }
+
         @Test
         void extensionsOffSendsMssOnly() {
             config = config.withExtensions(false);

@@ -52,14 +52,20 @@ class LossLiveTest {
         ConnectOutcome out = new ConnectRun(o, e -> { }, new PrintWriter(info, true)).execute();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("loss %d %%: %s in %.1f s, %s; %s%n", percent, out.complete(payload) ? "complete" : "ended",
-                seconds, out.closeReason(), out.tally().describe());
+                seconds, out.timedOut() ? "stopped at the bound in " + out.finalState() : out.closeReason(),
+                out.tally().describe());
         assertTrue(seconds < BOUND.toSeconds() + 20, "bounded: " + seconds + " s");
         byte[] back = out.received();
         assertArrayEquals(Arrays.copyOf(payload, back.length), back, "what came back is a prefix of what was sent");
         if (percent == 10) {
             assertTrue(out.complete(payload), () -> "at 10 % the whole exchange completes: " + out + "\n" + info);
         } else {
-            assertTrue(out.complete(payload) || !out.closeReason().isBlank(), () -> "a clear verdict: " + out);
+            // At 20 % each way a retransmission and its ACK both get through 64 % of the time, and RFC 6298's
+            // RTO (at least 1 s, doubled after each failure) can leave the transfer waiting a minute after a
+            // few failures in a row (1 run in ~15): stopping at the bound, which the command line reports as
+            // "stopped by --timeout", is then the verdict, as a close or a reset with its reason is.
+            assertTrue(out.complete(payload) || !out.closeReason().isBlank() || out.timedOut(),
+                    () -> "a clear verdict: " + out);
         }
     }
 
