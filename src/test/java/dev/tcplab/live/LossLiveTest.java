@@ -60,10 +60,11 @@ class LossLiveTest {
         if (percent == 10) {
             assertTrue(out.complete(payload), () -> "at 10 % the whole exchange completes: " + out + "\n" + info);
         } else {
-            // At 20 % each way a retransmission and its ACK both get through 64 % of the time, and RFC 6298's
-            // RTO (at least 1 s, doubled after each failure) can leave the transfer waiting a minute after a
-            // few failures in a row (1 run in ~15): stopping at the bound, which the command line reports as
-            // "stopped by --timeout", is then the verdict, as a close or a reset with its reason is.
+            // At 20 % each way a retransmission and its ACK both get through 64 % of the time. The RTO doubles
+            // after each failure and, by Karn's rule, stays doubled until a segment sent once is acknowledged,
+            // so a few failures in a row can leave the transfer waiting a minute (1 run in ~15). Stopping at
+            // the bound, which the command line reports as "stopped by --timeout", is then the verdict, as a
+            // close or a reset with its reason is.
             assertTrue(out.complete(payload) || !out.closeReason().isBlank() || out.timedOut(),
                     () -> "a clear verdict: " + out);
         }
