@@ -10,7 +10,7 @@ import signal
 import sys
 
 # async-profiler's annotations (`ann`): _[0] interpreted, _[1] quick compiler (C1), _[j] optimising
-# compiler (C2), _[i] inlined into the frame below it, _[k] kernel. No suffix: the JVM's own C++ or libc.
+# compiler (C2), _[i] inlined into its caller, _[k] kernel. No suffix: the JVM's own C++, its stubs or libc.
 KIND = {'0': 'interpreter', '1': 'quick compiler (C1)', 'j': 'optimising compiler (C2)'}
 ANNOTATION = re.compile(r'_\[(\w)\]$')
 
