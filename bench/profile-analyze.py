@@ -26,7 +26,8 @@ def thread_group(name):
 
 def code_kind(frames):
     """The kind of code a sample was in: its innermost frame's, or for code inlined into another method,
-    that method's; a frame without annotation is the JVM's own C++, one of its stubs (array copies) or libc."""
+    that method's. A frame without annotation is the JVM's own C++, one of its stubs (array copies) or
+    libc."""
     for frame in reversed(frames):
         m = ANNOTATION.search(frame)
         if m is None:

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Where one launch of `tcplab analyze --format json` spends its time, for whoever next works on the
-# speed goal (docs/performance.md). It runs the launch exactly as bench/analyze-speed.sh does, through
-# ./tcplab (the same JVM, options and start-up cache), twice:
-#  1. with async-profiler (tools.profiler:async-profiler from Maven Central) sampling every thread;
-#  2. once with the JIT's log (-XX:+LogCompilation), which says when each method's optimised code arrived.
-# It prints, summed over RUNS profiled launches (5), the CPU each thread took (main, the JIT's two compilers, GC), the main thread's time by the
-# kind of code it ran (interpreter, quick compiler, optimising compiler), the busiest methods, and the
-# optimising compiler's queue: when it began each of tcplab's and Jackson's hot methods, and for how long.
+# Where a launch of `tcplab analyze --format json` spends its time, for whoever next works on the
+# speed goal (docs/performance.md). The launches go through ./tcplab, as bench/analyze-speed.sh's do
+# (the same JVM, options and start-up cache):
+#  1. RUNS of them (5) with async-profiler (tools.profiler:async-profiler from Maven Central) sampling
+#     every thread;
+#  2. one more with the JIT's log (-XX:+LogCompilation), which says when each method's optimised code
+#     arrived.
+# It prints, summed over the profiled launches, the CPU each thread took (main, the JIT's two
+# compilers, GC), the main thread's time by the kind of code it ran (interpreter, quick compiler,
+# optimising compiler) and its busiest methods; then the optimising compiler's queue: when it began
+# each of tcplab's and Jackson's hot methods, and for how long.
 #   sudo [RUNS=5] bench/profile-analyze.sh [FILE]     (default: the speed benchmark's capture)
 # The raw material stays in bench/out/profile/: stacks-N.collapsed (for flame graphs) and compilation.log.
 set -euo pipefail
