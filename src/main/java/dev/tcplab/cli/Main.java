@@ -29,6 +29,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Utf8Console.install();
         // Numbers print as tshark and tcpdump print them, whatever the user's locale: a German one gave
         // "12,578" in the ladder's time column and "1,022s" in the summary table, next to "RTT 3.362 ms".
         Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);

@@ -233,7 +233,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + (parsed.hasMatchedOption("--speed") ? "--speed" : "--max-gap") + " is for the replay without --live");
         }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
-        PrintWriter info = new PrintWriter(err, true);
+        PrintWriter info = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         info.printf("tcplab: re-enacting connection %d of %s: client %s → server %s, %d bytes in %d piece%s; the client"
                 + " closed %s%s%n", rec.conn(), file, rec.client(), rec.server(), rec.clientBytes(), rec.chunks().size(),
                 rec.chunks().size() == 1 ? "" : "s", rec.clientClosedFirst() ? "first" : "second",
