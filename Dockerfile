@@ -20,6 +20,9 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless libpcap0.8 iproute2 iptables \
       ethtool procps tcpdump >/dev/null \
  && rm -rf /var/lib/apt/lists/*
+# A UTF-8 locale for the JVM's file names and for tcpdump or ss run inside (tcplab's own output is
+# UTF-8 whatever the locale).
+ENV LANG=C.UTF-8
 COPY --from=build /src/target/tcplab.jar /opt/tcplab/tcplab.jar
 COPY captures /opt/tcplab/captures
 WORKDIR /work

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The launcher's reading path end to end: `tcplab analyze` on the JVM the launcher picks (the newest JDK
 # here, with its start-up cache where that JDK has one), and on java from PATH with its class-data
-# archive, must print exactly what that java prints without the launcher, and nothing else on stdout.
+# archive, must print exactly what that java prints without the launcher, and nothing else on stdout;
+# and with no locale set, it must open a file whose name is not ASCII.
 # Run by ./run-tests after Maven's tests.
 #   sudo lab-scripts/launcher-check.sh
 set -euo pipefail
@@ -24,6 +25,10 @@ done
 for run in path-second second; do
   [ ! -s "$tmp/$run.err" ] || { say "launcher check: the $run run, with its cache or archive, wrote to stderr:"; cat "$tmp/$run.err" >&2; exit 1; }
 done
+# With no locale (env -i, cron, a container) the JVM must still open a file whose name is not ASCII.
+cp "$sample" "$tmp/抓包.pcap"
+env -i PATH="$PATH" "$top/tcplab" analyze --summary "$tmp/抓包.pcap" > "$tmp/no-locale.txt" 2>&1 \
+  || { say "launcher check: with no locale, analyze could not read a file named 抓包.pcap:"; cat "$tmp/no-locale.txt" >&2; exit 1; }
 note=""
 path_version=$(jdk_version java)
 if [ "$path_version" -ge 17 ] && [ "$path_version" -lt 25 ] 2>/dev/null; then

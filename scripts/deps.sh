@@ -5,6 +5,14 @@ say() { printf 'tcplab: %s\n' "$*" >&2; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# Where no locale is set, or the C/POSIX one, the JVM reads arguments and file names as ASCII: under
+# `env -i`, cron or a container, `tcplab analyze 抓包.pcap` could not open its file. LC_CTYPE=C.UTF-8
+# then, as Python does (PEP 538); an explicit LC_ALL is obeyed. No process: bash only.
+utf8_ctype() {
+  [ -z "${LC_ALL:-}" ] || return 0
+  case "${LC_CTYPE:-${LANG:-C}}" in C|POSIX) export LC_CTYPE=C.UTF-8 ;; esac
+}
+
 java_ok() {
   command -v javac >/dev/null 2>&1 || return 1
   local v

@@ -103,6 +103,17 @@ class LauncherScriptTest {
     }
 
     @Test
+    void noLocaleOrTheCLocaleGivesTheJvmUtf8AndAnExplicitOneIsObeyed() throws Exception {
+        String ctype = "unset LC_ALL LC_CTYPE LANG; %s utf8_ctype; echo \"${LC_CTYPE:-unset}\"";
+        assertEquals("C.UTF-8", bash(ctype.formatted("")), "no locale at all (env -i, a container)");
+        assertEquals("C.UTF-8", bash(ctype.formatted("LANG=C;")));
+        assertEquals("C.UTF-8", bash(ctype.formatted("LANG=en_US.UTF-8; LC_CTYPE=POSIX;")), "LC_CTYPE wins over LANG");
+        assertEquals("unset", bash(ctype.formatted("LANG=de_DE.UTF-8;")));
+        assertEquals("unset", bash(ctype.formatted("LANG=zh_CN.GB18030;")), "a locale's own charset is kept");
+        assertEquals("unset", bash(ctype.formatted("export LC_ALL=C;")), "LC_ALL is the user's explicit choice");
+    }
+
+    @Test
     void tcplabJavaOverridesTheChoice() throws Exception {
         assertEquals("/opt/some/java", bash("TCPLAB_JAVA=/opt/some/java reading_java"));
     }
