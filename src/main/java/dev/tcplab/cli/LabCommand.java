@@ -52,8 +52,9 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default en)")
-    Text.Lang lang = Text.Lang.en;
+    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default: zh "
+            + "where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en)")
+    Text.Lang lang = Text.Lang.ofEnvironment(System.getenv());
 
     @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json (JSON lines alone on standard output, a 'run' object before each run's "
             + "lines and a 'check' object per check; the explanation and the checks in words on standard error), quiet "

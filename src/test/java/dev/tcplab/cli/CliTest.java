@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -245,11 +246,21 @@ class CliTest {
      */
     /** What tcplab prints (stdout and stderr together) in a JVM of its own, with these JVM options; exit 0. */
     static String inItsOwnJvm(List<String> jvmOptions, String... args) throws Exception {
+        return inItsOwnJvm(Map.of(), jvmOptions, args);
+    }
+
+    /** The same in a locale of these variables (LANG, LC_*), the environment's own removed, where any are given. */
+    static String inItsOwnJvm(Map<String, String> locale, List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (!locale.isEmpty()) {
+            pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_"));
+            pb.environment().putAll(locale);
+        }
+        Process p = pb.start();
         String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", args) + " ended");
         assertEquals(0, p.exitValue(), shown);
@@ -502,6 +513,18 @@ class CliTest {
         out.getBuffer().setLength(0);
         assertEquals(0, run("lab", "list", "--lang", "zh"));
         assertTrue(out.toString().contains("三次握手"), out.toString());
+    }
+
+    @Test
+    void labSpeaksTheLanguageTheLocaleAsksForUnlessToldOtherwise() throws Exception {
+        // zh_CN is not installed on these machines (nor in most containers): the variable is what counts.
+        Map<String, String> chinese = Map.of("LANG", "zh_CN.UTF-8");
+        assertTrue(inItsOwnJvm(chinese, List.of(), "lab", "list").contains("handshake  三次握手"));
+        assertTrue(inItsOwnJvm(chinese, List.of(), "lab", "list", "--lang", "en")
+                .contains("handshake  The three-way handshake"));
+        assertTrue(inItsOwnJvm(Map.of("LANG", "zh_CN.UTF-8", "LC_MESSAGES", "en_GB.UTF-8"), List.of(), "lab", "list")
+                .contains("handshake  The three-way handshake"), "LC_MESSAGES comes before LANG");
+        assertTrue(inItsOwnJvm(Map.of("LANG", "C"), List.of(), "lab", "list").contains("handshake  The three-way handshake"));
     }
 
     @Test
