@@ -7,7 +7,8 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 
 # Where no locale is set, or the C/POSIX one, the JVM reads arguments and file names as ASCII: under
 # `env -i`, cron or a container, `tcplab analyze 抓包.pcap` could not open its file. LC_CTYPE=C.UTF-8
-# then, as Python does (PEP 538); an explicit LC_ALL is obeyed. No process: bash only.
+# then, as Python does (PEP 538); an explicit LC_ALL is obeyed. (A locale that is set but not installed
+# cannot be mended so: glibc then refuses the whole environment, and the JVM takes C.) No process.
 utf8_ctype() {
   [ -z "${LC_ALL:-}" ] || return 0
   case "${LC_CTYPE:-${LANG:-C}}" in C|POSIX) export LC_CTYPE=C.UTF-8 ;; esac
