@@ -7,6 +7,7 @@ import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,24 +126,36 @@ public final class Keepalive implements Exercise {
 
     @Override
     public Text afterword() {
-        String linux = linuxDefaults();
+        Text linux = linuxDefaults();
         return Text.of("The notes: 2 h idle, then a probe every 75 minutes, 10 probes. The interval is a slip: RFC 1122's"
-                + " and the textbooks' is 75 s. Linux's defaults: 7200 s, 75 s and 9 probes, not 10 (net.ipv4.tcp_keepalive_time, _intvl, _probes; this machine has " + linux + "). Either way,"
+                + " and the textbooks' is 75 s. Linux's defaults: 7200 s, 75 s and 9 probes, not 10 (net.ipv4.tcp_keepalive_time,"
+                + " _intvl, _probes; this machine has " + linux.en() + "). Either way,"
                 + " keepalive is off unless the application asks for it (SO_KEEPALIVE).",
                 "笔记：空闲 2 小时，之后每 75 分钟一个探测，共 10 个。间隔是笔误：RFC 1122 和教科书中是 75 秒。Linux 的默认值：7200 秒、75 秒、9 个探测，不是 10 个"
-                        + "（net.ipv4.tcp_keepalive_time、_intvl、_probes；本机为 " + linux + "）。"
+                        + "（net.ipv4.tcp_keepalive_time、_intvl、_probes；本机为 " + linux.zh() + "）。"
                         + "无论哪种，保活默认都是关闭的，除非应用程序自己开启（SO_KEEPALIVE）。");
     }
 
     /** This machine's values (a new network namespace starts from Linux's defaults instead). */
-    static String linuxDefaults() {
+    static Text linuxDefaults() {
         try {
-            String time = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_keepalive_time")).trim();
-            String intvl = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_keepalive_intvl")).trim();
-            String probes = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_keepalive_probes")).trim();
-            return time + " s, " + intvl + " s, " + probes;
-        } catch (IOException e) {
-            return "unknown values";
+            String time = sysctl("tcp_keepalive_time");
+            String intvl = sysctl("tcp_keepalive_intvl");
+            String probes = sysctl("tcp_keepalive_probes");
+            return Text.of(time + " s, " + intvl + " s, " + probes, time + " 秒、" + intvl + " 秒、" + probes + " 个探测");
+        } catch (IOException | RuntimeException e) {
+            return Text.of("unknown values", "未知");
+        }
+    }
+
+    /**
+     * One of net.ipv4's settings, read in a single call: a /proc/sys file answers only a read from its
+     * start. Files.readString reads a file of size 0, as /proc shows them, one byte first, and the lab
+     * then told students "this machine has 7 s, 7 s, 9" for 7200 s, 75 s and 9.
+     */
+    private static String sysctl(String name) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4", name))) {
+            return in.readLine().trim();
         }
     }
 }

@@ -112,7 +112,7 @@ public final class TimeWait implements Exercise {
 
     private static Text reAcksSeen(int count, String lastState) {
         return Text.of(count + " ACK(s) of the FIN reached the wire, the last in state " + lastState,
-                "对 FIN 的 ACK 有 " + count + " 个上了线路，最后一个发出时处于 " + lastState);
+                "对 FIN 的 ACK 共有 " + count + " 个发到了线路上，最后一个发出时我们处于 " + lastState);
     }
 
     private static Text timeWaitLasted(long twoMslMs, double lastedMs, double afterLastFinMs) {

@@ -35,7 +35,7 @@ public final class TwoWay implements Exercise {
                 It answers SYN+ACK; tcplab has no such connection and answers RST; only the real SYN opens.""", """
                 假设握手只有两个报文段：服务器一发出 SYN+ACK 就认为连接已建立。如果这个 SYN+ACK 丢失，
                 服务器就会发送客户端并不理会的数据：陷入僵局。第三个报文段让服务器知道自己的初始序号已被对方收到。
-                tcplab 扣下第三个报文段（它发出的每个 ACK 都在上线之前被丢弃），并空闲 4 秒。请观察处于 SYN_RECEIVED
+                tcplab 扣下第三个报文段（它发出的每个 ACK 都在发到线路上之前被丢弃），并空闲 4 秒。请观察处于 SYN_RECEIVED
                 的内核如何以加倍的间隔重传 SYN+ACK，并且始终不认为自己已经 ESTABLISHED。
                 （实验内核的 net.ipv4.tcp_synack_retries 设为 2，所以大约 7 秒后它会放弃。）
                 第 2 次运行，RFC 9293 给出的经典理由：一个过时的重复 SYN（旧的初始序号）先到达内核。内核回 SYN+ACK；
