@@ -29,7 +29,10 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
      * then one every {@code interval}; after {@code count} unanswered probes the peer is dead.
      */
     public record Keepalive(Duration idle, Duration interval, int count) {
-        /** The seed notes' figures: 2 hours, 75 seconds, 10 probes. (Linux: 7200 s, 75 s, 9.) */
+        /**
+         * The seed notes' figures, their 75 minutes read as the textbooks' 75 seconds: 2 hours, 75 s,
+         * 10 probes. (Linux: 7200 s, 75 s, 9.)
+         */
         public static final Keepalive SEED = new Keepalive(Duration.ofHours(2), Duration.ofSeconds(75), 10);
 
         public Keepalive {

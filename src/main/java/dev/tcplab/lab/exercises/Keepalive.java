@@ -127,11 +127,12 @@ public final class Keepalive implements Exercise {
     @Override
     public Text afterword() {
         Text linux = linuxDefaults();
-        return Text.of("The notes: 2 h idle, then a probe every 75 minutes, 10 probes. The interval is a slip: RFC 1122's"
-                + " and the textbooks' is 75 s. Linux's defaults: 7200 s, 75 s and 9 probes, not 10 (net.ipv4.tcp_keepalive_time,"
+        return Text.of("The notes: 2 h idle, then a probe every 75 minutes, 10 probes. The interval is a slip: the"
+                + " textbooks' is 75 s, BSD's timer (RFC 1122 asks only that the idle time be configurable and by default"
+                + " no less than two hours). Linux's defaults: 7200 s, 75 s and 9 probes, not 10 (net.ipv4.tcp_keepalive_time,"
                 + " _intvl, _probes; this machine has " + linux.en() + "). Either way,"
                 + " keepalive is off unless the application asks for it (SO_KEEPALIVE).",
-                "笔记：空闲 2 小时，之后每 75 分钟一个探测，共 10 个。间隔是笔误：RFC 1122 和教科书中是 75 秒。Linux 的默认值：7200 秒、75 秒、9 个探测，不是 10 个"
+                "笔记：空闲 2 小时，之后每 75 分钟一个探测，共 10 个。间隔是笔误：教科书中是 75 秒，即 BSD 的计时器（RFC 1122 只要求空闲时间可配置，且默认不少于两小时）。Linux 的默认值：7200 秒、75 秒、9 个探测，不是 10 个"
                         + "（net.ipv4.tcp_keepalive_time、_intvl、_probes；本机为 " + linux.zh() + "）。"
                         + "无论哪种，保活默认都是关闭的，除非应用程序自己开启（SO_KEEPALIVE）。");
     }
