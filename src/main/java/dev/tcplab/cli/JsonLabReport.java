@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tcplab.lab.exercises.Check;
 import dev.tcplab.lab.exercises.LabReport;
-import dev.tcplab.lab.exercises.Text;
+import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

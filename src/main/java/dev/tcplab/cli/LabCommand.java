@@ -4,7 +4,7 @@ import dev.tcplab.lab.RstGuard;
 import dev.tcplab.lab.exercises.Exercise;
 import dev.tcplab.lab.exercises.ExerciseRunner;
 import dev.tcplab.lab.exercises.Exercises;
-import dev.tcplab.lab.exercises.Text;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;

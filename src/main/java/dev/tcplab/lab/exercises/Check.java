@@ -1,5 +1,7 @@
 package dev.tcplab.lab.exercises;
 
+import dev.tcplab.text.Text;
+
 /**
  * One claim of the seed notes, compared with what happened.
  *

@@ -1,6 +1,7 @@
 package dev.tcplab.lab.exercises;
 
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;

@@ -4,6 +4,7 @@ import static dev.tcplab.lab.exercises.Exercise.rel;
 
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;

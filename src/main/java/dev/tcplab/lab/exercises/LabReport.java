@@ -1,5 +1,6 @@
 package dev.tcplab.lab.exercises;
 
+import dev.tcplab.text.Text;
 import java.nio.file.Path;
 
 /**

@@ -2,6 +2,7 @@ package dev.tcplab.lab.exercises;
 
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.link.FaultRule;
+import dev.tcplab.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

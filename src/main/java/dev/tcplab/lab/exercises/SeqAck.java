@@ -2,6 +2,7 @@ package dev.tcplab.lab.exercises;
 
 import static dev.tcplab.lab.exercises.Exercise.rel;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;

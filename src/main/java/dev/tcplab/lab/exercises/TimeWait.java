@@ -1,5 +1,6 @@
 package dev.tcplab.lab.exercises;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.tcplab.lab.exercises;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tcplab.text.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
-package dev.tcplab.lab.exercises;
+package dev.tcplab.text;
 
-/** A sentence in English and in Chinese (the seed notes are Chinese; the class may read either). */
+/**
+ * A sentence in English and in Chinese (the seed notes are Chinese; the class may read either). It sits
+ * below every layer: the endpoint gives its reasons in both, and each renderer shows the one asked for.
+ */
 public record Text(String en, String zh) {
 
     public enum Lang {

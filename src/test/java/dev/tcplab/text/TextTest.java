@@ -1,8 +1,8 @@
-package dev.tcplab.lab.exercises;
+package dev.tcplab.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tcplab.lab.exercises.Text.Lang;
+import dev.tcplab.text.Text.Lang;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
