@@ -113,15 +113,15 @@ public final class LabCommand implements Callable<Integer> {
         // the checks and the run's other lines go to standard error, which a terminal shows beside them.
         PrintWriter prose = format == Format.json ? spec.commandLine().getErr() : out;
         BiFunction<PrintWriter, Path, TraceSink> ladder = switch (format) {
-            case ladder -> (w, capture) -> new AsyncTraceSink(new LadderRenderer(w, false));
+            case ladder -> (w, capture) -> new AsyncTraceSink(new LadderRenderer(w, false, lang));
             case json -> (w, capture) -> new AsyncTraceSink(new JsonLinesRenderer(out));
             case quiet -> (w, capture) -> e -> { };
             case svg, html -> (w, capture) -> {
                 String name = capture.getFileName().toString().replaceFirst("\\.pcap$", "");
                 Path picture = capture.resolveSibling(name + "." + format);
-                w.println("picture: " + picture);
+                w.println((lang == Text.Lang.zh ? "图：" : "picture: ") + picture);
                 return new PictureRecorder(picture, format == Format.svg ? PictureRecorder.Kind.SVG
-                        : PictureRecorder.Kind.HTML, "tcplab lab " + name);
+                        : PictureRecorder.Kind.HTML, "tcplab lab " + name, lang);
             };
         };
         ExerciseRunner runner = new ExerciseRunner(new ExerciseRunner.Setup(iface, peer == null ? null : HostPort.parse(peer), agentAddress(),
@@ -136,7 +136,10 @@ public final class LabCommand implements Callable<Integer> {
             }
         }
         if (chosen.size() > 1) {
-            prose.println(failed.isEmpty() ? "all " + chosen.size() + " exercises passed" : "failed: " + failed);
+            Text verdict = failed.isEmpty()
+                    ? Text.of("all " + chosen.size() + " exercises passed", "全部 " + chosen.size() + " 个练习都通过了")
+                    : Text.of("failed: " + failed, "未通过：" + failed);
+            prose.println(verdict.in(lang));
             prose.flush();
         }
         return failed.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;

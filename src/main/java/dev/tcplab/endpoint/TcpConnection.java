@@ -1,5 +1,6 @@
 package dev.tcplab.endpoint;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
@@ -35,7 +36,7 @@ public final class TcpConnection {
     private boolean passive;
 
     private TcpState state = TcpState.CLOSED;
-    private String closeReason = "";
+    private Text closeReason = Text.of("", "");
 
     // Send sequence variables (RFC 9293 §3.3.1)
     private SeqNum iss;
@@ -79,9 +80,11 @@ public final class TcpConnection {
      * An RST ends TIME_WAIT as RFC 9293 §3.10.7.4 says and Linux does by default. It comes when our ACK
      * of an old duplicate reaches a peer that has closed; RFC 1337 calls it TIME-WAIT assassination.
      */
-    public static final String TIME_WAIT_CUT_SHORT = "connection reset by the peer (RST in TIME_WAIT): TIME_WAIT "
-            + "cut short, as RFC 9293 allows and Linux does unless net.ipv4.tcp_rfc1337=1 (RFC 1337: TIME-WAIT "
-            + "assassination)";
+    public static final Text TIME_WAIT_CUT_SHORT = Text.of("connection reset by the peer (RST in TIME_WAIT): "
+            + "TIME_WAIT cut short, as RFC 9293 allows and Linux does unless net.ipv4.tcp_rfc1337=1 (RFC 1337: "
+            + "TIME-WAIT assassination)",
+            "连接被对方重置（TIME_WAIT 中收到 RST）：TIME_WAIT 被提前结束。RFC 9293 允许这样做，Linux 默认也这样做，"
+            + "除非设置 net.ipv4.tcp_rfc1337=1（RFC 1337：TIME-WAIT 暗杀）");
     private SeqNum lastOutOfOrder;          // for SACK: the most recent out-of-order arrival goes first
 
     // RFC 6298 retransmission timer and Karn's rule
@@ -122,7 +125,7 @@ public final class TcpConnection {
         sndNxt = iss.plus(1);
         sndMax = sndNxt;
         dataStart = iss.plus(1);
-        setState(TcpState.SYN_SENT, "active open: SYN sent with ISN " + iss);
+        setState(TcpState.SYN_SENT, Text.of("active open: SYN sent with ISN " + iss, "主动打开：已发送 SYN，初始序号 " + iss));
         sendSyn(Flags.SYN, null);
         armRetransmission();
     }
@@ -136,7 +139,7 @@ public final class TcpConnection {
             throw new IllegalStateException("listen in " + state + ": connection already exists");
         }
         passive = true;
-        setState(TcpState.LISTEN, "passive open: waiting for a SYN");
+        setState(TcpState.LISTEN, Text.of("passive open: waiting for a SYN", "被动打开：等待 SYN"));
     }
 
     /** SEND: queue bytes; they leave when the handshake is done and the peer's window allows. */
@@ -159,15 +162,18 @@ public final class TcpConnection {
      */
     public void close() {
         switch (state) {
-            case SYN_SENT -> enterClosed("closed by the application before the handshake finished");
+            case SYN_SENT -> enterClosed(Text.of("closed by the application before the handshake finished",
+                    "握手完成之前应用程序就关闭了"));
             case ESTABLISHED, SYN_RECEIVED -> {
                 closeRequested = true;
-                setState(TcpState.FIN_WAIT_1, "application closed: FIN queued after the data");
+                setState(TcpState.FIN_WAIT_1, Text.of("application closed: FIN queued after the data",
+                        "应用程序关闭：FIN 排在数据之后发出"));
                 pushData();
             }
             case CLOSE_WAIT -> {
                 closeRequested = true;
-                setState(TcpState.LAST_ACK, "application closed after the peer's FIN: our FIN follows");
+                setState(TcpState.LAST_ACK, Text.of("application closed after the peer's FIN: our FIN follows",
+                        "应用程序在对方的 FIN 之后关闭：我们的 FIN 随之发出"));
                 pushData();
             }
             default -> {
@@ -177,11 +183,12 @@ public final class TcpConnection {
     }
 
     /** ABORT: RST to the peer in synchronized states, then CLOSED (RFC 9293 §3.10.5). */
-    public void abort(String why) {
+    public void abort(Text why) {
         if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
-            transmit(Segment.of(localPort, remotePort, sndNxt, SeqNum.ZERO, Flags.RST, 0), "abort: " + why);
+            transmit(Segment.of(localPort, remotePort, sndNxt, SeqNum.ZERO, Flags.RST, 0),
+                    Text.of("abort: " + why.en(), "中止：" + why.zh()));
         }
-        enterClosed("aborted: " + why);
+        enterClosed(Text.of("aborted: " + why.en(), "已中止：" + why.zh()));
     }
 
     // ---------------------------------------------------------------- segment arrival (RFC 9293 §3.10.7)
@@ -199,7 +206,8 @@ public final class TcpConnection {
     public void endBurst() {
         inBurst = false;
         if (segmentsUnacked >= 2 && state.synchronizedState()) {
-            sendAck("one ACK for " + segmentsUnacked + " segments that arrived together (stretch ACK, as GRO)");
+            sendAck(Text.of("one ACK for " + segmentsUnacked + " segments that arrived together (stretch ACK, as GRO)",
+                    "一个 ACK 确认一起到达的 " + segmentsUnacked + " 个报文段（延伸 ACK，与 GRO 合并后一样）"));
         }
     }
 
@@ -226,10 +234,12 @@ public final class TcpConnection {
         // Answer whoever sent it: in CLOSED there is no connection to take the port from.
         if (seg.flags().ack()) {
             transmit(Segment.of(localPort, seg.srcPort(), seg.ack(), SeqNum.ZERO, Flags.RST, 0),
-                    "RST: no connection (RFC 9293 §3.10.7.1, seq = SEG.ACK)");
+                    Text.of("RST: no connection (RFC 9293 §3.10.7.1, seq = SEG.ACK)",
+                            "RST：没有这个连接（RFC 9293 §3.10.7.1，seq = SEG.ACK）"));
         } else {
             transmit(Segment.of(localPort, seg.srcPort(), SeqNum.ZERO, seg.seqEnd(), Flags.RST_ACK, 0),
-                    "RST: no connection (RFC 9293 §3.10.7.1, ack = SEG.SEQ + SEG.LEN)");
+                    Text.of("RST: no connection (RFC 9293 §3.10.7.1, ack = SEG.SEQ + SEG.LEN)",
+                            "RST：没有这个连接（RFC 9293 §3.10.7.1，ack = SEG.SEQ + SEG.LEN）"));
         }
     }
 
@@ -241,7 +251,8 @@ public final class TcpConnection {
         }
         if (f.ack()) {
             transmit(Segment.of(localPort, seg.srcPort(), seg.ack(), SeqNum.ZERO, Flags.RST, 0),
-                    "RST: an ACK in LISTEN acknowledges nothing we sent (RFC 9293 §3.10.7.2)");
+                    Text.of("RST: an ACK in LISTEN acknowledges nothing we sent (RFC 9293 §3.10.7.2)",
+                            "RST：LISTEN 状态下收到的 ACK 确认的并不是我们发出的东西（RFC 9293 §3.10.7.2）"));
             return;
         }
         if (!f.syn()) {
@@ -257,8 +268,9 @@ public final class TcpConnection {
         sndNxt = iss.plus(1);
         sndMax = sndNxt;
         dataStart = iss.plus(1);
-        setState(TcpState.SYN_RECEIVED, "SYN received (seq = " + irs + "): answer SYN+ACK with our ISN " + iss
-                + " and ack = their ISN + 1");
+        setState(TcpState.SYN_RECEIVED, Text.of("SYN received (seq = " + irs + "): answer SYN+ACK with our ISN " + iss
+                + " and ack = their ISN + 1", "收到 SYN（seq = " + irs + "）：回 SYN+ACK，带上我们的初始序号 " + iss
+                + "，ack = 对方的初始序号 + 1"));
         sendSyn(Flags.SYN_ACK, null);
         armRetransmission();
     }
@@ -277,13 +289,13 @@ public final class TcpConnection {
             // An ACK for something we never sent: an old connection's segment.
             if (!f.rst()) {
                 transmit(Segment.of(localPort, remotePort, seg.ack(), SeqNum.ZERO, Flags.RST, 0),
-                        "RST: unacceptable ACK in SYN_SENT");
+                        Text.of("RST: unacceptable ACK in SYN_SENT", "RST：SYN_SENT 状态下收到不可接受的 ACK"));
             }
             return;
         }
         if (f.rst()) {
             if (f.ack()) {
-                enterClosed("connection refused: the peer answered SYN with RST");
+                enterClosed(Text.of("connection refused: the peer answered SYN with RST", "连接被拒绝：对方用 RST 回应了 SYN"));
             }
             return;
         }
@@ -296,13 +308,15 @@ public final class TcpConnection {
         if (f.ack()) {
             acknowledge(seg.ack());
             updateWindow(seg);
-            setState(TcpState.ESTABLISHED, "SYN+ACK acknowledges our SYN (ack = ISN+1): third segment ACKs theirs");
+            setState(TcpState.ESTABLISHED, Text.of("SYN+ACK acknowledges our SYN (ack = ISN+1): third segment ACKs theirs",
+                    "SYN+ACK 确认了我们的 SYN（ack = ISN+1）：第三个报文段确认对方的 SYN"));
             sendAck(null);
             takeText(seg);
             pushData();
         } else {
             // Simultaneous open: both sent SYN; answer with SYN+ACK of our own ISN.
-            setState(TcpState.SYN_RECEIVED, "SYN without ACK while in SYN_SENT: simultaneous open");
+            setState(TcpState.SYN_RECEIVED, Text.of("SYN without ACK while in SYN_SENT: simultaneous open",
+                    "在 SYN_SENT 状态收到不带 ACK 的 SYN：同时打开"));
             sendSyn(Flags.SYN_ACK, null);
         }
     }
@@ -315,16 +329,18 @@ public final class TcpConnection {
         // because our last ACK was lost; ACK it again and restart the 2MSL timer.
         if (state == TcpState.TIME_WAIT && f.fin() && !f.rst() && seg.seqEnd().equals(rcvNxt)) {
             timeWaitDeadline = clock.nanos() + 2 * config.msl().toNanos();
-            listener.note("retransmitted FIN in TIME_WAIT: ACK it again and restart the 2MSL timer ("
-                    + millis(2 * config.msl().toNanos()) + ")");
-            sendAck("re-ACK of the retransmitted FIN");
+            long twoMsl = 2 * config.msl().toNanos();
+            listener.note(Text.of("retransmitted FIN in TIME_WAIT: ACK it again and restart the 2MSL timer ("
+                    + millis(twoMsl) + ")", "TIME_WAIT 中收到重传的 FIN：再次确认它，并重新开始 2MSL 计时（"
+                    + millisZh(twoMsl) + "）"));
+            sendAck(Text.of("re-ACK of the retransmitted FIN", "再次确认重传的 FIN"));
             return;
         }
 
         // The peer's SYN again (our SYN+ACK was lost): answer with the SYN+ACK again, as Linux's
         // tcp_check_req does; the RFC's window check would answer a bare ACK, which helps nobody.
         if (state == TcpState.SYN_RECEIVED && f.syn() && !f.ack() && seg.seq().equals(irs)) {
-            sendSyn(Flags.SYN_ACK, "the peer's SYN again: SYN+ACK again");
+            sendSyn(Flags.SYN_ACK, Text.of("the peer's SYN again: SYN+ACK again", "对方又发来 SYN：再发一次 SYN+ACK"));
             return;
         }
 
@@ -333,13 +349,15 @@ public final class TcpConnection {
         // too; saying so here names it in the ladder.
         if (f.ack() && !f.syn() && !f.fin() && !f.rst() && seg.payloadLength() <= 1
                 && seg.seq().equals(rcvNxt.plus(-1)) && state != TcpState.TIME_WAIT) {
-            sendAck("keep-alive ACK: answers the peer's probe (seq = RCV.NXT − 1, RFC 1122 §4.2.3.6)");
+            sendAck(Text.of("keep-alive ACK: answers the peer's probe (seq = RCV.NXT − 1, RFC 1122 §4.2.3.6)",
+                    "保活 ACK：回应对方的探测（seq = RCV.NXT − 1，RFC 1122 §4.2.3.6）"));
             return;
         }
 
         // PAWS (RFC 7323 §5.3): a timestamp older than the last one kept marks an old duplicate.
         if (negotiated.tooOld(seg)) {
-            sendAck("PAWS: timestamp older than TS.Recent, an old duplicate (RFC 7323 §5.3)");
+            sendAck(Text.of("PAWS: timestamp older than TS.Recent, an old duplicate (RFC 7323 §5.3)",
+                    "PAWS：时间戳早于 TS.Recent，是过时的重复报文段（RFC 7323 §5.3）"));
             return;
         }
 
@@ -357,18 +375,21 @@ public final class TcpConnection {
                 if (state == TcpState.SYN_RECEIVED && passive) {
                     backToListen();
                 } else {
-                    enterClosed(state == TcpState.SYN_RECEIVED ? "connection refused (RST in SYN_RECEIVED)"
+                    enterClosed(state == TcpState.SYN_RECEIVED
+                            ? Text.of("connection refused (RST in SYN_RECEIVED)", "连接被拒绝（SYN_RECEIVED 状态下收到 RST）")
                             : state == TcpState.TIME_WAIT ? TIME_WAIT_CUT_SHORT
-                            : "connection reset by the peer (RST in " + state + ")");
+                            : Text.of("connection reset by the peer (RST in " + state + ")",
+                                    "连接被对方重置（" + state + " 状态下收到 RST）"));
                 }
             } else {
-                sendAck("challenge ACK (RFC 5961 §3.2): RST in window but not at RCV.NXT");
+                sendAck(Text.of("challenge ACK (RFC 5961 §3.2): RST in window but not at RCV.NXT",
+                        "挑战 ACK（RFC 5961 §3.2）：RST 落在窗口内，但不正好在 RCV.NXT"));
             }
             return;
         }
         // Fourth: a SYN in a synchronized state (RFC 5961 §4): challenge ACK, drop.
         if (f.syn()) {
-            sendAck("challenge ACK (RFC 5961 §4): SYN in " + state);
+            sendAck(Text.of("challenge ACK (RFC 5961 §4): SYN in " + state, "挑战 ACK（RFC 5961 §4）：" + state + " 状态下收到 SYN"));
             return;
         }
         // Fifth: the ACK field.
@@ -401,10 +422,11 @@ public final class TcpConnection {
         SeqNum ack = seg.ack();
         if (state == TcpState.SYN_RECEIVED) {
             if (ack.gt(sndUna) && ack.le(sndNxt)) {
-                setState(TcpState.ESTABLISHED, "ACK of our SYN+ACK: the third handshake segment arrived");
+                setState(TcpState.ESTABLISHED, Text.of("ACK of our SYN+ACK: the third handshake segment arrived",
+                        "我们的 SYN+ACK 得到确认：握手的第三个报文段到了"));
             } else {
                 transmit(Segment.of(localPort, remotePort, ack, SeqNum.ZERO, Flags.RST, 0),
-                        "RST: unacceptable ACK in SYN_RECEIVED");
+                        Text.of("RST: unacceptable ACK in SYN_RECEIVED", "RST：SYN_RECEIVED 状态下收到不可接受的 ACK"));
                 return false;
             }
         }
@@ -419,11 +441,12 @@ public final class TcpConnection {
             long acked = ack.minus(sndUna);
             acknowledge(ack);
             if (cc != null && cc.onNewAck(acked, ack, sndNxt.minus(sndUna))) {
-                resendOldest("NewReno: a partial ACK, retransmit the next hole (RFC 6582)");
+                resendOldest(Text.of("NewReno: a partial ACK, retransmit the next hole (RFC 6582)",
+                        "NewReno：部分确认，重传下一个空缺（RFC 6582）"));
             }
         } else if (isDuplicateAck(seg)
                 && cc.onDuplicateAck(sndNxt.minus(sndUna), sndNxt)) {
-            resendOldest("fast retransmit: third duplicate ACK (RFC 5681 §3.2)");
+            resendOldest(Text.of("fast retransmit: third duplicate ACK (RFC 5681 §3.2)", "快速重传：第三个重复 ACK（RFC 5681 §3.2）"));
         }
         if (ack.ge(sndUna)) {
             updateWindow(seg);
@@ -432,17 +455,18 @@ public final class TcpConnection {
         switch (state) {
             case FIN_WAIT_1 -> {
                 if (finAcked) {
-                    setState(TcpState.FIN_WAIT_2, "our FIN acknowledged; waiting for the peer's FIN");
+                    setState(TcpState.FIN_WAIT_2, Text.of("our FIN acknowledged; waiting for the peer's FIN",
+                            "我们的 FIN 已被确认；等待对方的 FIN"));
                 }
             }
             case CLOSING -> {
                 if (finAcked) {
-                    enterTimeWait("our FIN acknowledged in CLOSING");
+                    enterTimeWait(Text.of("our FIN acknowledged in CLOSING", "CLOSING 状态下我们的 FIN 得到确认"));
                 }
             }
             case LAST_ACK -> {
                 if (finAcked) {
-                    enterClosed("our FIN acknowledged: passive close complete");
+                    enterClosed(Text.of("our FIN acknowledged: passive close complete", "我们的 FIN 已被确认：被动关闭完成"));
                     return false;
                 }
             }
@@ -535,16 +559,18 @@ public final class TcpConnection {
 
     private void onFin() {
         switch (state) {
-            case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT,
-                    "peer's FIN: ACK it now; our FIN waits for our application (why closing takes four segments)");
+            case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT, Text.of(
+                    "peer's FIN: ACK it now; our FIN waits for our application (why closing takes four segments)",
+                    "对方的 FIN：立即确认；我们的 FIN 要等我们的应用程序关闭（所以关闭要四个报文段）"));
             case FIN_WAIT_1 -> {
                 if (finSeq != null && sndUna.gt(finSeq)) {
-                    enterTimeWait("peer's FIN after its ACK of ours");
+                    enterTimeWait(Text.of("peer's FIN after its ACK of ours", "对方先确认了我们的 FIN，再发来它的 FIN"));
                 } else {
-                    setState(TcpState.CLOSING, "peer's FIN before the ACK of ours: simultaneous close");
+                    setState(TcpState.CLOSING, Text.of("peer's FIN before the ACK of ours: simultaneous close",
+                            "对方的 FIN 先于它对我们 FIN 的确认到达：同时关闭"));
                 }
             }
-            case FIN_WAIT_2 -> enterTimeWait("peer's FIN");
+            case FIN_WAIT_2 -> enterTimeWait(Text.of("peer's FIN", "对方的 FIN"));
             default -> {
             }
         }
@@ -561,7 +587,7 @@ public final class TcpConnection {
         long now = clock.nanos();
         if (now >= timeWaitDeadline) {
             timeWaitDeadline = NEVER;
-            enterClosed("2MSL passed in TIME_WAIT without a retransmitted FIN");
+            enterClosed(Text.of("2MSL passed in TIME_WAIT without a retransmitted FIN", "TIME_WAIT 中过了 2MSL，没有收到重传的 FIN"));
             return;
         }
         if (now >= rtxDeadline) {
@@ -571,7 +597,7 @@ public final class TcpConnection {
             keepaliveTimeout();
         }
         if (now >= delayedAckDeadline) {
-            sendAck("delayed ACK: 40 ms passed without a second segment");
+            sendAck(Text.of("delayed ACK: 40 ms passed without a second segment", "延迟 ACK：40 毫秒内没有等到第二个报文段"));
         }
     }
 
@@ -583,13 +609,15 @@ public final class TcpConnection {
             return;
         }
         if (keepaliveProbes >= k.count()) {
-            abort("keep-alive: " + k.count() + " probes unanswered; the peer is taken for dead");
+            abort(Text.of("keep-alive: " + k.count() + " probes unanswered; the peer is taken for dead",
+                    "保活：" + k.count() + " 个探测都没有回应；认为对方已经失效"));
             return;
         }
         keepaliveProbes++;
         // SEG.SEQ = SND.NXT − 1: a byte the peer already has, so it must answer with an ACK.
         transmit(Segment.of(localPort, remotePort, sndNxt.plus(-1), rcvNxt, Flags.ACK, window()),
-                "keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)");
+                Text.of("keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)",
+                        "保活探测，第 " + keepaliveProbes + " 个，共 " + k.count() + " 个（seq = SND.NXT − 1）"));
         keepaliveDeadline = clock.nanos() + k.interval().toNanos();
     }
 
@@ -603,15 +631,18 @@ public final class TcpConnection {
         int limit = handshake ? config.synRetries() : config.dataRetries();
         if (retransmissions >= limit) {
             String what = handshake ? "SYN" : "segment at seq " + sndUna;
+            String whatZh = handshake ? "SYN" : "seq 为 " + sndUna + " 的报文段";
             rtxDeadline = NEVER;
-            enterClosed("timed out: " + what + " unacknowledged after " + (retransmissions + 1)
-                    + " transmissions (" + limit + " retransmissions)");
+            enterClosed(Text.of("timed out: " + what + " unacknowledged after " + (retransmissions + 1)
+                    + " transmissions (" + limit + " retransmissions)", "超时：" + whatZh + "发送了 "
+                    + (retransmissions + 1) + " 次（重传 " + limit + " 次）仍未得到确认"));
             return;
         }
         retransmissions++;
         timedSeq = null;                    // Karn: no RTT sample from a retransmitted segment
         rto.backOff();
-        String why = "retransmission " + retransmissions + " (RTO now " + millis(rto.rto()) + ")";
+        Text why = Text.of("retransmission " + retransmissions + " (RTO now " + millis(rto.rto()) + ")",
+                "第 " + retransmissions + " 次重传（RTO 现为 " + millisZh(rto.rto()) + "）");
         if (state == TcpState.SYN_SENT) {
             sendSyn(Flags.SYN, why);
         } else if (state == TcpState.SYN_RECEIVED) {
@@ -637,7 +668,7 @@ public final class TcpConnection {
      * RFC 6298 §5.4: retransmit the earliest segment not yet acknowledged. SND.NXT moves past it if
      * a go-back had put it there.
      */
-    private void resendOldest(String why) {
+    private void resendOldest(Text why) {
         int offset = sndUna.minus(dataStart);
         int unackedData = Math.max(0, sendBuffer.size() - Math.max(0, offset));
         int sentBefore = sndMax.minus(sndUna);
@@ -708,13 +739,13 @@ public final class TcpConnection {
         }
     }
 
-    private void transmitData(SeqNum seq, byte[] data, boolean push, String why) {
+    private void transmitData(SeqNum seq, byte[] data, boolean push, Text why) {
         Flags flags = push ? Flags.PSH_ACK : Flags.ACK;
         transmit(Segment.of(localPort, remotePort, seq, rcvNxt, flags, window()).withPayload(data), why);
         ackPending = false;                 // every data segment carries our ACK
     }
 
-    private void sendSyn(Flags flags, String why) {
+    private void sendSyn(Flags flags, Text why) {
         SeqNum ack = flags.ack() ? rcvNxt : SeqNum.ZERO;
         Segment syn = Segment.of(localPort, remotePort, iss, ack, flags, negotiated.windowField(rcvWnd, true))
                 .withOptions(negotiated.synOptions(config.mss(), flags.ack()));
@@ -725,7 +756,7 @@ public final class TcpConnection {
         transmit(syn, why);
     }
 
-    private void sendAck(String why) {
+    private void sendAck(Text why) {
         Segment ack = Segment.of(localPort, remotePort, sndNxt, rcvNxt, Flags.ACK, window());
         TcpOption.Sack sack = negotiated.sackPermitted() && !reassembly.isEmpty() ? sackOption() : null;
         if (sack != null && sack.edges().length > 0) {
@@ -747,7 +778,7 @@ public final class TcpConnection {
     }
 
     /** Every segment after the SYNs carries the agreed timestamps; RSTs go out plain. */
-    private void transmit(Segment s, String why) {
+    private void transmit(Segment s, Text why) {
         if (s.flags().ack()) {
             segmentsUnacked = 0;            // whatever we send carries the ACK
             delayedAckDeadline = NEVER;
@@ -767,11 +798,13 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- state changes
 
-    private void enterTimeWait(String cause) {
+    private void enterTimeWait(Text cause) {
         rtxDeadline = NEVER;
-        timeWaitDeadline = clock.nanos() + 2 * config.msl().toNanos();
-        setState(TcpState.TIME_WAIT, cause + "; waiting 2MSL (" + millis(2 * config.msl().toNanos())
-                + ") in case our last ACK is lost");
+        long twoMsl = 2 * config.msl().toNanos();
+        timeWaitDeadline = clock.nanos() + twoMsl;
+        setState(TcpState.TIME_WAIT, Text.of(cause.en() + "; waiting 2MSL (" + millis(twoMsl)
+                + ") in case our last ACK is lost", cause.zh() + "；等待 2MSL（" + millisZh(twoMsl)
+                + "），以防我们的最后一个 ACK 丢失"));
     }
 
     /** RFC 9293 §3.10.7.4: a passive connection reset in SYN_RECEIVED listens again. */
@@ -779,10 +812,11 @@ public final class TcpConnection {
         rtxDeadline = NEVER;
         retransmissions = 0;
         remotePort = 0;
-        setState(TcpState.LISTEN, "RST in SYN_RECEIVED: back to LISTEN (passive open)");
+        setState(TcpState.LISTEN, Text.of("RST in SYN_RECEIVED: back to LISTEN (passive open)",
+                "SYN_RECEIVED 状态下收到 RST：回到 LISTEN（被动打开）"));
     }
 
-    private void enterClosed(String reason) {
+    private void enterClosed(Text reason) {
         closeReason = reason;
         rtxDeadline = NEVER;
         timeWaitDeadline = NEVER;
@@ -791,7 +825,7 @@ public final class TcpConnection {
         setState(TcpState.CLOSED, reason);
     }
 
-    private void setState(TcpState next, String cause) {
+    private void setState(TcpState next, Text cause) {
         TcpState prev = state;
         state = next;
         if (config.keepalive() != null) {
@@ -812,10 +846,16 @@ public final class TcpConnection {
         return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : String.format("%.1f ms", nanos / 1e6);
     }
 
+    private static String millisZh(long nanos) {
+        return millis(nanos).replace("ms", "毫秒");
+    }
+
     // ---------------------------------------------------------------- observation
 
     public TcpState state() { return state; }
-    public String closeReason() { return closeReason; }
+    /** Why the connection closed, in English (empty while it is open). */
+    public String closeReason() { return closeReason.en(); }
+    public Text closeText() { return closeReason; }
     public SeqNum iss() { return iss; }
     public SeqNum irs() { return irs; }
     public SeqNum sndUna() { return sndUna; }

@@ -9,6 +9,7 @@ import dev.tcplab.link.FrameLink;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.SockDiag;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.MacAddress;
@@ -40,6 +41,7 @@ public final class ConnectRun {
     private final ConnectOptions opt;
     private final TraceSink trace;
     private final PrintWriter info;
+    private Text.Lang lang = Text.Lang.en;
     private Map<TcpState, String> kernelStates = Map.of();
     private LabLink lab;
     private KernelPeer kernelPeer;
@@ -71,6 +73,12 @@ public final class ConnectRun {
      * On a real interface: start the peer's server through the {@link PeerAgent} at {@code agentAddress}
      * with {@code peer}'s behaviour, and read its socket states from there.
      */
+    /** The language of the lines that say what was built (English by default); the ladder's is its renderer's. */
+    public ConnectRun inLanguage(Text.Lang lang) {
+        this.lang = lang;
+        return this;
+    }
+
     public ConnectRun withAgent(HostPort agentAddress, PeerOptions peer) {
         this.agent = agentAddress;
         this.agentPeer = peer;
@@ -94,7 +102,7 @@ public final class ConnectRun {
         try (Cleanup cleanup = new Cleanup()) {
             LabLink lab = LabLink.open(new LabLink.Setup(opt.iface(), opt.peer(), opt.src(), opt.peerPort(), sport,
                     sport + opt.repeat() - 1, opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), true),
-                    cleanup, info);
+                    cleanup, info, lang);
             HostPort us = new HostPort(lab.ourAddress, sport);
             HostPort peer = lab.peer;
             String peerNs = lab.peerNamespace;
@@ -124,12 +132,14 @@ public final class ConnectRun {
                 cleanup.addStopper(() -> session.interruptAndWait(STOP_WAIT_MS));
                 if (peerMac == null) {
                     peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
-                    session.note("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us.addr() + " at " + ourMac);
+                    session.note(Text.of("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us.addr() + " at " + ourMac,
+                            "ARP：" + peer.addr() + " 的地址是 " + peerMac + "；我们是 " + us.addr() + "，地址 " + ourMac));
                 } else {
                     segments.assumePeerMac(peerMac);
                 }
                 if (opt.repeat() > 1) {
-                    session.note("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port());
+                    session.note(Text.of("connection " + (i + 1) + " of " + opt.repeat() + ", from port " + me.port(),
+                            "第 " + (i + 1) + " 个连接，共 " + opt.repeat() + " 个，源端口 " + me.port()));
                 }
                 outcome = runOne(session, me, peer, i + 1);
                 if (!outcome.complete(opt.expectedBack())) {
@@ -168,7 +178,8 @@ public final class ConnectRun {
                 firewallDropsBefore = total;
             }
         }
-        session.note("transfer: " + session.tally().describe());
+        Text tally = session.tally().description();
+        session.note(Text.of("transfer: " + tally.en(), "传输：" + tally.zh()));
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
                 session.connection().closeReason(), session.received(), !finished,
                 opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally(),

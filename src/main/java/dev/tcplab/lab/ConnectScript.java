@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 
 /**
  * The application behind `tcplab connect`: open, send the payload once ESTABLISHED, wait for its
@@ -71,7 +72,9 @@ public final class ConnectScript implements LiveSession.Script {
             if (echoed && echoedAt < 0) {
                 echoedAt = now; // not a fresh nanoTime(): "held" below compares with now
                 if (holdNanos > 0) {
-                    session.note("holding the connection open, idle, for " + holdNanos / 1_000_000 + " ms (--hold)");
+                    long ms = holdNanos / 1_000_000;
+                    session.note(Text.of("holding the connection open, idle, for " + ms + " ms (--hold)",
+                            "让连接保持打开、空闲 " + ms + " 毫秒（--hold）"));
                 }
             }
             boolean held = echoed && now - echoedAt >= holdNanos;
@@ -79,8 +82,11 @@ public final class ConnectScript implements LiveSession.Script {
                     && conn.unacknowledgedBytes() == 0;
             if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
-                    session.note(conn.peerClosed() ? "the peer closed before sending back everything"
-                            : "no complete echo within " + echoWaitNanos / 1_000_000 + " ms; closing anyway");
+                    long ms = echoWaitNanos / 1_000_000;
+                    session.note(conn.peerClosed()
+                            ? Text.of("the peer closed before sending back everything", "对方在回送全部数据之前就关闭了")
+                            : Text.of("no complete echo within " + ms + " ms; closing anyway",
+                                    ms + " 毫秒内没有收到完整的回显；照样关闭"));
                 }
                 closeCalled = true;
                 conn.close();

@@ -4,6 +4,7 @@ import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.netns.SockDiag;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class KernelView implements LiveSession.Script {
         KernelSockets.Socket find(HostPort local, HostPort remote);
 
         /** For the timeline: "sock_diag in tcplab-…-peer", … */
-        String where();
+        Text where();
 
         /** Microseconds a question, so it may be asked between our state changes too. */
         default boolean cheap() {
@@ -42,8 +43,9 @@ final class KernelView implements LiveSession.Script {
             }
 
             @Override
-            public String where() {
-                return (diag != null ? "sock_diag" : "ss -tano") + " in " + ns;
+            public Text where() {
+                String tool = diag != null ? "sock_diag" : "ss -tano";
+                return Text.of(tool + " in " + ns, ns + " 中的 " + tool);
             }
 
             @Override
@@ -96,8 +98,10 @@ final class KernelView implements LiveSession.Script {
         long askedAt = session.now(); // frames that arrive while the kernel answers come after it in the ladder
         KernelSockets.Socket s = find(peerPort);
         if (!s.state().equals(lastKernel) || (!lookup.cheap() && ourStateChanged)) {
-            session.noteAt(askedAt, "kernel peer's socket (" + lookup.where() + "): " + (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ")
-                    + s.describe() + "  [ours: " + ours + "]");
+            String change = (lastKernel.isEmpty() || lastKernel.equals(s.state()) ? "" : lastKernel + " → ") + s.describe();
+            Text where = lookup.where();
+            session.noteAt(askedAt, Text.of("kernel peer's socket (" + where.en() + "): " + change + "  [ours: " + ours + "]",
+                    "内核对端的套接字（" + where.zh() + "）：" + change + "  [我方：" + ours + "]"));
             lastKernel = s.state();
         }
         if (ourStateChanged && recordAt.contains(ours) && !seen.containsKey(ours)) {

@@ -15,6 +15,7 @@ import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.LabNetwork;
 import dev.tcplab.netns.Namespaces;
 import dev.tcplab.netns.SockDiag;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import dev.tcplab.wire.MacAddress;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,7 +76,9 @@ final class LabLink {
         this.ourMac = ourMac;
     }
 
-    static LabLink open(Setup s, Cleanup cleanup, PrintWriter info) {
+    /** Builds what {@code s} asks for, saying what it built on {@code info} in {@code lang}. */
+    static LabLink open(Setup s, Cleanup cleanup, PrintWriter info, Text.Lang lang) {
+        Consumer<Text> say = t -> info.println(t.in(lang));
         String ns = null;
         String peerNs = null;
         KernelPeer server = null;
@@ -83,7 +87,8 @@ final class LabLink {
         HostPort peer;
         if (s.embedded()) {
             for (String stale : LabNetwork.removeStale()) {
-                info.println("removed a stale lab namespace left by a killed run: " + stale);
+                say.accept(Text.of("removed a stale lab namespace left by a killed run: " + stale,
+                        "删除了一个被强行终止的运行留下的实验网络命名空间：" + stale));
             }
             LabNetwork net = LabNetwork.create();
             cleanup.add(net);
@@ -94,23 +99,29 @@ final class LabLink {
             peer = new HostPort(LabNetwork.PEER_ADDR, s.peerPort());
             for (var e : s.peerOptions().sysctls().entrySet()) {
                 setPeerSysctl(peerNs, e.getKey(), e.getValue());
-                info.println("peer namespace: " + e.getKey() + " = " + e.getValue());
+                say.accept(Text.of("peer namespace: " + e.getKey() + " = " + e.getValue(),
+                        "对端命名空间：" + e.getKey() + " = " + e.getValue()));
             }
             if (s.peerOptions().lossPercent() > 0) {
-                addLoss(peerNs, s.peerOptions().lossPercent(), info);
+                addLoss(peerNs, s.peerOptions().lossPercent(), say);
             }
-            String app = "";
+            String app = "", appZh = "";
             if (s.echoServer()) {
                 PeerOptions p = s.peerOptions();
                 server = KernelPeer.echo(peerNs, s.peerPort(), p.behaviour());
                 cleanup.add(server);
+                var k = p.keepalive();
                 app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
                         : ", kernel echo server on " + peer) + (p.closeFirst() ? " (closes after its echo)" : "")
-                        + (p.keepalive() == null ? "" : " with keep-alive " + p.keepalive().idleSeconds() + " s idle, "
-                        + p.keepalive().intervalSeconds() + " s interval, " + p.keepalive().count() + " probes");
+                        + (k == null ? "" : " with keep-alive " + k.idleSeconds() + " s idle, "
+                        + k.intervalSeconds() + " s interval, " + k.count() + " probes");
+                appZh = (p.sendBytes() > 0 ? "，内核服务器在 " + peer + " 上发送 " + p.sendBytes() + " 字节"
+                        : "，内核回显服务器在 " + peer) + (p.closeFirst() ? "（回显后关闭）" : "")
+                        + (k == null ? "" : "，保活：空闲 " + k.idleSeconds() + " 秒，间隔 " + k.intervalSeconds() + " 秒，"
+                        + k.count() + " 个探测");
             }
-            info.println("lab network: " + ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface()
-                    + "]" + app);
+            String link = ns + " [" + iface + "] <-veth-> " + peerNs + " [" + net.peerInterface() + "]";
+            say.accept(Text.of("lab network: " + link + app, "实验网络：" + link + appZh));
             if (s.guard().usesKernelAddress()) {
                 net.assignUserspaceAddressToKernel();
             }
@@ -121,10 +132,11 @@ final class LabLink {
             us = ourAddress(s);
             int stale = FirewallRstGuard.removeStale(null);
             if (stale > 0) {
-                info.println("removed " + stale + " firewall rule(s) left by a killed tcplab run");
+                say.accept(Text.of("removed " + stale + " firewall rule(s) left by a killed tcplab run",
+                        "删除了被强行终止的 tcplab 运行留下的 " + stale + " 条防火墙规则"));
             }
         }
-        guard(s, ns, iface, us, cleanup, info);
+        guard(s, ns, iface, us, cleanup, say);
 
         String filter = SegmentLink.bpfFilter(us, peer);
         String where = ns;
@@ -132,17 +144,18 @@ final class LabLink {
                 : Namespaces.call(where, () -> PcapFrameLink.open(iface, filter));
         FrameLink link = new RecordingFrameLink(pcap, new PcapWriter(s.capture()));
         cleanup.add(link);
-        info.println("capture: " + s.capture().toAbsolutePath());
+        say.accept(Text.of("capture: " + s.capture().toAbsolutePath(), "抓包文件：" + s.capture().toAbsolutePath()));
         List<FaultRule> faults = new ArrayList<>(s.faults());
         if (s.embedded() && s.peerOptions().lossPercent() > 0) {
-            faults.add(kernelSegmentsLost(s.peerOptions().lossPercent(), info));
+            faults.add(kernelSegmentsLost(s.peerOptions().lossPercent(), say));
         }
         if (!faults.isEmpty()) {
             Path record = faultRecordPath(s.capture());
             FaultRecord r = new FaultRecord(record);
             cleanup.add(r);
             link = new FaultyFrameLink(link, faults, r::write);
-            info.println("faults: " + faults + "; what they hit is listed in " + record);
+            say.accept(Text.of("faults: " + faults + "; what they hit is listed in " + record,
+                    "故障注入：" + faults + "；它们命中的报文段记录在 " + record));
         }
         info.flush();
         MacAddress mac = s.guard().usesKernelAddress() ? kernelMac(ns, iface) : MacAddress.randomLocal();
@@ -153,24 +166,26 @@ final class LabLink {
                 cleanup.add(diag);
                 warm(diag);
             } catch (RuntimeException e) {
-                info.println("sock_diag unavailable (" + e.getMessage() + "); asking ss for the kernel's state");
+                say.accept(Text.of("sock_diag unavailable (" + e.getMessage() + "); asking ss for the kernel's state",
+                        "sock_diag 不可用（" + e.getMessage() + "）；改用 ss 查询内核的状态"));
             }
         }
         return new LabLink(ns, peerNs, iface, us, peer, link, mac, server, diag);
     }
 
-    private static void guard(Setup s, String ns, String iface, Ipv4Address us, Cleanup cleanup, PrintWriter info) {
+    private static void guard(Setup s, String ns, String iface, Ipv4Address us, Cleanup cleanup, Consumer<Text> say) {
         switch (s.guard()) {
             case FIREWALL -> {
                 FirewallRstGuard g = new FirewallRstGuard(ns, iface, us, s.portFrom(), s.portTo());
                 g.install();
                 cleanup.add(g);
-                info.println("RST guard: " + g.describe() + (ns != null ? "  (in " + ns + ")" : ""));
+                String where = ns != null ? "  (in " + ns + ")" : "";
+                say.accept(Text.of("RST guard: " + g.describe() + where, "RST 防护：" + g.describe() + where));
             }
-            case NONE -> info.println("RST guard: none; " + us + " belongs to the kernel, which will answer the peer"
-                    + " with RST");
-            case ADDRESS -> info.println("RST guard: " + us + " belongs to no kernel interface; tcplab answers ARP"
-                    + " for it");
+            case NONE -> say.accept(Text.of("RST guard: none; " + us + " belongs to the kernel, which will answer the"
+                    + " peer with RST", "RST 防护：无；" + us + " 属于内核，内核会用 RST 回应对端"));
+            case ADDRESS -> say.accept(Text.of("RST guard: " + us + " belongs to no kernel interface; tcplab answers"
+                    + " ARP for it", "RST 防护：" + us + " 不属于任何内核接口；由 tcplab 回应对它的 ARP 请求"));
         }
     }
 
@@ -197,13 +212,14 @@ final class LabLink {
      * kernel has no netem): its INPUT drops them after our capture saw them leave. The rule vanishes
      * with the namespace. The other way is {@link #kernelSegmentsLost}.
      */
-    private static void addLoss(String peerNs, double percent, PrintWriter info) {
+    private static void addLoss(String peerNs, double percent, Consumer<Text> say) {
         String p = String.format(java.util.Locale.ROOT, "%.4f", percent / 100);
         Shell.check("ip", "netns", "exec", peerNs, "iptables", "-w", "5", "-A", "INPUT", "-p", "tcp", "-m",
                 "statistic", "--mode", "random", "--probability", p, "-m", "comment", "--comment",
                 LOSS_COMMENT, "-j", "DROP");
-        info.println("peer namespace: its INPUT drops " + FaultRule.chanceText(percent)
-                + " % of our segments (iptables statistic)");
+        String chance = FaultRule.chanceText(percent);
+        say.accept(Text.of("peer namespace: its INPUT drops " + chance + " % of our segments (iptables statistic)",
+                "对端命名空间：它的 INPUT 链丢弃我们 " + chance + "% 的报文段（iptables statistic）"));
     }
 
     /**
@@ -234,10 +250,11 @@ final class LabLink {
      * capture). tcplab drops them instead, after the capture saw them arrive: to the kernel, a loss
      * like any other, which only its retransmission repairs.
      */
-    private static FaultRule kernelSegmentsLost(double percent, PrintWriter info) {
+    private static FaultRule kernelSegmentsLost(double percent, Consumer<Text> say) {
         FaultRule r = FaultRule.randomDrop(false, SegmentKind.ANY, percent);
-        info.println("lab link: tcplab drops " + FaultRule.chanceText(percent)
-                + " % of the kernel's segments as they arrive (" + r + ")");
+        String chance = FaultRule.chanceText(percent);
+        say.accept(Text.of("lab link: tcplab drops " + chance + " % of the kernel's segments as they arrive (" + r + ")",
+                "实验链路：tcplab 在内核的报文段到达时丢弃其中 " + chance + "%（" + r + "）"));
         return r;
     }
 

@@ -7,8 +7,10 @@ import dev.tcplab.host.Privileges;
 import dev.tcplab.host.WallClock;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelClient;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceSink;
 import dev.tcplab.wire.HostPort;
+import dev.tcplab.wire.MacAddress;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,6 +29,7 @@ public final class ListenRun {
     private final ListenOptions opt;
     private final TraceSink trace;
     private final PrintWriter info;
+    private Text.Lang lang = Text.Lang.en;
     private Map<TcpState, String> kernelStates = Map.of();
 
     public ListenRun(ListenOptions opt, TraceSink trace, PrintWriter info) {
@@ -45,6 +48,12 @@ public final class ListenRun {
     private PeerOptions agentPeer = PeerOptions.DEFAULT;
 
     /** On a real interface: the kernel client is started by the {@link PeerAgent} at {@code agentAddress}. */
+    /** The language of the lines that say what was built (English by default); the ladder's is its renderer's. */
+    public ListenRun inLanguage(Text.Lang lang) {
+        this.lang = lang;
+        return this;
+    }
+
     public ListenRun withAgent(HostPort agentAddress, PeerOptions peer) {
         this.agent = agentAddress;
         this.agentPeer = peer;
@@ -57,7 +66,7 @@ public final class ListenRun {
         try (Cleanup cleanup = new Cleanup()) {
             HostPort client = opt.client() == null ? null : new HostPort(opt.client().addr(), 0);
             LabLink lab = LabLink.open(new LabLink.Setup(opt.iface(), client, opt.src(), 0, opt.port(), opt.port(),
-                    opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), false), cleanup, info);
+                    opt.rstGuard(), opt.capture(), opt.faults(), opt.peerOptions(), false), cleanup, info, lang);
             HostPort us = new HostPort(lab.ourAddress, opt.port());
             SegmentLink segments = new SegmentLink(lab.frames, lab.ourMac, us, lab.peer);
             rehearsal.finish(ConnectRun.REHEARSAL_LIMIT_MS);
@@ -67,9 +76,11 @@ public final class ListenRun {
             long start = WallClock.epochNanos();
             LiveSession session = new LiveSession(segments, opt.tcp(), us, lab.peer, ISN::nextInt, trace, start);
             cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));
-            session.note("ARP: " + lab.peer.addr() + " is at " + segments.resolvePeer(3, Duration.ofSeconds(1)));
+            MacAddress peerMac = segments.resolvePeer(3, Duration.ofSeconds(1));
+            session.note(Text.of("ARP: " + lab.peer.addr() + " is at " + peerMac,
+                    "ARP：" + lab.peer.addr() + " 的地址是 " + peerMac));
             session.connection().listen();
-            session.note("listening on " + us);
+            session.note(Text.of("listening on " + us, "在 " + us + " 上监听"));
 
             KernelClient kernelClient = null;
             KernelView.Lookup lookup = lab.peerNamespace != null ? KernelView.inNamespace(lab.peerNamespace, lab.diag)
@@ -78,14 +89,16 @@ public final class ListenRun {
                 RemotePeer remote = RemotePeer.connect(agent);
                 cleanup.add(remote);
                 remote.start(PeerRequest.client(us.toString(), opt.payload(), agentPeer));
-                session.note("the peer agent at " + agent + " starts a kernel client that connects to " + us);
+                session.note(Text.of("the peer agent at " + agent + " starts a kernel client that connects to " + us,
+                        agent + " 上的对端代理启动一个内核客户端，连接 " + us));
                 lookup = remote;
             }
             if (lab.peerNamespace != null) {
                 kernelClient = KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
                         CLIENT_READ_WAIT);
                 cleanup.add(kernelClient);
-                session.note("a kernel client in " + lab.peerNamespace + " connects to " + us);
+                session.note(Text.of("a kernel client in " + lab.peerNamespace + " connects to " + us,
+                        lab.peerNamespace + " 中的一个内核客户端连接 " + us));
             }
             LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos());
             KernelView view = null;

@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import java.util.Arrays;
 
 /**
@@ -33,8 +34,9 @@ public final class ListenScript implements LiveSession.Script {
         if (conn.peerClosed() && peerClosedAt < 0) {
             peerClosedAt = System.nanoTime();
             if (closeDelayNanos > 0) {
-                session.note("the client closed; our application waits " + closeDelayNanos / 1_000_000
-                        + " ms before closing (CLOSE_WAIT)");
+                long ms = closeDelayNanos / 1_000_000;
+                session.note(Text.of("the client closed; our application waits " + ms + " ms before closing (CLOSE_WAIT)",
+                        "客户端已关闭；我们的应用程序等 " + ms + " 毫秒再关闭（CLOSE_WAIT）"));
             }
         }
         if (!closeCalled && peerClosedAt >= 0 && System.nanoTime() - peerClosedAt >= closeDelayNanos) {

@@ -9,6 +9,7 @@ import dev.tcplab.host.TimerSlack;
 import dev.tcplab.host.WallClock;
 import dev.tcplab.link.Frame;
 import dev.tcplab.link.SegmentLink;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.trace.TraceSink;
@@ -83,7 +84,7 @@ public final class LiveSession {
     private boolean reachedEstablished;
 
     /** Something the endpoint did during one call, shown once the frames it sent have left. */
-    private record Pending(Segment segment, String why, TcpState stateThen, TraceEvent other) {
+    private record Pending(Segment segment, Text why, TcpState stateThen, TraceEvent other) {
     }
 
     public LiveSession(SegmentLink link, TcpConfig config, HostPort us, HostPort peer, LongSupplier isnSource,
@@ -96,7 +97,7 @@ public final class LiveSession {
         this.conn = new TcpConnection(config, Clock.SYSTEM, us.port(), peer.port(), isnSource,
                 (seg, why) -> pending.add(new Pending(seg, why, currentState(), null)), new ConnectionListener() {
                     @Override
-                    public void stateChanged(TcpState from, TcpState to, String cause) {
+                    public void stateChanged(TcpState from, TcpState to, Text cause) {
                         reachedEstablished |= to == TcpState.ESTABLISHED;
                         pending.add(new Pending(null, null, to,
                                 new TraceEvent.StateChange(sinceStart(), from.name(), to.name(), cause)));
@@ -112,7 +113,7 @@ public final class LiveSession {
                     }
 
                     @Override
-                    public void note(String text) {
+                    public void note(Text text) {
                         pending.add(new Pending(null, null, null, new TraceEvent.Note(sinceStart(), text)));
                     }
                 });
@@ -178,21 +179,25 @@ public final class LiveSession {
      * The remark for a run that {@link #run} ended unfinished: stopped by Ctrl-C or SIGTERM (the
      * cleanup asked the loop to stop), or by the time limit.
      */
-    public String whyStopped(Duration timeout) {
-        String limit = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
-        return interrupted ? "stopped in " + conn.state() + ": interrupted (Ctrl-C or SIGTERM)"
-                : "stopped after " + limit + " in " + conn.state() + " (--timeout)";
+    public Text whyStopped(Duration timeout) {
+        boolean seconds = timeout.toMillis() % 1000 == 0;
+        String limit = seconds ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+        String limitZh = seconds ? timeout.toSeconds() + " 秒" : timeout.toMillis() + " 毫秒";
+        return interrupted ? Text.of("stopped in " + conn.state() + ": interrupted (Ctrl-C or SIGTERM)",
+                "在 " + conn.state() + " 状态停止：被中断（Ctrl-C 或 SIGTERM）")
+                : Text.of("stopped after " + limit + " in " + conn.state() + " (--timeout)",
+                        limitZh + "后在 " + conn.state() + " 状态停止（--timeout）");
     }
 
     /**
      * Sends a segment the endpoint did not make (an old duplicate SYN, for an exercise) with the
      * next batch, through the same link and into the same timeline and capture.
      */
-    public void sendUnsolicited(Segment s, String why) {
+    public void sendUnsolicited(Segment s, Text why) {
         pending.add(new Pending(s, why, conn.state(), null));
     }
 
-    public void note(String text) {
+    public void note(Text text) {
         emit(new TraceEvent.Note(sinceStart(), text));
     }
 
@@ -208,7 +213,7 @@ public final class LiveSession {
      * finds no frame waiting (the two-way lesson's ladder had shown "1.012 kernel peer's socket:
      * SYN-RECV" above "0.962 SYN,ACK").
      */
-    public void noteAt(long timeNanos, String text) {
+    public void noteAt(long timeNanos, Text text) {
         releaseHeldNote();
         heldNote = new TraceEvent.Note(timeNanos, text);
     }
@@ -356,11 +361,12 @@ public final class LiveSession {
     }
 
     /** The endpoint's reason and the injected fault, together. */
-    private static String faultText(String why, Frame f) {
+    private static Text faultText(Text why, Frame f) {
         if (f.fault() == null) {
             return why;
         }
-        return why == null ? f.fault().description() : why + "; " + f.fault().description();
+        Text fault = f.fault().description();
+        return why == null ? fault : Text.of(why.en() + "; " + fault.en(), why.zh() + "；" + fault.zh());
     }
 
     private long sinceStart() {

@@ -1,6 +1,7 @@
 package dev.tcplab.lab;
 
 import dev.tcplab.endpoint.TcpConnection;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
@@ -30,7 +31,8 @@ public final class OldDuplicateSyn implements LiveSession.Script {
             sentAt = System.nanoTime();
             Segment old = Segment.of(conn.localPort(), conn.remotePort(), SeqNum.of(RANDOM.nextInt()), SeqNum.ZERO,
                     Flags.SYN, 65535);
-            session.sendUnsolicited(old, "an old duplicate SYN: a stale ISN from an earlier incarnation (made up)");
+            session.sendUnsolicited(old, Text.of("an old duplicate SYN: a stale ISN from an earlier incarnation (made up)",
+                    "过时的重复 SYN：来自早先一个连接化身的旧初始序号（编造的）"));
             return false;
         }
         if (System.nanoTime() - sentAt < SETTLE_NANOS) {

@@ -12,8 +12,9 @@ import dev.tcplab.link.MemoryFrameLink;
 import dev.tcplab.link.PcapFrameLink;
 import dev.tcplab.link.PcapWriter;
 import dev.tcplab.link.RecordingFrameLink;
-import dev.tcplab.netns.KernelSockets;
 import dev.tcplab.link.SegmentLink;
+import dev.tcplab.netns.KernelSockets;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
 import dev.tcplab.trace.TraceEvent;
@@ -260,8 +261,8 @@ public final class Rehearsal {
         }
 
         @Override
-        public String where() {
-            return "sock_diag in the rehearsal";
+        public Text where() {
+            return Text.of("sock_diag in the rehearsal", "预演中的 sock_diag");
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.netns.KernelSockets;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,8 +83,8 @@ public final class RemotePeer implements AutoCloseable, KernelView.Lookup {
     }
 
     @Override
-    public String where() {
-        return "sock_diag of the peer agent at " + agent.addr();
+    public Text where() {
+        return Text.of("sock_diag of the peer agent at " + agent.addr(), agent.addr() + " 上对端代理的 sock_diag");
     }
 
     private JsonNode ask(ObjectNode message) {

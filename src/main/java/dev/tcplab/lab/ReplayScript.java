@@ -3,6 +3,7 @@ package dev.tcplab.lab;
 import dev.tcplab.analysis.RecordedConversation;
 import dev.tcplab.endpoint.TcpConnection;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 
 /**
  * The application behind `tcplab replay --live`: plays the recorded client of one connection.
@@ -49,12 +50,15 @@ public final class ReplayScript implements LiveSession.Script {
                 if (now - waitingSince < responseWaitNanos) {
                     return false;
                 }
-                session.note("replay: the recorded server had sent " + c.serverBytesBefore() + " bytes before frame "
-                        + c.frame() + ", the live peer " + session.receivedCount() + " after "
-                        + responseWaitNanos / 1_000_000 + " ms; sending it anyway");
+                long ms = responseWaitNanos / 1_000_000;
+                session.note(Text.of("replay: the recorded server had sent " + c.serverBytesBefore() + " bytes before frame "
+                        + c.frame() + ", the live peer " + session.receivedCount() + " after " + ms + " ms; sending it anyway",
+                        "重演：录制中的服务器在第 " + c.frame() + " 帧之前已发送 " + c.serverBytesBefore() + " 字节，现场的对端在 "
+                        + ms + " 毫秒后只发送了 " + session.receivedCount() + " 字节；照样发送"));
             }
             waitingSince = -1;
-            session.note("replay: frame " + c.frame() + "'s " + c.data().length + " bytes");
+            session.note(Text.of("replay: frame " + c.frame() + "'s " + c.data().length + " bytes",
+                    "重演：第 " + c.frame() + " 帧的 " + c.data().length + " 字节"));
             conn.send(c.data());
             next++;
         }
@@ -72,9 +76,13 @@ public final class ReplayScript implements LiveSession.Script {
                 : conn.peerClosed();
         if (turnCame || waited) {
             if (!turnCame) {
-                session.note("replay: the recorded client closed after " + (recording.clientClosedFirst()
+                long ms = responseWaitNanos / 1_000_000;
+                boolean first = recording.clientClosedFirst();
+                session.note(Text.of("replay: the recorded client closed after " + (first
                         ? recording.serverBytesBeforeClientFin() + " bytes from the server" : "the server's FIN")
-                        + "; the live peer has not got there after " + responseWaitNanos / 1_000_000 + " ms, so we close");
+                        + "; the live peer has not got there after " + ms + " ms, so we close",
+                        "重演：录制中的客户端在" + (first ? "收到服务器的 " + recording.serverBytesBeforeClientFin() + " 字节"
+                        : "收到服务器的 FIN") + "之后关闭；现场的对端 " + ms + " 毫秒后仍未到那一步，所以我们关闭"));
             }
             closeCalled = true;
             conn.close();

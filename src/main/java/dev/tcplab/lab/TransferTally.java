@@ -1,5 +1,6 @@
 package dev.tcplab.lab;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Segment;
 
 /** Counts of a run's segments and payload, each way, for the closing summary of a transfer. */
@@ -12,11 +13,11 @@ public final class TransferTally {
     /** Our segments the lab's peer namespace dropped (--peer-loss); -1 when nobody counted. */
     private long droppedByPeer = -1;
 
-    void out(Segment s, long epochNanos, String why, boolean dropped) {
+    void out(Segment s, long epochNanos, Text why, boolean dropped) {
         segmentsOut++;
         bytesOut += s.payloadLength();
-        if (why != null && (why.startsWith("retransmission") || why.startsWith("fast retransmit")
-                || why.startsWith("NewReno"))) {
+        if (why != null && (why.en().startsWith("retransmission") || why.en().startsWith("fast retransmit")
+                || why.en().startsWith("NewReno"))) {
             retransmissions++;
         }
         if (dropped) {
@@ -66,23 +67,34 @@ public final class TransferTally {
 
     /** One line for a person: segments and bytes each way, retransmissions, and the rate. */
     public String describe() {
+        return description().en();
+    }
+
+    /** {@link #describe} in both languages. */
+    public Text description() {
         double secs = dataSeconds();
         long bytes = Math.max(bytesIn, bytesOut);
         // A rate means something for a transfer, not for one line of echo.
-        String rate = secs > 0 && bytes >= MEANINGFUL_BYTES
-                ? String.format("; %.1f Mbit/s over %.3f s of data", bytes * 8 / secs / 1e6, secs) : "";
-        return "segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
-                + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)"
-                + faultLosses()
-                + (droppedByPeer >= 0 ? ", " + droppedByPeer + " of ours dropped by the peer's firewall" : "") + rate;
+        boolean rated = secs > 0 && bytes >= MEANINGFUL_BYTES;
+        double mbits = rated ? bytes * 8 / secs / 1e6 : 0;
+        String rate = rated ? String.format("; %.1f Mbit/s over %.3f s of data", mbits, secs) : "";
+        String rateZh = rated ? String.format("；%.1f Mbit/s，数据历时 %.3f 秒", mbits, secs) : "";
+        return Text.of("segments out " + segmentsOut + " (" + bytesOut + " payload bytes, " + retransmissions
+                + " retransmitted), in " + segmentsIn + " (" + bytesIn + " payload bytes)" + faultLosses().en()
+                + (droppedByPeer >= 0 ? ", " + droppedByPeer + " of ours dropped by the peer's firewall" : "") + rate,
+                "发出 " + segmentsOut + " 个报文段（载荷 " + bytesOut + " 字节，重传 " + retransmissions + " 个），收到 "
+                + segmentsIn + " 个（载荷 " + bytesIn + " 字节）" + faultLosses().zh()
+                + (droppedByPeer >= 0 ? "，对方的防火墙丢弃了我们的 " + droppedByPeer + " 个" : "") + rateZh);
     }
 
     /** Which side's segments the fault rules (--drop, --peer-loss's half) lost, if any. */
-    private String faultLosses() {
+    private Text faultLosses() {
         if (lostOut == 0 && lostIn == 0) {
-            return "";
+            return Text.of("", "");
         }
         String ours = lostOut + " of ours", theirs = lostIn + " of the peer's";
-        return ", fault rules lost " + (lostIn == 0 ? ours : lostOut == 0 ? theirs : ours + " and " + theirs);
+        String oursZh = "我们的 " + lostOut + " 个", theirsZh = "对方的 " + lostIn + " 个";
+        return Text.of(", fault rules lost " + (lostIn == 0 ? ours : lostOut == 0 ? theirs : ours + " and " + theirs),
+                "，故障规则丢弃了" + (lostIn == 0 ? oursZh : lostOut == 0 ? theirsZh : oursZh + "和" + theirsZh));
     }
 }

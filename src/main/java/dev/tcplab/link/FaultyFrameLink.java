@@ -1,6 +1,7 @@
 package dev.tcplab.link;
 
 import dev.tcplab.host.WallClock;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.TcpPacket;
@@ -58,16 +59,17 @@ public final class FaultyFrameLink implements FrameLink {
         }
         long now = WallClock.epochNanos();
         return switch (r.action()) {
-            case DROP -> new Frame(frame, now, frame.length, new Frame.Fault("lost: " + r, true));
+            case DROP -> new Frame(frame, now, frame.length, new Frame.Fault(lost(r), true));
             case DUP -> {
                 Frame f = inner.send(frame);
                 inner.send(frame);
-                yield f.withFault(new Frame.Fault("sent twice: " + r, false));
+                yield f.withFault(new Frame.Fault(Text.of("sent twice: " + r, "发送了两次：" + r), false));
             }
             case DELAY -> {
                 held.add(new Held(System.nanoTime() + r.delay().toNanos(), new Frame(frame, now), true));
-                yield new Frame(frame, now, frame.length, new Frame.Fault("held back " + r.delay().toMillis()
-                        + " ms: " + r, false));
+                long ms = r.delay().toMillis();
+                yield new Frame(frame, now, frame.length, new Frame.Fault(
+                        Text.of("held back " + ms + " ms: " + r, "扣留 " + ms + " 毫秒：" + r), false));
             }
         };
     }
@@ -90,17 +92,22 @@ public final class FaultyFrameLink implements FrameLink {
             return f;
         }
         return switch (r.action()) {
-            case DROP -> f.withFault(new Frame.Fault("lost: " + r, true));
+            case DROP -> f.withFault(new Frame.Fault(lost(r), true));
             case DUP -> {
-                duplicates.add(f.withFault(new Frame.Fault("duplicate: " + r, false)));
+                duplicates.add(f.withFault(new Frame.Fault(Text.of("duplicate: " + r, "重复：" + r), false)));
                 yield f;
             }
             case DELAY -> {
                 held.add(new Held(System.nanoTime() + r.delay().toNanos(),
-                        f.withFault(new Frame.Fault("arrived " + r.delay().toMillis() + " ms late: " + r, false)), false));
+                        f.withFault(new Frame.Fault(Text.of("arrived " + r.delay().toMillis() + " ms late: " + r,
+                                "晚到 " + r.delay().toMillis() + " 毫秒：" + r), false)), false));
                 yield null;
             }
         };
+    }
+
+    private static Text lost(FaultRule r) {
+        return Text.of("lost: " + r, "丢失：" + r);
     }
 
     /** Sends held outbound frames that are due; returns the first due inbound one, if any. */

@@ -1,5 +1,7 @@
 package dev.tcplab.link;
 
+import dev.tcplab.text.Text;
+
 /**
  * One Ethernet frame as captured or sent, with its wall-clock time in nanoseconds since the epoch
  * (what a pcap record stores), its length on the wire (longer than data when a snaplen cut it), and
@@ -19,6 +21,6 @@ public record Frame(byte[] data, long epochNanos, int wireLength, Fault fault) {
     }
 
     /** What a fault rule did to a frame: dropped it (it never reached the endpoint or the wire), or else. */
-    public record Fault(String description, boolean dropped) {
+    public record Fault(Text description, boolean dropped) {
     }
 }

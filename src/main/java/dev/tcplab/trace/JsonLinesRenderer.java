@@ -35,10 +35,10 @@ public final class JsonLinesRenderer implements TraceSink {
             o.put("type", "state");
             o.put("from", c.from());
             o.put("to", c.to());
-            o.put("cause", c.cause());
+            o.put("cause", c.cause().en());
         } else if (e instanceof TraceEvent.Note n) {
             o.put("type", "note");
-            o.put("text", n.text());
+            o.put("text", n.text().en());
         }
         try {
             out.println(mapper.writeValueAsString(o));
@@ -78,7 +78,7 @@ public final class JsonLinesRenderer implements TraceSink {
         }
         o.put("state", e.state());
         if (e.why() != null) {
-            o.put("why", e.why());
+            o.put("why", e.why().en());
         }
         if (e.lost()) {
             o.put("lost", true);

@@ -1,5 +1,6 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
 import java.io.PrintWriter;
@@ -10,20 +11,29 @@ import java.util.List;
  * The ladder as text, one line per segment, written as events happen. Columns: time, arrow,
  * flags, seq and ack (relative unless absolute was asked for), payload length, window in bytes
  * (the field scaled, as Wireshark shows it, once both SYNs offered window scaling), our state after the segment, then options (on SYNs,
- * where they are negotiated) and why. State changes and notes are indented lines under it.
+ * where they are negotiated) and why. State changes and notes are indented lines under it. The reasons
+ * and remarks come in the language asked for; the columns' heads, flags and states stay as the RFC names them.
  */
 public final class LadderRenderer implements TraceSink {
     private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %7s  %-12s %s";
+    /** The same columns for the Chinese heads: a Chinese character takes two columns on a terminal. */
+    private static final String HEAD_ZH = "%8s  %s  %-9s %10s %10s %5s %7s  %-8s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
+    private final Text.Lang lang;
     private final RelativeNumbers relative = new RelativeNumbers();
     private final WindowScaling scaling = new WindowScaling();
     private boolean headerDone;
 
     public LadderRenderer(PrintWriter out, boolean absolute) {
+        this(out, absolute, Text.Lang.en);
+    }
+
+    public LadderRenderer(PrintWriter out, boolean absolute, Text.Lang lang) {
         this.out = out;
         this.absolute = absolute;
+        this.lang = lang;
     }
 
     @Override
@@ -34,17 +44,23 @@ public final class LadderRenderer implements TraceSink {
         if (e instanceof TraceEvent.SegmentEvent s) {
             segment(s);
         } else if (e instanceof TraceEvent.StateChange c) {
-            out.printf("%10s  %s%n", "", "· " + c.from() + " → " + c.to() + ": " + c.cause());
+            String colon = lang == Text.Lang.zh ? "：" : ": ";
+            out.printf("%10s  %s%n", "", "· " + c.from() + " → " + c.to() + colon + c.cause().in(lang));
         } else if (e instanceof TraceEvent.Note n) {
-            out.printf("%10s  %s%n", millis(n.timeNanos()), "· " + n.text());
+            out.printf("%10s  %s%n", millis(n.timeNanos()), "· " + n.text().in(lang));
         }
         out.flush();
     }
 
     private void header() {
         headerDone = true;
-        row("time ms", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)", "len",
-                "win", "our state", "options / why");
+        String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
+        if (lang == Text.Lang.zh) {
+            out.println(String.format(HEAD_ZH, "时间 ms", "   ", "flags", seq, ack, "len", "win", "我方状态", "选项 / 原因")
+                    .stripTrailing());
+        } else {
+            row("time ms", "   ", "flags", seq, ack, "len", "win", "our state", "options / why");
+        }
     }
 
     private void segment(TraceEvent.SegmentEvent e) {
@@ -65,7 +81,8 @@ public final class LadderRenderer implements TraceSink {
         }
         String tail = String.join(",", extra);
         if (e.why() != null) {
-            tail = tail.isEmpty() ? "(" + e.why() + ")" : tail + "  (" + e.why() + ")";
+            String why = e.why().in(lang);
+            tail = tail.isEmpty() ? "(" + why + ")" : tail + "  (" + why + ")";
         }
         row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
                 s.payloadLength(), scaling.bytes(e.src(), e.dst(), s), e.state(), tail);

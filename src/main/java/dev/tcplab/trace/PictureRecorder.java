@@ -1,5 +1,6 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Records a live run's timeline and, when it ends, draws it as an SVG picture or an HTML page:
  * tcplab's endpoint on the left, the kernel peer on the right with the states sock_diag reported
- * for it, segments dropped on purpose crossed out, retransmissions dashed.
+ * for it, segments dropped on purpose crossed out, retransmissions dashed. The reasons beside the arrows
+ * come in the language asked for; the picture's own labels are in English.
  */
 public final class PictureRecorder implements TraceSink {
     public enum Kind { SVG, HTML }
@@ -22,6 +24,7 @@ public final class PictureRecorder implements TraceSink {
     private final Path file;
     private final Kind kind;
     private final String title;
+    private final Text.Lang lang;
     private final List<LadderPicture.Step> steps = new ArrayList<>();
     private final RelativeNumbers relative = new RelativeNumbers();
     private String lastOurs;
@@ -35,11 +38,17 @@ public final class PictureRecorder implements TraceSink {
     /** Linux's smallest retransmission timeout (TCP_RTO_MIN): a copy sooner than this was not sent by the RTO. */
     private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
+    private static final Text SENT_AGAIN = Text.of("the kernel sends this again", "内核再次发送了它");
 
     public PictureRecorder(Path file, Kind kind, String title) {
+        this(file, kind, title, Text.Lang.en);
+    }
+
+    public PictureRecorder(Path file, Kind kind, String title, Text.Lang lang) {
         this.file = file;
         this.kind = kind;
         this.title = title;
+        this.lang = lang;
     }
 
     @Override
@@ -59,8 +68,9 @@ public final class PictureRecorder implements TraceSink {
                 lastKernel = kernel;
             }
             kernelPending = null;
-            String why = s.why() == null ? "" : s.why();
-            String explanation = (why + (causes.length() > 0 && !why.isEmpty() ? "; " : "") + causes).trim();
+            String why = s.why() == null ? "" : s.why().en(); // what the endpoint meant: read in English
+            String shown = s.why() == null ? "" : s.why().in(lang);
+            String explanation = (shown + (causes.length() > 0 && !shown.isEmpty() ? "; " : "") + causes).trim();
             causes.setLength(0);
             boolean again = why.contains("retransmi") || why.contains("re-ACK");
             int index = steps.size();
@@ -84,7 +94,7 @@ public final class PictureRecorder implements TraceSink {
                                 String.format(java.util.Locale.ROOT, "RTO %.1f s", gap / 1e9)));
                     }
                     kernelFirstSent.put(key, index);
-                    explanation = (explanation.isEmpty() ? "" : explanation + "; ") + "the kernel sends this again";
+                    explanation = (explanation.isEmpty() ? "" : explanation + "; ") + SENT_AGAIN.in(lang);
                 }
             }
             if ("TIME_WAIT".equals(ours)) {
@@ -98,9 +108,9 @@ public final class PictureRecorder implements TraceSink {
                     s.lost(), again, explanation));
         } else if (e instanceof TraceEvent.StateChange c) {
             causes.append(causes.length() > 0 ? "; " : "").append(c.from()).append(" → ").append(c.to()).append(": ")
-                    .append(c.cause());
+                    .append(c.cause().in(lang));
         } else if (e instanceof TraceEvent.Note n) {
-            Matcher m = KERNEL.matcher(n.text());
+            Matcher m = KERNEL.matcher(n.text().en());
             if (m.find()) {
                 kernelPending = m.group(1);
             }

@@ -1,9 +1,13 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
 
-/** One line of a run's timeline. Times are nanoseconds since the run started. */
+/**
+ * One line of a run's timeline. Times are nanoseconds since the run started. Reasons and remarks are
+ * {@link Text}s: each renderer shows them in the language it was asked for (JSON always in English).
+ */
 public sealed interface TraceEvent {
 
     long timeNanos();
@@ -18,18 +22,18 @@ public sealed interface TraceEvent {
      *              endpoint never saw it
      */
     record SegmentEvent(long timeNanos, Direction direction, HostPort src, HostPort dst, Segment segment,
-                        String state, String why, boolean lost) implements TraceEvent {
+                        String state, Text why, boolean lost) implements TraceEvent {
         public SegmentEvent(long timeNanos, Direction direction, HostPort src, HostPort dst, Segment segment,
-                            String state, String why) {
+                            String state, Text why) {
             this(timeNanos, direction, src, dst, segment, state, why, false);
         }
     }
 
     /** The endpoint moved from one state to another, and why (in the words of the RFC and the seed). */
-    record StateChange(long timeNanos, String from, String to, String cause) implements TraceEvent {
+    record StateChange(long timeNanos, String from, String to, Text cause) implements TraceEvent {
     }
 
     /** A remark: timers, the kernel peer's doings, what the run did next. */
-    record Note(long timeNanos, String text) implements TraceEvent {
+    record Note(long timeNanos, Text text) implements TraceEvent {
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.text.BothLanguages;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
@@ -47,13 +49,24 @@ class TcpConnectionTest {
         why = new ArrayList<>();
         transitions = new ArrayList<>();
         received = new ByteArrayOutputStream();
+        // Every reason and remark the endpoint gives is checked to come in both languages (lab --lang zh
+        // shows the Chinese): the tests here walk every path that gives one.
         conn = new TcpConnection(config, clock, US, PEER, () -> isn, (s, w) -> {
             sent.add(s);
-            why.add(w);
+            if (w != null) {
+                BothLanguages.assertTold(w);
+            }
+            why.add(w == null ? null : w.en());
         }, new ConnectionListener() {
             @Override
-            public void stateChanged(TcpState from, TcpState to, String cause) {
+            public void stateChanged(TcpState from, TcpState to, Text cause) {
+                BothLanguages.assertTold(cause);
                 transitions.add(from + "->" + to);
+            }
+
+            @Override
+            public void note(Text text) {
+                BothLanguages.assertTold(text);
             }
 
             @Override
@@ -616,7 +629,7 @@ class TcpConnectionTest {
             conn.onSegment(peer(Flags.FIN_ACK, PEER_ISN + 1, OUR_ISN + 2));
             conn.onSegment(peer(Flags.RST, PEER_ISN + 2, 0));
             assertEquals(TcpState.CLOSED, conn.state());
-            assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT, conn.closeReason(), "the remark names what happened");
+            assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT.en(), conn.closeReason(), "the remark names what happened");
         }
 
         @Test
@@ -629,7 +642,7 @@ class TcpConnectionTest {
         @Test
         void abortSendsRst() {
             establish();
-            conn.abort("test");
+            conn.abort(Text.of("test", "测试"));
             assertEquals(TcpState.CLOSED, conn.state());
             assertSent(Flags.RST, OUR_ISN + 1, 0);
         }

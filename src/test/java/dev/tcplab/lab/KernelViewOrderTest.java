@@ -8,6 +8,7 @@ import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.link.MemoryFrameLink;
 import dev.tcplab.link.SegmentLink;
 import dev.tcplab.netns.KernelSockets;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.HostPort;
@@ -45,8 +46,8 @@ class KernelViewOrderTest {
             }
 
             @Override
-            public String where() {
-                return "a test";
+            public Text where() {
+                return Text.of("a test", "一个测试");
             }
         };
         byte[] line = "order\n".getBytes();
@@ -57,7 +58,7 @@ class KernelViewOrderTest {
         List<String> outOfOrder = new ArrayList<>();
         int notes = 0;
         for (int i = 0; i < timeline.size(); i++) {
-            if (timeline.get(i) instanceof TraceEvent.Note n && n.text().startsWith("kernel peer's socket")) {
+            if (timeline.get(i) instanceof TraceEvent.Note n && n.text().en().startsWith("kernel peer's socket")) {
                 notes++;
                 for (TraceEvent later : timeline.subList(i + 1, timeline.size())) {
                     if (later instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN

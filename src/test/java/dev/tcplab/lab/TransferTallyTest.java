@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
@@ -24,7 +25,7 @@ class TransferTallyTest {
         t.in(DATA, 3, true);
         t.in(DATA, 4, true);
         assertTrue(t.describe().contains(", fault rules lost 2 of the peer's"), t.describe());
-        t.out(DATA, 5, "retransmission 1", true);
+        t.out(DATA, 5, Text.of("retransmission 1", "第 1 次重传"), true);
         assertTrue(t.describe().contains(", fault rules lost 1 of ours and 2 of the peer's"), t.describe());
         assertEquals(1, t.retransmissions());
         t.droppedByPeer(0);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.EthernetFrame;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.Ipv4Address;
@@ -129,7 +130,7 @@ class FaultyFrameLinkTest {
         Frame f = l.poll();
         assertNotNull(f);
         assertTrue(f.fault().dropped());
-        assertTrue(f.fault().description().contains("in:syn-ack:1"));
+        assertTrue(f.fault().description().en().contains("in:syn-ack:1"));
     }
 
     @Test
@@ -138,7 +139,7 @@ class FaultyFrameLinkTest {
         wire.deliver(EthernetFrame.tcp(M, M, PEER, US, Segment.of(7, 61000, SeqNum.of(1), SeqNum.of(1),
                 Flags.PSH_ACK, 100).withPayload(new byte[3]), 1));
         assertNull(l.poll().fault());
-        assertEquals("duplicate: --dup in:data:1", l.poll().fault().description());
+        assertEquals(Text.of("duplicate: --dup in:data:1", "重复：--dup in:data:1"), l.poll().fault().description());
         assertNull(l.poll());
     }
 
@@ -146,7 +147,7 @@ class FaultyFrameLinkTest {
     void delayedOutboundLeavesLater() throws Exception {
         FaultyFrameLink l = link("delay out:syn:1:30ms");
         Frame f = l.send(out(Flags.SYN, 100, 0, 0));
-        assertTrue(f.fault().description().startsWith("held back 30 ms"));
+        assertTrue(f.fault().description().en().startsWith("held back 30 ms"));
         assertEquals(0, wire.sentFrames().size());
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (wire.sentFrames().isEmpty() && System.nanoTime() < deadline) {

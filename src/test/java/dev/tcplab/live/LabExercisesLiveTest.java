@@ -71,8 +71,14 @@ class LabExercisesLiveTest {
                 s.urgentPointer(), s.options(), s.payload());
     }
 
+    /** The same remark with {@code from} replaced by {@code to}, in both languages: a doctored timeline. */
+    static Text said(Text t, String from, String to) {
+        return Text.of(t.en().replace(from, to), t.zh().replace(from, to));
+    }
+
     static Predicate<TraceEvent> kernelNote(String state) {
-        return e -> e instanceof TraceEvent.Note n && n.text().startsWith("kernel peer's socket") && n.text().contains(state);
+        return e -> e instanceof TraceEvent.Note n && n.text().en().startsWith("kernel peer's socket")
+                && n.text().en().contains(state);
     }
 
     @Test
@@ -146,7 +152,7 @@ class LabExercisesLiveTest {
                 + firstGap, last.direction(), last.src(), last.dst(), last.segment(), last.state(), last.why(), last.lost())
                 : e)), 1, "with equal gaps");
         assertFails(ex, replace(runs, 0, runs.get(0).map(e -> kernelNote("SYN-RECV").test(e) ? new TraceEvent.Note(e.timeNanos(),
-                ((TraceEvent.Note) e).text().replace("SYN-RECV", "ESTAB")) : e)), 2, "when the kernel says ESTAB");
+                said(((TraceEvent.Note) e).text(), "SYN-RECV", "ESTAB")) : e)), 2, "when the kernel says ESTAB");
         Timeline old = runs.get(1);
         long realSyn = old.out(s -> s.flags().syn()).get(1).timeNanos();
         assertFails(ex, replace(runs, 1, old.without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN

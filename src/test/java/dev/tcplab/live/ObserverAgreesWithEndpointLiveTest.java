@@ -12,6 +12,7 @@ import dev.tcplab.analysis.ConnectionSummary;
 import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.host.Shell;
 import dev.tcplab.lab.exercises.Timeline;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +73,8 @@ class ObserverAgreesWithEndpointLiveTest {
         for (String line : r.stdout().split("\n")) {
             JsonNode n = m.readTree(line);
             if (n.get("type").asText().equals("note")) {
-                notes.add(new TraceEvent.Note(0, n.get("text").asText()));
+                String text = n.get("text").asText(); // JSON gives the English
+                notes.add(new TraceEvent.Note(0, Text.of(text, text)));
             }
             boolean lostBeforeTheWire = n.path("dir").asText().equals("out") && n.path("lost").asBoolean();
             if (n.get("type").asText().equals("segment") && !lostBeforeTheWire) {

@@ -99,7 +99,7 @@ class SeedClaimsLiveTest {
                 && s.direction() == dev.tcplab.trace.Direction.IN && s.segment().flags().fin())
                 .mapToLong(TraceEvent::timeNanos).skip(1).findFirst().orElseThrow();
         assertTrue(events.stream().anyMatch(e -> e instanceof TraceEvent.SegmentEvent s && s.why() != null
-                && s.why().startsWith("re-ACK")), "the re-ACK is in our timeline");
+                && s.why().en().startsWith("re-ACK")), "the re-ACK is in our timeline");
         long twoMsl = 2 * msl.toNanos();
         long slack = 1_000_000L;
         assertTrue(closed - secondFin >= twoMsl - slack, "CLOSED " + (closed - secondFin) / 1e6
@@ -125,7 +125,7 @@ class SeedClaimsLiveTest {
         ConnectRun r = runner(options(msl, "late\n")
                 .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "in:data:1:600ms"))));
         ConnectOutcome o = r.execute();
-        assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT, o.closeReason(), info::toString);
+        assertEquals(TcpConnection.TIME_WAIT_CUT_SHORT.en(), o.closeReason(), info::toString);
         assertTrue(o.complete("late\n".getBytes()), "the echo and the close happened before: " + o);
         long inTimeWait = stateTime("CLOSED") - stateTime("TIME_WAIT");
         assertTrue(inTimeWait < msl.toNanos(), "TIME_WAIT cut short: " + inTimeWait / 1e6 + " ms of a 2MSL of "

@@ -87,7 +87,7 @@ class TwoMachineLabLiveTest {
         ExerciseRunner.Result r = runner.run(Exercises.named(name).orElseThrow());
         assertTrue(r.passed(), name + " on two machines did not pass:\n" + text + "\nagent: " + agentLog);
         boolean fromAgent = r.timelines().stream().flatMap(t -> t.events().stream())
-                .anyMatch(e -> e instanceof TraceEvent.Note n && n.text().startsWith("kernel peer's socket (sock_diag of "
+                .anyMatch(e -> e instanceof TraceEvent.Note n && n.text().en().startsWith("kernel peer's socket (sock_diag of "
                         + "the peer agent at " + PEER_ADDR + ")"));
         assertTrue(fromAgent, "the peer's socket states came from the agent");
         assertEquals(synackRetries, sysctlIn(PEER_VM, "net.ipv4.tcp_synack_retries"),

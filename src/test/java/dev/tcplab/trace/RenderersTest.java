@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
@@ -24,7 +25,7 @@ class RenderersTest {
 
     static List<TraceEvent> handshake() {
         return List.of(
-                new TraceEvent.StateChange(0, "CLOSED", "SYN_SENT", "active open"),
+                new TraceEvent.StateChange(0, "CLOSED", "SYN_SENT", Text.of("active open", "主动打开")),
                 seg(1_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J), SeqNum.ZERO, Flags.SYN, 64240)
                         .withOptions(List.of(new TcpOption.Mss(1460))), "SYN_SENT", null),
                 seg(101_000, Direction.IN, PEER, US, Segment.of(7, 61000, SeqNum.of(K), SeqNum.of(J + 1), Flags.SYN_ACK,
@@ -32,11 +33,11 @@ class RenderersTest {
                 seg(120_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J + 1), SeqNum.of(K + 1), Flags.ACK,
                         64240), "ESTABLISHED", null),
                 seg(1_120_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(J + 1), SeqNum.of(K + 1),
-                        Flags.PSH_ACK, 64240).withPayload("hi".getBytes()), "ESTABLISHED", "retransmission 1"),
-                new TraceEvent.Note(2_000_000, "a remark"));
+                        Flags.PSH_ACK, 64240).withPayload("hi".getBytes()), "ESTABLISHED", Text.of("retransmission 1", "第 1 次重传")),
+                new TraceEvent.Note(2_000_000, Text.of("a remark", "一条备注")));
     }
 
-    static TraceEvent seg(long t, Direction d, HostPort s, HostPort dst, Segment g, String state, String why) {
+    static TraceEvent seg(long t, Direction d, HostPort s, HostPort dst, Segment g, String state, Text why) {
         return new TraceEvent.SegmentEvent(t, d, s, dst, g, state, why);
     }
 

@@ -95,7 +95,7 @@ public final class ExerciseRunner {
         }
         out.println();
         for (Timeline t : timelines) {
-            out.println((lang == Text.Lang.zh ? "抓包文件: " : "capture: ") + t.capture());
+            out.println((lang == Text.Lang.zh ? "抓包文件：" : "capture: ") + t.capture());
         }
         out.flush();
         return new Result(List.copyOf(timelines), checks);
@@ -122,14 +122,15 @@ public final class ExerciseRunner {
         if (run.weListen()) {
             ListenOptions opt = new ListenOptions(setup.iface(), setup.peer(), setup.src(), 8080, run.payload(), tcp,
                     setup.rstGuard(), capture, run.timeout(), run.closeDelay(), run.faults(), peer);
-            new ListenRun(opt, trace, info).withAgent(setup.agent(), agentPeer).execute();
+            new ListenRun(opt, trace, info).inLanguage(setup.lang()).withAgent(setup.agent(), agentPeer).execute();
         } else {
             ConnectOptions opt = new ConnectOptions(setup.iface(), setup.peer(), setup.src(), 0, 7, run.payload(), tcp,
                     setup.rstGuard(), capture, run.timeout(), Duration.ofSeconds(2), 1, run.hold(), run.faults(), peer);
             java.util.function.Supplier<LiveSession.Script> application = !run.oldDuplicateSynFirst() ? null
                     : () -> new OldDuplicateSyn(new ConnectScript(run.payload(), run.payload().length,
                             Duration.ofSeconds(2).toNanos(), run.hold().toNanos(), false));
-            new ConnectRun(opt, trace, info, application).withAgent(setup.agent(), agentPeer).execute();
+            new ConnectRun(opt, trace, info, application).inLanguage(setup.lang()).withAgent(setup.agent(), agentPeer)
+                    .execute();
         }
         synchronized (events) {
             return new Timeline(new ArrayList<>(events), capture);

@@ -106,7 +106,7 @@ public final class TimeWait implements Exercise {
                 + " lab-scripts/lab-up.sh leaves a lab network up and prints a kernel client to run and the ss command"
                 + " that shows its TIME_WAIT.",
                 "RFC 9293 规定 MSL 为 2 分钟，因此 2MSL 为 4 分钟；Linux 没有照此实现，而是固定等待 60 秒（TCP_TIMEWAIT_LEN）。"
-                        + "运行结束后实验网络即被删除；上面的“kernel peer's socket”一行就是当时 ss 的结果"
+                        + "运行结束后实验网络即被删除；上面“内核对端的套接字”那一行就是当时 ss 的结果"
                         + "（timer:(timewait,60000ms,0)）。若想看这 60 秒逐渐减少，可运行 sudo lab-scripts/lab-up.sh："
                         + "它会保留一个实验网络，并给出一个内核客户端命令和显示其 TIME_WAIT 的 ss 命令。");
     }

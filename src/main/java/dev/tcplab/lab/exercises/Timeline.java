@@ -116,8 +116,8 @@ public final class Timeline {
     public List<KernelState> kernelStates() {
         List<KernelState> out = new ArrayList<>();
         for (TraceEvent e : events) {
-            if (e instanceof TraceEvent.Note n && n.text().startsWith(KERNEL_NOTE)) {
-                Matcher m = KERNEL_STATE.matcher(n.text());
+            if (e instanceof TraceEvent.Note n && n.text().en().startsWith(KERNEL_NOTE)) {
+                Matcher m = KERNEL_STATE.matcher(n.text().en());
                 if (m.find()) {
                     out.add(new KernelState(n.timeNanos(), m.group(1), m.group(2).trim()));
                 }
