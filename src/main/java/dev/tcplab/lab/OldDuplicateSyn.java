@@ -32,7 +32,7 @@ public final class OldDuplicateSyn implements LiveSession.Script {
             Segment old = Segment.of(conn.localPort(), conn.remotePort(), SeqNum.of(RANDOM.nextInt()), SeqNum.ZERO,
                     Flags.SYN, 65535);
             session.sendUnsolicited(old, Text.of("an old duplicate SYN: a stale ISN from an earlier incarnation (made up)",
-                    "过时的重复 SYN：来自早先一个连接化身的旧初始序号（编造的）"));
+                    "过时的重复 SYN：带着早先一个连接的旧初始序号（编造的）"));
             return false;
         }
         if (System.nanoTime() - sentAt < SETTLE_NANOS) {

@@ -81,8 +81,8 @@ public final class LadderRenderer implements TraceSink {
         }
         String tail = String.join(",", extra);
         if (e.why() != null) {
-            String why = e.why().in(lang);
-            tail = tail.isEmpty() ? "(" + why + ")" : tail + "  (" + why + ")";
+            String why = lang == Text.Lang.zh ? "（" + e.why().zh() + "）" : "(" + e.why().en() + ")";
+            tail = tail.isEmpty() ? why : tail + "  " + why;
         }
         row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow, s.flags(), seq, ack < 0 ? "-" : Long.toString(ack),
                 s.payloadLength(), scaling.bytes(e.src(), e.dst(), s), e.state(), tail);

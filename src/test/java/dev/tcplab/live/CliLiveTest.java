@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcplab.host.Shell;
+import dev.tcplab.text.BothLanguages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,27 @@ class CliLiveTest {
         assertEquals("[\"SYN\"]", flags.get(0));
         assertTrue(r.stderr().contains("capture: "), r.stderr());
         assertTrue(Files.size(pcap) > 24, "the capture holds frames");
+    }
+
+    @Test
+    void aLabExerciseInChineseTellsItsLadderInChinese() throws Exception {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = tcplab(List.of(), "lab", "handshake", "--lang", "zh");
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> remarks = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            if (line.contains(" · ")) {
+                remarks.add(line);
+                assertTrue(BothLanguages.hasChinese(line), "a remark in English: " + line);
+            } else if (line.contains("──▶") && line.endsWith("）")) {
+                assertTrue(BothLanguages.hasChinese(line), "a reason in English: " + line);
+            }
+        }
+        assertTrue(remarks.size() >= 10, "state changes, the kernel's socket, the transfer: " + r.stdout());
+        assertTrue(r.stdout().contains("我方状态"), "the ladder's heads: " + r.stdout());
+        // What the lab built, said on standard error.
+        assertFalse(r.stderr().matches("(?sm).*^(lab network|RST guard|capture): .*"), r.stderr());
+        assertTrue(r.stderr().contains("实验网络：") && r.stderr().contains("RST 防护："), r.stderr());
     }
 
     @Test

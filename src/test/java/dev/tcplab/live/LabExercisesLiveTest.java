@@ -9,6 +9,7 @@ import dev.tcplab.lab.exercises.Exercise;
 import dev.tcplab.lab.exercises.ExerciseRunner;
 import dev.tcplab.lab.exercises.Exercises;
 import dev.tcplab.lab.exercises.Timeline;
+import dev.tcplab.text.BothLanguages;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
@@ -46,6 +47,18 @@ class LabExercisesLiveTest {
             boolean chinese = c.observed().zh().codePoints().anyMatch(cp -> cp >= 0x4e00 && cp <= 0x9fff);
             assertTrue(chinese || !c.observed().en().matches("(?s).*[a-z]{3,}.*"), "--lang zh shows what was seen for '"
                     + c.claim().en() + "' in English: " + c.observed().zh());
+        }
+        // --lang zh shows the ladder's reasons and remarks in Chinese: every one this exercise gave has its sentence.
+        for (Timeline t : r.timelines()) {
+            for (TraceEvent e : t.events()) {
+                if (e instanceof TraceEvent.StateChange c) {
+                    BothLanguages.assertTold(c.cause());
+                } else if (e instanceof TraceEvent.Note n) {
+                    BothLanguages.assertTold(n.text());
+                } else if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
+                    BothLanguages.assertTold(s.why());
+                }
+            }
         }
         return r;
     }

@@ -88,6 +88,46 @@ class RenderersTest {
     }
 
     @Test
+    void theChineseLadderTellsTheReasonsInChineseAndKeepsItsColumns() {
+        StringWriter en = new StringWriter(), zh = new StringWriter();
+        LadderRenderer english = new LadderRenderer(new PrintWriter(en), false);
+        LadderRenderer chinese = new LadderRenderer(new PrintWriter(zh), false, Text.Lang.zh);
+        handshake().forEach(e -> {
+            english.accept(e);
+            chinese.accept(e);
+        });
+        String[] e = en.toString().split("\n"), z = zh.toString().split("\n");
+        assertEquals(e.length, z.length, zh.toString());
+        assertEquals("            · CLOSED → SYN_SENT：主动打开", z[1]);
+        assertTrue(z[5].endsWith("ESTABLISHED  （第 1 次重传）"), z[5]);
+        assertTrue(z[6].endsWith("· 一条备注"), z[6]);
+        for (int i = 2; i <= 4; i++) {
+            assertEquals(e[i], z[i], "a segment without a reason reads the same in both");
+        }
+        // The heads stand over the same columns: a Chinese character takes two columns on a terminal.
+        assertEquals(columns(e[0].substring(0, e[0].indexOf("our state"))), columns(z[0].substring(0, z[0].indexOf("我方状态"))));
+        assertEquals(columns(e[0].substring(0, e[0].indexOf("options"))), columns(z[0].substring(0, z[0].indexOf("选项"))));
+        assertEquals(columns(e[0].substring(0, e[0].indexOf("flags"))), columns(z[0].substring(0, z[0].indexOf("flags"))));
+    }
+
+    /** Terminal columns: two for a Chinese character, one for anything else here. */
+    static int columns(String s) {
+        return s.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN ? 2 : 1).sum();
+    }
+
+    @Test
+    void jsonStaysEnglishWhateverTheLadderSpeaks() throws Exception {
+        StringWriter w = new StringWriter();
+        JsonLinesRenderer r = new JsonLinesRenderer(new PrintWriter(w));
+        handshake().forEach(r::accept);
+        String[] lines = w.toString().split("\n");
+        ObjectMapper m = new ObjectMapper();
+        assertEquals("active open", m.readTree(lines[0]).get("cause").asText());
+        assertEquals("retransmission 1", m.readTree(lines[4]).get("why").asText());
+        assertEquals("a remark", m.readTree(lines[5]).get("text").asText());
+    }
+
+    @Test
     void ladderAbsoluteShowsRawNumbers() {
         StringWriter w = new StringWriter();
         LadderRenderer r = new LadderRenderer(new PrintWriter(w), true);
