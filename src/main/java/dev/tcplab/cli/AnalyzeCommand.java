@@ -78,11 +78,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + "per connection: handshake RTT, how it closed, who went into TIME_WAIT.")
                 .footerHeading("%nExamples:%n")
                 .footer("  tcplab analyze captures/handshake-echo-close.pcap",
-                        "  tcplab analyze big.pcapng --summary              the table only",
-                        "  tcplab analyze big.pcapng --port 80 --conn 3     one connection's ladder",
+                        "  tcplab analyze big.pcapng --summary           the table only",
+                        "  tcplab analyze big.pcapng --port 80 --conn 3  one connection's ladder",
                         "  tcplab analyze big.pcapng --format json | jq -c 'select(.events|length>0)'",
-                        "  tcplab analyze big.pcapng --format json -o big.json   with a progress bar on a terminal",
-                        "  tcpdump -i lo -w - -c 500 tcp | tcplab analyze --summary -   from a pipe",
+                        "  tcplab analyze big.pcapng --format json -o big.json",
+                        "                                                with a progress bar on a terminal",
+                        "  tcpdump -i lo -w - -c 500 tcp | tcplab analyze --summary -",
+                        "                                                from a pipe",
                         "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
                         "be read is still reported, with a count of what was skipped).");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("FILE").type(Path.class)

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
         description = {"Prints a tab-completion script for bash.",
                 "Commands, options and their values, and the exercises' names; zsh takes it after bashcompinit."},
         footerHeading = "%nExamples:%n",
-        footer = {"  source <(./tcplab completion)                          in this shell",
-                "  ./tcplab completion > /etc/bash_completion.d/tcplab     in every new shell"})
+        footer = {"  source <(./tcplab completion)                         in this shell",
+                "  ./tcplab completion > /etc/bash_completion.d/tcplab   in every new shell"})
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
                 "An explanation, the live run with the ladder and the kernel's own state beside ours, then checks "
                 + "printed as PASS/FAIL with the numbers seen."},
         footerHeading = "%nExamples:%n",
-        footer = {"  tcplab lab list                 the exercises",
-                "  sudo tcplab lab handshake        one exercise in the lab network",
-                "  sudo tcplab lab time-wait --lang zh   the explanation and checks in Chinese",
-                "  sudo tcplab lab all              every exercise in a row (a machine's readiness check)",
+        footer = {"  tcplab lab list                      the exercises",
+                "  sudo tcplab lab handshake            one exercise in the lab network",
+                "  sudo tcplab lab time-wait --lang zh  in Chinese: the explanation, the ladder's reasons, the checks",
+                "  sudo tcplab lab all                  every exercise in a row (a machine's readiness check)",
                 "%nExit codes: 0 every check passed; 1 a check failed; 2 usage; 3 environment (root, libpcap)."})
 public final class LabCommand implements Callable<Integer> {
 
@@ -52,7 +52,8 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations and checks (default: zh "
+    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations, the ladder's reasons and "
+            + "remarks, and the checks (default: zh "
             + "where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en)")
     Text.Lang lang = Text.Lang.ofEnvironment(System.getenv());
 

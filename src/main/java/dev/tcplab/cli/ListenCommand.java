@@ -21,12 +21,12 @@ import picocli.CommandLine.Spec;
                 "LISTEN → SYN_RECEIVED → ESTABLISHED. In the lab network a kernel client connects, sends, reads the echo "
                 + "and closes first: we go through CLOSE_WAIT and LAST_ACK, and the kernel ends in TIME_WAIT (Linux: 60 s)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  sudo ./tcplab listen                       the kernel connects to us on port 8080",
-                "  sudo ./tcplab listen --close-delay 2s       our CLOSE_WAIT lasts 2 s: four segments to close",
-                "  sudo ./tcplab listen --drop out:syn-ack     our SYN+ACK is lost: the kernel retransmits its SYN",
+        footer = {"  sudo ./tcplab listen                      the kernel connects to us on port 8080",
+                "  sudo ./tcplab listen --close-delay 2s     our CLOSE_WAIT lasts 2 s: four segments to close",
+                "  sudo ./tcplab listen --drop out:syn-ack   our SYN+ACK is lost: the kernel retransmits its SYN",
                 "  sudo ./tcplab listen --iface eth1 --peer CLIENT_ADDR --src UNUSED_ADDR",
-                "                                              a client machine connects (tcplab peer connect there);",
-                "                                              --peer takes its address, with :PORT if its port is known",
+                "                                            a client machine connects (tcplab peer connect there);",
+                "                                            --peer takes its address, with :PORT if its port is known",
                 "%nExit codes: 0 handshake, echo and passive close all happened; 1 they did not; 2 usage; 3 environment."})
 final class ListenCommand implements Callable<Integer> {
     @Spec

@@ -124,6 +124,44 @@ class CliTest {
     private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
 
     @Test
+    void everyCommandsExamplesSayWhatTheyDoInOneColumn() {
+        // The root help's examples had their words at columns 45, 46, 47 and 52: ragged to read.
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        List<String> ragged = new ArrayList<>();
+        int examples = 0;
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            int start = help.indexOf("Examples:\n");
+            if (start < 0) {
+                continue;
+            }
+            java.util.Set<Integer> columns = new java.util.TreeSet<>();
+            for (String line : help.substring(start).split("\n")) {
+                if (line.isEmpty()) {
+                    break;
+                }
+                java.util.regex.Matcher words = EXAMPLE_WORDS.matcher(line);
+                if (words.matches()) {
+                    columns.add(words.start(2)); // after the command and two or more spaces
+                    examples++;
+                } else if (line.startsWith("        ")) {
+                    columns.add(line.length() - line.stripLeading().length()); // the words on a line of their own
+                }
+            }
+            if (columns.size() > 1) {
+                ragged.add(command.getCommandSpec().qualifiedName() + ": columns " + columns);
+            }
+        }
+        assertTrue(examples >= 15, "the examples were found: " + examples);
+        assertEquals(List.of(), ragged);
+    }
+
+    /** "  sudo ./tcplab lab all       every exercise …": the command, then its words after two spaces or more. */
+    private static final java.util.regex.Pattern EXAMPLE_WORDS = java.util.regex.Pattern.compile("  (\\S.*?\\S) {2,}(\\S.*)");
+
+    @Test
     void everyOptionAHelpTextNamesIsAnOptionOfTheCommandItNames() {
         // connect --help told users to count --close-delay in --timeout's default: listen's option, which
         // connect calls --peer-close-delay. An option after "tcplab COMMAND" on a line (or on the lines a
