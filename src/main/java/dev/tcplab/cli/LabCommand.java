@@ -120,7 +120,7 @@ public final class LabCommand implements Callable<Integer> {
             case svg, html -> (w, capture) -> {
                 String name = capture.getFileName().toString().replaceFirst("\\.pcap$", "");
                 Path picture = capture.resolveSibling(name + "." + format);
-                w.println((lang == Text.Lang.zh ? "图：" : "picture: ") + picture);
+                w.println((lang == Text.Lang.zh ? "图片：" : "picture: ") + picture);
                 return new PictureRecorder(picture, format == Format.svg ? PictureRecorder.Kind.SVG
                         : PictureRecorder.Kind.HTML, "tcplab lab " + name, lang);
             };

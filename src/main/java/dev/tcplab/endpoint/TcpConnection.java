@@ -207,7 +207,7 @@ public final class TcpConnection {
         inBurst = false;
         if (segmentsUnacked >= 2 && state.synchronizedState()) {
             sendAck(Text.of("one ACK for " + segmentsUnacked + " segments that arrived together (stretch ACK, as GRO)",
-                    "一个 ACK 确认一起到达的 " + segmentsUnacked + " 个报文段（延伸 ACK，与 GRO 合并后一样）"));
+                    "一个 ACK 确认一起到达的 " + segmentsUnacked + " 个报文段（拉伸 ACK，如同 GRO 合并之后）"));
         }
     }
 
@@ -561,7 +561,7 @@ public final class TcpConnection {
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT, Text.of(
                     "peer's FIN: ACK it now; our FIN waits for our application (why closing takes four segments)",
-                    "对方的 FIN：立即确认；我们的 FIN 要等我们的应用程序关闭（所以关闭要四个报文段）"));
+                    "收到对方的 FIN：立即确认；我们的 FIN 要等我们的应用程序关闭（所以关闭要四个报文段）"));
             case FIN_WAIT_1 -> {
                 if (finSeq != null && sndUna.gt(finSeq)) {
                     enterTimeWait(Text.of("peer's FIN after its ACK of ours", "对方先确认了我们的 FIN，再发来它的 FIN"));
@@ -570,7 +570,7 @@ public final class TcpConnection {
                             "对方的 FIN 先于它对我们 FIN 的确认到达：同时关闭"));
                 }
             }
-            case FIN_WAIT_2 -> enterTimeWait(Text.of("peer's FIN", "对方的 FIN"));
+            case FIN_WAIT_2 -> enterTimeWait(Text.of("peer's FIN", "收到对方的 FIN"));
             default -> {
             }
         }
@@ -631,7 +631,7 @@ public final class TcpConnection {
         int limit = handshake ? config.synRetries() : config.dataRetries();
         if (retransmissions >= limit) {
             String what = handshake ? "SYN" : "segment at seq " + sndUna;
-            String whatZh = handshake ? "SYN" : "seq 为 " + sndUna + " 的报文段";
+            String whatZh = handshake ? "SYN " : "seq 为 " + sndUna + " 的报文段";
             rtxDeadline = NEVER;
             enterClosed(Text.of("timed out: " + what + " unacknowledged after " + (retransmissions + 1)
                     + " transmissions (" + limit + " retransmissions)", "超时：" + whatZh + "发送了 "

@@ -133,7 +133,7 @@ public final class ConnectRun {
                 if (peerMac == null) {
                     peerMac = segments.resolvePeer(ARP_TRIES, ARP_WAIT);
                     session.note(Text.of("ARP: " + peer.addr() + " is at " + peerMac + "; we are " + us.addr() + " at " + ourMac,
-                            "ARP：" + peer.addr() + " 的地址是 " + peerMac + "；我们是 " + us.addr() + "，地址 " + ourMac));
+                            "ARP：" + peer.addr() + " 的 MAC 地址是 " + peerMac + "；我们是 " + us.addr() + "，MAC 地址 " + ourMac));
                 } else {
                     segments.assumePeerMac(peerMac);
                 }

@@ -78,7 +78,7 @@ public final class ListenRun {
             cleanup.addStopper(() -> session.interruptAndWait(ConnectRun.STOP_WAIT_MS));
             MacAddress peerMac = segments.resolvePeer(3, Duration.ofSeconds(1));
             session.note(Text.of("ARP: " + lab.peer.addr() + " is at " + peerMac,
-                    "ARP：" + lab.peer.addr() + " 的地址是 " + peerMac));
+                    "ARP：" + lab.peer.addr() + " 的 MAC 地址是 " + peerMac));
             session.connection().listen();
             session.note(Text.of("listening on " + us, "在 " + us + " 上监听"));
 
