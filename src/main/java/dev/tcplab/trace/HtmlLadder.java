@@ -3,6 +3,7 @@ package dev.tcplab.trace;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tcplab.text.Text;
 import java.util.List;
 
 /**
@@ -17,6 +18,14 @@ public final class HtmlLadder {
     }
 
     public static String render(String title, List<LadderPicture> pictures) {
+        return render(title, pictures, Text.Lang.en);
+    }
+
+    /**
+     * With the steps' explanations in {@code lang}: marked as Chinese for the browser, which otherwise may
+     * draw them in a Japanese font's forms of the same characters.
+     */
+    public static String render(String title, List<LadderPicture> pictures, Text.Lang lang) {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode data = mapper.createArrayNode();
         for (LadderPicture p : pictures) {
@@ -53,8 +62,11 @@ public final class HtmlLadder {
             }
             h.append("</select>");
         }
-        h.append("<button id=\"prev\">◀ previous</button><button id=\"next\">next ▶</button>")
-                .append("<div id=\"step\">Press “next” (or →) to step through the segments.</div></div>\n");
+        boolean zh = lang == Text.Lang.zh;
+        String prompt = zh ? "按“下一步”（或 →）逐个查看报文段。" : "Press “next” (or →) to step through the segments.";
+        h.append(zh ? "<button id=\"prev\">◀ 上一步</button><button id=\"next\">下一步 ▶</button>"
+                        : "<button id=\"prev\">◀ previous</button><button id=\"next\">next ▶</button>")
+                .append(zh ? "<div id=\"step\" lang=\"zh-CN\">" : "<div id=\"step\">").append(prompt).append("</div></div>\n");
         for (int i = 0; i < pictures.size(); i++) {
             h.append("<div class=\"picture").append(i == 0 ? " shown" : "").append("\" id=\"picture-").append(i).append("\">\n")
                     .append(SvgLadder.render(pictures.get(i))).append("</div>\n");
@@ -70,7 +82,7 @@ public final class HtmlLadder {
                         + "+(s.explanation?' — '+s.explanation:'');a[cur].scrollIntoView({block:'center'});}\n")
                 .append("function pick(i){document.getElementById('picture-'+pic).classList.remove('shown');pic=i;"
                         + "document.getElementById('picture-'+pic).classList.add('shown');cur=-1;"
-                        + "document.getElementById('step').textContent='Press “next” (or →) to step through the segments.';}\n")
+                        + "document.getElementById('step').textContent='" + prompt + "';}\n")
                 .append("document.getElementById('next').onclick=function(){show(cur+1);};\n")
                 .append("document.getElementById('prev').onclick=function(){show(cur-1);};\n")
                 .append("var p=document.getElementById('pick');if(p){p.onchange=function(){pick(Number(p.value));};}\n")

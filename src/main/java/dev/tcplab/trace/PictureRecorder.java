@@ -124,7 +124,7 @@ public final class PictureRecorder implements TraceSink {
             all.add(LadderPicture.Timer.timeWait(steps, timeWaitFrom, true));
         }
         LadderPicture picture = new LadderPicture(title, "tcplab (userspace TCP)", "Linux kernel", List.copyOf(steps), all);
-        String text = kind == Kind.SVG ? SvgLadder.render(picture) : HtmlLadder.render(title, List.of(picture));
+        String text = kind == Kind.SVG ? SvgLadder.render(picture) : HtmlLadder.render(title, List.of(picture), lang);
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

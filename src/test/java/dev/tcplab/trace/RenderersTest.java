@@ -88,6 +88,24 @@ class RenderersTest {
     }
 
     @Test
+    void aChinesePageExplainsEachStepInChineseWhileTheRetransmissionIsStillSeen() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".html");
+        try {
+            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.HTML, "t", Text.Lang.zh);
+            handshake().forEach(picture::accept);
+            picture.finish();
+            String html = java.nio.file.Files.readString(file);
+            assertTrue(html.contains("\"explanation\":\"第 1 次重传\""), "the reason, in Chinese");
+            assertTrue(html.contains("CLOSED → SYN_SENT: 主动打开"), "the state change, in Chinese");
+            assertTrue(html.contains("(again)"), "the retransmission is found from the English reason as before");
+            assertTrue(html.contains("<div id=\"step\" lang=\"zh-CN\">按“下一步”"), "marked Chinese for the browser's fonts");
+            assertEquals(2, html.split("按“下一步”", -1).length - 1, "the prompt, and the same when another picture is picked");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void theChineseLadderTellsTheReasonsInChineseAndKeepsItsColumns() {
         StringWriter en = new StringWriter(), zh = new StringWriter();
         LadderRenderer english = new LadderRenderer(new PrintWriter(en), false);
