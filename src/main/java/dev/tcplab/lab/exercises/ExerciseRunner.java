@@ -66,7 +66,8 @@ public final class ExerciseRunner {
 
     public Result run(Exercise ex) {
         Text.Lang lang = setup.lang();
-        out.println("== " + ex.name() + ": " + ex.title().in(lang));
+        String colon = lang == Text.Lang.zh ? "：" : ": ";
+        out.println("== " + ex.name() + colon + ex.title().in(lang));
         out.println();
         out.println(ex.intro().in(lang));
         out.println();
@@ -74,7 +75,8 @@ public final class ExerciseRunner {
         int n = 0;
         for (LabRun run : ex.runs()) {
             n++;
-            out.printf("-- %s %d/%d: %s%n", lang == Text.Lang.zh ? "运行" : "run", n, ex.runs().size(), run.label().in(lang));
+            out.printf("-- %s %d/%d%s%s%n", lang == Text.Lang.zh ? "运行" : "run", n, ex.runs().size(), colon,
+                    run.label().in(lang));
             out.flush();
             Path capture = RunCaptures.writable(RunCaptures.fresh("lab-" + ex.name() + "-" + n), false);
             report.run(ex.name(), n, ex.runs().size(), run.label(), capture);
