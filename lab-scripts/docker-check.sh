@@ -27,6 +27,10 @@ docker run --rm --privileged "$image" analyze --summary /opt/tcplab/captures/han
 # With no locale (the image's LANG emptied) its text must still be UTF-8, not a "?" for each Chinese character.
 titles="$(docker run --rm -e LANG= "$image" lab list --lang zh)"
 grep -q '三次握手' <<<"$titles" || { echo "tcplab: lab list --lang zh in the image printed: $titles" >&2; exit 1; }
+# A whole exercise in Chinese there: the ladder's heads and remarks too.
+chinese="$(docker run --rm --privileged -e LANG= "$image" lab handshake --lang zh 2>&1)"
+grep -q '我方状态' <<<"$chinese" && grep -q '内核对端的套接字' <<<"$chinese" && grep -q '实验网络：' <<<"$chinese" \
+  || { echo "tcplab: lab handshake --lang zh in the image printed: $chinese" >&2; exit 1; }
 echo "tcplab: the image works: every exercise passed inside it" >&2
 
 # The working tree's files as a checkout has them (tracked, and new ones not ignored; no target/ or runs/).
