@@ -22,8 +22,9 @@ public final class HtmlLadder {
     }
 
     /**
-     * With the steps' explanations in {@code lang}: marked as Chinese for the browser, which otherwise may
-     * draw them in a Japanese font's forms of the same characters.
+     * With the buttons and the prompt in {@code lang}, and the steps' explanations (which the pictures
+     * carry in it already) marked as Chinese for the browser, which otherwise may draw them with a
+     * Japanese font's forms of the same characters.
      */
     public static String render(String title, List<LadderPicture> pictures, Text.Lang lang) {
         ObjectMapper mapper = new ObjectMapper();
