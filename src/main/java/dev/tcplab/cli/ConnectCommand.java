@@ -9,6 +9,7 @@ import dev.tcplab.lab.TransferTally;
 import dev.tcplab.link.FaultRule;
 import dev.tcplab.link.SegmentKind;
 import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,6 +101,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Mixin
+    LanguageOption language;
+
     @Override
     public Integer call() {
         live.checkInterfaceOptions("");
@@ -124,8 +128,9 @@ final class ConnectCommand implements Callable<Integer> {
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
         PrintWriter err = spec.commandLine().getErr();
-        ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
-        err.println(summary(o, opt.expectedBack()));
+        ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut(), language.lang), err)
+                .inLanguage(language.lang).execute();
+        err.println(summary(o, opt.expectedBack(), language.lang));
         err.flush();
         return o.complete(opt.expectedBack()) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
@@ -161,24 +166,40 @@ final class ConnectCommand implements Callable<Integer> {
 
     /** The run's last line: "done" exactly when the exit code is 0, else what stopped it. */
     static String summary(ConnectOutcome o, byte[] payload) {
+        return summary(o, payload, Text.Lang.en);
+    }
+
+    /** The last line in {@code lang}: "done" (完成) exactly when the exit code is 0, else what stopped it. */
+    static String summary(ConnectOutcome o, byte[] payload, Text.Lang lang) {
+        boolean zh = lang == Text.Lang.zh;
+        String reason = o.closeText().in(lang);
         if (!o.established()) {
-            return "no connection: " + o.closeReason() + (o.timedOut() ? " (stopped by --timeout)" : "")
-                    + ". Capture: " + o.capture();
+            return zh ? "没有建立连接：" + reason + (o.timedOut() ? "（被 --timeout 停止）" : "") + "。抓包文件：" + o.capture()
+                    : "no connection: " + reason + (o.timedOut() ? " (stopped by --timeout)" : "") + ". Capture: "
+                    + o.capture();
         }
-        String echo = o.peerSentSha256() != null
-                ? (o.peerSentSha256().equals(o.receivedSha256()) ? "received " + o.receivedCount()
-                        + " bytes, SHA-256 as sent" : "received " + o.receivedCount() + " bytes, SHA-256 DIFFERS")
-                : payload.length == 0 && o.receivedCount() == 0 ? "nothing came back, as expected"
-                : o.echoMatches(payload) ? "echo matched (" + payload.length + " bytes)"
-                : "echo incomplete (" + o.receivedCount() + " of " + payload.length + " bytes)";
-        String count = o.connections() > 1 ? o.connections() + " connections; last: " : "";
-        if (o.receivedCount() >= TransferTally.MEANINGFUL_BYTES) {
-            echo += "; SHA-256 of what arrived " + o.receivedSha256();
+        long got = o.receivedCount();
+        Text echo = o.peerSentSha256() != null
+                ? (o.peerSentSha256().equals(o.receivedSha256())
+                        ? Text.of("received " + got + " bytes, SHA-256 as sent", "收到 " + got + " 字节，SHA-256 与发送的一致")
+                        : Text.of("received " + got + " bytes, SHA-256 DIFFERS", "收到 " + got + " 字节，SHA-256 不一致"))
+                : payload.length == 0 && got == 0 ? Text.of("nothing came back, as expected", "没有数据回来，符合预期")
+                : o.echoMatches(payload) ? Text.of("echo matched (" + payload.length + " bytes)", "回显一致（" + payload.length + " 字节）")
+                : Text.of("echo incomplete (" + got + " of " + payload.length + " bytes)",
+                        "回显不完整（" + payload.length + " 字节中收到 " + got + " 字节）");
+        String said = echo.in(lang);
+        String count = o.connections() <= 1 ? "" : zh ? "共 " + o.connections() + " 个连接；最后一个："
+                : o.connections() + " connections; last: ";
+        if (got >= TransferTally.MEANINGFUL_BYTES) {
+            said += (zh ? "；收到的数据的 SHA-256 为 " : "; SHA-256 of what arrived ") + o.receivedSha256();
         }
-        String end = o.timedOut() ? "stopped by --timeout in " + o.finalState()
-                : "ended " + o.finalState() + (o.closeReason() == null || o.closeReason().isEmpty() ? "" : " (" + o.closeReason() + ")")
-                + (o.endedAsAsked() ? ": " + o.askedEnding().why() : "");
-        return (o.complete(payload) ? "done: " : "not complete: ") + count + echo + "; " + end + ". Open the capture with: "
-                + "wireshark " + o.capture();
+        String asked = o.endedAsAsked() ? (zh ? "：" : ": ") + o.askedEnding().why().in(lang) : "";
+        String end = o.timedOut() ? (zh ? "在 " + o.finalState() + " 状态被 --timeout 停止" : "stopped by --timeout in " + o.finalState())
+                : (zh ? "结束于 " : "ended ") + o.finalState() + (reason.isEmpty() ? "" : zh ? "（" + reason + "）" : " (" + reason + ")")
+                + asked;
+        return zh ? (o.complete(payload) ? "完成：" : "未完成：") + count + said + "；" + end + "。用 Wireshark 打开抓包文件："
+                + "wireshark " + o.capture()
+                : (o.complete(payload) ? "done: " : "not complete: ") + count + said + "; " + end
+                + ". Open the capture with: wireshark " + o.capture();
     }
 }

@@ -4,6 +4,7 @@ import dev.tcplab.lab.ListenOptions;
 import dev.tcplab.lab.ListenOutcome;
 import dev.tcplab.lab.ListenRun;
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +48,9 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Mixin
+    LanguageOption language;
+
     @Override
     public Integer call() {
         live.checkInterfaceOptions(" (with --iface, --peer names the client)");
@@ -59,12 +63,21 @@ final class ListenCommand implements Callable<Integer> {
                         closeDelay)), closeDelay, live.faults(),
                 PeerOptions.DEFAULT.withSysctls(live.peerSysctls));
         PrintWriter err = spec.commandLine().getErr();
-        ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut()), err).execute();
+        Text.Lang lang = language.lang;
+        ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut(), lang), err).inLanguage(lang)
+                .execute();
         boolean ok = o.complete(payload, live.iface == null);
-        err.println(ok ? "done: the client's " + payload.length + " bytes came in and went back; we ended "
-                + o.finalState() + " (" + o.closeReason() + "). Capture: " + opt.capture()
-                : "not complete: ended " + o.finalState() + " (" + o.closeReason() + ")"
-                        + (o.timedOut() ? ", stopped by --timeout" : "") + ". Capture: " + opt.capture());
+        String reason = o.closeText().in(lang);
+        Text last = ok
+                ? Text.of("done: the client's " + payload.length + " bytes came in and went back; we ended "
+                        + o.finalState() + " (" + reason + "). Capture: " + opt.capture(),
+                        "完成：客户端的 " + payload.length + " 字节收到并回送了；我们结束于 " + o.finalState() + "（" + reason
+                        + "）。抓包文件：" + opt.capture())
+                : Text.of("not complete: ended " + o.finalState() + " (" + reason + ")"
+                        + (o.timedOut() ? ", stopped by --timeout" : "") + ". Capture: " + opt.capture(),
+                        "未完成：结束于 " + o.finalState() + "（" + reason + "）" + (o.timedOut() ? "，被 --timeout 停止" : "")
+                        + "。抓包文件：" + opt.capture());
+        err.println(last.in(lang));
         err.flush();
         return ok ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }

@@ -5,6 +5,7 @@ import dev.tcplab.lab.RstGuard;
 import dev.tcplab.lab.RunCaptures;
 import dev.tcplab.lab.WritablePlace;
 import dev.tcplab.link.FaultRule;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.AsyncTraceSink;
 import dev.tcplab.trace.JsonLinesRenderer;
 import dev.tcplab.trace.LadderRenderer;
@@ -239,19 +240,24 @@ final class LiveOptions {
         return base.resolveSibling(name + "." + extension);
     }
 
-    /** The renderer chosen with --format, on its own thread. */
+    /** The renderer chosen with --format, on its own thread, in English. */
     TraceSink trace(PrintWriter out) {
+        return trace(out, Text.Lang.en);
+    }
+
+    /** The renderer chosen with --format, on its own thread; reasons and remarks in {@code lang} (JSON: English). */
+    TraceSink trace(PrintWriter out, Text.Lang lang) {
         boolean picture = format == Format.svg || format == Format.html;
         Path picturePath = picture ? picturePath(format.name()) : null; // checked once, before the run
         TraceSink inner = switch (format) {
             case json -> new JsonLinesRenderer(out);
-            case ladder -> new LadderRenderer(out, absolute);
-            case quiet -> TraceSink.withoutSegments(new LadderRenderer(out, absolute));
-            case svg -> new PictureRecorder(picturePath, PictureRecorder.Kind.SVG, "tcplab " + title());
-            case html -> new PictureRecorder(picturePath, PictureRecorder.Kind.HTML, "tcplab " + title());
+            case ladder -> new LadderRenderer(out, absolute, lang);
+            case quiet -> TraceSink.withoutSegments(new LadderRenderer(out, absolute, lang));
+            case svg -> new PictureRecorder(picturePath, PictureRecorder.Kind.SVG, "tcplab " + title(), lang);
+            case html -> new PictureRecorder(picturePath, PictureRecorder.Kind.HTML, "tcplab " + title(), lang);
         };
         if (picture) {
-            out.println("picture: " + picturePath);
+            out.println((lang == Text.Lang.zh ? "图片：" : "picture: ") + picturePath);
             out.flush();
         }
         return new AsyncTraceSink(inner);

@@ -181,7 +181,7 @@ public final class ConnectRun {
         Text tally = session.tally().description();
         session.note(Text.of("transfer: " + tally.en(), "传输：" + tally.zh()));
         return new ConnectOutcome(session.reachedEstablished(), session.connection().state(),
-                session.connection().closeReason(), session.received(), !finished,
+                session.connection().closeText(), session.received(), !finished,
                 opt.capture(), number, session.receivedCount(), session.receivedSha256(), peerSent, session.tally(),
                 AskedEnding.of(opt.peerOptions(), opt.tcp(), opt.faults()));
     }

@@ -116,7 +116,7 @@ public final class ListenRun {
             }
             byte[] clientGot = kernelClient == null ? new byte[0] : kernelClient.received();
             return new ListenOutcome(session.reachedEstablished(), session.connection().state(),
-                    session.connection().closeReason(), session.received(), clientGot, !finished);
+                    session.connection().closeText(), session.received(), clientGot, !finished);
         } finally {
             trace.finish();
         }

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.lab.AskedEnding;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.lab.TransferTally;
 import dev.tcplab.link.FaultRule;
 import dev.tcplab.netns.KernelPeer;
-import dev.tcplab.lab.TransferTally;
+import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -376,6 +377,15 @@ class CliTest {
         assertEquals(Duration.ofMinutes(10), given.live.connectionTimeout(given.live.timeWait()));
     }
 
+    @Test
+    void connectAndListenSpeakTheLanguageAskedForAndTheLocalesOtherwise() {
+        assertEquals(Text.Lang.en, parsedConnect().language.lang, "surefire runs the tests with LC_ALL=C.UTF-8");
+        assertEquals(Text.Lang.zh, parsedConnect("--lang", "zh").language.lang);
+        ListenCommand listen = (ListenCommand) Main.commandLine().parseArgs("listen", "--lang", "zh").subcommand()
+                .commandSpec().userObject();
+        assertEquals(Text.Lang.zh, listen.language.lang);
+    }
+
     private static ConnectCommand parsedConnect(String... options) {
         List<String> args = new ArrayList<>(List.of("connect"));
         args.addAll(List.of(options));
@@ -425,23 +435,32 @@ class CliTest {
     @Test
     void theLastLineSaysDoneOnlyWhenTheRunIsComplete() {
         byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
-        ConnectOutcome held = new ConnectOutcome(true, TcpState.ESTABLISHED, "", sent, true, Path.of("runs/x.pcap"), 1,
+        ConnectOutcome held = new ConnectOutcome(true, TcpState.ESTABLISHED, Text.of("", ""), sent, true, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertEquals("not complete: echo matched (3 bytes); stopped by --timeout in ESTABLISHED. Open the capture with: "
                 + "wireshark runs/x.pcap", ConnectCommand.summary(held, sent));
-        ConnectOutcome closed = new ConnectOutcome(true, TcpState.CLOSED, "2MSL passed", sent, false,
+        ConnectOutcome closed = new ConnectOutcome(true, TcpState.CLOSED, Text.of("2MSL passed", "过了 2MSL"), sent, false,
                 Path.of("runs/x.pcap"), 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertTrue(ConnectCommand.summary(closed, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (2MSL "
                 + "passed)."), ConnectCommand.summary(closed, sent));
-        String reset = "connection reset by the peer (RST in FIN_WAIT_1)";
+        assertEquals("完成：回显一致（3 字节）；结束于 CLOSED（过了 2MSL）。用 Wireshark 打开抓包文件：wireshark runs/x.pcap",
+                ConnectCommand.summary(closed, sent, Text.Lang.zh));
+        Text reset = said("connection reset by the peer (RST in FIN_WAIT_1)");
         ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"),
                 1, sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), null);
         assertTrue(ConnectCommand.summary(unasked, sent).startsWith("not complete: "), "a reset nobody asked for");
         AskedEnding rstClose = AskedEnding.of(PeerOptions.DEFAULT.withResetOnClose(true), TcpConfig.defaults(), List.of());
         ConnectOutcome asked = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), rstClose);
-        assertTrue(ConnectCommand.summary(asked, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
+        assertTrue(ConnectCommand.summary(asked, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset.en()
                 + "): the abortive close --peer-rst-close asked for."), ConnectCommand.summary(asked, sent));
+        assertTrue(ConnectCommand.summary(asked, sent, Text.Lang.zh).startsWith("完成：回显一致（3 字节）；结束于 CLOSED（"
+                + reset.zh() + "）：这正是 --peer-rst-close 要求的中止式关闭。"), ConnectCommand.summary(asked, sent, Text.Lang.zh));
+    }
+
+    /** A close reason as the endpoint gives it, in both languages. */
+    static Text said(String en) {
+        return Text.of(en, "（中文）" + en);
     }
 
     @Test
@@ -450,18 +469,18 @@ class CliTest {
         byte[] sent = "hi\n".getBytes(StandardCharsets.UTF_8);
         AskedEnding crashedClient = AskedEnding.of(PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(1, 1, 3)),
                 TcpConfig.defaults(), List.of(FaultRule.parse(FaultRule.Action.DROP, "in:keepalive:all")));
-        String reset = "connection reset by the peer (RST in ESTABLISHED)";
+        Text reset = said("connection reset by the peer (RST in ESTABLISHED)");
         ConnectOutcome theirs = new ConnectOutcome(true, TcpState.CLOSED, reset, sent, false, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), crashedClient);
-        assertTrue(ConnectCommand.summary(theirs, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset
+        assertTrue(ConnectCommand.summary(theirs, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + reset.en()
                 + "): the kernel's keep-alive gave up on a peer that stopped answering"), ConnectCommand.summary(theirs, sent));
         AskedEnding silentPeer = AskedEnding.of(PeerOptions.DEFAULT, TcpConfig.defaults().withKeepalive(
                 new TcpConfig.Keepalive(Duration.ofSeconds(1), Duration.ofSeconds(1), 3)),
                 List.of(FaultRule.parse(FaultRule.Action.DROP, "in:ack:all")));
-        String aborted = "aborted: keep-alive: 3 probes unanswered; the peer is taken for dead";
+        Text aborted = said("aborted: keep-alive: 3 probes unanswered; the peer is taken for dead");
         ConnectOutcome ours = new ConnectOutcome(true, TcpState.CLOSED, aborted, sent, false, Path.of("runs/x.pcap"), 1,
                 sent.length, ConnectOutcome.sha256(sent), null, new TransferTally(), silentPeer);
-        assertTrue(ConnectCommand.summary(ours, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + aborted
+        assertTrue(ConnectCommand.summary(ours, sent).startsWith("done: echo matched (3 bytes); ended CLOSED (" + aborted.en()
                 + "): our keep-alive gave up"), ConnectCommand.summary(ours, sent));
         // The same ending when the options did not ask for it stays a failure.
         ConnectOutcome unasked = new ConnectOutcome(true, TcpState.CLOSED, aborted, sent, false, Path.of("runs/x.pcap"), 1,

@@ -88,6 +88,22 @@ class CliLiveTest {
     }
 
     @Test
+    void connectAndListenInChineseTellTheirLaddersAndLastLinesInChinese() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result c = tcplab(List.of(), "connect", "--lang", "zh");
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertTrue(c.stdout().contains("收到对方的 FIN") && c.stdout().contains("我方状态"), c.stdout());
+        assertTrue(c.stderr().contains("实验网络：") && c.stderr().contains("完成：回显一致"), c.stderr());
+        Shell.Result l = tcplab(List.of(), "listen", "--lang", "zh");
+        assertEquals(0, l.exitCode(), l.stderr());
+        assertTrue(l.stdout().contains("被动打开：等待 SYN"), l.stdout());
+        assertTrue(l.stderr().contains("完成：客户端的"), l.stderr());
+        Shell.Result json = tcplab(List.of(), "connect", "--lang", "zh", "--format", "json");
+        assertEquals(0, json.exitCode(), json.stderr());
+        assertFalse(BothLanguages.hasChinese(json.stdout()), "JSON stays English: " + json.stdout());
+    }
+
+    @Test
     void aLabExerciseInJsonKeepsItsProseOffStandardOutput() throws Exception {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = tcplab(List.of(), "lab", "handshake", "--format", "json");
