@@ -1,5 +1,6 @@
 package dev.tcplab.cli;
 
+import dev.tcplab.endpoint.TcpState;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
@@ -12,6 +13,7 @@ import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -171,35 +173,40 @@ final class ConnectCommand implements Callable<Integer> {
 
     /** The last line in {@code lang}: "done" (完成) exactly when the exit code is 0, else what stopped it. */
     static String summary(ConnectOutcome o, byte[] payload, Text.Lang lang) {
-        boolean zh = lang == Text.Lang.zh;
-        String reason = o.closeText().in(lang);
+        Text reason = o.closeText();
+        Path capture = o.capture();
         if (!o.established()) {
-            return zh ? "没有建立连接：" + reason + (o.timedOut() ? "（被 --timeout 停止）" : "") + "。抓包文件：" + o.capture()
-                    : "no connection: " + reason + (o.timedOut() ? " (stopped by --timeout)" : "") + ". Capture: "
-                    + o.capture();
+            boolean stopped = o.timedOut();
+            return Text.of("no connection: " + reason.en() + (stopped ? " (stopped by --timeout)" : "") + ". Capture: "
+                    + capture, "没有建立连接：" + reason.zh() + (stopped ? "（被 --timeout 停止）" : "") + "。抓包文件：" + capture)
+                    .in(lang);
         }
         long got = o.receivedCount();
+        int sent = payload.length;
         Text echo = o.peerSentSha256() != null
                 ? (o.peerSentSha256().equals(o.receivedSha256())
                         ? Text.of("received " + got + " bytes, SHA-256 as sent", "收到 " + got + " 字节，SHA-256 与发送的一致")
                         : Text.of("received " + got + " bytes, SHA-256 DIFFERS", "收到 " + got + " 字节，SHA-256 不一致"))
-                : payload.length == 0 && got == 0 ? Text.of("nothing came back, as expected", "没有数据回来，符合预期")
-                : o.echoMatches(payload) ? Text.of("echo matched (" + payload.length + " bytes)", "回显一致（" + payload.length + " 字节）")
-                : Text.of("echo incomplete (" + got + " of " + payload.length + " bytes)",
-                        "回显不完整（" + payload.length + " 字节中收到 " + got + " 字节）");
-        String said = echo.in(lang);
-        String count = o.connections() <= 1 ? "" : zh ? "共 " + o.connections() + " 个连接；最后一个："
-                : o.connections() + " connections; last: ";
-        if (got >= TransferTally.MEANINGFUL_BYTES) {
-            said += (zh ? "；收到的数据的 SHA-256 为 " : "; SHA-256 of what arrived ") + o.receivedSha256();
-        }
-        String asked = o.endedAsAsked() ? (zh ? "：" : ": ") + o.askedEnding().why().in(lang) : "";
-        String end = o.timedOut() ? (zh ? "在 " + o.finalState() + " 状态被 --timeout 停止" : "stopped by --timeout in " + o.finalState())
-                : (zh ? "结束于 " : "ended ") + o.finalState() + (reason.isEmpty() ? "" : zh ? "（" + reason + "）" : " (" + reason + ")")
-                + asked;
-        return zh ? (o.complete(payload) ? "完成：" : "未完成：") + count + said + "；" + end + "。用 Wireshark 打开抓包文件："
-                + "wireshark " + o.capture()
-                : (o.complete(payload) ? "done: " : "not complete: ") + count + said + "; " + end
-                + ". Open the capture with: wireshark " + o.capture();
+                : sent == 0 && got == 0 ? Text.of("nothing came back, as expected", "没有数据回来，符合预期")
+                : o.echoMatches(payload) ? Text.of("echo matched (" + sent + " bytes)", "回显一致（" + sent + " 字节）")
+                : Text.of("echo incomplete (" + got + " of " + sent + " bytes)", "回显不完整（" + sent + " 字节中收到 " + got + " 字节）");
+        Text count = o.connections() <= 1 ? NOTHING
+                : Text.of(o.connections() + " connections; last: ", "共 " + o.connections() + " 个连接；最后一个：");
+        Text sha = got < TransferTally.MEANINGFUL_BYTES ? NOTHING
+                : Text.of("; SHA-256 of what arrived " + o.receivedSha256(), "；收到的数据的 SHA-256 为 " + o.receivedSha256());
+        TcpState state = o.finalState();
+        Text asked = o.endedAsAsked() ? o.askedEnding().why() : null;
+        Text end = o.timedOut() ? Text.of("stopped by --timeout in " + state, "在 " + state + " 状态被 --timeout 停止")
+                : Text.of("ended " + state + (reason.en().isEmpty() ? "" : " (" + reason.en() + ")")
+                        + (asked == null ? "" : ": " + asked.en()),
+                        "结束于 " + state + (reason.zh().isEmpty() ? "" : "（" + reason.zh() + "）")
+                        + (asked == null ? "" : "：" + asked.zh()));
+        Text verdict = o.complete(payload) ? Text.of("done: ", "完成：") : Text.of("not complete: ", "未完成：");
+        return Text.of(verdict.en() + count.en() + echo.en() + sha.en() + "; " + end.en()
+                + ". Open the capture with: wireshark " + capture,
+                verdict.zh() + count.zh() + echo.zh() + sha.zh() + "；" + end.zh() + "。用 Wireshark 打开抓包文件：wireshark " + capture)
+                .in(lang);
     }
+
+    private static final Text NOTHING = Text.of("", "");
 }
