@@ -190,9 +190,9 @@ final class ConnectCommand implements Callable<Integer> {
                 : sent == 0 && got == 0 ? Text.of("nothing came back, as expected", "没有数据回来，符合预期")
                 : o.echoMatches(payload) ? Text.of("echo matched (" + sent + " bytes)", "回显一致（" + sent + " 字节）")
                 : Text.of("echo incomplete (" + got + " of " + sent + " bytes)", "回显不完整（" + sent + " 字节中收到 " + got + " 字节）");
-        Text count = o.connections() <= 1 ? NOTHING
+        Text count = o.connections() <= 1 ? Text.EMPTY
                 : Text.of(o.connections() + " connections; last: ", "共 " + o.connections() + " 个连接；最后一个：");
-        Text sha = got < TransferTally.MEANINGFUL_BYTES ? NOTHING
+        Text sha = got < TransferTally.MEANINGFUL_BYTES ? Text.EMPTY
                 : Text.of("; SHA-256 of what arrived " + o.receivedSha256(), "；收到的数据的 SHA-256 为 " + o.receivedSha256());
         TcpState state = o.finalState();
         Text asked = o.endedAsAsked() ? o.askedEnding().why() : null;
@@ -207,6 +207,4 @@ final class ConnectCommand implements Callable<Integer> {
                 verdict.zh() + count.zh() + echo.zh() + sha.zh() + "；" + end.zh() + "。用 Wireshark 打开抓包文件：wireshark " + capture)
                 .in(lang);
     }
-
-    private static final Text NOTHING = Text.of("", "");
 }

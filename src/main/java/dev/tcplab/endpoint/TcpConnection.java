@@ -36,7 +36,7 @@ public final class TcpConnection {
     private boolean passive;
 
     private TcpState state = TcpState.CLOSED;
-    private Text closeReason = Text.of("", "");
+    private Text closeReason = Text.EMPTY;
 
     // Send sequence variables (RFC 9293 §3.3.1)
     private SeqNum iss;

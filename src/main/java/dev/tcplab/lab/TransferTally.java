@@ -90,7 +90,7 @@ public final class TransferTally {
     /** Which side's segments the fault rules (--drop, --peer-loss's half) lost, if any. */
     private Text faultLosses() {
         if (lostOut == 0 && lostIn == 0) {
-            return Text.of("", "");
+            return Text.EMPTY;
         }
         String ours = lostOut + " of ours", theirs = lostIn + " of the peer's";
         String oursZh = "我们的 " + lostOut + " 个", theirsZh = "对方的 " + lostIn + " 个";

@@ -6,6 +6,9 @@ package dev.tcplab.text;
  */
 public record Text(String en, String zh) {
 
+    /** Nothing to say, in either language. */
+    public static final Text EMPTY = new Text("", "");
+
     public enum Lang {
         en, zh;
 
