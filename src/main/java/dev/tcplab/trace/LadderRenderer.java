@@ -1,5 +1,6 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Columns;
 import dev.tcplab.text.Text;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
@@ -16,8 +17,6 @@ import java.util.List;
  */
 public final class LadderRenderer implements TraceSink {
     private static final String ROW = "%10s  %s  %-9s %10s %10s %5s %7s  %-12s %s";
-    /** The same columns for the Chinese heads: a Chinese character takes two columns on a terminal. */
-    private static final String HEAD_ZH = "%8s  %s  %-9s %10s %10s %5s %7s  %-8s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
@@ -56,7 +55,8 @@ public final class LadderRenderer implements TraceSink {
         headerDone = true;
         String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
         if (lang == Text.Lang.zh) {
-            out.println(String.format(HEAD_ZH, "时间 ms", "   ", "flags", seq, ack, "len", "win", "我方状态", "选项 / 原因")
+            // A Chinese character takes two columns on a terminal: Columns pads by columns.
+            out.println(Columns.format(ROW, "时间 ms", "   ", "flags", seq, ack, "len", "win", "我方状态", "选项 / 原因")
                     .stripTrailing());
         } else {
             row("time ms", "   ", "flags", seq, ack, "len", "win", "our state", "options / why");
