@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.tcplab.capture.CaptureInterface;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.JsonSeconds;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
@@ -164,7 +165,7 @@ public final class AnalysisJson implements AnalysisSink {
             stringField(STATE_DST, STATE_NAMES[s.stateDst().ordinal()]);
             rawField(EVENTS, eventsJson(s.events()));
             if (s.note() != null) {
-                stringField(NOTE, s.note());
+                stringField(NOTE, s.note().en());
             }
             endObject();
         } catch (IOException e) {
@@ -420,11 +421,11 @@ public final class AnalysisJson implements AnalysisSink {
     }
 
     @Override
-    public void note(String text) {
+    public void note(Text text) {
         try {
             json.writeStartObject();
             json.writeStringField("type", "note");
-            json.writeStringField("text", text);
+            json.writeStringField("text", text.en());
             endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

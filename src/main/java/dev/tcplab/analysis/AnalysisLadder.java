@@ -1,5 +1,7 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Columns;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
 import java.io.PrintWriter;
@@ -11,20 +13,27 @@ import java.util.Set;
 /**
  * A capture's ladder: the same columns as a live run's, with the frame number first and both
  * sides' inferred states (a live run shows the kernel's own state instead). The client is on
- * the left: ──▶ is client to server.
+ * the left: ──▶ is client to server. The heads, the connections' lines and the remarks come in the
+ * language asked for; flags, states, options and the analysis' event names stay as they are named.
  */
 public final class AnalysisLadder implements AnalysisSink {
     private static final String ROW = "%6s %10s %4s  %s  %-9s %10s %10s %5s %7s  %-12s %-12s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
+    private final Text.Lang lang;
     private final Set<Integer> introduced = new HashSet<>();
     private boolean headerDone;
     private boolean flushEachLine;
 
     public AnalysisLadder(PrintWriter out, boolean absolute) {
+        this(out, absolute, Text.Lang.en);
+    }
+
+    public AnalysisLadder(PrintWriter out, boolean absolute, Text.Lang lang) {
         this.out = out;
         this.absolute = absolute;
+        this.lang = lang;
     }
 
     /** Each line as it is made (a paced replay), rather than in large writes (an analysis). */
@@ -37,13 +46,13 @@ public final class AnalysisLadder implements AnalysisSink {
     public void segment(AnalyzedSegment a) {
         if (!headerDone) {
             headerDone = true;
-            row("frame", "time ms", "conn", "   ", "flags", absolute ? "seq" : "seq(rel)", absolute ? "ack" : "ack(rel)",
-                    "len", "win", "client", "server", "events / options");
+            header();
         }
         if (introduced.add(a.conn())) {
             String client = (a.fromClient() ? a.src() : a.dst()).toString();
             String server = (a.fromClient() ? a.dst() : a.src()).toString();
-            out.printf("%22s  conn %d: client %s, server %s%n", "", a.conn(), client, server);
+            out.printf(lang == Text.Lang.zh ? "%22s  连接 %d：客户端 %s，服务器 %s%n" : "%22s  conn %d: client %s, server %s%n",
+                    "", a.conn(), client, server);
         }
         Segment s = a.segment();
         long seq = absolute ? a.seqAbs() : a.seq();
@@ -66,7 +75,7 @@ public final class AnalysisLadder implements AnalysisSink {
         row(a.frame(), String.format("%.3f", a.timeNanos() / 1e6), a.conn(), a.fromClient() ? "──▶" : "◀──",
                 s.flags(), seq, ack, a.length(), a.window(), client, server, String.join(", ", tail));
         if (a.note() != null) {
-            out.printf("%22s  · %s%n", "", a.note());
+            out.printf("%22s  · %s%n", "", a.note().in(lang));
         }
         if (flushEachLine) {
             out.flush();
@@ -78,14 +87,24 @@ public final class AnalysisLadder implements AnalysisSink {
     }
 
     @Override
-    public void note(String text) {
-        out.printf("%22s  · %s%n", "", text);
+    public void note(Text text) {
+        out.printf("%22s  · %s%n", "", text.in(lang));
         out.flush();
     }
 
     @Override
     public void finish(AnalysisStats stats) {
         out.flush();
+    }
+
+    private void header() {
+        String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
+        String heads = lang == Text.Lang.zh
+                // A Chinese character takes two columns on a terminal: Columns pads by columns.
+                ? Columns.format(ROW, "帧", "时间 ms", "连接", "   ", "flags", seq, ack, "len", "win", "客户端", "服务器", "事件 / 选项")
+                : String.format(ROW, "frame", "time ms", "conn", "   ", "flags", seq, ack, "len", "win", "client", "server",
+                        "events / options");
+        out.println(heads.stripTrailing());
     }
 
     /** SACK edges count in the receiver's (the data sender's) sequence space, relative like its seq numbers. */

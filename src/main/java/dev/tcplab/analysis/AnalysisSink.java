@@ -1,5 +1,7 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
+
 /** Where the analysis's results go: renderers, filters, tests. */
 public interface AnalysisSink {
 
@@ -9,7 +11,7 @@ public interface AnalysisSink {
     void connection(ConnectionSummary c);
 
     /** A remark between segments (a replay's cut of a long gap); ignored unless a renderer shows it. */
-    default void note(String text) {
+    default void note(Text text) {
     }
 
     /**

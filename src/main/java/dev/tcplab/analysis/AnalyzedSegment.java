@@ -1,6 +1,7 @@
 package dev.tcplab.analysis;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
 
@@ -20,11 +21,11 @@ import dev.tcplab.wire.Segment;
  * @param stateSrc   the sender's state after sending it, as an observer infers
  * @param stateDst   the receiver's state once it has processed it
  * @param events     a mask of {@link Event}s
- * @param note       a remark for the ladder (the handshake's RTT, the close kind), or null
+ * @param note       a remark for the ladder (the handshake's RTT), or null
  */
 public record AnalyzedSegment(long frame, long timeNanos, long epochNanos, int conn, boolean fromClient,
                               HostPort src, HostPort dst, Segment segment, long seq, long ack, int length,
-                              long window, TcpState stateSrc, TcpState stateDst, int events, String note) {
+                              long window, TcpState stateSrc, TcpState stateDst, int events, Text note) {
 
     public long seqAbs() {
         return segment.seq().value();

@@ -5,6 +5,7 @@ import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.capture.CapturedPacket;
 import dev.tcplab.capture.LinkLayer;
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.IpAddress;
 import dev.tcplab.wire.Ipv4Address;
@@ -274,11 +275,17 @@ public final class Analyzer {
         c.lastNanos = now;
         c.count(events);
         long window = syn ? s.window() : (long) s.window() << from.shift();
-        String note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0
-                ? "handshake complete: RTT " + millis(c.handshakeRtt) + " ms (SYN to third ACK)" : null;
+        Text note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0 ? handshakeNote(c.handshakeRtt) : null;
         sink.segment(new AnalyzedSegment(p.frameNumber, now, p.timeNanos, c.id, from == c.client, src, dst, s,
                 Integer.toUnsignedLong(seq), ackBit ? Integer.toUnsignedLong(ack) : -1, seglen, window, from.state,
                 to.state, events, note));
+    }
+
+    /** Said under the handshake's third segment, in both languages (one per connection: off the hot path). */
+    private static Text handshakeNote(long rttNanos) {
+        String rtt = millis(rttNanos);
+        return Text.of("handshake complete: RTT " + rtt + " ms (SYN to third ACK)",
+                "握手完成：RTT " + rtt + " ms（从 SYN 到第三次握手的 ACK）");
     }
 
     /**

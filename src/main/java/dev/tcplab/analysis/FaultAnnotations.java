@@ -3,6 +3,7 @@ package dev.tcplab.analysis;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcplab.text.Text;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,8 +56,9 @@ public final class FaultAnnotations extends ForwardingSink {
         for (var it = pending.iterator(); it.hasNext(); ) {
             InjectedFault f = it.next();
             if (f.neverOnTheWire() && f.epochNanos() <= s.epochNanos()) {
-                next.note("injected by " + f.rule() + ": " + f.flags() + " " + f.src() + " → " + f.dst()
-                        + " was dropped here and never reached the wire");
+                String segment = f.flags() + " " + f.src() + " → " + f.dst();
+                next.note(Text.of(f.injectedBy().en() + segment + " was dropped here and never reached the wire",
+                        f.injectedBy().zh() + segment + " 在此被丢弃，没有到达线路"));
                 next.injected(f);
                 it.remove();
             }
@@ -65,8 +67,10 @@ public final class FaultAnnotations extends ForwardingSink {
         for (var it = pending.iterator(); it.hasNext(); ) {
             InjectedFault f = it.next();
             if (!f.neverOnTheWire() && f.hit(s)) {
-                next.note("injected by " + f.rule() + ": the segment above "
-                        + (f.action().equals("drop") ? "is on the wire, but " : "was ") + f.whatItDid());
+                boolean drop = f.action().equals("drop");
+                next.note(Text.of(f.injectedBy().en() + "the segment above " + (drop ? "is on the wire, but " : "was ")
+                        + f.whatItDid().en(), f.injectedBy().zh() + "上面的报文段" + (drop ? "在线路上，但 " : "")
+                        + f.whatItDid().zh()));
                 next.injected(f);
                 it.remove();
                 break; // identical segments (keepalive probes) each answer one record

@@ -1,5 +1,7 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
+
 /** A sink that changes or filters segments and hands everything else on unchanged. */
 abstract class ForwardingSink implements AnalysisSink {
     protected final AnalysisSink next;
@@ -14,7 +16,7 @@ abstract class ForwardingSink implements AnalysisSink {
     }
 
     @Override
-    public void note(String text) {
+    public void note(Text text) {
         next.note(text);
     }
 

@@ -1,5 +1,7 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
+
 /**
  * A fault a live run injected, as the {@code .faults.jsonl} beside its capture records it: which rule,
  * what it did (drop, delay, dup), which way, and the segment it hit.
@@ -16,12 +18,17 @@ public record InjectedFault(long epochNanos, String rule, String action, boolean
     }
 
     /** What was done to a segment that reached the wire, after "the segment above was" or "is on the wire, but". */
-    String whatItDid() {
+    Text whatItDid() {
         return switch (action) {
-            case "drop" -> "tcplab's endpoint was made not to see it";
-            case "delay" -> "held back before it went on the wire";
-            default -> "sent twice";
+            case "drop" -> Text.of("tcplab's endpoint was made not to see it", "tcplab 的端点被设定为看不到它");
+            case "delay" -> Text.of("held back before it went on the wire", "在发上线路之前被扣留");
+            default -> Text.of("sent twice", "被发送了两次");
         };
+    }
+
+    /** The start of every remark on it: which rule did it. */
+    Text injectedBy() {
+        return Text.of("injected by " + rule + ": ", "由 " + rule + " 注入：");
     }
 
     /** Whether {@code s} is the segment this fault hit. */

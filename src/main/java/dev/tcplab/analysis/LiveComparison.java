@@ -1,5 +1,6 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,12 +18,14 @@ public final class LiveComparison {
     private LiveComparison() {
     }
 
-    public static List<String> differences(List<SegmentShape> recorded, List<SegmentShape> live) {
-        List<String> out = new ArrayList<>();
+    /** Each place they part, in both languages (the segments as {@link SegmentShape} writes them). */
+    public static List<Text> differences(List<SegmentShape> recorded, List<SegmentShape> live) {
+        List<Text> out = new ArrayList<>();
         if (recorded.size() > MAX_ALIGNED || live.size() > MAX_ALIGNED) {
             if (recorded.size() != live.size()) {
-                out.add("the recording has " + recorded.size() + " server segments, the live kernel sent " + live.size()
-                        + " (too many to line up one by one)");
+                out.add(Text.of("the recording has " + recorded.size() + " server segments, the live kernel sent "
+                        + live.size() + " (too many to line up one by one)", "录制中服务器有 " + recorded.size()
+                        + " 个报文段，实际的内核发送了 " + live.size() + " 个（太多，无法逐个对齐）"));
             }
             return out;
         }
@@ -40,15 +43,17 @@ public final class LiveComparison {
                 i++;
                 j++;
             } else if (i < n && j < m && lcs[i + 1][j + 1] == lcs[i][j]) {
-                out.add("recorded frame " + recorded.get(i).frame() + ": " + recorded.get(i) + "; live instead: "
-                        + live.get(j));
+                out.add(Text.of("recorded frame " + recorded.get(i).frame() + ": " + recorded.get(i) + "; live instead: "
+                        + live.get(j), "录制的第 " + recorded.get(i).frame() + " 帧：" + recorded.get(i) + "；实际却是："
+                        + live.get(j)));
                 i++;
                 j++;
             } else if (j >= m || i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
-                out.add("recorded frame " + recorded.get(i).frame() + ": " + recorded.get(i) + "; live: no such segment");
+                out.add(Text.of("recorded frame " + recorded.get(i).frame() + ": " + recorded.get(i) + "; live: no such segment",
+                        "录制的第 " + recorded.get(i).frame() + " 帧：" + recorded.get(i) + "；实际：没有这个报文段"));
                 i++;
             } else {
-                out.add("live only: " + live.get(j));
+                out.add(Text.of("live only: " + live.get(j), "只在实际运行中：" + live.get(j)));
                 j++;
             }
         }

@@ -1,5 +1,7 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -49,7 +51,9 @@ public final class Pacer extends ForwardingSink {
         long gap = captureTime - lastCaptureTime;
         if (gap > maxGapNanos) {
             skipped += gap - maxGapNanos;
-            next.note(String.format("%.1f s pass here in the capture; replay waits %.1f s", gap / 1e9, maxGapNanos / speed / 1e9));
+            String passed = seconds(gap), waited = seconds((long) (maxGapNanos / speed));
+            next.note(Text.of(passed + " s pass here in the capture; replay waits " + waited + " s",
+                    "抓包中此处过了 " + passed + " 秒；回放只等 " + waited + " 秒"));
         }
         lastCaptureTime = captureTime;
         long due = started + (long) ((captureTime - skipped) / speed);
@@ -59,4 +63,8 @@ public final class Pacer extends ForwardingSink {
         }
     }
 
+    /** To the millisecond, without trailing zeros (a 10 ms wait is not "0.0 s"), with a point whatever the locale. */
+    static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e9).replaceFirst("\\.?0+$", "");
+    }
 }

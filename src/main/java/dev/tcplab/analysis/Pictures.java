@@ -1,5 +1,6 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.LadderPicture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ public final class Pictures implements AnalysisSink {
     public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
     /** Ends a keep-alive probe's label; the next probe's bracket, an interval rather than the idle time, looks for it. */
     private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
+    private static final Text NEVER_ON_THE_WIRE = Text.of("it never reached the wire", "它没有到达线路");
 
     /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
@@ -22,12 +24,22 @@ public final class Pictures implements AnalysisSink {
                            int[] timeWaitFrom, long[] isn) {
     }
 
+    private final Text.Lang lang;
     private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
     private int connectionsLeftOut, lastConnLeftOut;
     /** The drawing the last segment went into, or null when it was left out: a fault found on it marks it. */
     private Drawing last;
     /** The capture's clock less the time since its first packet: places a segment that never reached the wire. */
     private long epochOffset;
+
+    /** Pictures whose step-through explains each segment in {@code lang}; what they draw stays as named. */
+    public Pictures(Text.Lang lang) {
+        this.lang = lang;
+    }
+
+    public Pictures() {
+        this(Text.Lang.en);
+    }
 
     @Override
     public void segment(AnalyzedSegment a) {
@@ -68,10 +80,10 @@ public final class Pictures implements AnalysisSink {
                 + (a.has(Event.KEEP_ALIVE) ? KEEP_ALIVE_TAG : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
         List<String> explained = new ArrayList<>();
         for (Event e : Event.of(a.events())) {
-            explained.add(e.description);
+            explained.add(e.description.in(lang));
         }
         if (a.note() != null) {
-            explained.add(a.note());
+            explained.add(a.note().in(lang));
         }
         boolean again = a.has(Event.RETRANSMISSION) || a.has(Event.SPURIOUS_RETRANSMISSION);
         timers(d, a, left, right);
@@ -132,7 +144,7 @@ public final class Pictures implements AnalysisSink {
                 boolean fromClient = on.client().equals(f.src());
                 on.steps().add(new LadderPicture.Step(f.epochNanos() - epochOffset, fromClient, dropped(on, f, fromClient),
                         "dropped by " + f.rule() + " before the wire: seq " + f.seqAbs() + ", ack " + f.ackAbs(), null,
-                        null, true, false, "injected by " + f.rule() + ": it never reached the wire"));
+                        null, true, false, f.injectedBy().in(lang) + NEVER_ON_THE_WIRE.in(lang)));
             }
             return;
         }
@@ -143,7 +155,7 @@ public final class Pictures implements AnalysisSink {
         LadderPicture.Step s = steps.get(steps.size() - 1);
         steps.set(steps.size() - 1, new LadderPicture.Step(s.timeNanos(), s.leftToRight(), s.label(), s.absolute(),
                 s.leftState(), s.rightState(), s.lost() || f.action().equals("drop"), s.retransmission(),
-                (s.explanation().isEmpty() ? "" : s.explanation() + "; ") + "injected by " + f.rule() + ": " + f.whatItDid()));
+                (s.explanation().isEmpty() ? "" : s.explanation() + "; ") + f.injectedBy().in(lang) + f.whatItDid().in(lang)));
     }
 
     /** The label of a dropped outbound segment, numbered relative to each side's ISN as the others are. */

@@ -1,6 +1,7 @@
 package dev.tcplab.analysis;
 
 import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.text.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +31,16 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /** For the re-enactment's first line: how many bytes go as zeros because the capture lacks them, and why. */
-    public String zerosExplained() {
+    public Text zerosExplained() {
         long cut = filledBytes - unseenBytes;
         if (unseenBytes == 0) {
-            return cut > 0 ? " (" + cut + " bytes the capture's snaplen cut are sent as zeros)" : "";
+            return cut == 0 ? Text.EMPTY : Text.of(" (" + cut + " bytes the capture's snaplen cut are sent as zeros)",
+                    "（抓包的 snaplen 截掉的 " + cut + " 个字节以零代替发送）");
         }
-        return " (" + filledBytes + " bytes the capture does not hold are sent as zeros: " + unseenBytes
-                + " in segments it never captured" + (cut > 0 ? ", " + cut + " cut by its snaplen)" : ")");
+        return Text.of(" (" + filledBytes + " bytes the capture does not hold are sent as zeros: " + unseenBytes
+                + " in segments it never captured" + (cut > 0 ? ", " + cut + " cut by its snaplen)" : ")"),
+                "（抓包里没有的 " + filledBytes + " 个字节以零代替发送：其中 " + unseenBytes + " 个在从未抓到的报文段里"
+                + (cut > 0 ? "，" + cut + " 个被 snaplen 截掉）" : "）"));
     }
 
     public long clientBytes() {

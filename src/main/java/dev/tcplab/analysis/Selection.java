@@ -1,5 +1,6 @@
 package dev.tcplab.analysis;
 
+import dev.tcplab.text.Text;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -80,7 +81,7 @@ public final class Selection extends ForwardingSink {
             }
 
             @Override
-            public void note(String text) {
+            public void note(Text text) {
                 for (AnalysisSink k : sinks) {
                     k.note(text);
                 }

@@ -1,23 +1,34 @@
 package dev.tcplab.analysis;
 
 import dev.tcplab.capture.CaptureInterface;
+import dev.tcplab.text.Columns;
+import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** One row per connection, printed when the file is read, then what was skipped and why. */
+/**
+ * One row per connection, printed when the file is read, then what was skipped and why, in the language
+ * asked for (event names, states and the decoder's own messages stay English).
+ */
 public final class SummaryTable implements AnalysisSink {
     /** The endpoint columns fit "255.255.255.255:65535", and grow for longer (IPv6) endpoints. */
     private static final int ENDPOINT_WIDTH = 21;
     private String rowFormat;
 
     private final PrintWriter out;
+    private final Text.Lang lang;
     private final List<ConnectionSummary> rows = new ArrayList<>();
 
     public SummaryTable(PrintWriter out) {
+        this(out, Text.Lang.en);
+    }
+
+    public SummaryTable(PrintWriter out, Text.Lang lang) {
         this.out = out;
+        this.lang = lang;
     }
 
     @Override
@@ -33,6 +44,23 @@ public final class SummaryTable implements AnalysisSink {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
+    /** A role ("client", "server", "both") as the table shows it. */
+    private String role(String role) {
+        if (lang != Text.Lang.zh) {
+            return role;
+        }
+        return switch (role) {
+            case "client" -> "客户端";
+            case "server" -> "服务器";
+            case "both" -> "双方";
+            default -> role;
+        };
+    }
+
+    private void say(Text t) {
+        out.println(t.in(lang));
+    }
+
     @Override
     public void finish(AnalysisStats st) {
         rows.sort(Comparator.comparingInt(ConnectionSummary::conn));
@@ -42,9 +70,12 @@ public final class SummaryTable implements AnalysisSink {
         }
         rowFormat = "%5s  %-" + w + "s %-" + w + "s %8s %8s %10s %9s  %-13s %-10s %s";
         out.println();
-        out.printf("%s: %s, %s, %s%n", st.format, counted(st.packets, "packet"), counted(st.tcpSegments, "TCP segment"),
-                counted(st.connections, "connection"));
-        if (!rows.isEmpty()) {
+        say(Text.of(st.format + ": " + counted(st.packets, "packet") + ", " + counted(st.tcpSegments, "TCP segment") + ", "
+                + counted(st.connections, "connection"), st.format + "：" + st.packets + " 个包，" + st.tcpSegments
+                + " 个 TCP 报文段，" + st.connections + " 个连接"));
+        if (!rows.isEmpty() && lang == Text.Lang.zh) {
+            row("连接", "客户端", "服务器", "包数", "字节数", "时长", "握手 RTT", "关闭方式", "TIME_WAIT", "事件");
+        } else if (!rows.isEmpty()) {
             row("conn", "client", "server", "packets", "bytes", "duration", "hs RTT", "close", "TIME_WAIT",
                     "events");
         }
@@ -57,24 +88,28 @@ public final class SummaryTable implements AnalysisSink {
                     c.bytesFromClient() + c.bytesFromServer(),
                     String.format("%.3fs", (c.endNanos() - c.startNanos()) / 1e9),
                     c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
-                    c.close().label + (c.resetBy() != null && c.close() == CloseKind.RESET ? " by " + c.resetBy() : ""),
-                    c.timeWait() == null ? "-" : c.timeWait(), events);
+                    close(c), c.timeWait() == null ? "-" : role(c.timeWait()), events);
         }
         if (st.notTcp > 0) {
-            out.printf("%d packet%s not TCP (ARP, UDP, ICMP, …): not analysed%n", st.notTcp,
-                    st.notTcp == 1 ? " was" : "s were");
+            say(Text.of(st.notTcp + " packet" + (st.notTcp == 1 ? " was" : "s were") + " not TCP (ARP, UDP, ICMP, …): not"
+                    + " analysed", st.notTcp + " 个包不是 TCP（ARP、UDP、ICMP 等）：未分析"));
         }
         if (st.unknownLinkType > 0) {
-            out.printf("%d packet%s of link type %d skipped: tcplab reads Ethernet, Linux cooked (v1, v2), raw IP and"
-                    + " loopback captures%n", st.unknownLinkType, st.unknownLinkType == 1 ? "" : "s", st.firstUnknownLinkType);
+            say(Text.of(st.unknownLinkType + " packet" + (st.unknownLinkType == 1 ? "" : "s") + " of link type "
+                    + st.firstUnknownLinkType + " skipped: tcplab reads Ethernet, Linux cooked (v1, v2), raw IP and loopback"
+                    + " captures", "跳过了 " + st.unknownLinkType + " 个链路类型为 " + st.firstUnknownLinkType + " 的包：tcplab"
+                    + " 读取以太网、Linux cooked（v1、v2）、原始 IP 和环回接口的抓包"));
         }
         if (st.malformed > 0) {
-            out.printf("%d segment%s could not be decoded and %s skipped, e.g. %s%n", st.malformed,
-                    st.malformed == 1 ? "" : "s", st.malformed == 1 ? "was" : "were", String.join("; ", st.malformedExamples));
+            String examples = String.join("; ", st.malformedExamples);
+            say(Text.of(st.malformed + " segment" + (st.malformed == 1 ? "" : "s") + " could not be decoded and "
+                    + (st.malformed == 1 ? "was" : "were") + " skipped, e.g. " + examples,
+                    st.malformed + " 个报文段无法解码，已跳过，例如 " + examples));
         }
         if (st.truncatedPayload > 0) {
-            out.printf("%d segment%s cut by the capture's snaplen (analysed from the IP lengths)%n",
-                    st.truncatedPayload, st.truncatedPayload == 1 ? " was" : "s were");
+            say(Text.of(st.truncatedPayload + " segment" + (st.truncatedPayload == 1 ? " was" : "s were") + " cut by the"
+                    + " capture's snaplen (analysed from the IP lengths)", st.truncatedPayload
+                    + " 个报文段被抓包的 snaplen 截断（按 IP 头中的长度分析）"));
         }
         long unseen = 0, unseenConnections = 0;
         for (ConnectionSummary c : rows) {
@@ -84,22 +119,37 @@ public final class SummaryTable implements AnalysisSink {
         }
         if (unseen > 0) {
             // A student's first question about "ACKed unseen segment": the network did deliver those bytes.
-            out.printf("%s in %s acknowledge%s data this capture never saw (ack_lost_segment): the receiver got"
-                    + " packets the recorder missed (tcpdump counts them as \"dropped by kernel\" when it stops; -B 16384"
-                    + " gives it a larger buffer), or that took a path the capture did not see%n",
-                    counted(unseen, "segment"), counted(unseenConnections, "connection"), unseen == 1 ? "s" : "");
+            say(Text.of(counted(unseen, "segment") + " in " + counted(unseenConnections, "connection") + " acknowledge"
+                    + (unseen == 1 ? "s" : "") + " data this capture never saw (ack_lost_segment): the receiver got packets"
+                    + " the recorder missed (tcpdump counts them as \"dropped by kernel\" when it stops; -B 16384 gives it a"
+                    + " larger buffer), or that took a path the capture did not see",
+                    unseenConnections + " 个连接中有 " + unseen + " 个报文段确认了本抓包从未见到的数据（ack_lost_segment）："
+                    + "接收方收到了抓包程序漏掉的包（tcpdump 停止时把它们计为 \"dropped by kernel\"；-B 16384 给它更大的"
+                    + "缓冲区），或者这些包走了抓包看不到的路径"));
         }
         List<CaptureInterface> interfaces = st.interfacesWithPackets();
         if (interfaces.size() > 1) {
-            out.printf("packets from %d interfaces (%s): a packet captured on two of them is in the file twice, and its"
-                    + " second copy is analysed as a retransmission, as Wireshark does; one interface alone: tshark -r"
-                    + " FILE -Y frame.interface_id==N -w ONE.pcapng%n", interfaces.size(), interfaces.stream()
-                    .map(i -> i.name() + " " + i.packets()).collect(Collectors.joining(", ")));
+            String each = interfaces.stream().map(i -> i.name() + " " + i.packets()).collect(Collectors.joining(", "));
+            say(Text.of("packets from " + interfaces.size() + " interfaces (" + each + "): a packet captured on two of them"
+                    + " is in the file twice, and its second copy is analysed as a retransmission, as Wireshark does; one"
+                    + " interface alone: tshark -r FILE -Y frame.interface_id==N -w ONE.pcapng",
+                    "包来自 " + interfaces.size() + " 个接口（" + each + "）：在其中两个接口上都抓到的包在文件中出现两次，"
+                    + "第二份按重传分析，与 Wireshark 相同；只看一个接口：tshark -r FILE -Y frame.interface_id==N -w ONE.pcapng"));
         }
         out.flush();
     }
 
+    /** How it closed; a reset says by whom. */
+    private String close(ConnectionSummary c) {
+        String kind = c.close().label(lang);
+        if (c.resetBy() == null || c.close() != CloseKind.RESET) {
+            return kind;
+        }
+        return lang == Text.Lang.zh ? kind + "（" + role(c.resetBy()) + "）" : kind + " by " + c.resetBy();
+    }
+
     private void row(Object... cells) {
-        out.println(String.format(rowFormat, cells).stripTrailing());
+        // Columns pads by terminal columns: a Chinese character takes two.
+        out.println(Columns.format(rowFormat, cells).stripTrailing());
     }
 }

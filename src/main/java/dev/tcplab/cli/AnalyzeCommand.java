@@ -11,6 +11,7 @@ import dev.tcplab.analysis.Selection;
 import dev.tcplab.analysis.SummaryTable;
 import dev.tcplab.capture.CaptureFormatException;
 import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.HtmlLadder;
 import dev.tcplab.trace.LadderPicture;
 import dev.tcplab.trace.SvgLadder;
@@ -61,6 +62,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private List<Integer> ports = List.of();
     private boolean absolute;
     private boolean summaryOnly;
+    private Text.Lang lang = Text.Lang.en;
 
     /**
      * The options, built with picocli's programmatic API rather than its annotations. Reading an
@@ -104,6 +106,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
                 .description("one summary per connection, no segments: the table (text) or the connection objects"
                         + " (json)").build());
+        spec.addOption(OptionSpec.builder("--lang").paramLabel("en|zh").type(Text.Lang.class)
+                .description("language of the ladder's heads and remarks, the summary table and the pictures' "
+                        + "explanations (default: zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); "
+                        + "--format json and error messages stay English").build());
         // Read by ExitCodes.Handler from the parse result.
         spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("show stack traces").build());
     }
@@ -127,6 +133,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         ports = parsed.matchedOptionValue("--port", List.of());
         absolute = parsed.hasMatchedOption("--absolute");
         summaryOnly = parsed.hasMatchedOption("--summary");
+        lang = parsed.hasMatchedOption("--lang") ? parsed.matchedOptionValue("--lang", Text.Lang.en)
+                : Text.Lang.ofEnvironment(System.getenv());
     }
 
     private int draw(Pictures pictures, OutputStream out) throws IOException {
@@ -141,7 +149,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         String doc = format == Format.svg ? SvgLadder.render(all.get(0))
-                : HtmlLadder.render(fromStdin() ? name : file.getFileName().toString(), all);
+                : HtmlLadder.render(fromStdin() ? name : file.getFileName().toString(), all, lang);
         String leftOut = leftOut(pictures);
         if (output == null) {
             out.write(doc.getBytes(StandardCharsets.UTF_8));
@@ -278,13 +286,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private int readAndReport(OutputStream results) throws IOException {
         OutputStream out = new BufferedOutputStream(results, 1 << 16);
         PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
-        Pictures pictures = new Pictures();
+        Pictures pictures = new Pictures(lang);
         AnalysisJson json = format != Format.json ? null : fromStdin() ? new AnalysisJson(out).endingEachLine()
                 : new AnalysisJson(out);
         AnalysisSink sink = switch (format) {
             case json -> summaryOnly ? AnalysisSink.withoutSegments(json) : json;
-            case text -> summaryOnly ? new SummaryTable(text)
-                    : Selection.tee(new AnalysisLadder(text, absolute), new SummaryTable(text));
+            case text -> summaryOnly ? new SummaryTable(text, lang)
+                    : Selection.tee(new AnalysisLadder(text, absolute, lang), new SummaryTable(text, lang));
             case svg, html -> pictures;
         };
         AnalysisStats stats;

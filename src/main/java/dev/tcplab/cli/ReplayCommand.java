@@ -19,6 +19,7 @@ import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.InboundShapes;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.ReplayScript;
+import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceSink;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +98,12 @@ public final class ReplayCommand implements Callable<Integer> {
             + "nothing back, as a server that only reads (an upload's) instead of an echo server")
     boolean peerDiscard;
 
+    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the ladder's heads, reasons and remarks, "
+            + "the summary table and, with --live, of what tcplab says on the lab network and the comparison (default: "
+            + "zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); --format json and error messages stay "
+            + "English")
+    Text.Lang lang = Text.Lang.ofEnvironment(System.getenv());
+
     @Mixin
     LiveOptions liveOptions;
 
@@ -107,7 +115,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** What the paced replay takes: the rest sets up or shapes a live run, and without --live is refused. */
     private static final Set<String> PACED_OPTIONS = Set.of("--speed", "--max-gap", "--conn", "--port", "--format",
-            "--output", "--absolute", "--debug");
+            "--output", "--absolute", "--debug", "--lang");
 
     @Override
     public Integer call() throws IOException {
@@ -127,9 +135,9 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter text = new PrintWriter(new OutputStreamWriter(rawOut, StandardCharsets.UTF_8), false);
         AnalysisSink sink = switch (liveOptions.format) {
             case json -> new AnalysisJson(rawOut).flushingEachObject();
-            case ladder -> Selection.tee(new AnalysisLadder(text, liveOptions.absolute).flushingEachLine(),
-                    new SummaryTable(text));
-            case quiet -> new SummaryTable(text);
+            case ladder -> Selection.tee(new AnalysisLadder(text, liveOptions.absolute, lang).flushingEachLine(),
+                    new SummaryTable(text, lang));
+            case quiet -> new SummaryTable(text, lang);
             case svg, html -> throw new IllegalStateException("pictures are drawn by picture()");
         };
         Pacer pacer = new Pacer(sink, speed, maxGap.toNanos(), System::nanoTime, LockSupport::parkNanos);
@@ -166,7 +174,8 @@ public final class ReplayCommand implements Callable<Integer> {
         AnalyzeCommand analyze = new AnalyzeCommand();
         analyze.rawOut = rawOut;
         analyze.err = err;
-        List<String> args = new ArrayList<>(List.of("--format", liveOptions.format.name(), file.toString()));
+        List<String> args = new ArrayList<>(List.of("--format", liveOptions.format.name(), "--lang", lang.name(),
+                file.toString()));
         if (liveOptions.output != null) {
             args.addAll(List.of("-o", liveOptions.output.toString()));
         }
@@ -180,14 +189,16 @@ public final class ReplayCommand implements Callable<Integer> {
      * client's FIN (four segments), the lab's echo server closes at once (three). Said with the option that
      * makes them match, when the run is on the lab network and the option was not given; else null.
      */
-    private String closeDelayHint(RecordedConversation rec) {
+    private Text closeDelayHint(RecordedConversation rec) {
         long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
         if (liveOptions.iface != null || spec.commandLine().getParseResult().hasMatchedOption("--peer-close-delay")
                 || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS) {
             return null;
         }
-        return "the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's echo "
-                + "server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did";
+        return Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
+                + "echo server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did",
+                "录制中服务器的应用程序在客户端的 FIN 之后 " + delayMs + " 毫秒才关闭，而实验网络的回显服务器立即关闭："
+                + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
     }
 
     /**
@@ -195,7 +206,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
      * lab network when the recorded server's bytes are not as many as the client's; else null.
      */
-    private String echoHint(RecordedConversation rec) {
+    private Text echoHint(RecordedConversation rec) {
         // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
         long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
                 .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
@@ -203,12 +214,17 @@ public final class ReplayCommand implements Callable<Integer> {
             return null;
         }
         if (served == 0) {
-            return "the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the lab's "
-                    + "kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did";
+            return Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the "
+                    + "lab's kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did",
+                    "录制中的服务器对客户端的 " + rec.clientBytes() + " 个字节什么也没发回，而实验网络的内核对端会回显它们："
+                    + "--peer-discard 让它只收不回，像录制中的服务器那样");
         }
-        return "the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was not an "
-                + "echo server, and the lab's kernel peer echoes what it gets. To compare with a server like the "
-                + "recorded one, start it on another machine and re-enact against it with --iface and --peer";
+        return Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
+                + "not an echo server, and the lab's kernel peer echoes what it gets. To compare with a server like the "
+                + "recorded one, start it on another machine and re-enact against it with --iface and --peer",
+                "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节：它不是回显服务器，"
+                + "而实验网络的内核对端回显收到的一切。要与录制中那样的服务器比较，请在另一台机器上启动它，"
+                + "并用 --iface 和 --peer 对它重演");
     }
 
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
@@ -236,10 +252,14 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
         PrintWriter info = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        info.printf("tcplab: re-enacting connection %d of %s: client %s → server %s, %d bytes in %d piece%s; the client"
-                + " closed %s%s%n", rec.conn(), file, rec.client(), rec.server(), rec.clientBytes(), rec.chunks().size(),
-                rec.chunks().size() == 1 ? "" : "s", rec.clientClosedFirst() ? "first" : "second",
-                rec.zerosExplained());
+        Consumer<Text> say = t -> info.println("tcplab: " + t.in(lang));
+        int pieces = rec.chunks().size();
+        say.accept(Text.of("re-enacting connection " + rec.conn() + " of " + file + ": client " + rec.client() + " → server "
+                + rec.server() + ", " + rec.clientBytes() + " bytes in " + pieces + " piece" + (pieces == 1 ? "" : "s")
+                + "; the client closed " + (rec.clientClosedFirst() ? "first" : "second") + rec.zerosExplained().en(),
+                "重演 " + file + " 的第 " + rec.conn() + " 个连接：客户端 " + rec.client() + " → 服务器 " + rec.server()
+                + "，" + rec.clientBytes() + " 个字节，分 " + pieces + " 段发送；客户端" + (rec.clientClosedFirst() ? "先" : "后")
+                + "关闭" + rec.zerosExplained().zh()));
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
@@ -248,39 +268,46 @@ public final class ReplayCommand implements Callable<Integer> {
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(peerDiscard));
         InboundShapes answers = new InboundShapes();
-        ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut()), answers),
-                info, () -> new ReplayScript(rec, responseWait.toNanos())).execute();
-        List<String> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
+        ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
+                info, () -> new ReplayScript(rec, responseWait.toNanos())).inLanguage(lang).execute();
+        List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
         if (!o.established()) {
-            info.println("tcplab: no connection: " + o.closeReason() + ". Capture: " + o.capture());
+            say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),
+                    "没有建立连接：" + o.closeText().zh() + "。抓包：" + o.capture()));
             return ExitCodes.CHECK_FAILED;
         }
+        int recorded = rec.serverSegments().size(), live = answers.shapes().size();
         if (differences.isEmpty()) {
-            info.printf("tcplab: the live kernel answered as the recorded server did: %d segments, the same flags,"
-                    + " relative seq/ack and lengths. Capture: %s%n", rec.serverSegments().size(), o.capture());
+            say.accept(Text.of("the live kernel answered as the recorded server did: " + recorded + " segments, the same "
+                    + "flags, relative seq/ack and lengths. Capture: " + o.capture(), "实际的内核与录制中的服务器回应得一样："
+                    + recorded + " 个报文段，flags、相对 seq/ack 和长度都相同。抓包：" + o.capture()));
             return ExitCodes.OK;
         }
-        info.printf("tcplab: the live kernel answered differently in %d place%s (recorded %d server segments, live %d):%n",
-                differences.size(), differences.size() == 1 ? "" : "s", rec.serverSegments().size(), answers.shapes().size());
-        differences.stream().limit(DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d));
-        if (differences.size() > DIFFERENCES_SHOWN) {
+        int n = differences.size();
+        say.accept(Text.of("the live kernel answered differently in " + n + " place" + (n == 1 ? "" : "s") + " (recorded "
+                + recorded + " server segments, live " + live + "):", "实际的内核在 " + n + " 处回应得与录制中不同（录制中服务器 "
+                + recorded + " 个报文段，实际 " + live + " 个）："));
+        differences.stream().limit(DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d.in(lang)));
+        if (n > DIFFERENCES_SHOWN) {
             // A bulk transfer can part in thousands of places: the first ones here, all of them beside the capture.
             Path all = o.capture().resolveSibling(o.capture().getFileName().toString().replaceFirst("\\.pcap$", "")
                     + ".differences.txt");
-            Files.write(all, differences);
-            info.println("  … and " + (differences.size() - DIFFERENCES_SHOWN) + " more: all " + differences.size()
-                    + " in " + all);
+            Files.write(all, differences.stream().map(d -> d.in(lang)).toList());
+            info.println("  " + Text.of("… and " + (n - DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
+                    "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
         }
         if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
-            info.println("tcplab: every SYN, FIN and data segment came as recorded; only the kernel's pure ACKs differ, "
-                    + "which follow when the data arrived, and a re-enactment keeps its own pace");
+            say.accept(Text.of("every SYN, FIN and data segment came as recorded; only the kernel's pure ACKs differ, "
+                    + "which follow when the data arrived, and a re-enactment keeps its own pace",
+                    "每个 SYN、FIN 和数据报文段都与录制的一样；只有内核的纯 ACK 不同：它们取决于数据何时到达，"
+                    + "而重演有它自己的节奏"));
         }
-        for (String hint : new String[] {echoHint(rec), closeDelayHint(rec)}) {
+        for (Text hint : new Text[] {echoHint(rec), closeDelayHint(rec)}) {
             if (hint != null) {
-                info.println("tcplab: " + hint);
+                say.accept(hint);
             }
         }
-        info.println("tcplab: capture of the live run: " + o.capture());
+        say.accept(Text.of("capture of the live run: " + o.capture(), "这次实际运行的抓包：" + o.capture()));
         return ExitCodes.CHECK_FAILED;
     }
 

@@ -3,6 +3,7 @@ package dev.tcplab.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
@@ -42,7 +43,7 @@ class FaultAnnotationsTest {
             }
 
             @Override
-            public void note(String text) {
+            public void note(Text text) {
                 seen.add("note");
             }
         };

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcplab.text.BothLanguages;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,18 +32,22 @@ class LiveComparisonTest {
     @Test
     void aMissingSegmentIsOneLineAndTheRestStillLinesUp() {
         List<SegmentShape> live = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(4));
-        assertEquals(List.of("recorded frame 11: ACK seq 19 ack 20 len 0; live: no such segment"),
-                LiveComparison.differences(recorded, live));
+        List<Text> d = LiveComparison.differences(recorded, live);
+        assertEquals(1, d.size(), d.toString());
+        assertEquals("recorded frame 11: ACK seq 19 ack 20 len 0; live: no such segment", d.get(0).en());
+        assertEquals("录制的第 11 帧：ACK seq 19 ack 20 len 0；实际：没有这个报文段", d.get(0).zh());
     }
 
     @Test
     void extraAndChangedSegmentsAreNamedWithoutStoppingAtTheFirst() {
         List<SegmentShape> live = List.of(recorded.get(0), shape(Flags.ACK, 1, 10, 0, 1), recorded.get(2),
                 recorded.get(3), recorded.get(4), shape(Flags.RST, 20, -1, 0, 9));
-        List<String> d = LiveComparison.differences(recorded, live);
+        List<Text> d = LiveComparison.differences(recorded, live);
         assertEquals(2, d.size(), d.toString());
-        assertTrue(d.get(0).startsWith("recorded frame 7: ACK seq 1 ack 19 len 0; live instead: ACK seq 1 ack 10"), d.toString());
-        assertEquals("live only: RST seq 20 len 0", d.get(1));
+        assertTrue(d.get(0).en().startsWith("recorded frame 7: ACK seq 1 ack 19 len 0; live instead: ACK seq 1 ack 10"), d.toString());
+        assertTrue(d.get(0).zh().startsWith("录制的第 7 帧：ACK seq 1 ack 19 len 0；实际却是：ACK seq 1 ack 10"), d.toString());
+        assertEquals("live only: RST seq 20 len 0", d.get(1).en());
+        d.forEach(BothLanguages::assertTold);
     }
 
     @Test
@@ -74,7 +80,8 @@ class LiveComparisonTest {
         assertEquals(100, rec.filledBytes());
         assertEquals(100, rec.unseenBytes(), "a segment never captured, not a snaplen's cut");
         assertEquals(" (100 bytes the capture does not hold are sent as zeros: 100 in segments it never captured)",
-                rec.zerosExplained());
+                rec.zerosExplained().en());
+        assertEquals("（抓包里没有的 100 个字节以零代替发送：其中 100 个在从未抓到的报文段里）", rec.zerosExplained().zh());
     }
 
     @Test

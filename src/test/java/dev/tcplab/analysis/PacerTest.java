@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Segment;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PacerTest {
     long now;
     final List<Long> handedOnAt = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
+    final List<Text> notes = new ArrayList<>();
 
     final AnalysisSink recorder = new AnalysisSink() {
         @Override
@@ -30,7 +31,7 @@ class PacerTest {
         }
 
         @Override
-        public void note(String text) {
+        public void note(Text text) {
             notes.add(text);
         }
     };
@@ -71,7 +72,12 @@ class PacerTest {
         p.segment(at(7_201_000_000_000L));
         assertEquals(5_000_000_000L, handedOnAt.get(1) - handedOnAt.get(0));
         assertEquals(1_000_000_000L, handedOnAt.get(2) - handedOnAt.get(1));
-        assertTrue(notes.size() == 1 && notes.get(0).startsWith("7200.0 s pass here"), notes.toString());
+        assertEquals(1, notes.size(), notes.toString());
+        assertEquals("7200 s pass here in the capture; replay waits 5 s", notes.get(0).en());
+        assertEquals("抓包中此处过了 7200 秒；回放只等 5 秒", notes.get(0).zh());
+        assertEquals("0.01", Pacer.seconds(10_000_000L), "a short wait is not 0");
+        assertEquals("1.25", Pacer.seconds(1_250_000_000L));
+        assertEquals("1.001", Pacer.seconds(1_000_600_000L));
     }
 
     @Test

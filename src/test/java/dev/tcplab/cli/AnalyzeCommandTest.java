@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcplab.analysis.Pictures;
 import dev.tcplab.capture.SyntheticCaptures;
+import dev.tcplab.text.BothLanguages;
+import dev.tcplab.text.Columns;
 import dev.tcplab.wire.Flags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,6 +121,9 @@ class AnalyzeCommandTest {
         assertTrue(out().contains("9 segments in 3 connections acknowledge data this capture never saw (ack_lost_segment):"
                 + " the receiver got packets the recorder missed"), out());
         out.reset();
+        assertEquals(0, run("--summary", "--lang", "zh", "captures/recorder-dropped.pcap"), err());
+        assertTrue(out().contains("3 个连接中有 9 个报文段确认了本抓包从未见到的数据（ack_lost_segment）"), out());
+        out.reset();
         assertEquals(0, run("--summary", "captures/kernel-mix.pcap"), err());
         assertFalse(out().contains("never saw"), "a complete capture: nothing to say");
     }
@@ -128,6 +133,9 @@ class AnalyzeCommandTest {
         assertEquals(0, run("--summary", "captures/two-interfaces-loopback.pcapng"), err());
         assertTrue(out().contains("packets from 2 interfaces (lo 30, any 30): a packet captured on two of them is in the"
                 + " file twice"), out());
+        out.reset();
+        assertEquals(0, run("--summary", "--lang", "zh", "captures/two-interfaces-loopback.pcapng"), err());
+        assertTrue(out().contains("包来自 2 个接口（lo 30, any 30）：在其中两个接口上都抓到的包在文件中出现两次"), out());
         out.reset();
         assertEquals(0, run("--summary", "src/test/resources/captures-external/200722_tcp_anon.pcapng"), err());
         assertFalse(out().contains("interfaces"), "one interface: nothing to say");
@@ -180,6 +188,64 @@ class AnalyzeCommandTest {
         assertTrue(text.contains("FIN_WAIT_2   CLOSE_WAIT"), text);
         assertTrue(text.contains("handshake complete: RTT"), text);
         assertTrue(text.matches("(?s).*\\n\\s+1\\s+10\\.77\\.1\\.1:\\d+\\s+10\\.77\\.1\\.2:7 .*four-way\\s+client.*"), text);
+    }
+
+    @Test
+    void inChineseTheHeadsTheTableAndTheRemarksAreChineseAndStandOverTheSameColumns() {
+        assertEquals(0, run("--lang", "en", "captures/time-wait-reack.pcap"), err());
+        String[] en = out().split("\n");
+        out.reset();
+        assertEquals(0, run("--lang", "zh", "captures/time-wait-reack.pcap"), err());
+        String[] zh = out().split("\n");
+        assertEquals(en.length, zh.length, out());
+        for (int i = 0; i < en.length; i++) {
+            if (en[i].matches("\\s+\\d+\\s+\\d+\\.\\d{3} .*")) {
+                assertEquals(en[i], zh[i], "a segment's row is flags, numbers, states and event names in both");
+            } else if (!en[i].isBlank()) {
+                assertTrue(BothLanguages.hasChinese(zh[i]), "said in Chinese: " + zh[i]);
+            }
+        }
+        // The heads: a Chinese character takes two columns on a terminal.
+        assertEquals(column(en[0], "flags"), column(zh[0], "flags"));
+        assertEquals(column(en[0], "client"), column(zh[0], "客户端"));
+        assertEquals(column(en[0], "server"), column(zh[0], "服务器"));
+        assertEquals(column(en[0], "events"), column(zh[0], "事件"));
+        assertEquals("                        连接 1：客户端 10.77.1.1:62758，服务器 10.77.1.2:7", zh[1]);
+        // The table: its heads, and a row whose cells are Chinese (how it closed, who waited in TIME_WAIT).
+        int head = List.of(en).indexOf(Arrays.stream(en).filter(l -> l.startsWith(" conn")).findFirst().orElseThrow());
+        assertEquals(column(en[head], "close"), column(zh[head], "关闭方式"));
+        assertEquals(column(en[head], "TIME_WAIT"), column(zh[head], "TIME_WAIT"));
+        assertEquals(column(en[head], "events"), column(zh[head], "事件"));
+        assertTrue(en[head + 1].contains("three-segment client     retransmission"), en[head + 1]);
+        assertEquals(column(en[head + 1], "three-segment"), column(zh[head + 1], "三次挥手"));
+        assertEquals(column(en[head + 1], "client"), column(zh[head + 1], "客户端"));
+        assertEquals(column(en[head + 1], "retransmission"), column(zh[head + 1], "retransmission"));
+        assertEquals("pcap：13 个包，11 个 TCP 报文段，1 个连接", zh[head - 1]);
+    }
+
+    /** The terminal column where {@code word} starts in {@code line}. */
+    static int column(String line, String word) {
+        assertTrue(line.contains(word), word + " in " + line);
+        return Columns.width(line.substring(0, line.indexOf(word)));
+    }
+
+    @Test
+    void jsonIsTheSameWhateverTheLanguage() throws IOException {
+        assertEquals(0, run("--format", "json", "--lang", "en", "captures/time-wait-reack.pcap"), err());
+        String english = out();
+        out.reset();
+        assertEquals(0, run("--format", "json", "--lang", "zh", "captures/time-wait-reack.pcap"), err());
+        assertEquals(english, out(), "scripts read JSON: it stays English");
+        assertTrue(english.contains("\"note\":\"handshake complete: RTT"), english);
+    }
+
+    @Test
+    void aChinesePageExplainsEachStepInChinese() throws IOException {
+        assertEquals(0, run("--format", "html", "--lang", "zh", "captures/time-wait-reack.pcap"), err());
+        String page = out();
+        assertTrue(page.contains("<div id=\"step\" lang=\"zh-CN\">"), "marked Chinese for the browser's fonts");
+        assertTrue(page.contains("由 --drop out:final-ack:1 注入：它没有到达线路"), page);
+        assertTrue(page.contains("握手完成：RTT"), page);
     }
 
     @Test

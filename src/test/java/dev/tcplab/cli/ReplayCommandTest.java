@@ -38,6 +38,22 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aChineseClassWatchesTheSameLadderWithChineseHeadsAndRemarks() {
+        assertEquals(0, run("--speed", "max", "--lang", "zh", "captures/time-wait-reack.pcap"),
+                err.toString(StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("    帧    时间 ms 连接       flags"), text);
+        assertTrue(text.contains("· 由 --drop out:final-ack:1 注入：ACK 10.77.1.1:62758 → 10.77.1.2:7 在此被丢弃"), text);
+        assertTrue(text.contains("TIME_WAIT    LAST_ACK     retransmission, fin_in_time_wait"), text);
+        assertTrue(text.contains("三次挥手      客户端"), "the summary table in Chinese: " + text);
+        out.reset();
+        assertEquals(0, run("--speed", "max", "--lang", "zh", "--format", "html", "captures/time-wait-reack.pcap"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("<button id=\"next\">下一步 ▶</button>"),
+                "a picture asked of replay is analyze's, in the language asked for");
+    }
+
+    @Test
     void jsonLinesReachThePipeOneByOneAsTheyArePlayed() {
         // What a reader of the pipe has at each flush: a paced replay must not wait for a buffer to fill.
         List<String> atEachFlush = new ArrayList<>();

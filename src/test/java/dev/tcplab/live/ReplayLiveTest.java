@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.Shell;
+import dev.tcplab.text.BothLanguages;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,26 @@ class ReplayLiveTest {
         assertFalse(same.stderr().contains("--peer-close-delay 1003ms"), "no hint for an option given: " + same.stderr());
         assertEquals(0, same.exitCode(), same.stderr());
         assertTrue(same.stderr().contains("answered as the recorded server did: 5 segments"), same.stderr());
+    }
+
+    @Test
+    void aReenactmentInChineseTellsItsLadderAndTheComparisonInChinese() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("captures/four-way-close-wait.pcap", "--lang", "zh");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("tcplab: 重演 captures/four-way-close-wait.pcap 的第 1 个连接：客户端 10.77.1.1:"),
+                r.stderr());
+        assertTrue(r.stderr().contains("实验网络："), "the lab network's lines: " + r.stderr());
+        assertTrue(r.stderr().contains("tcplab: 实际的内核在 1 处回应得与录制中不同（录制中服务器 5 个报文段，实际 4 个）："),
+                r.stderr());
+        assertTrue(r.stderr().contains("  录制的第 11 帧：ACK seq 19 ack 20 len 0；实际：没有这个报文段"), r.stderr());
+        assertTrue(r.stderr().contains("--peer-close-delay 1003ms 让它像录制中那样等待"), r.stderr());
+        for (String line : r.stderr().split("\n")) {
+            if (line.startsWith("tcplab: ")) {
+                assertTrue(BothLanguages.hasChinese(line), "said in English: " + line);
+            }
+        }
+        assertTrue(r.stdout().contains("FIN_WAIT_2 → TIME_WAIT：收到对方的 FIN"), "the ladder's reasons: " + r.stdout());
     }
 
     @Test
