@@ -90,28 +90,28 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         "%nExit codes: 0 read to the end; 2 bad usage, or the file is damaged or not a capture (what could",
                         "be read is still reported, with a count of what was skipped).");
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("FILE").type(Path.class)
-                .converters(PATH).description("the capture to read; - reads it from standard input (a pipe)").build());
+                .converters(PATH).description("The capture to read; - reads it from standard input (a pipe).").build());
         spec.addOption(OptionSpec.builder("--format").paramLabel("FMT").type(Format.class)
-                .description("text: ladder and summary table (default); json: JSON lines, one object per segment and per"
-                        + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step")
+                .description("Output. text: ladder and summary table (default); json: JSON lines, one object per segment and per"
+                        + " connection; svg: a sequence diagram of one connection; html: one page, every connection, step by step.")
                 .build());
         spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FILE").type(Path.class).converters(PATH)
-                .description("write the results there instead of standard output (any format)").build());
+                .description("Write the results there instead of standard output (any format).").build());
         spec.addOption(OptionSpec.builder("--conn").paramLabel("N").splitRegex(",").type(List.class)
-                .auxiliaryTypes(Integer.class).description("only connection N (numbered from 1 in order of appearance)").build());
+                .auxiliaryTypes(Integer.class).description("Only connection N (numbered from 1 in order of appearance).").build());
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
-                .auxiliaryTypes(Integer.class).description("only connections with port P at either end").build());
+                .auxiliaryTypes(Integer.class).description("Only connections with port P at either end.").build());
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
-                .description("the ladder with raw sequence numbers instead of relative to each ISN").build());
+                .description("The ladder with raw sequence numbers instead of relative to each ISN.").build());
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
-                .description("one summary per connection, no segments: the table (text) or the connection objects"
-                        + " (json)").build());
+                .description("One summary per connection, no segments: the table (text) or the connection objects"
+                        + " (json).").build());
         spec.addOption(OptionSpec.builder("--lang").paramLabel("en|zh").type(Text.Lang.class)
-                .description("language of the ladder's heads and remarks, the summary table and the pictures' "
+                .description("Language of the ladder's heads and remarks, the summary table and the pictures' "
                         + "explanations (default: zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); "
-                        + "--format json and error messages stay English").build());
+                        + "--format json and error messages stay English.").build());
         // Read by ExitCodes.Handler from the parse result.
-        spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("show stack traces").build());
+        spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("Show stack traces of errors.").build());
     }
 
     /** The command as picocli runs it: {@code new CommandLine(analyze.spec())}. */

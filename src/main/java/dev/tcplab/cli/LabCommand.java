@@ -39,7 +39,7 @@ public final class LabCommand implements Callable<Integer> {
     enum Format { ladder, json, quiet, svg, html }
 
     @Parameters(paramLabel = "NAME", completionCandidates = ExerciseNames.class,
-            description = "an exercise (see 'list'), 'all', or 'list'")
+            description = "An exercise (see 'list'), 'all', or 'list'.")
     String name;
 
     /** What NAME takes, for tab completion (tcplab completion). */
@@ -52,35 +52,35 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the explanations, the ladder's reasons and "
-            + "remarks, and the checks (default: zh "
-            + "where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en)")
+    @Option(names = "--lang", paramLabel = "en|zh", description = "Language of the explanations, the ladder's reasons and "
+            + "remarks, and the checks (default: zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en).")
     Text.Lang lang = Text.Lang.ofEnvironment(System.getenv());
 
-    @Option(names = "--format", paramLabel = "FMT", description = "ladder (default), json (JSON lines alone on standard output, a 'run' object before each run's "
+    @Option(names = "--format", paramLabel = "FMT", description = "Output: ladder (default), json (JSON lines alone on standard output, a 'run' object before each run's "
             + "lines and a 'check' object per check; the explanation and the checks in words on standard error), quiet "
-            + "(no segment lines), or svg / html: a picture beside each run's capture")
+            + "(no segment lines), or svg / html: a picture beside each run's capture.")
     Format format = Format.ladder;
 
-    @Option(names = "--iface", paramLabel = "IF", description = "a real interface instead of the lab network (with --peer)")
+    @Option(names = "--iface", paramLabel = "IF", description = "A real interface instead of the lab network (with --peer).")
     String iface;
 
-    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "the peer on --iface ('tcplab peer agent' or 'peer listen' there)")
+    @Option(names = "--peer", paramLabel = "ADDR:PORT", description = "The peer on --iface ('tcplab peer agent' or 'peer listen' there).")
     String peer;
 
-    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "the peer machine's agent (run 'tcplab peer "
+    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "The peer machine's agent (run 'tcplab peer "
             + "agent' there): it gives each run the peer it needs and reports the peer's socket states; port "
-            + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not given")
+            + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not given.")
     String agent;
 
-    @Option(names = "--src", paramLabel = "ADDR", description = "our address on --iface")
+    @Option(names = "--src", paramLabel = "ADDR", description = "Our address on --iface.")
     String src;
 
     @Option(names = "--rst-guard", paramLabel = "MODE", completionCandidates = LiveOptions.RstGuardModes.class,
-            description = "address (default), firewall or none; see connect --help")
+            description = "How the host kernel is kept from sending RST: address (default), firewall or none; "
+                    + "see connect --help.")
     RstGuard rstGuard = RstGuard.ADDRESS;
 
-    @Option(names = "--debug", description = "show stack traces")
+    @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
     @Spec

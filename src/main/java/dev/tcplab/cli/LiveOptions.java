@@ -98,7 +98,7 @@ final class LiveOptions {
     boolean absolute;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "ladder",
-            description = "ladder (default), json (JSON lines, one event per line), quiet (state changes and "
+            description = "Output: ladder (default), json (JSON lines, one event per line), quiet (state changes and "
                     + "remarks only: for bulk transfers), svg (a sequence diagram) or html (a page to step through); "
                     + "svg and html go to -o FILE, or beside the capture.")
     Format format;

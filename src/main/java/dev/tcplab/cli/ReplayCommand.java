@@ -63,21 +63,21 @@ import picocli.CommandLine.Parameters;
                 "3 with --live, the environment (root, libpcap)."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "the capture to play (pcap or pcapng, also gzip-compressed)")
+    @Parameters(paramLabel = "FILE", description = "The capture to play (pcap or pcapng, also gzip-compressed).")
     Path file;
 
     @Option(names = "--speed", paramLabel = "X|max", converter = SpeedConverter.class,
-            description = "1 real time (default), 10 ten times faster, 0.1 slower, max no waiting")
+            description = "Pace: 1 real time (default), 10 ten times faster, 0.1 slower, max no waiting.")
     double speed = 1;
 
     @Option(names = "--max-gap", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "longest wait between two segments, in capture time (default 5s)")
+            description = "Longest wait between two segments, in capture time (default 5s).")
     Duration maxGap = Duration.ofSeconds(5);
 
-    @Option(names = "--conn", paramLabel = "N", split = ",", description = "only connection N")
+    @Option(names = "--conn", paramLabel = "N", split = ",", description = "Only connection N.")
     List<Integer> conns = new ArrayList<>();
 
-    @Option(names = "--port", paramLabel = "P", split = ",", description = "only connections with port P at either end")
+    @Option(names = "--port", paramLabel = "P", split = ",", description = "Only connections with port P at either end.")
     List<Integer> ports = new ArrayList<>();
 
     @Option(names = "--live", description = {"Re-enact the recorded client of one connection (--conn N; default the "
@@ -86,22 +86,22 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean live;
 
     @Option(names = "--response-wait", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "with --live: how long to wait for the peer's turn before sending the next recorded piece (default 2s)")
+            description = "With --live: how long to wait for the peer's turn before sending the next recorded piece (default 2s).")
     Duration responseWait = Duration.ofSeconds(2);
 
     @Option(names = "--peer-close-delay", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "with --live: the lab's kernel echo server closes this long after our FIN, as a server whose"
-                    + " application closes late (default 0s)")
+            description = "With --live: the lab's kernel echo server closes this long after our FIN, as a server whose"
+                    + " application closes late (default 0s).")
     Duration peerCloseDelay = Duration.ZERO;
 
-    @Option(names = "--peer-discard", description = "with --live: the lab's kernel peer keeps what arrives and sends "
-            + "nothing back, as a server that only reads (an upload's) instead of an echo server")
+    @Option(names = "--peer-discard", description = "With --live: the lab's kernel peer keeps what arrives and sends "
+            + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
     boolean peerDiscard;
 
-    @Option(names = "--lang", paramLabel = "en|zh", description = "language of the ladder's heads, reasons and remarks, "
+    @Option(names = "--lang", paramLabel = "en|zh", description = "Language of the ladder's heads, reasons and remarks, "
             + "the summary table and, with --live, of what tcplab says on the lab network and the comparison (default: "
             + "zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); --format json and error messages stay "
-            + "English")
+            + "English.")
     Text.Lang lang = Text.Lang.ofEnvironment(System.getenv());
 
     @Mixin

@@ -159,6 +159,33 @@ class CliTest {
         assertEquals(List.of(), ragged);
     }
 
+    @Test
+    void everyOptionsDescriptionStartsAsASentenceDoes() {
+        // replay --help listed its own options in lower case among the live options' sentences.
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        List<String> lowerCase = new ArrayList<>();
+        int descriptions = 0;
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            List<CommandLine.Model.ArgSpec> args = new ArrayList<>(command.getCommandSpec().options());
+            args.addAll(command.getCommandSpec().positionalParameters());
+            for (CommandLine.Model.ArgSpec arg : args) {
+                String[] description = arg.description();
+                if (description.length == 0 || description[0].isEmpty()) {
+                    continue;
+                }
+                descriptions++;
+                if (Character.isLowerCase(description[0].charAt(0))) {
+                    lowerCase.add(command.getCommandSpec().qualifiedName() + " " + arg.paramLabel() + " "
+                            + (arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : "") + ": " + description[0]);
+                }
+            }
+        }
+        assertTrue(descriptions >= 80, "the descriptions were found: " + descriptions);
+        assertEquals(List.of(), lowerCase);
+    }
+
     /** "  sudo ./tcplab lab all       every exercise …": the command, then its words after two spaces or more. */
     private static final java.util.regex.Pattern EXAMPLE_WORDS = java.util.regex.Pattern.compile("  (\\S.*?\\S) {2,}(\\S.*)");
 
