@@ -127,12 +127,9 @@ class CliTest {
     @Test
     void everyCommandsExamplesSayWhatTheyDoInOneColumn() {
         // The root help's examples had their words at columns 45, 46, 47 and 52: ragged to read.
-        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
         List<String> ragged = new ArrayList<>();
         int examples = 0;
-        for (int i = 0; i < commands.size(); i++) {
-            CommandLine command = commands.get(i);
-            commands.addAll(command.getSubcommands().values());
+        for (CommandLine command : everyCommand(Main.commandLine())) {
             String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
             int start = help.indexOf("Examples:\n");
             if (start < 0) {
@@ -162,12 +159,9 @@ class CliTest {
     @Test
     void everyOptionsDescriptionStartsAsASentenceDoes() {
         // replay --help listed its own options in lower case among the live options' sentences.
-        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
         List<String> lowerCase = new ArrayList<>();
         int descriptions = 0;
-        for (int i = 0; i < commands.size(); i++) {
-            CommandLine command = commands.get(i);
-            commands.addAll(command.getSubcommands().values());
+        for (CommandLine command : everyCommand(Main.commandLine())) {
             List<CommandLine.Model.ArgSpec> args = new ArrayList<>(command.getCommandSpec().options());
             args.addAll(command.getCommandSpec().positionalParameters());
             for (CommandLine.Model.ArgSpec arg : args) {
@@ -186,6 +180,15 @@ class CliTest {
         assertEquals(List.of(), lowerCase);
     }
 
+    /** The root command and every command below it, parents first. */
+    private static List<CommandLine> everyCommand(CommandLine root) {
+        List<CommandLine> commands = new ArrayList<>(List.of(root));
+        for (int i = 0; i < commands.size(); i++) {
+            commands.addAll(commands.get(i).getSubcommands().values());
+        }
+        return commands;
+    }
+
     /** "  sudo ./tcplab lab all       every exercise …": the command, then its words after two spaces or more. */
     private static final java.util.regex.Pattern EXAMPLE_WORDS = java.util.regex.Pattern.compile("  (\\S.*?\\S) {2,}(\\S.*)");
 
@@ -196,10 +199,7 @@ class CliTest {
         // trailing backslash joins to it) is that command's; any other is the command's own.
         CommandLine root = Main.commandLine();
         List<String> wrong = new ArrayList<>();
-        List<CommandLine> commands = new ArrayList<>(List.of(root));
-        for (int i = 0; i < commands.size(); i++) {
-            CommandLine command = commands.get(i);
-            commands.addAll(command.getSubcommands().values());
+        for (CommandLine command : everyCommand(root)) {
             String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\\\\\s*\\n\\s*", " ");
             for (String line : help.split("\n")) {
                 java.util.regex.Matcher option = OPTION.matcher(line);
