@@ -73,6 +73,17 @@ class AnalysisInBothLanguagesTest {
     }
 
     @Test
+    void theStudentsGuideExplainsEveryEventAndEveryKindOfClose() throws IOException {
+        String guide = Files.readString(Path.of("docs/students.zh.md"));
+        for (Event e : Event.values()) {
+            assertTrue(guide.contains("| `" + e.jsonName + "` |"), "the guide's table of events lacks " + e.jsonName);
+        }
+        for (CloseKind k : CloseKind.values()) {
+            assertTrue(guide.contains("`" + k.label(Text.Lang.zh) + "`"), "the guide lacks the close " + k.labelZh);
+        }
+    }
+
+    @Test
     void aPictureExplainsItsStepsInTheLanguageAskedForAndDrawsTheSameSegments() throws IOException {
         Path capture = Path.of("captures/time-wait-reack.pcap");
         Pictures english = new Pictures(), chinese = new Pictures(Text.Lang.zh);
