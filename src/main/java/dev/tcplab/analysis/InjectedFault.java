@@ -21,7 +21,7 @@ public record InjectedFault(long epochNanos, String rule, String action, boolean
     Text whatItDid() {
         return switch (action) {
             case "drop" -> Text.of("tcplab's endpoint was made not to see it", "tcplab 的端点被设定为看不到它");
-            case "delay" -> Text.of("held back before it went on the wire", "在发上线路之前被扣留");
+            case "delay" -> Text.of("held back before it went on the wire", "在发到线路上之前被扣留");
             default -> Text.of("sent twice", "被发送了两次");
         };
     }

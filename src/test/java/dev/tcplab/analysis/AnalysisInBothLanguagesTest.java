@@ -53,7 +53,7 @@ class AnalysisInBothLanguagesTest {
         assertTrue(remarks.stream().anyMatch(t -> t.zh().startsWith("握手完成：RTT ")), "the handshake's remark");
         assertTrue(remarks.stream().anyMatch(t -> t.zh().contains("没有到达线路")), "a segment dropped before the wire");
         assertTrue(remarks.stream().anyMatch(t -> t.zh().contains("tcplab 的端点被设定为看不到它")), "one dropped on arrival");
-        assertTrue(remarks.stream().anyMatch(t -> t.zh().contains("在发上线路之前被扣留")), "one held back");
+        assertTrue(remarks.stream().anyMatch(t -> t.zh().contains("在发到线路上之前被扣留")), "one held back");
     }
 
     @Test
