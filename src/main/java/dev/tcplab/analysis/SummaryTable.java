@@ -149,7 +149,8 @@ public final class SummaryTable implements AnalysisSink {
     }
 
     private void row(Object... cells) {
-        // Columns pads by terminal columns: a Chinese character takes two.
-        out.println(Columns.format(rowFormat, cells).stripTrailing());
+        // Columns pads by terminal columns, where a Chinese character takes two; English rows need not ask.
+        String line = lang == Text.Lang.zh ? Columns.format(rowFormat, cells) : String.format(rowFormat, cells);
+        out.println(line.stripTrailing());
     }
 }

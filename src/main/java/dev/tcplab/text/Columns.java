@@ -27,7 +27,9 @@ public final class Columns {
 
     /**
      * {@link String#format}, each {@code %Ns} and {@code %-Ns} padding its cell to N terminal columns
-     * rather than N characters, so that Chinese heads stand over the columns they name.
+     * rather than N characters, so that Chinese heads stand over the columns they name. For rows with
+     * Chinese cells: it parses the format each time, and a table of 25,000 English rows took 0.04-0.1 s
+     * longer through it than through String.format.
      */
     public static String format(String format, Object... cells) {
         StringBuilder fitted = new StringBuilder();
