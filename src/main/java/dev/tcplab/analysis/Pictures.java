@@ -17,6 +17,8 @@ public final class Pictures implements AnalysisSink {
     /** Ends a keep-alive probe's label; the next probe's bracket, an interval rather than the idle time, looks for it. */
     private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
     private static final Text NEVER_ON_THE_WIRE = Text.of("it never reached the wire", "它没有到达线路");
+    /** A keepalive's timers: the idle time before the first probe, the interval before each next one. */
+    private static final Text IDLE = Text.of("idle ", "空闲 "), INTERVAL = Text.of("interval ", "间隔 ");
 
     /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
@@ -93,7 +95,7 @@ public final class Pictures implements AnalysisSink {
     }
 
     /** The timers this segment shows: a retransmission's RTO, a keepalive's idle time, TIME_WAIT's start. */
-    private static void timers(Drawing d, AnalyzedSegment a, String left, String right) {
+    private void timers(Drawing d, AnalyzedSegment a, String left, String right) {
         int index = d.steps().size();
         String key = (a.fromClient() ? "c" : "s") + a.seq() + "/" + a.segment().flags().bits();
         Integer first = d.firstSent().putIfAbsent(key, index);
@@ -106,13 +108,14 @@ public final class Pictures implements AnalysisSink {
             // The first probe follows the idle time (TCP_KEEPIDLE); the next ones the interval (TCP_KEEPINTVL).
             LadderPicture.Step before = d.steps().get(index - 1);
             boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith(KEEP_ALIVE_TAG);
-            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(), (afterAProbe ? "interval " : "idle ")
-                    + seconds(a.timeNanos() - before.timeNanos())));
+            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(),
+                    (afterAProbe ? INTERVAL : IDLE).in(lang) + seconds(a.timeNanos() - before.timeNanos())));
         }
         // A FIN again in TIME_WAIT: the side ACKs it again and its 2MSL starts over (as the live picture draws it).
         int waiting = a.fromClient() ? 1 : 0;
         if (a.has(Event.FIN_IN_TIME_WAIT) && d.timeWaitFrom()[waiting] >= 0) {
-            d.timers().add(new LadderPicture.Timer(d.timeWaitFrom()[waiting], index, waiting == 0, "2MSL,\nrestarted"));
+            d.timers().add(new LadderPicture.Timer(d.timeWaitFrom()[waiting], index, waiting == 0,
+                    LadderPicture.Timer.RESTARTED.in(lang)));
             d.timeWaitFrom()[waiting] = index;
         }
         if ("TIME_WAIT".equals(left)) {
@@ -167,9 +170,16 @@ public final class Pictures implements AnalysisSink {
 
     public List<LadderPicture> pictures() {
         List<LadderPicture> out = new ArrayList<>();
-        drawings.forEach((conn, d) -> out.add(new LadderPicture("conn " + conn + ": " + d.client() + " → " + d.server()
-                + (d.leftOut()[0] > 0 ? " (first " + MAX_STEPS + " segments of " + (MAX_STEPS + d.leftOut()[0]) + ")" : ""),
-                "client " + d.client(), "server " + d.server(), List.copyOf(d.steps()), withTimeWait(d))));
+        boolean zh = lang == Text.Lang.zh;
+        drawings.forEach((conn, d) -> {
+            long all = MAX_STEPS + d.leftOut()[0];
+            String title = zh ? "连接 " + conn + "：" + d.client() + " → " + d.server()
+                    + (d.leftOut()[0] > 0 ? "（共 " + all + " 个报文段，只画前 " + MAX_STEPS + " 个）" : "")
+                    : "conn " + conn + ": " + d.client() + " → " + d.server()
+                    + (d.leftOut()[0] > 0 ? " (first " + MAX_STEPS + " segments of " + all + ")" : "");
+            out.add(new LadderPicture(title, (zh ? "客户端 " : "client ") + d.client(), (zh ? "服务器 " : "server ") + d.server(),
+                    List.copyOf(d.steps()), withTimeWait(d)));
+        });
         return out;
     }
 
@@ -178,11 +188,11 @@ public final class Pictures implements AnalysisSink {
     }
 
     /** Each side's TIME_WAIT, as {@link LadderPicture.Timer#timeWait} draws it. */
-    private static List<LadderPicture.Timer> withTimeWait(Drawing d) {
+    private List<LadderPicture.Timer> withTimeWait(Drawing d) {
         List<LadderPicture.Timer> all = new ArrayList<>(d.timers());
         for (int side = 0; side < 2; side++) {
             if (d.timeWaitFrom()[side] >= 0) {
-                all.add(LadderPicture.Timer.timeWait(d.steps(), d.timeWaitFrom()[side], side == 0));
+                all.add(LadderPicture.Timer.timeWait(d.steps(), d.timeWaitFrom()[side], side == 0, lang));
             }
         }
         return all;

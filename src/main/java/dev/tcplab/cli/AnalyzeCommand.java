@@ -148,7 +148,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " here: choose one with --conn N (tcplab analyze --summary lists them), or use --format html");
             return ExitCodes.USAGE;
         }
-        String doc = format == Format.svg ? SvgLadder.render(all.get(0))
+        String doc = format == Format.svg ? SvgLadder.render(all.get(0), lang)
                 : HtmlLadder.render(fromStdin() ? name : file.getFileName().toString(), all, lang);
         String leftOut = leftOut(pictures);
         if (output == null) {

@@ -70,7 +70,7 @@ public final class HtmlLadder {
                 .append(zh ? "<div id=\"step\" lang=\"zh-CN\">" : "<div id=\"step\">").append(prompt).append("</div></div>\n");
         for (int i = 0; i < pictures.size(); i++) {
             h.append("<div class=\"picture").append(i == 0 ? " shown" : "").append("\" id=\"picture-").append(i).append("\">\n")
-                    .append(SvgLadder.render(pictures.get(i))).append("</div>\n");
+                    .append(SvgLadder.render(pictures.get(i), lang)).append("</div>\n");
         }
         h.append("<script>\n\"use strict\";\n")
                 .append("window.onerror=function(m){var e=document.createElement('pre');e.id='script-error';"

@@ -1,5 +1,6 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Text;
 import java.util.List;
 
 /**
@@ -17,18 +18,21 @@ public record LadderPicture(String title, String leftName, String rightName, Lis
      * before a retransmission, the 2MSL of TIME_WAIT, a keepalive's idle time.
      */
     public record Timer(int fromStep, int toStep, boolean leftSide, String label) {
+        private static final Text CUT_SHORT = Text.of("cut short\nby RST", "被 RST\n提前结束");
+        /** A FIN again in TIME_WAIT: the side ACKs it again and its 2MSL starts over. */
+        public static final Text RESTARTED = Text.of("2MSL,\nrestarted", "2MSL，\n重新计时");
 
         /**
          * TIME_WAIT from the step that entered it: to the end of the picture with its 2MSL (which usually
          * outlasts what was seen), or to the RST that ended it early, which the bracket then says (two lines:
          * the left margin is narrow).
          */
-        public static Timer timeWait(List<Step> steps, int fromStep, boolean leftSide) {
+        public static Timer timeWait(List<Step> steps, int fromStep, boolean leftSide, Text.Lang lang) {
             for (int i = fromStep + 1; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 String state = leftSide ? s.leftState() : s.rightState();
                 if (s.leftToRight() != leftSide && s.label().startsWith("RST") && "CLOSED".equals(state)) {
-                    return new Timer(fromStep, i, leftSide, "cut short\nby RST");
+                    return new Timer(fromStep, i, leftSide, CUT_SHORT.in(lang));
                 }
             }
             return new Timer(fromStep, steps.size() - 1, leftSide, "2MSL");

@@ -39,6 +39,9 @@ public final class PictureRecorder implements TraceSink {
     private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
     private static final Text SENT_AGAIN = Text.of("the kernel sends this again", "内核再次发送了它");
+    /** The lifelines' names. */
+    private static final Text US = Text.of("tcplab (userspace TCP)", "tcplab（用户态 TCP）"),
+            KERNEL_PEER = Text.of("Linux kernel", "Linux 内核");
 
     public PictureRecorder(Path file, Kind kind, String title) {
         this(file, kind, title, Text.Lang.en);
@@ -101,7 +104,7 @@ public final class PictureRecorder implements TraceSink {
                 timeWaitFrom = index;
             } else if (why.contains("re-ACK") && timeWaitFrom >= 0) {
                 // A FIN came again in TIME_WAIT: the 2MSL timer starts over at our re-ACK.
-                timers.add(new LadderPicture.Timer(timeWaitFrom, index, true, "2MSL,\nrestarted"));
+                timers.add(new LadderPicture.Timer(timeWaitFrom, index, true, LadderPicture.Timer.RESTARTED.in(lang)));
                 timeWaitFrom = index;
             }
             steps.add(new LadderPicture.Step(s.timeNanos(), s.direction() == Direction.OUT, label, absolute, ours, kernel,
@@ -121,10 +124,10 @@ public final class PictureRecorder implements TraceSink {
     public synchronized void finish() {
         List<LadderPicture.Timer> all = new ArrayList<>(timers);
         if (timeWaitFrom >= 0 && !steps.isEmpty()) {
-            all.add(LadderPicture.Timer.timeWait(steps, timeWaitFrom, true));
+            all.add(LadderPicture.Timer.timeWait(steps, timeWaitFrom, true, lang));
         }
-        LadderPicture picture = new LadderPicture(title, "tcplab (userspace TCP)", "Linux kernel", List.copyOf(steps), all);
-        String text = kind == Kind.SVG ? SvgLadder.render(picture) : HtmlLadder.render(title, List.of(picture), lang);
+        LadderPicture picture = new LadderPicture(title, US.in(lang), KERNEL_PEER.in(lang), List.copyOf(steps), all);
+        String text = kind == Kind.SVG ? SvgLadder.render(picture, lang) : HtmlLadder.render(title, List.of(picture), lang);
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

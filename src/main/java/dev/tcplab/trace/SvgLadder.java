@@ -1,5 +1,7 @@
 package dev.tcplab.trace;
 
+import dev.tcplab.text.Columns;
+import dev.tcplab.text.Text;
 import java.util.Locale;
 
 /**
@@ -19,11 +21,20 @@ public final class SvgLadder {
 
     /** A standalone SVG document; arrows carry class "arrow" and data-step="N" for the HTML page. */
     public static String render(LadderPicture p) {
+        return render(p, Text.Lang.en);
+    }
+
+    /**
+     * The same, its own words (the time column's head, a cut gap's length) in {@code lang} and marked so
+     * that a browser draws Chinese characters in their Chinese forms; the picture's labels come as given.
+     */
+    public static String render(LadderPicture p, Text.Lang lang) {
+        boolean zh = lang == Text.Lang.zh;
         StringBuilder svg = new StringBuilder();
         int height = TOP + ROW * (p.steps().size() + 1) + 60 + cuts(p) * 24;
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"15\">%n",
-                WIDTH, height, WIDTH, height));
+                + "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"15\"%s>%n",
+                WIDTH, height, WIDTH, height, zh ? " lang=\"zh-CN\"" : ""));
         svg.append("<title>").append(esc(p.title())).append("</title>\n");
         svg.append("<defs><marker id=\"head\" markerWidth=\"12\" markerHeight=\"10\" refX=\"11\" refY=\"5\" orient=\"auto\" markerUnits=\"userSpaceOnUse\">"
                 + "<path d=\"M0,0 L12,5 L0,10 z\" fill=\"black\"/></marker></defs>\n");
@@ -37,7 +48,7 @@ public final class SvgLadder {
                 LEFT_X, LEFT_X, height - 30));
         svg.append(String.format("<line x1=\"%d\" y1=\"70\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
                 RIGHT_X, RIGHT_X, height - 30));
-        svg.append(text(40, 60, "start", 13, "normal", "time ms"));
+        svg.append(text(40, 60, "start", 13, "normal", zh ? "时间 ms" : "time ms"));
         int y = TOP;
         long last = p.steps().isEmpty() ? 0 : p.steps().get(0).timeNanos();
         int i = 0;
@@ -47,7 +58,7 @@ public final class SvgLadder {
                 svg.append(String.format("<g class=\"cut\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" "
                         + "stroke-dasharray=\"2 6\"/>", 40, y + 2, WIDTH - 40, y + 2));
                 svg.append(text(WIDTH / 2, y - 2, "middle", 12, "normal",
-                        String.format(Locale.ROOT, "… %.1f s later …", (s.timeNanos() - last) / 1e9)));
+                        String.format(Locale.ROOT, zh ? "…… %.1f 秒后 ……" : "… %.1f s later …", (s.timeNanos() - last) / 1e9)));
                 svg.append("</g>\n");
                 y += 24;
             }
@@ -129,13 +140,19 @@ public final class SvgLadder {
 
     /** Bold DejaVu Sans and Arial average about this many ems a character (digits, colons, letters). */
     private static final double EMS_PER_CHAR = 0.65;
+    /** A Chinese character takes a whole em. */
+    private static final double EMS_PER_WIDE_CHAR = 1.0;
 
     /**
      * The text element, squeezed to {@code room} pixels when its text would run wider (SVG's
      * textLength), so that a long title or name stays on the page instead of running off it.
      */
     static String fitted(String textElement, String content, int size, int room) {
-        if (content == null || content.length() * size * EMS_PER_CHAR <= room) {
+        if (content == null) {
+            return textElement;
+        }
+        int wide = Columns.width(content) - content.length();
+        if (((content.length() - wide) * EMS_PER_CHAR + wide * EMS_PER_WIDE_CHAR) * size <= room) {
             return textElement;
         }
         return textElement.replaceFirst("<text ", "<text textLength=\"" + room + "\" lengthAdjust=\"spacingAndGlyphs\" ");

@@ -8,6 +8,7 @@ import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.text.BothLanguages;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.LadderPicture;
+import dev.tcplab.trace.SvgLadder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,5 +103,17 @@ class AnalysisInBothLanguagesTest {
             }
         }
         assertTrue(zh.stream().anyMatch(s -> s.explanation().contains("重传的 FIN 到达处于 TIME_WAIT 的一方")), zh.toString());
+        // What the picture draws in words: the title, the lifelines, the timers (RTO stays as the RFC names it).
+        LadderPicture picture = chinese.pictures().get(0);
+        assertEquals("连接 1：10.77.1.1:62758 → 10.77.1.2:7", picture.title());
+        assertEquals("客户端 10.77.1.1:62758", picture.leftName());
+        assertEquals("服务器 10.77.1.2:7", picture.rightName());
+        List<String> timers = picture.timers().stream().map(LadderPicture.Timer::label).toList();
+        assertTrue(timers.contains("2MSL，\n重新计时"), timers.toString());
+        assertEquals(english.pictures().get(0).timers().size(), timers.size());
+        String svg = SvgLadder.render(picture, Text.Lang.zh);
+        assertTrue(svg.contains(" lang=\"zh-CN\">") && svg.contains(">时间 ms</text>"), "the picture's own words");
+        assertTrue(svg.contains(">2MSL，</text>") && svg.contains(">重新计时</text>"), svg);
+        assertFalse(SvgLadder.render(english.pictures().get(0)).contains("lang="), "English needs no mark");
     }
 }

@@ -100,6 +100,8 @@ class RenderersTest {
             assertTrue(html.contains("(again)"), "the retransmission is found from the English reason as before");
             assertTrue(html.contains("<div id=\"step\" lang=\"zh-CN\">按“下一步”"), "marked Chinese for the browser's fonts");
             assertEquals(2, html.split("按“下一步”", -1).length - 1, "the prompt, and the same when another picture is picked");
+            assertTrue(html.contains(">tcplab（用户态 TCP）</text>") && html.contains(">Linux 内核</text>"), "the lifelines' names");
+            assertTrue(html.contains(">时间 ms</text>") && html.contains("lang=\"zh-CN\">"), "the picture's own words");
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
