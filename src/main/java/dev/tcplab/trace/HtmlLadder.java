@@ -22,9 +22,9 @@ public final class HtmlLadder {
     }
 
     /**
-     * With the buttons and the prompt in {@code lang}, and the steps' explanations (which the pictures
-     * carry in it already) marked as Chinese for the browser, which otherwise may draw them with a
-     * Japanese font's forms of the same characters.
+     * With the buttons and the prompt in {@code lang}, and a Chinese page (whose pictures carry their
+     * words and explanations in Chinese already) marked as Chinese for the browser, which otherwise may
+     * draw them with a Japanese font's forms of the same characters.
      */
     public static String render(String title, List<LadderPicture> pictures, Text.Lang lang) {
         ObjectMapper mapper = new ObjectMapper();
@@ -45,8 +45,9 @@ public final class HtmlLadder {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        boolean zh = lang == Text.Lang.zh;
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
+        h.append("<!DOCTYPE html>\n<html lang=\"").append(zh ? "zh-CN" : "en").append("\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(SvgLadder.esc(title)).append("</title>\n<style>\n")
                 .append("body{font-family:'DejaVu Sans',Arial,sans-serif;margin:16px;color:#000;background:#fff}\n")
                 .append("#bar{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:2px solid #000}\n")
@@ -63,7 +64,6 @@ public final class HtmlLadder {
             }
             h.append("</select>");
         }
-        boolean zh = lang == Text.Lang.zh;
         String prompt = zh ? "按“下一步”（或 →）逐个查看报文段。" : "Press “next” (or →) to step through the segments.";
         h.append(zh ? "<button id=\"prev\">◀ 上一步</button><button id=\"next\">下一步 ▶</button>"
                         : "<button id=\"prev\">◀ previous</button><button id=\"next\">next ▶</button>")

@@ -102,6 +102,7 @@ class RenderersTest {
             assertEquals(2, html.split("按“下一步”", -1).length - 1, "the prompt, and the same when another picture is picked");
             assertTrue(html.contains(">tcplab（用户态 TCP）</text>") && html.contains(">Linux 内核</text>"), "the lifelines' names");
             assertTrue(html.contains(">时间 ms</text>") && html.contains("lang=\"zh-CN\">"), "the picture's own words");
+            assertTrue(html.startsWith("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "the whole page, its picker too");
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
