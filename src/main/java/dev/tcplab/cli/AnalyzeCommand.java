@@ -108,8 +108,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + " (json).").build());
         spec.addOption(OptionSpec.builder("--lang").paramLabel("en|zh").type(Text.Lang.class)
                 .description("Language of the ladder's heads and remarks, the summary table and the pictures' "
-                        + "explanations (default: zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); "
-                        + "--format json and error messages stay English.").build());
+                        + "words and explanations (default: zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, "
+                        + "else en); --format json and error messages stay English.").build());
         // Read by ExitCodes.Handler from the parse result.
         spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("Show stack traces of errors.").build());
     }
