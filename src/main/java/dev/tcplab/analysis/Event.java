@@ -83,4 +83,14 @@ public enum Event {
     public boolean fromWireshark() {
         return ordinal() < RST.ordinal();
     }
+
+    /** The event with this {@link #jsonName}, or null. */
+    public static Event named(String jsonName) {
+        for (Event e : ALL) {
+            if (e.jsonName.equals(jsonName)) {
+                return e;
+            }
+        }
+        return null;
+    }
 }

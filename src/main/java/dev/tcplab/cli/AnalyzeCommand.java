@@ -5,6 +5,7 @@ import dev.tcplab.analysis.AnalysisLadder;
 import dev.tcplab.analysis.AnalysisSink;
 import dev.tcplab.analysis.AnalysisStats;
 import dev.tcplab.analysis.Analyzer;
+import dev.tcplab.analysis.EventSelection;
 import dev.tcplab.analysis.FaultAnnotations;
 import dev.tcplab.analysis.Pictures;
 import dev.tcplab.analysis.Selection;
@@ -60,6 +61,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private Path output;
     private List<Integer> conns = List.of();
     private List<Integer> ports = List.of();
+    private List<String> events = List.of();
     private boolean absolute;
     private boolean summaryOnly;
     private Text.Lang lang = Text.Lang.en;
@@ -82,6 +84,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 .footer("  tcplab analyze captures/handshake-echo-close.pcap",
                         "  tcplab analyze big.pcapng --summary           the table only",
                         "  tcplab analyze big.pcapng --port 80 --conn 3  one connection's ladder",
+                        "  tcplab analyze big.pcapng --events bad-tcp    what Wireshark marks as Bad TCP",
+                        "  tcplab analyze big.pcapng --summary --events fin_in_time_wait",
+                        "                                                the connections where it happened",
                         "  tcplab analyze big.pcapng --format json | jq -c 'select(.events|length>0)'",
                         "  tcplab analyze big.pcapng --format json -o big.json",
                         "                                                with a progress bar on a terminal",
@@ -101,6 +106,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 .auxiliaryTypes(Integer.class).description("Only connection N (numbered from 1 in order of appearance).").build());
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("Only connections with port P at either end.").build());
+        spec.addOption(OptionSpec.builder("--events").paramLabel("EVENT").splitRegex(",").type(List.class)
+                .auxiliaryTypes(String.class).description("Only the segments that carry one of these events, and the "
+                        + "connections that had one. The names of the JSON's events (retransmission, duplicate_ack, "
+                        + "zero_window, rst, time_wait, fin_in_time_wait, ...), or " + EventSelection.BAD_TCP + ": what "
+                        + "Wireshark's colouring rule \"Bad TCP\" marks (segments with its analysis flags, but not window "
+                        + "updates or keep-alives).").build());
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
                 .description("The ladder with raw sequence numbers instead of relative to each ISN.").build());
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
@@ -131,6 +142,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         output = parsed.matchedOptionValue("--output", null);
         conns = parsed.matchedOptionValue("--conn", List.of());
         ports = parsed.matchedOptionValue("--port", List.of());
+        events = parsed.matchedOptionValue("--events", List.of());
         absolute = parsed.hasMatchedOption("--absolute");
         summaryOnly = parsed.hasMatchedOption("--summary");
         lang = parsed.hasMatchedOption("--lang") ? parsed.matchedOptionValue("--lang", Text.Lang.en)
@@ -204,6 +216,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (summaryOnly && (format == Format.svg || format == Format.html)) {
             err.println("tcplab: --summary goes with --format text or json; a picture is made of segments (choose one "
                     + "connection with --conn N)");
+            return ExitCodes.USAGE;
+        }
+        if (!events.isEmpty() && (format == Format.svg || format == Format.html)) {
+            err.println("tcplab: a picture draws whole connections, and --events keeps some of their segments: "
+                    + "list the connections that had them with --summary --events, then draw one with --conn N");
+            return ExitCodes.USAGE;
+        }
+        try {
+            EventSelection.check(events); // before the file is read
+        } catch (IllegalArgumentException e) {
+            err.println("tcplab: --events: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         String refused = output == null ? null : refusedOutput();
@@ -296,8 +319,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             case svg, html -> pictures;
         };
         AnalysisStats stats;
+        // Only when asked for: it would be one more call for every segment.
+        EventSelection eventSelection = events.isEmpty() ? null : new EventSelection(sink, events);
+        AnalysisSink shown = eventSelection == null ? sink : eventSelection;
         // A live run's faults sit beside its capture; a capture from a pipe has nothing beside it.
-        Selection selection = new Selection(fromStdin() ? sink : FaultAnnotations.around(sink, file), conns, ports);
+        Selection selection = new Selection(fromStdin() ? shown : FaultAnnotations.around(shown, file), conns, ports);
         Runnable flushSoFar = () -> {
             if (json != null) {
                 json.flush();
@@ -336,6 +362,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (missing != null) {
             err.println("tcplab: " + name + ": " + missing);
             return ExitCodes.USAGE;
+        }
+        String noneSeen = eventSelection == null ? null : eventSelection.noneSeen();
+        if (noneSeen != null) {
+            err.println("tcplab: " + name + ": " + noneSeen + (conns.isEmpty() && ports.isEmpty() ? ""
+                    : " in the connections chosen"));
         }
         if (format == Format.svg || format == Format.html) {
             int code = draw(pictures, out);

@@ -1,6 +1,7 @@
 package dev.tcplab.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.capture.CaptureReader;
@@ -82,6 +83,52 @@ class AnalysisAgreesWithTsharkTest {
         }
         assertTrue(differences.isEmpty(), capture + ": " + differences.size() + " of " + theirs.size()
                 + " segments differ:\n" + String.join("\n", differences.subList(0, Math.min(10, differences.size()))));
+    }
+
+    /**
+     * {@code --events bad-tcp} marks what Wireshark's colouring rule "Bad TCP" marks, the rule read from
+     * the installed Wireshark's own list. recorder-dropped.pcap has the case that tells "any flag but the
+     * harmless ones" from Wireshark's rule: an ACK of an unseen segment that is also a window update.
+     */
+    @ParameterizedTest
+    @MethodSource("captures")
+    void badTcpIsWhatWiresharksColouringRuleMarks(Path capture) throws IOException {
+        requireTshark();
+        Shell.Result r = Shell.run("tshark", "-r", capture.toString(), "-Y", wiresharksBadTcpRule(), "-T", "fields",
+                "-e", "frame.number");
+        assertTrue(r.ok(), r.stderr());
+        List<Long> theirs = r.stdout().lines().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+        List<Long> ours = new ArrayList<>();
+        AnalysisSink frames = new AnalysisSink() {
+            @Override
+            public void segment(AnalyzedSegment s) {
+                ours.add(s.frame());
+            }
+
+            @Override
+            public void connection(ConnectionSummary c) {
+            }
+        };
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            new Analyzer(new EventSelection(frames, List.of(EventSelection.BAD_TCP))).run(reader, p -> { });
+        }
+        assertEquals(theirs, ours, capture.toString());
+    }
+
+    @Test
+    void badTcpLeavesOutAnUnseenSegmentsAckThatIsAlsoAWindowUpdateAsWiresharkDoes() {
+        assertTrue(EventSelection.badTcp(Event.ACK_LOST_SEGMENT.bit));
+        assertFalse(EventSelection.badTcp(Event.ACK_LOST_SEGMENT.bit | Event.WINDOW_UPDATE.bit));
+        assertFalse(EventSelection.badTcp(Event.RST.bit | Event.TIME_WAIT.bit), "tcplab's own events are not Wireshark's");
+    }
+
+    static String wiresharksBadTcpRule() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/usr/share/wireshark/colorfilters"))) {
+            if (line.startsWith("@Bad TCP@")) {
+                return line.split("@")[2];
+            }
+        }
+        throw new AssertionError("no Bad TCP rule in /usr/share/wireshark/colorfilters");
     }
 
     /**

@@ -261,6 +261,68 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void eventsShowOnlyTheSegmentsThatCarryOneAndTheConnectionsThatHadOne() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
+        List<JsonNode> all = json();
+        List<Long> withRst = all.stream().filter(n -> n.get("type").asText().equals("segment")
+                && hasEvent(n, "rst")).map(n -> n.get("frame").asLong()).toList();
+        List<Integer> connsWithRst = all.stream().filter(n -> n.get("type").asText().equals("connection")
+                && n.get("events").has("rst")).map(n -> n.get("conn").asInt()).toList();
+        assertFalse(withRst.isEmpty(), "the sample has resets");
+        assertTrue(connsWithRst.size() < 84, "and connections without one");
+
+        out.reset();
+        assertEquals(0, run("--format", "json", "--events", "rst", "captures/kernel-mix.pcap"), err());
+        List<JsonNode> chosen = json();
+        assertEquals(withRst, chosen.stream().filter(n -> n.get("type").asText().equals("segment"))
+                .map(n -> n.get("frame").asLong()).toList());
+        assertEquals(connsWithRst, chosen.stream().filter(n -> n.get("type").asText().equals("connection"))
+                .map(n -> n.get("conn").asInt()).toList());
+        assertEquals("", err());
+
+        out.reset();
+        assertEquals(0, run("--summary", "--events", "rst", "captures/kernel-mix.pcap"), err());
+        List<String> rows = Arrays.stream(out().split("\n")).filter(l -> l.matches("\\s+\\d+\\s+\\d.*")).toList();
+        assertEquals(connsWithRst, rows.stream().map(l -> Integer.parseInt(l.trim().split("\\s+")[0])).toList(), out());
+    }
+
+    static boolean hasEvent(JsonNode segment, String name) {
+        for (JsonNode e : segment.get("events")) {
+            if (e.asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void eventsLeaveOutTheRemarksOnSegmentsTheyLeaveOut() {
+        assertEquals(0, run("--events", "fin_in_time_wait", "captures/time-wait-reack.pcap"), err());
+        List<String> segments = Arrays.stream(out().split("\n")).filter(l -> l.contains("──▶") || l.contains("◀──")).toList();
+        assertEquals(1, segments.size(), out());
+        assertTrue(segments.get(0).trim().startsWith("12 ") && segments.get(0).contains("fin_in_time_wait"), out());
+        assertFalse(out().contains("injected by --drop"), "the dropped ACK's note belongs to a segment not shown: " + out());
+    }
+
+    @Test
+    void eventsThatNoSegmentCarriesAreAFindingNotAMistake() {
+        assertEquals(0, run("--events", "zero_window,rst", "captures/handshake-echo-close.pcap"), err());
+        assertTrue(err().contains("no segment carries any of the events zero_window, rst"), err());
+        assertFalse(out().contains("──▶"), out());
+    }
+
+    @Test
+    void anUnknownEventOrAPictureOfSomeSegmentsIsRefused() {
+        assertEquals(2, run("--events", "retransmision", "captures/handshake-echo-close.pcap"));
+        assertTrue(err().contains("no event is called 'retransmision'; the events are retransmission,"), err());
+        assertTrue(err().contains("bad-tcp"), err());
+        assertEquals("", out());
+        err.reset();
+        assertEquals(2, run("--events", "bad-tcp", "--format", "svg", "captures/handshake-echo-close.pcap"));
+        assertTrue(err().contains("--summary --events, then draw one with --conn N"), err());
+    }
+
+    @Test
     void askingForAConnectionOrPortTheCaptureLacksSaysSoAndExits2() {
         assertEquals(0, run("--summary", "--conn", "84", "captures/kernel-mix.pcap"), err());
         assertEquals("", err(), "the last connection is there");
