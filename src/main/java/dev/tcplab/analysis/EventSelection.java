@@ -68,15 +68,20 @@ public final class EventSelection extends ForwardingSink {
     public static void check(List<String> names) {
         for (String name : names) {
             if (Event.named(name) == null && !name.equals(BAD_TCP)) {
-                List<String> known = new ArrayList<>();
-                for (Event e : Event.ALL) {
-                    known.add(e.jsonName);
-                }
-                known.add(BAD_TCP);
                 throw new IllegalArgumentException("no event is called '" + name + "'; the events are "
-                        + String.join(", ", known));
+                        + String.join(", ", names()));
             }
         }
+    }
+
+    /** Every name it takes: the events' and {@link #BAD_TCP}. */
+    public static List<String> names() {
+        List<String> known = new ArrayList<>();
+        for (Event e : Event.ALL) {
+            known.add(e.jsonName);
+        }
+        known.add(BAD_TCP);
+        return known;
     }
 
     @Override

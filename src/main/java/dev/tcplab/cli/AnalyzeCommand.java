@@ -106,10 +106,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 .auxiliaryTypes(Integer.class).description("Only connection N (numbered from 1 in order of appearance).").build());
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("Only connections with port P at either end.").build());
-        spec.addOption(OptionSpec.builder("--events").paramLabel("EVENT").splitRegex(",").type(List.class)
-                .auxiliaryTypes(String.class).description("Only the segments that carry one of these events, and the "
-                        + "connections that had one. The names of the JSON's events (retransmission, duplicate_ack, "
-                        + "zero_window, rst, time_wait, fin_in_time_wait, ...), or " + EventSelection.BAD_TCP + ": what "
+        spec.addOption(OptionSpec.builder("--events").paramLabel("E").splitRegex(",").type(List.class)
+                .auxiliaryTypes(String.class).completionCandidates(EventSelection.names()).description("Only the segments that carry event E, and the connections that "
+                        + "had one. E is an event's name as in the JSON (retransmission, duplicate_ack, zero_window, "
+                        + "rst, time_wait, fin_in_time_wait, ...), or " + EventSelection.BAD_TCP + ": what "
                         + "Wireshark's colouring rule \"Bad TCP\" marks (segments with its analysis flags, but not window "
                         + "updates or keep-alives).").build());
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
