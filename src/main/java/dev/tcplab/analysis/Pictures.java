@@ -3,6 +3,7 @@ package dev.tcplab.analysis;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.LadderPicture;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class Pictures implements AnalysisSink {
 
     private final Text.Lang lang;
     private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
+    /** Each drawn connection's summary in one line, for a page's picker: once it is over. */
+    private final Map<Integer, String> gists = new HashMap<>();
     private int connectionsLeftOut, lastConnLeftOut;
     /** The drawing the last segment went into, or null when it was left out: a fault found on it marks it. */
     private Drawing last;
@@ -128,6 +131,9 @@ public final class Pictures implements AnalysisSink {
 
     @Override
     public void connection(ConnectionSummary c) {
+        if (drawings.containsKey(c.conn())) {
+            gists.put(c.conn(), SummaryTable.inOneLine(c, lang));
+        }
     }
 
     /**
@@ -178,7 +184,7 @@ public final class Pictures implements AnalysisSink {
                     : "conn " + conn + ": " + d.client() + " → " + d.server()
                     + (d.leftOut()[0] > 0 ? " (first " + MAX_STEPS + " segments of " + all + ")" : "");
             out.add(new LadderPicture(title, (zh ? "客户端 " : "client ") + d.client(), (zh ? "服务器 " : "server ") + d.server(),
-                    List.copyOf(d.steps()), withTimeWait(d)));
+                    List.copyOf(d.steps()), withTimeWait(d), gists.getOrDefault(conn, "")));
         });
         return out;
     }

@@ -46,6 +46,10 @@ public final class SummaryTable implements AnalysisSink {
 
     /** A role ("client", "server", "both") as the table shows it. */
     private String role(String role) {
+        return role(role, lang);
+    }
+
+    private static String role(String role, Text.Lang lang) {
         if (lang != Text.Lang.zh) {
             return role;
         }
@@ -80,15 +84,11 @@ public final class SummaryTable implements AnalysisSink {
                     "events");
         }
         for (ConnectionSummary c : rows) {
-            String events = c.eventCounts().entrySet().stream()
-                    .filter(e -> !e.getKey().equals(Event.HANDSHAKE_COMPLETE.jsonName))
-                    .map(e -> e.getKey() + (e.getValue() > 1 ? "×" + e.getValue() : ""))
-                    .collect(Collectors.joining(" "));
             row(c.conn(), c.client(), c.server(), c.packetsFromClient() + c.packetsFromServer(),
                     c.bytesFromClient() + c.bytesFromServer(),
                     String.format("%.3fs", (c.endNanos() - c.startNanos()) / 1e9),
                     c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
-                    close(c), c.timeWait() == null ? "-" : role(c.timeWait()), events);
+                    close(c, lang), c.timeWait() == null ? "-" : role(c.timeWait()), events(c, true));
         }
         if (st.notTcp > 0) {
             say(Text.of(st.notTcp + " packet" + (st.notTcp == 1 ? " was" : "s were") + " not TCP (ARP, UDP, ICMP, …): not"
@@ -140,12 +140,35 @@ public final class SummaryTable implements AnalysisSink {
     }
 
     /** How it closed; a reset says by whom. */
-    private String close(ConnectionSummary c) {
+    private static String close(ConnectionSummary c, Text.Lang lang) {
         String kind = c.close().label(lang);
         if (c.resetBy() == null || c.close() != CloseKind.RESET) {
             return kind;
         }
-        return lang == Text.Lang.zh ? kind + "（" + role(c.resetBy()) + "）" : kind + " by " + c.resetBy();
+        return lang == Text.Lang.zh ? kind + "（" + role(c.resetBy(), lang) + "）" : kind + " by " + c.resetBy();
+    }
+
+    /** Its events with their counts, as the table's last column lists them (every connection has its handshake's). */
+    private static String events(ConnectionSummary c, boolean withTimeWait) {
+        return c.eventCounts().entrySet().stream()
+                .filter(e -> !e.getKey().equals(Event.HANDSHAKE_COMPLETE.jsonName))
+                .filter(e -> withTimeWait || !e.getKey().equals(Event.TIME_WAIT.jsonName))
+                .map(e -> e.getKey() + (e.getValue() > 1 ? "×" + e.getValue() : ""))
+                .collect(Collectors.joining(" "));
+    }
+
+    /**
+     * The table's last three columns in one line: how it closed, who went into TIME_WAIT, and its events
+     * but the time_wait that says that again.
+     */
+    public static String inOneLine(ConnectionSummary c, Text.Lang lang) {
+        boolean zh = lang == Text.Lang.zh;
+        String line = close(c, lang);
+        if (c.timeWait() != null) {
+            line += (zh ? "，TIME_WAIT：" : ", TIME_WAIT: ") + role(c.timeWait(), lang);
+        }
+        String events = events(c, false);
+        return events.isEmpty() ? line : line + (zh ? "；" : "; ") + events;
     }
 
     private void row(Object... cells) {

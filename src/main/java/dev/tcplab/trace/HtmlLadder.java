@@ -51,7 +51,7 @@ public final class HtmlLadder {
                 .append(SvgLadder.esc(title)).append("</title>\n<style>\n")
                 .append("body{font-family:'DejaVu Sans',Arial,sans-serif;margin:16px;color:#000;background:#fff}\n")
                 .append("#bar{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:2px solid #000}\n")
-                .append("button,select{font-size:18px;margin-right:8px}\n")
+                .append("button,select{font-size:18px;margin-right:8px}\nselect{max-width:100%}\n")
                 .append("#step{font-size:18px;margin-top:8px;min-height:2.6em}\n")
                 .append(".arrow.current line{stroke-width:5}\n.arrow.current text{font-weight:bold;text-decoration:underline}\n")
                 .append(".picture{display:none}\n.picture.shown{display:block}\n</style></head><body>\n");
@@ -59,7 +59,7 @@ public final class HtmlLadder {
         if (pictures.size() > 1) {
             h.append("<select id=\"pick\" aria-label=\"connection\">");
             for (int i = 0; i < pictures.size(); i++) {
-                h.append("<option value=\"").append(i).append("\">").append(SvgLadder.esc(pictures.get(i).title()))
+                h.append("<option value=\"").append(i).append("\">").append(SvgLadder.esc(pictures.get(i).pickerLabel()))
                         .append("</option>");
             }
             h.append("</select>");

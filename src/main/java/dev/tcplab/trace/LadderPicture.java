@@ -6,11 +6,24 @@ import java.util.List;
 /**
  * A ladder as a picture needs it, whatever it came from (a live run's timeline or a capture's
  * connection): two named lifelines and the segments between them in order.
+ *
+ * @param gist what happened in it in a few words (how it closed, its events), for a page's connection
+ *             picker, where a title alone names only the addresses; empty when there is nothing to add
  */
-public record LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers) {
+public record LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers,
+                            String gist) {
 
     public LadderPicture(String title, String leftName, String rightName, List<Step> steps) {
         this(title, leftName, rightName, steps, List.of());
+    }
+
+    public LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers) {
+        this(title, leftName, rightName, steps, timers, "");
+    }
+
+    /** The title with the gist, as a connection picker lists it. */
+    public String pickerLabel() {
+        return gist.isEmpty() ? title : title + " — " + gist;
     }
 
     /**

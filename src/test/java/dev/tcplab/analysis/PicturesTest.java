@@ -165,6 +165,51 @@ class PicturesTest {
         assertTrue(!html.contains("<script src"), "scripts inline only");
     }
 
+    /** A class looking for "the connection that was reset" finds it in the picker, not by opening 84 pictures. */
+    @Test
+    void thePickerSaysHowEachConnectionClosedAndWhatHappenedInIt() throws Exception {
+        List<ConnectionSummary> summaries = new java.util.ArrayList<>();
+        Pictures pictures = new Pictures();
+        try (CaptureReader r = CaptureReader.open(Path.of("captures/kernel-mix.pcap"))) {
+            new Analyzer(Selection.tee(pictures, new AnalysisSink() {
+                @Override
+                public void segment(AnalyzedSegment s) {
+                }
+
+                @Override
+                public void connection(ConnectionSummary c) {
+                    summaries.add(c);
+                }
+            })).run(r, p -> { });
+        }
+        List<LadderPicture> drawn = pictures.pictures();
+        summaries.sort(java.util.Comparator.comparingInt(ConnectionSummary::conn));
+        assertEquals(summaries.size(), drawn.size());
+        for (int i = 0; i < drawn.size(); i++) {
+            ConnectionSummary c = summaries.get(i);
+            String gist = drawn.get(i).gist();
+            assertTrue(gist.startsWith(c.close().label), gist + " for " + c);
+            assertEquals(c.timeWait() != null, gist.contains("TIME_WAIT: " + c.timeWait()), gist);
+            c.eventCounts().forEach((event, n) -> {
+                if (!event.equals("handshake_complete") && !event.equals("time_wait")) {
+                    assertTrue(gist.contains(event + (n > 1 ? "×" + n : "")), event + " " + n + " in " + gist);
+                }
+            });
+        }
+        assertEquals("four-way, TIME_WAIT: client; retransmission×17 fast_retransmission×6 out_of_order duplicate_ack×42"
+                + " window_full×3 window_update×2", drawn.get(2).gist(), "the lossy bulk transfer");
+        assertTrue(summaries.stream().anyMatch(c -> c.close() == CloseKind.RESET), "the sample has a reset");
+        String html = HtmlLadder.render("mix", drawn);
+        assertTrue(html.contains(">conn 3: 10.77.2.3:58314 → 10.77.2.2:5002 — four-way, TIME_WAIT: client; "), html);
+
+        Pictures inChinese = new Pictures(dev.tcplab.text.Text.Lang.zh);
+        try (CaptureReader r = CaptureReader.open(Path.of("captures/kernel-mix.pcap"))) {
+            new Analyzer(inChinese).run(r, p -> { });
+        }
+        assertTrue(inChinese.pictures().get(2).gist().startsWith("四次挥手，TIME_WAIT：客户端；retransmission×17"),
+                inChinese.pictures().get(2).gist());
+    }
+
     @Test
     void inHeadlessChromiumThePageLoadsWithoutScriptErrorsAndStepsThrough() throws Exception {
         boolean present = Shell.run("sh", "-c", "command -v chromium").ok();
