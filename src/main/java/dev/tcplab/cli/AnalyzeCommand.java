@@ -107,8 +107,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("Only connections with port P at either end.").build());
         spec.addOption(OptionSpec.builder("--events").paramLabel("E").splitRegex(",").type(List.class)
-                .auxiliaryTypes(String.class).completionCandidates(EventSelection.names()).description("Only the segments that carry event E, and the connections that "
-                        + "had one. E is an event's name as in the JSON (retransmission, duplicate_ack, zero_window, "
+                .auxiliaryTypes(String.class).completionCandidates(EventSelection.names())
+                .description("Only the segments that carry event E, and the connections that had one. E is an event's name as in the JSON (retransmission, duplicate_ack, zero_window, "
                         + "rst, time_wait, fin_in_time_wait, ...), or " + EventSelection.BAD_TCP + ": what "
                         + "Wireshark's colouring rule \"Bad TCP\" marks (segments with its analysis flags, but not window "
                         + "updates or keep-alives).").build());
