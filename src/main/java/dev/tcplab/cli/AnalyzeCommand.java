@@ -220,7 +220,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         if (!events.isEmpty() && (format == Format.svg || format == Format.html)) {
             err.println("tcplab: a picture draws whole connections, and --events keeps some of their segments: "
-                    + "list the connections that had them with --summary --events, then draw one with --conn N");
+                    + "list the connections that had them with --summary --events, then draw one with --conn N "
+                    + "(the page of --format html lists each connection with its events)");
             return ExitCodes.USAGE;
         }
         try {
