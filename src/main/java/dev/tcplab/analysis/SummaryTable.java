@@ -6,7 +6,11 @@ import dev.tcplab.text.Text;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -90,6 +94,10 @@ public final class SummaryTable implements AnalysisSink {
                     c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
                     close(c, lang), c.timeWait() == null ? "-" : role(c.timeWait()), events(c, true));
         }
+        if (rows.size() > 1) {
+            out.println();
+            totals();
+        }
         if (st.notTcp > 0) {
             say(Text.of(st.notTcp + " packet" + (st.notTcp == 1 ? " was" : "s were") + " not TCP (ARP, UDP, ICMP, …): not"
                     + " analysed", st.notTcp + " 个包不是 TCP（ARP、UDP、ICMP 等）：未分析"));
@@ -169,6 +177,50 @@ public final class SummaryTable implements AnalysisSink {
         }
         String events = events(c, false);
         return events.isEmpty() ? line : line + (zh ? "；" : "; ") + events;
+    }
+
+    /**
+     * The table summed up, under it, as Wireshark's Expert Information sums up a capture: with thousands of
+     * rows the table scrolls away, and "how many were reset, how many retransmissions, in how many
+     * connections" is the first question.
+     */
+    private void totals() {
+        boolean zh = lang == Text.Lang.zh;
+        Map<CloseKind, Long> closes = new EnumMap<>(CloseKind.class);
+        Map<String, Long> timeWait = new LinkedHashMap<>();
+        Map<String, long[]> events = new HashMap<>(); // by name: segments, connections
+        for (ConnectionSummary c : rows) {
+            closes.merge(c.close(), 1L, Long::sum);
+            if (c.timeWait() != null) {
+                timeWait.merge(c.timeWait(), 1L, Long::sum);
+            }
+            c.eventCounts().forEach((name, n) -> {
+                long[] tally = events.computeIfAbsent(name, e -> new long[2]);
+                tally[0] += n;
+                tally[1]++;
+            });
+        }
+        String closed = closes.entrySet().stream().map(e -> e.getKey().label(lang) + " " + e.getValue())
+                .collect(Collectors.joining(zh ? "，" : ", "));
+        String waited = List.of("client", "server", "both").stream().filter(timeWait::containsKey)
+                .map(r -> role(r) + " " + timeWait.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
+        say(Text.of("in all: " + counted(rows.size(), "connection") + "; closed " + closed
+                        + (waited.isEmpty() ? "" : "; TIME_WAIT " + waited),
+                "合计：" + rows.size() + " 个连接；关闭方式 " + closed + (waited.isEmpty() ? "" : "；TIME_WAIT " + waited)));
+        if (!events.isEmpty()) {
+            tallyRow(zh ? "事件" : "events", zh ? "报文段数" : "segments", zh ? "连接数" : "connections");
+            for (Event e : Event.ALL) {
+                long[] n = events.get(e.jsonName);
+                if (n != null) {
+                    tallyRow("  " + e.jsonName, n[0], n[1]);
+                }
+            }
+        }
+    }
+
+    private void tallyRow(Object... cells) {
+        String format = "%-26s %9s %12s";
+        out.println(lang == Text.Lang.zh ? Columns.format(format, cells) : String.format(format, cells));
     }
 
     private void row(Object... cells) {

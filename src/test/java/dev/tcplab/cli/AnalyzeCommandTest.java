@@ -260,6 +260,43 @@ class AnalyzeCommandTest {
                 .allMatch(n -> n.get("src").asText().endsWith(":5004") || n.get("dst").asText().endsWith(":5004")));
     }
 
+    /** The totals under the table, against the same capture's JSON counted here. */
+    @Test
+    void theTableIsSummedUpUnderItAsTheJsonCountsIt() throws IOException {
+        assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
+        java.util.Map<String, Long> closes = new java.util.TreeMap<>();
+        java.util.Map<String, Long> timeWait = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> events = new java.util.TreeMap<>();
+        for (JsonNode n : json()) {
+            if (n.get("type").asText().equals("segment")) {
+                n.get("events").forEach(e -> events.computeIfAbsent(e.asText(), k -> new long[2])[0]++);
+            } else if (n.get("type").asText().equals("connection")) {
+                closes.merge(n.get("close").asText(), 1L, Long::sum);
+                if (!n.get("time_wait").isNull()) {
+                    timeWait.merge(n.get("time_wait").asText(), 1L, Long::sum);
+                }
+                n.get("events").fieldNames().forEachRemaining(e -> events.computeIfAbsent(e, k -> new long[2])[1]++);
+            }
+        }
+        out.reset();
+        assertEquals(0, run("--summary", "captures/kernel-mix.pcap"), err());
+        List<String> lines = Arrays.asList(out().split("\n"));
+        String inAll = lines.stream().filter(l -> l.startsWith("in all: ")).findFirst().orElseThrow(() -> new AssertionError(out()));
+        assertTrue(inAll.startsWith("in all: 84 connections; closed "), inAll);
+        closes.forEach((kind, n) -> assertTrue(inAll.contains(kind + " " + n), kind + " " + n + " in " + inAll));
+        assertEquals(84, closes.values().stream().mapToLong(Long::longValue).sum());
+        timeWait.forEach((side, n) -> assertTrue(inAll.contains(side + " " + n), side + " " + n + " in " + inAll));
+        java.util.Map<String, long[]> printed = new java.util.TreeMap<>();
+        for (String l : lines.subList(lines.indexOf(inAll) + 2, lines.size())) {
+            if (l.startsWith("  ")) {
+                String[] f = l.trim().split("\\s+");
+                printed.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            }
+        }
+        assertEquals(events.keySet(), printed.keySet());
+        events.forEach((e, n) -> assertArrayEquals(n, printed.get(e), e + ": segments, connections"));
+    }
+
     @Test
     void eventsShowOnlyTheSegmentsThatCarryOneAndTheConnectionsThatHadOne() throws IOException {
         assertEquals(0, run("--format", "json", "captures/kernel-mix.pcap"), err());
