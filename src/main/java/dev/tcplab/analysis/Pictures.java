@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Collects a capture's connections as ladder pictures (client on the left, server on the right,
  * both inferred states). Pictures are for people: beyond {@link #MAX_CONNECTIONS} connections or
- * {@link #MAX_STEPS} segments in one, the rest is left out and the title says so.
+ * {@link #MAX_STEPS} segments in one, the rest is left out and the title says so. With events asked
+ * for, only the connections that had one are drawn, whole: a ladder of some of a connection's
+ * segments would not be one.
  */
 public final class Pictures implements AnalysisSink {
     public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
@@ -24,10 +26,12 @@ public final class Pictures implements AnalysisSink {
     /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
                            int[] leftOut, List<LadderPicture.Timer> timers, Map<String, Integer> firstSent,
-                           int[] timeWaitFrom, long[] isn) {
+                           int[] timeWaitFrom, long[] isn, boolean[] hadAnEventAskedFor) {
     }
 
     private final Text.Lang lang;
+    /** The events a connection must have had to be drawn, or null for every connection. */
+    private final EventChoice onlyWith;
     private final Map<Integer, Drawing> drawings = new LinkedHashMap<>();
     /** Each drawn connection's summary in one line, for a page's picker: once it is over. */
     private final Map<Integer, String> gists = new HashMap<>();
@@ -39,7 +43,13 @@ public final class Pictures implements AnalysisSink {
 
     /** Pictures whose step-through explains each segment in {@code lang}; what they draw stays as named. */
     public Pictures(Text.Lang lang) {
+        this(lang, null);
+    }
+
+    /** Only of the connections that had a segment {@code onlyWith} matches (null: of every connection). */
+    public Pictures(Text.Lang lang, EventChoice onlyWith) {
         this.lang = lang;
+        this.onlyWith = onlyWith;
     }
 
     public Pictures() {
@@ -50,6 +60,8 @@ public final class Pictures implements AnalysisSink {
     public void segment(AnalyzedSegment a) {
         Drawing d = drawings.get(a.conn());
         if (d == null) {
+            // With events asked for, a connection that had none is dropped when it ends, making room again;
+            // one left out here may have been such a connection.
             if (drawings.size() >= MAX_CONNECTIONS) {
                 // Connections are numbered as they open, so a number above every one left out so far is a new one.
                 if (a.conn() > lastConnLeftOut) {
@@ -62,8 +74,11 @@ public final class Pictures implements AnalysisSink {
             String client = (a.fromClient() ? a.src() : a.dst()).toString();
             String server = (a.fromClient() ? a.dst() : a.src()).toString();
             d = new Drawing(client, server, new ArrayList<>(), new String[2], new int[1], new ArrayList<>(),
-                    new java.util.HashMap<>(), new int[] {-1, -1}, new long[2]);
+                    new java.util.HashMap<>(), new int[] {-1, -1}, new long[2], new boolean[1]);
             drawings.put(a.conn(), d);
+        }
+        if (onlyWith != null && onlyWith.matches(a.events())) {
+            d.hadAnEventAskedFor()[0] = true;
         }
         last = null;
         if (d.steps().size() >= MAX_STEPS) {
@@ -131,7 +146,10 @@ public final class Pictures implements AnalysisSink {
 
     @Override
     public void connection(ConnectionSummary c) {
-        if (drawings.containsKey(c.conn())) {
+        Drawing d = drawings.get(c.conn());
+        if (d != null && onlyWith != null && !d.hadAnEventAskedFor()[0]) {
+            drawings.remove(c.conn());
+        } else if (d != null) {
             gists.put(c.conn(), SummaryTable.inOneLine(c, lang));
         }
     }

@@ -5,6 +5,7 @@ import dev.tcplab.analysis.AnalysisLadder;
 import dev.tcplab.analysis.AnalysisSink;
 import dev.tcplab.analysis.AnalysisStats;
 import dev.tcplab.analysis.Analyzer;
+import dev.tcplab.analysis.EventChoice;
 import dev.tcplab.analysis.EventSelection;
 import dev.tcplab.analysis.FaultAnnotations;
 import dev.tcplab.analysis.Pictures;
@@ -62,6 +63,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private List<Integer> conns = List.of();
     private List<Integer> ports = List.of();
     private List<String> events = List.of();
+    /** {@link #events} once call() has checked them, or null when none were asked for. */
+    private EventChoice eventChoice;
     private boolean absolute;
     private boolean summaryOnly;
     private Text.Lang lang = Text.Lang.en;
@@ -107,11 +110,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--port").paramLabel("P").splitRegex(",").type(List.class)
                 .auxiliaryTypes(Integer.class).description("Only connections with port P at either end.").build());
         spec.addOption(OptionSpec.builder("--events").paramLabel("E").splitRegex(",").type(List.class)
-                .auxiliaryTypes(String.class).completionCandidates(EventSelection.names())
-                .description("Only the segments that carry event E, and the connections that had one. E is an event's name as in the JSON (retransmission, duplicate_ack, zero_window, "
-                        + "rst, time_wait, fin_in_time_wait, ...), or " + EventSelection.BAD_TCP + ": what "
-                        + "Wireshark's colouring rule \"Bad TCP\" marks (segments with its analysis flags, but not window "
-                        + "updates or keep-alives).").build());
+                .auxiliaryTypes(String.class).completionCandidates(EventChoice.names())
+                .description("Only the segments that carry event E, and the connections that had one (a picture "
+                        + "draws those connections whole). E is an event's name as in the JSON (retransmission, "
+                        + "duplicate_ack, zero_window, rst, time_wait, fin_in_time_wait, ...), or " + EventChoice.BAD_TCP
+                        + ": what Wireshark's colouring rule \"Bad TCP\" marks (segments with its analysis flags, but not "
+                        + "window updates or keep-alives).").build());
         spec.addOption(OptionSpec.builder("--absolute").type(boolean.class)
                 .description("The ladder with raw sequence numbers instead of relative to each ISN.").build());
         spec.addOption(OptionSpec.builder("--summary").type(boolean.class)
@@ -218,14 +222,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "connection with --conn N)");
             return ExitCodes.USAGE;
         }
-        if (!events.isEmpty() && (format == Format.svg || format == Format.html)) {
-            err.println("tcplab: a picture draws whole connections, and --events keeps some of their segments: "
-                    + "list the connections that had them with --summary --events, then draw one with --conn N "
-                    + "(the page of --format html lists each connection with its events)");
-            return ExitCodes.USAGE;
-        }
         try {
-            EventSelection.check(events); // before the file is read
+            eventChoice = events.isEmpty() ? null : new EventChoice(events); // before the file is read
         } catch (IllegalArgumentException e) {
             err.println("tcplab: --events: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -310,7 +308,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private int readAndReport(OutputStream results) throws IOException {
         OutputStream out = new BufferedOutputStream(results, 1 << 16);
         PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
-        Pictures pictures = new Pictures(lang);
+        Pictures pictures = new Pictures(lang, eventChoice);
         AnalysisJson json = format != Format.json ? null : fromStdin() ? new AnalysisJson(out).endingEachLine()
                 : new AnalysisJson(out);
         AnalysisSink sink = switch (format) {
@@ -320,8 +318,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             case svg, html -> pictures;
         };
         AnalysisStats stats;
-        // Only when asked for: it would be one more call for every segment.
-        EventSelection eventSelection = events.isEmpty() ? null : new EventSelection(sink, events);
+        boolean drawing = format == Format.svg || format == Format.html;
+        // Only when asked for (it would be one more call for every segment); pictures choose for themselves.
+        EventSelection eventSelection = eventChoice == null || drawing ? null : new EventSelection(sink, eventChoice);
         AnalysisSink shown = eventSelection == null ? sink : eventSelection;
         // A live run's faults sit beside its capture; a capture from a pipe has nothing beside it.
         Selection selection = new Selection(fromStdin() ? shown : FaultAnnotations.around(shown, file), conns, ports);
@@ -364,12 +363,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
             err.println("tcplab: " + name + ": " + missing);
             return ExitCodes.USAGE;
         }
-        String noneSeen = eventSelection == null ? null : eventSelection.noneSeen();
+        String noneSeen = null;
+        if (eventSelection != null) {
+            noneSeen = eventSelection.noneSeen();
+        } else if (eventChoice != null && drawing && pictures.pictures().isEmpty() && stats.tcpSegments > 0) {
+            noneSeen = eventChoice.noneSeen(); // no connection had one, so none was kept to draw
+        }
         if (noneSeen != null) {
             err.println("tcplab: " + name + ": " + noneSeen + (conns.isEmpty() && ports.isEmpty() ? ""
-                    : " in the connections chosen"));
+                    : " in the connections chosen") + (drawing ? ": nothing to draw" : ""));
         }
-        if (format == Format.svg || format == Format.html) {
+        if (drawing && noneSeen == null) {
             int code = draw(pictures, out);
             if (code != ExitCodes.OK) {
                 return code;

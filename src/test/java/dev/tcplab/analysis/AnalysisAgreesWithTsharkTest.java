@@ -110,16 +110,16 @@ class AnalysisAgreesWithTsharkTest {
             }
         };
         try (CaptureReader reader = CaptureReader.open(capture)) {
-            new Analyzer(new EventSelection(frames, List.of(EventSelection.BAD_TCP))).run(reader, p -> { });
+            new Analyzer(new EventSelection(frames, new EventChoice(List.of(EventChoice.BAD_TCP)))).run(reader, p -> { });
         }
         assertEquals(theirs, ours, capture.toString());
     }
 
     @Test
     void badTcpLeavesOutAnUnseenSegmentsAckThatIsAlsoAWindowUpdateAsWiresharkDoes() {
-        assertTrue(EventSelection.badTcp(Event.ACK_LOST_SEGMENT.bit));
-        assertFalse(EventSelection.badTcp(Event.ACK_LOST_SEGMENT.bit | Event.WINDOW_UPDATE.bit));
-        assertFalse(EventSelection.badTcp(Event.RST.bit | Event.TIME_WAIT.bit), "tcplab's own events are not Wireshark's");
+        assertTrue(EventChoice.badTcp(Event.ACK_LOST_SEGMENT.bit));
+        assertFalse(EventChoice.badTcp(Event.ACK_LOST_SEGMENT.bit | Event.WINDOW_UPDATE.bit));
+        assertFalse(EventChoice.badTcp(Event.RST.bit | Event.TIME_WAIT.bit), "tcplab's own events are not Wireshark's");
     }
 
     static String wiresharksBadTcpRule() throws IOException {

@@ -349,14 +349,37 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void anUnknownEventOrAPictureOfSomeSegmentsIsRefused() {
+    void anUnknownEventIsRefusedWithTheNamesThereAre() {
         assertEquals(2, run("--events", "retransmision", "captures/handshake-echo-close.pcap"));
         assertTrue(err().contains("no event is called 'retransmision'; the events are retransmission,"), err());
         assertTrue(err().contains("bad-tcp"), err());
         assertEquals("", out());
+    }
+
+    @Test
+    void aPictureWithEventsDrawsTheConnectionsThatHadOneWhole() throws IOException {
+        assertEquals(0, run("--format", "json", "--summary", "captures/kernel-mix.pcap"), err());
+        List<Integer> reset = json().stream().filter(n -> n.get("type").asText().equals("connection")
+                && n.get("events").has("rst")).map(n -> n.get("conn").asInt()).sorted().toList();
+        out.reset();
+        assertEquals(0, run("--format", "html", "--events", "rst", "captures/kernel-mix.pcap"), err());
+        List<Integer> offered = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<option value=\"\\d+\">conn (\\d+): ").matcher(out());
+        while (m.find()) {
+            offered.add(Integer.parseInt(m.group(1)));
+        }
+        assertEquals(reset, offered);
+
+        out.reset();
+        assertEquals(0, run("--format", "svg", "--events", "fin_in_time_wait", "captures/time-wait-reack.pcap"), err());
+        int arrows = out().split("class=\"arrow", -1).length - 1;
+        assertEquals(12, arrows, "every segment of the connection, the dropped ACK put back: " + out().length());
+
+        out.reset();
         err.reset();
-        assertEquals(2, run("--events", "bad-tcp", "--format", "svg", "captures/handshake-echo-close.pcap"));
-        assertTrue(err().contains("--summary --events, then draw one with --conn N"), err());
+        assertEquals(0, run("--format", "svg", "--events", "zero_window", "captures/time-wait-reack.pcap"), err());
+        assertEquals("", out(), "nothing to draw");
+        assertTrue(err().contains("no segment carries the event zero_window: nothing to draw"), err());
     }
 
     @Test
