@@ -10,13 +10,19 @@ import java.util.Map;
 
 /**
  * Collects a capture's connections as ladder pictures (client on the left, server on the right,
- * both inferred states). Pictures are for people: beyond {@link #MAX_CONNECTIONS} connections or
- * {@link #MAX_STEPS} segments in one, the rest is left out and the title says so. With events asked
+ * both inferred states). Pictures are for people: beyond {@link #MAX_CONNECTIONS} connections,
+ * {@link #MAX_STEPS} segments in one or {@link #MAX_TOTAL_STEPS} in all, the rest is left out and the
+ * title says so. With events asked
  * for, only the connections that had one are drawn, whole: a ladder of some of a connection's
  * segments would not be one.
  */
 public final class Pictures implements AnalysisSink {
     public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
+    /**
+     * Segments in all the pictures of one page: more than anyone steps through, and what the page's text
+     * fits in the heap the launcher gives `analyze` (200 bulk transfers of 2,000 segments each ran it out).
+     */
+    public static final int MAX_TOTAL_STEPS = 20_000;
     /** Ends a keep-alive probe's label; the next probe's bracket, an interval rather than the idle time, looks for it. */
     private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
     private static final Text NEVER_ON_THE_WIRE = Text.of("it never reached the wire", "它没有到达线路");
@@ -36,6 +42,8 @@ public final class Pictures implements AnalysisSink {
     /** Each drawn connection's summary in one line, for a page's picker: once it is over. */
     private final Map<Integer, String> gists = new HashMap<>();
     private int connectionsLeftOut, lastConnLeftOut;
+    /** Steps in the drawings kept, towards {@link #MAX_TOTAL_STEPS}. */
+    private int stepsDrawn;
     /** The drawing the last segment went into, or null when it was left out: a fault found on it marks it. */
     private Drawing last;
     /** The capture's clock less the time since its first packet: places a segment that never reached the wire. */
@@ -62,7 +70,7 @@ public final class Pictures implements AnalysisSink {
         if (d == null) {
             // With events asked for, a connection that had none is dropped when it ends, making room again;
             // one left out here may have been such a connection.
-            if (drawings.size() >= MAX_CONNECTIONS) {
+            if (drawings.size() >= MAX_CONNECTIONS || stepsDrawn >= MAX_TOTAL_STEPS) {
                 // Connections are numbered as they open, so a number above every one left out so far is a new one.
                 if (a.conn() > lastConnLeftOut) {
                     connectionsLeftOut++;
@@ -81,10 +89,11 @@ public final class Pictures implements AnalysisSink {
             d.hadAnEventAskedFor()[0] = true;
         }
         last = null;
-        if (d.steps().size() >= MAX_STEPS) {
+        if (d.steps().size() >= MAX_STEPS || stepsDrawn >= MAX_TOTAL_STEPS) {
             d.leftOut()[0]++;
             return;
         }
+        stepsDrawn++;
         last = d;
         epochOffset = a.epochNanos() - a.timeNanos();
         d.isn()[a.fromClient() ? 0 : 1] = (a.seqAbs() - a.seq()) & 0xffffffffL;
@@ -149,6 +158,7 @@ public final class Pictures implements AnalysisSink {
         Drawing d = drawings.get(c.conn());
         if (d != null && onlyWith != null && !d.hadAnEventAskedFor()[0]) {
             drawings.remove(c.conn());
+            stepsDrawn -= d.steps().size();
         } else if (d != null) {
             gists.put(c.conn(), SummaryTable.inOneLine(c, lang));
         }
@@ -167,7 +177,8 @@ public final class Pictures implements AnalysisSink {
                     on = d;
                 }
             }
-            if (on != null && on.steps().size() < MAX_STEPS) {
+            if (on != null && on.steps().size() < MAX_STEPS && stepsDrawn < MAX_TOTAL_STEPS) {
+                stepsDrawn++;
                 boolean fromClient = on.client().equals(f.src());
                 on.steps().add(new LadderPicture.Step(f.epochNanos() - epochOffset, fromClient, dropped(on, f, fromClient),
                         "dropped by " + f.rule() + " before the wire: seq " + f.seqAbs() + ", ack " + f.ackAbs(), null,
@@ -196,11 +207,12 @@ public final class Pictures implements AnalysisSink {
         List<LadderPicture> out = new ArrayList<>();
         boolean zh = lang == Text.Lang.zh;
         drawings.forEach((conn, d) -> {
-            long all = MAX_STEPS + d.leftOut()[0];
+            int drawn = d.steps().size();
+            long all = drawn + d.leftOut()[0];
             String title = zh ? "连接 " + conn + "：" + d.client() + " → " + d.server()
-                    + (d.leftOut()[0] > 0 ? "（共 " + all + " 个报文段，只画前 " + MAX_STEPS + " 个）" : "")
+                    + (d.leftOut()[0] > 0 ? "（共 " + all + " 个报文段，只画前 " + drawn + " 个）" : "")
                     : "conn " + conn + ": " + d.client() + " → " + d.server()
-                    + (d.leftOut()[0] > 0 ? " (first " + MAX_STEPS + " segments of " + all + ")" : "");
+                    + (d.leftOut()[0] > 0 ? " (first " + drawn + " segments of " + all + ")" : "");
             out.add(new LadderPicture(title, (zh ? "客户端 " : "client ") + d.client(), (zh ? "服务器 " : "server ") + d.server(),
                     List.copyOf(d.steps()), withTimeWait(d), gists.getOrDefault(conn, "")));
         });

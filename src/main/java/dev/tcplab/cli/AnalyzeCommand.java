@@ -189,13 +189,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private static String leftOut(Pictures pictures) {
         String text = "";
         if (pictures.connectionsLeftOut() > 0) {
-            text += " " + pictures.connectionsLeftOut() + " connections beyond the first " + Pictures.MAX_CONNECTIONS;
+            text += " " + pictures.connectionsLeftOut() + " connections";
         }
         if (pictures.segmentsLeftOut() > 0) {
-            text += (text.isEmpty() ? " " : " and ") + pictures.segmentsLeftOut() + " segments beyond the first "
-                    + Pictures.MAX_STEPS + " of a connection";
+            text += (text.isEmpty() ? " " : " and ") + pictures.segmentsLeftOut() + " segments";
         }
-        return text;
+        return text.isEmpty() ? text : text + ", beyond what a picture holds (" + Pictures.MAX_CONNECTIONS
+                + " connections, " + Pictures.MAX_STEPS + " segments of one, " + Pictures.MAX_TOTAL_STEPS + " in all)";
     }
 
     /** Where results and complaints go; tests replace them. Results bypass System.out's per-line flushing. */

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.capture.SyntheticCaptures;
 import dev.tcplab.host.Shell;
 import dev.tcplab.trace.HtmlLadder;
 import dev.tcplab.trace.LadderPicture;
 import dev.tcplab.trace.SvgLadder;
+import dev.tcplab.wire.Flags;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
@@ -148,7 +153,7 @@ class PicturesTest {
     static List<String> timerLabels(Document d) throws Exception {
         NodeList n = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
                 "//*[local-name()='g' and @class='timer']/*[local-name()='text']", d, XPathConstants.NODESET);
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < n.getLength(); i++) {
             out.add(n.item(i).getTextContent());
         }
@@ -165,10 +170,41 @@ class PicturesTest {
         assertTrue(!html.contains("<script src"), "scripts inline only");
     }
 
+    /**
+     * A page holds 20,000 segments in all: 200 bulk transfers of 2,000 segments each ran `analyze --format
+     * html` out of the heap the launcher gives it (the 1.5 M packet benchmark capture did).
+     */
+    @Test
+    void aPageHoldsAtMostItsTotalOfSegmentsAndTheConnectionCutSaysWhere() throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        for (int c = 0; c < 15; c++) {
+            int port = 30000 + c;
+            frames.add(SyntheticCaptures.frame(port, false, 100, 0, Flags.SYN));
+            frames.add(SyntheticCaptures.frame(port, true, 500, 101, Flags.SYN_ACK));
+            for (int i = 0; i < 1498; i++) {
+                frames.add(SyntheticCaptures.frame(port, i % 2 == 1, i % 2 == 1 ? 501 : 101,
+                        i % 2 == 1 ? 101 : 501, Flags.ACK));
+            }
+        }
+        Path capture = dir.resolve("bulk.pcap");
+        Files.write(capture, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
+        Pictures pictures = new Pictures();
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            new Analyzer(pictures).run(r, p -> { });
+        }
+        List<LadderPicture> drawn = pictures.pictures();
+        assertEquals(14, drawn.size(), "13 connections whole, the 14th cut, the 15th left out");
+        assertEquals(Pictures.MAX_TOTAL_STEPS, drawn.stream().mapToInt(p -> p.steps().size()).sum());
+        assertEquals(1, pictures.connectionsLeftOut());
+        assertEquals(1000, pictures.segmentsLeftOut());
+        assertTrue(drawn.get(13).title().endsWith("(first 500 segments of 1500)"), drawn.get(13).title());
+        assertTrue(drawn.get(12).title().endsWith(":80"), "a whole one says nothing: " + drawn.get(12).title());
+    }
+
     /** A class looking for "the connection that was reset" finds it in the picker, not by opening 84 pictures. */
     @Test
     void thePickerSaysHowEachConnectionClosedAndWhatHappenedInIt() throws Exception {
-        List<ConnectionSummary> summaries = new java.util.ArrayList<>();
+        List<ConnectionSummary> summaries = new ArrayList<>();
         Pictures pictures = new Pictures();
         try (CaptureReader r = CaptureReader.open(Path.of("captures/kernel-mix.pcap"))) {
             new Analyzer(Selection.tee(pictures, new AnalysisSink() {
@@ -183,7 +219,7 @@ class PicturesTest {
             })).run(r, p -> { });
         }
         List<LadderPicture> drawn = pictures.pictures();
-        summaries.sort(java.util.Comparator.comparingInt(ConnectionSummary::conn));
+        summaries.sort(Comparator.comparingInt(ConnectionSummary::conn));
         assertEquals(summaries.size(), drawn.size());
         for (int i = 0; i < drawn.size(); i++) {
             ConnectionSummary c = summaries.get(i);
@@ -234,7 +270,7 @@ class PicturesTest {
     }
 
     static String[] concat(List<String> a, String... more) {
-        List<String> all = new java.util.ArrayList<>(a);
+        List<String> all = new ArrayList<>(a);
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
     }

@@ -408,8 +408,8 @@ class AnalyzeCommandTest {
         Files.write(big, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
         Path svg = dir.resolve("long.svg");
         assertEquals(0, run("--format", "svg", "-o", svg.toString(), big.toString()), err());
-        assertTrue(err().contains("wrote " + svg + "; it leaves out 50 segments beyond the first 2000 of a connection"),
-                err());
+        assertTrue(err().contains("wrote " + svg + "; it leaves out 50 segments, beyond what a picture holds (200 "
+                + "connections, 2000 segments of one, 20000 in all)"), err());
         err.reset();
         assertEquals(0, run("--format", "svg", big.toString()), err());
         assertTrue(out().startsWith("<svg"), "the picture on stdout");
@@ -429,7 +429,7 @@ class AnalyzeCommandTest {
         Files.write(many, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
         Path html = dir.resolve("many.html");
         assertEquals(0, run("--format", "html", "-o", html.toString(), many.toString()), err());
-        assertTrue(err().contains("it leaves out 3 connections beyond the first 200"), err());
+        assertTrue(err().contains("it leaves out 3 connections, beyond what a picture holds"), err());
     }
 
     @Test
