@@ -17,7 +17,7 @@ import java.util.Map;
  * segments would not be one.
  */
 public final class Pictures implements AnalysisSink {
-    public static final int MAX_CONNECTIONS = 200, MAX_STEPS = 2000;
+    public static final int MAX_CONNECTIONS = 200, MAX_STEPS = LadderPicture.MAX_STEPS;
     /**
      * Segments in all the pictures of one page: more than anyone steps through, and what the page's text
      * fits in the heap the launcher gives `analyze` (200 bulk transfers of 2,000 segments each ran it out).

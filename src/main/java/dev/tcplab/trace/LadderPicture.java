@@ -1,6 +1,7 @@
 package dev.tcplab.trace;
 
 import dev.tcplab.text.Text;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,9 +10,13 @@ import java.util.List;
  *
  * @param gist what happened in it in a few words (how it closed, its events), for a page's connection
  *             picker, where a title alone names only the addresses; empty when there is nothing to add
+ * @param cut  where segments were left out of the middle ({@link #withMiddleLeftOut}), or null
  */
 public record LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers,
-                            String gist) {
+                            String gist, Cut cut) {
+
+    /** Segments of a picture's ladder are this many at most: more is a wall of arrows no one reads. */
+    public static final int MAX_STEPS = 2000;
 
     public LadderPicture(String title, String leftName, String rightName, List<Step> steps) {
         this(title, leftName, rightName, steps, List.of());
@@ -19,6 +24,40 @@ public record LadderPicture(String title, String leftName, String rightName, Lis
 
     public LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers) {
         this(title, leftName, rightName, steps, timers, "");
+    }
+
+    public LadderPicture(String title, String leftName, String rightName, List<Step> steps, List<Timer> timers,
+                         String gist) {
+        this(title, leftName, rightName, steps, timers, gist, null);
+    }
+
+    /** {@code segments} left out before step {@code beforeStep}: the picture draws a mark there. */
+    public record Cut(int beforeStep, int segments) {
+    }
+
+    /**
+     * The first {@code head} and the last {@code tail} steps, the rest left out and marked, under a new
+     * title: a bulk transfer's picture keeps its handshake and start, and its close and TIME_WAIT. Timers
+     * within the steps kept stay; one that spans the cut goes. Itself when it has no more than that.
+     */
+    public LadderPicture withMiddleLeftOut(int head, int tail, String newTitle) {
+        int n = steps.size();
+        if (n <= head + tail) {
+            return this;
+        }
+        int leftOut = n - head - tail;
+        List<Step> kept = new ArrayList<>(steps.subList(0, head));
+        kept.addAll(steps.subList(n - tail, n));
+        List<Timer> keptTimers = new ArrayList<>();
+        for (Timer t : timers) {
+            boolean bothBefore = t.toStep() < head;
+            boolean bothAfter = t.fromStep() >= n - tail;
+            if (bothBefore || bothAfter) {
+                int shift = bothAfter ? leftOut : 0;
+                keptTimers.add(new Timer(t.fromStep() - shift, t.toStep() - shift, t.leftSide(), t.label()));
+            }
+        }
+        return new LadderPicture(newTitle, leftName, rightName, List.copyOf(kept), keptTimers, gist, new Cut(head, leftOut));
     }
 
     /** The title with the gist, as a connection picker lists it. */

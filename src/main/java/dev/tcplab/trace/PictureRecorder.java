@@ -38,6 +38,11 @@ public final class PictureRecorder implements TraceSink {
     /** Linux's smallest retransmission timeout (TCP_RTO_MIN): a copy sooner than this was not sent by the RTO. */
     private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
+    /**
+     * A bulk transfer's picture keeps the first {@link LadderPicture#MAX_STEPS} less these and these last
+     * steps: the handshake and the start, and the close and TIME_WAIT (20 MB echoed drew a 23 MB SVG).
+     */
+    private static final int LAST_STEPS_KEPT = 500;
     private static final Text SENT_AGAIN = Text.of("the kernel sends this again", "内核再次发送了它");
     /** The lifelines' names. */
     private static final Text US = Text.of("tcplab (userspace TCP)", "tcplab（用户态 TCP）"),
@@ -127,6 +132,10 @@ public final class PictureRecorder implements TraceSink {
             all.add(LadderPicture.Timer.timeWait(steps, timeWaitFrom, true, lang));
         }
         LadderPicture picture = new LadderPicture(title, US.in(lang), KERNEL_PEER.in(lang), List.copyOf(steps), all);
+        int head = LadderPicture.MAX_STEPS - LAST_STEPS_KEPT;
+        picture = picture.withMiddleLeftOut(head, LAST_STEPS_KEPT, title + (lang == Text.Lang.zh
+                ? "（共 " + steps.size() + " 个报文段，画出前 " + head + " 个和最后 " + LAST_STEPS_KEPT + " 个）"
+                : " (the first " + head + " and the last " + LAST_STEPS_KEPT + " of " + steps.size() + " segments)"));
         String text = kind == Kind.SVG ? SvgLadder.render(picture, lang) : HtmlLadder.render(title, List.of(picture), lang);
         try {
             if (file.getParent() != null) {

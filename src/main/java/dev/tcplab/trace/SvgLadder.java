@@ -31,7 +31,7 @@ public final class SvgLadder {
     public static String render(LadderPicture p, Text.Lang lang) {
         boolean zh = lang == Text.Lang.zh;
         StringBuilder svg = new StringBuilder();
-        int height = TOP + ROW * (p.steps().size() + 1) + 60 + cuts(p) * 24;
+        int height = TOP + ROW * (p.steps().size() + 1) + 60 + (cuts(p) + (p.cut() == null ? 0 : 1)) * 24;
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"15\"%s>%n",
                 WIDTH, height, WIDTH, height, zh ? " lang=\"zh-CN\"" : ""));
@@ -54,12 +54,13 @@ public final class SvgLadder {
         int i = 0;
         int[] ys = new int[p.steps().size()];
         for (LadderPicture.Step s : p.steps()) {
-            if (s.timeNanos() - last > CUT_NANOS) {
-                svg.append(String.format("<g class=\"cut\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" "
-                        + "stroke-dasharray=\"2 6\"/>", 40, y + 2, WIDTH - 40, y + 2));
-                svg.append(text(WIDTH / 2, y - 2, "middle", 12, "normal",
-                        String.format(Locale.ROOT, zh ? "…… %.1f 秒后 ……" : "… %.1f s later …", (s.timeNanos() - last) / 1e9)));
-                svg.append("</g>\n");
+            if (p.cut() != null && i == p.cut().beforeStep()) {
+                cutMark(svg, y, zh ? "…… 这里省略了 " + p.cut().segments() + " 个报文段 ……"
+                        : "… " + p.cut().segments() + " segments left out here …");
+                y += 24;
+            } else if (s.timeNanos() - last > CUT_NANOS) {
+                cutMark(svg, y, String.format(Locale.ROOT, zh ? "…… %.1f 秒后 ……" : "… %.1f s later …",
+                        (s.timeNanos() - last) / 1e9));
                 y += 24;
             }
             last = s.timeNanos();
@@ -128,9 +129,21 @@ public final class SvgLadder {
         svg.append("</g>\n");
     }
 
+    /** A dashed line across the picture with a few words on it: where time or segments were left out. */
+    private static void cutMark(StringBuilder svg, int y, String words) {
+        svg.append(String.format("<g class=\"cut\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" "
+                + "stroke-dasharray=\"2 6\"/>", 40, y + 2, WIDTH - 40, y + 2));
+        svg.append(text(WIDTH / 2, y - 2, "middle", 12, "normal", words));
+        svg.append("</g>\n");
+    }
+
+    /** The time gaps drawn as cuts (the left-out segments' mark stands in for one where both fall). */
     private static int cuts(LadderPicture p) {
         int n = 0;
         for (int i = 1; i < p.steps().size(); i++) {
+            if (p.cut() != null && i == p.cut().beforeStep()) {
+                continue;
+            }
             if (p.steps().get(i).timeNanos() - p.steps().get(i - 1).timeNanos() > CUT_NANOS) {
                 n++;
             }

@@ -41,6 +41,56 @@ class RenderersTest {
         return new TraceEvent.SegmentEvent(t, d, s, dst, g, state, why);
     }
 
+    /** 20 MB echoed drew a 23 MB SVG; a bulk transfer's picture keeps its start and its end. */
+    @Test
+    void aLongLivePictureKeepsItsStartAndItsCloseAndMarksWhatItLeftOut() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
+        try {
+            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.SVG, "bulk");
+            handshake().forEach(picture::accept);
+            long t = 3_000_000;
+            for (int i = 0; i < 3000; i++) {
+                Segment data = Segment.of(61000, 7, SeqNum.of(J + 3 + 100L * i), SeqNum.of(K + 1), Flags.ACK, 64240)
+                        .withPayload(new byte[100]);
+                picture.accept(seg(t += 10_000, Direction.OUT, US, PEER, data, "ESTABLISHED", null));
+            }
+            long end = J + 3 + 100L * 3000;
+            picture.accept(seg(t += 10_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(end), SeqNum.of(K + 1),
+                    Flags.FIN_ACK, 64240), "FIN_WAIT_1", null));
+            picture.accept(seg(t += 10_000, Direction.IN, PEER, US, Segment.of(7, 61000, SeqNum.of(K + 1),
+                    SeqNum.of(end + 1), Flags.FIN_ACK, 65160), "TIME_WAIT", null));
+            picture.accept(seg(t + 10_000, Direction.OUT, US, PEER, Segment.of(61000, 7, SeqNum.of(end + 1),
+                    SeqNum.of(K + 2), Flags.ACK, 64240), "TIME_WAIT", null));
+            picture.finish();
+            String svg = java.nio.file.Files.readString(file);
+            int all = 4 + 3000 + 3;
+            assertEquals(LadderPicture.MAX_STEPS, svg.split("class=\"arrow", -1).length - 1);
+            assertTrue(svg.contains("<title>bulk (the first 1500 and the last 500 of " + all + " segments)</title>"), svg.substring(0, 400));
+            assertEquals(1, svg.split("… " + (all - 2000) + " segments left out here …", -1).length - 1);
+            assertTrue(svg.contains(">SYN seq=0<") && svg.contains(">FIN,ACK seq=300003 ack=1<"), "the handshake and the close");
+            assertTrue(svg.contains(">2MSL<"), "TIME_WAIT's bracket, after the cut");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void leavingOutTheMiddleKeepsTheTimersOnEitherSideAndDropsThoseAcrossIt() {
+        List<LadderPicture.Step> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            steps.add(new LadderPicture.Step(i, true, "s" + i, "", null, null, false, false, ""));
+        }
+        LadderPicture p = new LadderPicture("t", "a", "b", steps, List.of(new LadderPicture.Timer(0, 2, true, "before"),
+                new LadderPicture.Timer(2, 8, true, "across"), new LadderPicture.Timer(7, 9, false, "after")));
+        LadderPicture cut = p.withMiddleLeftOut(3, 3, "t, cut");
+        assertEquals(List.of("s0", "s1", "s2", "s7", "s8", "s9"), cut.steps().stream().map(LadderPicture.Step::label).toList());
+        assertEquals(List.of(new LadderPicture.Timer(0, 2, true, "before"), new LadderPicture.Timer(3, 5, false, "after")),
+                cut.timers());
+        assertEquals(new LadderPicture.Cut(3, 4), cut.cut());
+        assertEquals("t, cut", cut.title());
+        assertTrue(p.withMiddleLeftOut(5, 5, "x") == p, "nothing to leave out");
+    }
+
     @Test
     void aLivePictureDashesTheKernelsRetransmissionsAndBracketsItsRto() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
