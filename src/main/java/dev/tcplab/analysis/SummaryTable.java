@@ -49,10 +49,6 @@ public final class SummaryTable implements AnalysisSink {
     }
 
     /** A role ("client", "server", "both") as the table shows it. */
-    private String role(String role) {
-        return role(role, lang);
-    }
-
     private static String role(String role, Text.Lang lang) {
         if (lang != Text.Lang.zh) {
             return role;
@@ -92,7 +88,7 @@ public final class SummaryTable implements AnalysisSink {
                     c.bytesFromClient() + c.bytesFromServer(),
                     String.format("%.3fs", (c.endNanos() - c.startNanos()) / 1e9),
                     c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
-                    close(c, lang), c.timeWait() == null ? "-" : role(c.timeWait()), events(c, true));
+                    close(c, lang), c.timeWait() == null ? "-" : role(c.timeWait(), lang), events(c, true));
         }
         if (rows.size() > 1) {
             out.println();
@@ -203,7 +199,7 @@ public final class SummaryTable implements AnalysisSink {
         String closed = closes.entrySet().stream().map(e -> e.getKey().label(lang) + " " + e.getValue())
                 .collect(Collectors.joining(zh ? "，" : ", "));
         String waited = List.of("client", "server", "both").stream().filter(timeWait::containsKey)
-                .map(r -> role(r) + " " + timeWait.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
+                .map(r -> role(r, lang) + " " + timeWait.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
         say(Text.of("in all: " + counted(rows.size(), "connection") + "; closed " + closed
                         + (waited.isEmpty() ? "" : "; TIME_WAIT " + waited),
                 "合计：" + rows.size() + " 个连接；关闭方式 " + closed + (waited.isEmpty() ? "" : "；TIME_WAIT " + waited)));
