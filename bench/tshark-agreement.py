@@ -25,6 +25,8 @@ def theirs(path):
     with open(path) as f:
         for line in f:
             p = line.rstrip("\n").split("|")
+            if not p[4]:
+                continue  # a header tshark could not decode (a data offset below 5): tcplab skips it too
             ack_bit = int(p[4], 16) & 0x10
             flags = [FLAGS[i] for i in range(len(FLAGS)) if p[7 + i]]
             yield int(p[0]), (int(p[1]) + 1, int(p[2]), int(p[3]) if ack_bit else None, int(p[5]), int(p[6]), flags)

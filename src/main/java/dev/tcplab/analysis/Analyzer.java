@@ -255,8 +255,8 @@ public final class Analyzer {
         int ack = ackBit ? to.relative(s.ack().bits()) : 0;
         boolean fin = s.flags().fin(), rst = s.flags().rst();
 
-        events |= SequenceAnalysis.analyze(from, to, seq, ack, ackBit, seglen, syn, fin, rst, s.window(), now,
-                c.initialRtt);
+        events |= SequenceAnalysis.analyze(from, to, s.seq().bits(), s.ack().bits(), ackBit, seglen, syn, fin, rst,
+                s.window(), now, c.initialRtt);
         if (syn && !ackBit) {
             c.lastBareSynNanos = now;
         } else if (!syn && ackBit && c.lastBareSynNanos != Long.MIN_VALUE && c.initialRtt == 0) {

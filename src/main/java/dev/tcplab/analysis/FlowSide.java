@@ -5,8 +5,8 @@ import dev.tcplab.wire.HostPort;
 
 /**
  * What the analysis knows about one side of a connection: the numbers Wireshark's sequence
- * analysis keeps for the segments this side sends (relative to its ISN, zero meaning "not yet
- * seen", as in packet-tcp.c), and the state an observer on the wire infers for it.
+ * analysis keeps for the segments this side sends (absolute, zero meaning "not yet seen", as in
+ * packet-tcp.c), and the state an observer on the wire infers for it.
  */
 final class FlowSide {
     final HostPort address;
@@ -18,7 +18,7 @@ final class FlowSide {
     /** The window-scale shift from this side's SYN, or one of the two markers above (Wireshark's). */
     int windowScale = UNKNOWN_SCALING;
 
-    // Wireshark's tcp_analyze_seq_info for segments this side sends (relative numbers).
+    // Wireshark's tcp_analyze_seq_info for segments this side sends (absolute numbers).
     int nextSeq;
     long nextSeqTime;
     int maxSeqToBeAcked;

@@ -3,8 +3,10 @@ package dev.tcplab.analysis;
 /**
  * Wireshark's per-segment sequence analysis (User's Guide, "TCP Analysis"; packet-tcp.c,
  * tcp_analyze_sequence_number), rule for rule, in the same order and with the same precedence,
- * so that tcplab's flags can be checked against tshark's. Numbers are relative (the ISN is 0), and
- * as in Wireshark a relative "next sequence number" of 0 means none seen yet.
+ * so that tcplab's flags can be checked against tshark's. Numbers are absolute, as Wireshark keeps them, so
+ * that a number of 0 means "none seen yet" exactly where it does there: a Linux RST that answers a SYN
+ * carries sequence number 0 and so leaves its sender's next sequence number unset, and a side's ISN
+ * learnt again (a SYN+ACK on a reused tuple) moves nothing.
  *
  * Deliberate difference: Wireshark 4.x also looks at SACK blocks and at the previous packet to
  * tell adjacent out-of-order segments from retransmissions; tcplab does not (documented in the
@@ -21,7 +23,8 @@ final class SequenceAnalysis {
     /**
      * Flags for one segment sent by {@code fwd} to {@code rev}, updating {@code fwd}'s records.
      *
-     * @param ack          relative to {@code rev}'s ISN; 0 when the ACK bit is clear
+     * @param seq          the segment's sequence number as sent (absolute)
+     * @param ack          its acknowledgment field as sent, also when the ACK bit is clear (Wireshark keeps it)
      * @param initialRtt   Wireshark's initial RTT of the connection ({@link Connection#initialRtt}), 0 when
      *                     not known yet
      */
@@ -86,7 +89,7 @@ final class SequenceAnalysis {
             }
         }
         if ((seglen > 0 || syn || fin) && !Event.KEEP_ALIVE.in(flags)) {
-            flags |= retransmissionKind(fwd, rev, seq, seglen, now, initialRtt);
+            flags |= retransmissionKind(fwd, rev, seq, seglen, syn || fin, now, initialRtt);
         }
 
         int nextSeq = seq + seglen + (syn ? 1 : 0) + (fin ? 1 : 0);
@@ -106,8 +109,10 @@ final class SequenceAnalysis {
     }
 
     /** Spurious retransmission, fast retransmission, out-of-order or plain retransmission; 0 if none. */
-    private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, long now, long initialRtt) {
-        boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0;
+    private static int retransmissionKind(FlowSide fwd, FlowSide rev, int seq, int seglen, boolean synOrFin, long now,
+                                          long initialRtt) {
+        // New data that starts one byte early does advance: the byte before is likely a zero-window probe's.
+        boolean notAdvanced = fwd.nextSeq != 0 && seq - fwd.nextSeq < 0 && !(seglen > 1 && seq == fwd.nextSeq - 1);
         // Data the receiver has already acknowledged, checked first; Wireshark lists it as a retransmission too.
         if (seglen > 0 && rev.lastAck != 0 && seq + seglen - rev.lastAck <= 0) {
             return Event.SPURIOUS_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;
@@ -122,8 +127,9 @@ final class SequenceAnalysis {
         }
         // A negative initial RTT (a capture whose clock ran back) is, unsigned, a very long one, as in Wireshark.
         long oooThreshold = initialRtt != 0 ? initialRtt : DEFAULT_OOO_NANOS;
+        // A SYN or FIN counts its sequence number: one sent again at once is a retransmission, not out of order.
         if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, oooThreshold) < 0
-                && fwd.nextSeq != seq + seglen) {
+                && fwd.nextSeq != seq + seglen + (synOrFin ? 1 : 0)) {
             return Event.OUT_OF_ORDER.bit;
         }
         return notAdvanced ? Event.RETRANSMISSION.bit : 0;

@@ -35,7 +35,7 @@ final class StateObserver {
         int events = 0;
         boolean retransmittedFin = false;
         if (f.syn()) {
-            sentSyn(s, d, f);
+            sentSyn(c, s, d, f);
         }
         if (f.fin()) {
             retransmittedFin = s.sentFin;
@@ -58,10 +58,19 @@ final class StateObserver {
         return events;
     }
 
-    private static void sentSyn(FlowSide s, FlowSide d, Facts f) {
+    private static void sentSyn(Connection c, FlowSide s, FlowSide d, Facts f) {
         s.synTime = f.now();
         if (s.sentSyn) {
-            return; // a retransmitted SYN changes no state
+            if (s.state == TcpState.CLOSED && !f.ackBit() && c.resetBy != null) {
+                // The same SYN again after a reset: a refused connect tried again (Windows does so twice), a new
+                // active open. The receiver, as on the first SYN, is taken to be listening.
+                s.state = TcpState.SYN_SENT;
+                s.synAcked = false;
+                d.state = TcpState.SYN_RECEIVED;
+                d.sentSyn = false;
+                d.synAcked = false;
+            }
+            return; // otherwise a retransmitted SYN changes no state
         }
         s.sentSyn = true;
         if (f.ackBit()) {

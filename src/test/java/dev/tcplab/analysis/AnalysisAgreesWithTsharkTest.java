@@ -150,6 +150,61 @@ class AnalysisAgreesWithTsharkTest {
         assertEquals(List.of("out_of_order"), tshark(capture).get(5L).flags(), "what tshark says of the copy");
     }
 
+    /** A SYN or a FIN sent again within the out-of-order window: its own sequence number counts, so not out of order. */
+    @Test
+    void aSynOrFinSentAgainAtOnceIsARetransmission(@TempDir Path dir) throws IOException {
+        List<byte[]> frames = List.of(
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.FIN_ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.FIN_ACK, 0));
+        Path capture = dir.resolve("syn-fin-again.pcap");
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000, 5_000}));
+        everySegmentMatchesTshark(capture);
+        Map<Long, Row> theirs = tshark(capture);
+        assertEquals(List.of("retransmission"), theirs.get(2L).flags(), "what tshark says of the second SYN");
+        assertEquals(List.of("retransmission"), theirs.get(6L).flags(), "what tshark says of the second FIN");
+    }
+
+    /** Data that starts one byte before the next expected byte does advance (the byte before a probe's). */
+    @Test
+    void newDataStartingOneByteEarlyIsNotARetransmission(@TempDir Path dir) throws IOException {
+        List<byte[]> frames = List.of(
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.PSH_ACK, 100),
+                SyntheticCaptures.frame(false, 110, 21, Flags.PSH_ACK, 50),
+                SyntheticCaptures.frame(false, 158, 21, Flags.PSH_ACK, 2));
+        Path capture = dir.resolve("one-byte-early.pcap");
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000, 20_000}));
+        everySegmentMatchesTshark(capture);
+        Map<Long, Row> theirs = tshark(capture);
+        assertEquals(List.of(), theirs.get(5L).flags(), "what tshark says of 50 bytes from one byte early");
+        assertEquals(List.of("retransmission"), theirs.get(6L).flags(), "and of 2 bytes from two bytes early");
+    }
+
+    /**
+     * A refused connection tried again: Linux's RST answers a SYN with sequence number 0, which leaves the
+     * server's next sequence number unset in Wireshark (which keeps numbers absolute, 0 meaning none), so
+     * the server's SYN+ACK that finally comes is no retransmission.
+     */
+    @Test
+    void aSynAckAfterARefusalWithSequenceZeroIsNoRetransmission(@TempDir Path dir) throws IOException {
+        List<byte[]> frames = List.of(
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 0, 11, Flags.RST_ACK, 0),
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 77, 11, Flags.SYN_ACK, 0),
+                SyntheticCaptures.frame(false, 11, 78, Flags.ACK, 0));
+        Path capture = dir.resolve("refused-then-answered.pcap");
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 500_000, 501_000, 502_000}));
+        everySegmentMatchesTshark(capture);
+        assertEquals(List.of("reused_ports"), tshark(capture).get(4L).flags(), "what tshark says of the SYN+ACK");
+    }
+
     static Map<Long, Row> tshark(Path capture) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-Y", "tcp", "-T", "fields",
                 "-E", "separator=|", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack",
