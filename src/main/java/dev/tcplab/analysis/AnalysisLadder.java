@@ -17,7 +17,7 @@ import java.util.Set;
  * language asked for; flags, states, options and the analysis' event names stay as they are named.
  */
 public final class AnalysisLadder implements AnalysisSink {
-    private static final String ROW = "%6s %10s %4s  %s  %-9s %10s %10s %5s %7s  %-12s %-12s %s";
+    private static final String ROW = "%6s %10s %4s  %s  %s %10s %5s %7s  %-12s %-12s %s";
 
     private final PrintWriter out;
     private final boolean absolute;
@@ -73,7 +73,8 @@ public final class AnalysisLadder implements AnalysisSink {
             }
         }
         row(a.frame(), String.format("%.3f", a.timeNanos() / 1e6), a.conn(), a.fromClient() ? "──▶" : "◀──",
-                s.flags(), seq, ack, a.length(), a.window(), client, server, String.join(", ", tail));
+                Columns.flagsThenSeq(s.flags(), seq), ack, a.length(), a.window(), client, server,
+                String.join(", ", tail));
         if (a.note() != null) {
             out.printf("%22s  · %s%n", "", a.note().in(lang));
         }
@@ -101,9 +102,9 @@ public final class AnalysisLadder implements AnalysisSink {
         String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
         String heads = lang == Text.Lang.zh
                 // A Chinese character takes two columns on a terminal: Columns pads by columns.
-                ? Columns.format(ROW, "帧", "时间 ms", "连接", "   ", "flags", seq, ack, "len", "win", "客户端", "服务器",
+                ? Columns.format(ROW, "帧", "时间 ms", "连接", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "客户端", "服务器",
                         "事件 / 选项")
-                : String.format(ROW, "frame", "time ms", "conn", "   ", "flags", seq, ack, "len", "win", "client", "server",
+                : String.format(ROW, "frame", "time ms", "conn", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "client", "server",
                         "events / options");
         out.println(heads.stripTrailing());
     }

@@ -14,6 +14,19 @@ public final class Columns {
     private Columns() {
     }
 
+    /** A ladder's flags cell (9 columns), a space and its sequence number cell (10): 20 columns. */
+    private static final int FLAGS_AND_SEQ = 20;
+
+    /**
+     * A ladder's flags, left-aligned, and the sequence number after them, right-aligned, as
+     * {@code String.format("%-9s %10s", …)} lays them out; but a longer set of flags (FIN,PSH,ACK or
+     * SYN,ECE,CWR, 11 letters) takes the number's spare padding, so the columns after stay in place.
+     */
+    public static String flagsThenSeq(Object flags, Object seq) {
+        String f = String.valueOf(flags), n = String.valueOf(seq);
+        return f + " ".repeat(Math.max(1, FLAGS_AND_SEQ - f.length() - n.length())) + n;
+    }
+
     /** How many terminal columns {@code s} takes. */
     public static int width(String s) {
         int columns = 0;

@@ -22,7 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -179,6 +183,25 @@ class AnalyzeCommandTest {
         assertTrue(err().contains("cannot write " + dir.resolve("no/such/dir/out.json") + ": its directory does not exist"),
                 err());
         assertEquals("", out(), "nothing was analysed");
+    }
+
+    /** FIN,PSH,ACK and SYN,ECE,CWR are longer than the flags column; the columns after them stay in place. */
+    @Test
+    void longerFlagSetsKeepTheLaddersColumns() {
+        assertEquals(0, run("captures/corner-cases.pcap"), err());
+        Set<Integer> stateColumns = new HashSet<>();
+        Set<String> longFlags = new HashSet<>();
+        for (String line : out().split("\n")) {
+            Matcher m = Pattern.compile("^\\s+\\d+ .*?(──▶|◀──)  ([A-Z,]+) .*?  ([A-Z][A-Z_0-9]*) +[A-Z][A-Z_0-9]*").matcher(line);
+            if (m.find()) {
+                stateColumns.add(m.start(3));
+                if (m.group(2).length() > 9) {
+                    longFlags.add(m.group(2));
+                }
+            }
+        }
+        assertTrue(longFlags.containsAll(List.of("SYN,ECE,CWR", "SYN,ACK,ECE", "PSH,ACK,URG")), longFlags.toString());
+        assertEquals(1, stateColumns.size(), "the client's state starts in one column on every row: " + stateColumns);
     }
 
     @Test

@@ -7,6 +7,19 @@ import org.junit.jupiter.api.Test;
 class ColumnsTest {
 
     @Test
+    void flagsThenSeqIsTheLaddersFormatButALongerFlagSetKeepsTheNextColumnsInPlace() {
+        for (String flags : new String[] {"SYN", "SYN,ACK", "FIN,ACK", "RST,ACK"}) {
+            for (Object seq : new Object[] {0, 19, 4294967295L, "-", "seq(rel)"}) {
+                assertEquals(String.format("%-9s %10s", flags, seq), Columns.flagsThenSeq(flags, seq));
+            }
+        }
+        assertEquals("FIN,PSH,ACK  2097041", Columns.flagsThenSeq("FIN,PSH,ACK", 2097041));
+        assertEquals(20, Columns.flagsThenSeq("SYN,ECE,CWR", 0).length());
+        assertEquals("FIN,PSH,ACK 4294967295", Columns.flagsThenSeq("FIN,PSH,ACK", 4294967295L),
+                "a space at least, when both are as long as they get");
+    }
+
+    @Test
     void aChineseCharacterAndFullWidthPunctuationTakeTwoColumns() {
         assertEquals(9, Columns.width("TIME_WAIT"));
         assertEquals(6, Columns.width("客户端"));
