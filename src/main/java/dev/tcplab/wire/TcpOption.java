@@ -77,14 +77,53 @@ public sealed interface TcpOption {
         public String describe() { return "TS val " + tsVal + " ecr " + tsEcr; }
     }
 
-    /** A kind tcplab does not interpret, kept whole. */
+    /**
+     * A kind tcplab does not interpret, kept whole. Those that real captures carry are named as tcpdump
+     * names them (TCP Fast Open from Linux and Chrome, Multipath TCP from phones, …); the rest by number.
+     */
     record Unknown(int kind, byte[] data) implements TcpOption {
+        /** RFC 8684's MPTCP option subtypes, numbered from 0. */
+        private static final String[] MPTCP_SUBTYPES = {"capable", "join", "dss", "add-addr", "remove-addr", "prio",
+                "fail", "fastclose", "tcprst"};
+        /** RFC 6994's ExID of TCP Fast Open before it had kind 34 (RFC 7413 §4.1.1). */
+        private static final int TFO_EXPERIMENT_ID = 0xf989;
+
         public Unknown {
             data = data.clone();
         }
         public byte[] data() { return data.clone(); }
         public int length() { return 2 + data.length; }
-        public String describe() { return "opt-" + kind + (data.length > 0 ? " " + HexFormat.of().formatHex(data) : ""); }
+        public String describe() {
+            return switch (kind) {
+                case 19 -> "md5" + hex(data, 0);                                   // RFC 2385
+                case 28 -> userTimeout();                                           // RFC 5482
+                case 29 -> "tcp-ao" + hex(data, 0);                                 // RFC 5925
+                case 30 -> data.length == 0 ? "mptcp" : "mptcp " + mptcpSubtype() + hex(data, 0); // RFC 8684
+                case 34 -> data.length == 0 ? "tfo cookiereq" : "tfo cookie" + hex(data, 0); // RFC 7413
+                case 253, 254 -> data.length >= 2 && ((data[0] & 0xff) << 8 | (data[1] & 0xff)) == TFO_EXPERIMENT_ID
+                        ? (data.length == 2 ? "tfo cookiereq" : "tfo cookie" + hex(data, 2)) + " (experimental)"
+                        : "experimental-" + kind + hex(data, 0);                  // RFC 4727, 6994
+                default -> "opt-" + kind + hex(data, 0);
+            };
+        }
+
+        private String mptcpSubtype() {
+            int subtype = (data[0] & 0xff) >>> 4;
+            return subtype < MPTCP_SUBTYPES.length ? MPTCP_SUBTYPES[subtype] : "subtype-" + subtype;
+        }
+
+        /** 15 bits of timeout, in minutes when the top bit is set, else in seconds. */
+        private String userTimeout() {
+            if (data.length != 2) {
+                return "uto" + hex(data, 0);
+            }
+            int value = (data[0] & 0x7f) << 8 | (data[1] & 0xff);
+            return "uto " + value + ((data[0] & 0x80) != 0 ? "min" : "s");
+        }
+
+        private static String hex(byte[] data, int from) {
+            return data.length > from ? " " + HexFormat.of().formatHex(data, from, data.length) : "";
+        }
         @Override public boolean equals(Object o) { return o instanceof Unknown u && u.kind == kind && Arrays.equals(data, u.data); }
         @Override public int hashCode() { return 31 * kind + Arrays.hashCode(data); }
     }

@@ -53,6 +53,22 @@ class TcpOptionsTest {
     }
 
     @Test
+    void kindsRealCapturesCarryAreNamedAsTcpdumpNamesThem() {
+        assertEquals("tfo cookie 41424344", parse(34, 6, 0x41, 0x42, 0x43, 0x44).get(0).describe());
+        assertEquals("tfo cookiereq", parse(34, 2).get(0).describe());
+        assertEquals("tfo cookie aabbccdd (experimental)",
+                parse(254, 8, 0xf9, 0x89, 0xaa, 0xbb, 0xcc, 0xdd).get(0).describe(), "RFC 7413's kind 254 with ExID 0xf989");
+        assertEquals("tfo cookiereq (experimental)", parse(254, 4, 0xf9, 0x89).get(0).describe());
+        assertEquals("experimental-253 abcd", parse(253, 4, 0xab, 0xcd).get(0).describe());
+        assertEquals("mptcp capable 0181", parse(30, 4, 0x01, 0x81).get(0).describe(), "subtype 0 in the top four bits");
+        assertEquals("mptcp dss 2001", parse(30, 4, 0x20, 0x01).get(0).describe());
+        assertEquals("uto 30s", parse(28, 4, 0x00, 0x1e).get(0).describe(), "RFC 5482: 30, in seconds");
+        assertEquals("uto 5min", parse(28, 4, 0x80, 0x05).get(0).describe(), "the granularity bit: minutes");
+        assertEquals("md5 0001", parse(19, 4, 0, 1).get(0).describe());
+        assertEquals("opt-99 07", parse(99, 3, 7).get(0).describe());
+    }
+
+    @Test
     void lengthBelowTwoIsMalformed() {
         List<TcpOption> opts = parse(
                 1,                     // NOP
