@@ -102,10 +102,10 @@ public final class AnalysisLadder implements AnalysisSink {
         String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
         String heads = lang == Text.Lang.zh
                 // A Chinese character takes two columns on a terminal: Columns pads by columns.
-                ? Columns.format(ROW, "帧", "时间 ms", "连接", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "客户端", "服务器",
-                        "事件 / 选项")
-                : String.format(ROW, "frame", "time ms", "conn", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "client", "server",
-                        "events / options");
+                ? Columns.format(ROW, "帧", "时间 ms", "连接", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win",
+                        "客户端", "服务器", "事件 / 选项")
+                : String.format(ROW, "frame", "time ms", "conn", "   ", Columns.flagsThenSeq("flags", seq), ack, "len",
+                        "win", "client", "server", "events / options");
         out.println(heads.stripTrailing());
     }
 

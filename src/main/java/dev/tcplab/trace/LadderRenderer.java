@@ -56,8 +56,8 @@ public final class LadderRenderer implements TraceSink {
         String seq = absolute ? "seq" : "seq(rel)", ack = absolute ? "ack" : "ack(rel)";
         if (lang == Text.Lang.zh) {
             // A Chinese character takes two columns on a terminal: Columns pads by columns.
-            out.println(Columns.format(ROW, "时间 ms", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "我方状态", "选项 / 原因")
-                    .stripTrailing());
+            out.println(Columns.format(ROW, "时间 ms", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win",
+                    "我方状态", "选项 / 原因").stripTrailing());
         } else {
             row("time ms", "   ", Columns.flagsThenSeq("flags", seq), ack, "len", "win", "our state", "options / why");
         }
@@ -84,7 +84,8 @@ public final class LadderRenderer implements TraceSink {
             String why = lang == Text.Lang.zh ? "（" + e.why().zh() + "）" : "(" + e.why().en() + ")";
             tail = tail.isEmpty() ? why : tail + "  " + why;
         }
-        row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow, Columns.flagsThenSeq(s.flags(), seq), ack < 0 ? "-" : Long.toString(ack),
+        row(millis(e.timeNanos()), e.lost() ? e.direction().lostArrow : e.direction().arrow,
+                Columns.flagsThenSeq(s.flags(), seq), ack < 0 ? "-" : Long.toString(ack),
                 s.payloadLength(), scaling.bytes(e.src(), e.dst(), s), e.state(), tail);
     }
 
