@@ -444,6 +444,8 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeNumberField("not_tcp", st.notTcp);
             json.writeNumberField("skipped", st.skipped());
             json.writeNumberField("truncated_payloads", st.truncatedPayload);
+            json.writeNumberField("reassembled", st.reassembled);
+            json.writeNumberField("fragments_incomplete", st.fragmentsIncomplete);
             json.writeArrayFieldStart("skipped_examples");
             for (String m : st.malformedExamples) {
                 json.writeString(m);

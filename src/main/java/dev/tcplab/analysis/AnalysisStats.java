@@ -17,6 +17,8 @@ public final class AnalysisStats {
     public int firstUnknownLinkType = -1;
     /** Segments that could not be decoded (bad data offset, header cut by the snaplen, …). */
     public long malformed;
+    /** IP fragments of TCP segments, the segments they made whole, and those left incomplete (a fragment missing). */
+    public long fragments, reassembled, fragmentsIncomplete;
     /** Segments whose payload the snaplen cut (still analysed: their length comes from the IP header). */
     public long truncatedPayload;
     /** The first few reasons, with their frame numbers, for the report. */

@@ -93,6 +93,7 @@ public final class Analyzer {
     private FlowKey lastKey;
     private Connection lastConnection;
     private final AnalysisStats stats = new AnalysisStats();
+    private final FragmentReassembly fragments = new FragmentReassembly();
     private int nextId = 1;
     private long firstEpoch = Long.MIN_VALUE;
     private int sinceSweep;
@@ -128,6 +129,8 @@ public final class Analyzer {
         }
         progress.accept(reader.position());
         stats.interfaces = reader.interfaces();
+        fragments.finish();
+        stats.fragmentsIncomplete = fragments.givenUp;
         List<Connection> rest = new ArrayList<>(connections.values());
         rest.sort((x, y) -> Integer.compare(x.id, y.id)); // not Comparator.comparingInt: its lambda is linked at run time
         rest.forEach(c -> sink.connection(c.summary()));
@@ -164,15 +167,17 @@ public final class Analyzer {
                 }
             } else {
                 Ipv4Header ip = Ipv4Header.decode(b, at, available);
-                if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
+                if (ip.protocol() != TcpCodec.PROTOCOL) {
                     stats.notTcp++;
                     return;
                 }
-                if (ip.moreFragments()) {
-                    throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
+                if (ip.moreFragments() || ip.fragmentOffset() != 0) {
+                    fragment(p, ip.src(), ip.dst(), ip.identification(), ip.fragmentOffset(), ip.moreFragments(), b,
+                            at + ip.headerLength(), ip.totalLength() - ip.headerLength(), available - ip.headerLength());
+                } else {
+                    tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
+                            available - ip.headerLength());
                 }
-                tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
-                        available - ip.headerLength());
             }
         } catch (MalformedPacketException e) {
             stats.malformed(p.frameNumber, e.getMessage());
@@ -180,21 +185,39 @@ public final class Analyzer {
         if (++sinceSweep >= SWEEP_EVERY) {
             sinceSweep = 0;
             sweep(p.timeNanos - firstEpoch);
+            fragments.sweep(p.timeNanos);
         }
     }
 
-    /** An IPv6 packet: false when it carries no TCP (or a later fragment of it). */
+    /** An IPv6 packet: false when it carries no TCP. */
     private boolean ipv6(CapturedPacket p, byte[] b, int at, int available) throws MalformedPacketException {
         Ipv6Header ip = Ipv6Header.decode(b, at, available);
-        if (ip.protocol() != TcpCodec.PROTOCOL || ip.fragmentOffset() != 0) {
+        if (ip.protocol() != TcpCodec.PROTOCOL) {
             return false;
         }
-        if (ip.moreFragments()) {
-            throw new MalformedPacketException("a fragmented TCP segment (fragments are not reassembled)");
+        if (ip.moreFragments() || ip.fragmentOffset() != 0) {
+            fragment(p, ip.src(), ip.dst(), ip.fragmentId(), ip.fragmentOffset(), ip.moreFragments(), b,
+                    at + ip.headerLength(), ip.totalLength() - ip.headerLength(), available - ip.headerLength());
+        } else {
+            tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
+                    available - ip.headerLength());
         }
-        tcp(p, ip.src(), ip.dst(), b, at + ip.headerLength(), ip.totalLength() - ip.headerLength(),
-                available - ip.headerLength());
         return true;
+    }
+
+    /** A fragment of a TCP segment: the segment is analysed when its last missing fragment comes, in that frame. */
+    private void fragment(CapturedPacket p, IpAddress src, IpAddress dst, long id, int offset, boolean more, byte[] b,
+                          int at, int length, int available) throws MalformedPacketException {
+        stats.fragments++;
+        if (available < length) {
+            throw new MalformedPacketException("an IP fragment cut by the capture at " + available + " of its "
+                    + length + " bytes: its segment cannot be put back together");
+        }
+        byte[] whole = fragments.add(src, dst, id, offset, more, b, at, length, p.timeNanos);
+        if (whole != null) {
+            stats.reassembled++;
+            tcp(p, src, dst, whole, 0, whole.length, whole.length);
+        }
     }
 
     /** The TCP segment at {@code at}: {@code tcpLength} bytes by its IP header, {@code available} captured. */

@@ -110,6 +110,17 @@ public final class SummaryTable implements AnalysisSink {
                     + (st.malformed == 1 ? "was" : "were") + " skipped, e.g. " + examples,
                     st.malformed + " 个报文段无法解码，已跳过，例如 " + examples));
         }
+        if (st.reassembled > 0) {
+            say(Text.of(counted(st.reassembled, "segment") + " came in IP fragments (" + st.fragments + ") and "
+                    + (st.reassembled == 1 ? "was" : "were") + " put back together, as Wireshark does: each is shown at the frame of its last fragment",
+                    st.reassembled + " 个报文段分成 IP 分片传输（共 " + st.fragments + " 个分片），已重组，与 Wireshark"
+                    + " 相同：每个报文段显示在其最后一个分片所在的帧"));
+        }
+        if (st.fragmentsIncomplete > 0) {
+            say(Text.of(counted(st.fragmentsIncomplete, "fragmented segment") + " could not be put back together"
+                    + " (a fragment is missing from the capture): not analysed",
+                    st.fragmentsIncomplete + " 个分片的报文段无法重组（抓包中缺少某个分片）：未分析"));
+        }
         if (st.truncatedPayload > 0) {
             say(Text.of(st.truncatedPayload + " segment" + (st.truncatedPayload == 1 ? " was" : "s were") + " cut by the"
                     + " capture's snaplen (analysed from the IP lengths)", st.truncatedPayload

@@ -8,9 +8,10 @@ package dev.tcplab.wire;
  * @param headerLength  the fixed header and every extension header before the upper layer
  * @param totalLength   the fixed header plus the Payload Length field: where the packet ends
  * @param fragmentOffset in bytes, from a Fragment header; 0 without one
+ * @param fragmentId     the Fragment header's Identification (32 bits); 0 without one
  */
 public record Ipv6Header(Ipv6Address src, Ipv6Address dst, int protocol, int headerLength, int totalLength,
-                         boolean moreFragments, int fragmentOffset) {
+                         boolean moreFragments, int fragmentOffset, long fragmentId) {
 
     public static final int FIXED_LENGTH = 40;
     public static final int NO_NEXT_HEADER = 59;
@@ -37,6 +38,7 @@ public record Ipv6Header(Ipv6Address src, Ipv6Address dst, int protocol, int hea
         int at = FIXED_LENGTH;
         boolean more = false;
         int fragmentOffset = 0;
+        long fragmentId = 0;
         for (int seen = 0; isExtension(next); seen++) {
             if (seen == MAX_EXTENSION_HEADERS) {
                 throw new MalformedPacketException("more than " + MAX_EXTENSION_HEADERS + " IPv6 extension headers");
@@ -54,6 +56,7 @@ public record Ipv6Header(Ipv6Address src, Ipv6Address dst, int protocol, int hea
                 int field = Bytes.u16(b, off + at + 2);
                 fragmentOffset = field & 0xfff8;
                 more = (field & 1) != 0;
+                fragmentId = Bytes.u32(b, off + at + 4);
             }
             next = b[off + at] & 0xff;
             at += length;
@@ -67,7 +70,7 @@ public record Ipv6Header(Ipv6Address src, Ipv6Address dst, int protocol, int hea
                     + available);
         }
         return new Ipv6Header(Ipv6Address.read(b, off + 8), Ipv6Address.read(b, off + 24), next, at, total, more,
-                fragmentOffset);
+                fragmentOffset, fragmentId);
     }
 
     private static boolean isExtension(int nextHeader) {

@@ -205,6 +205,37 @@ class AnalysisAgreesWithTsharkTest {
         assertEquals(List.of("reused_ports"), tshark(capture).get(4L).flags(), "what tshark says of the SYN+ACK");
     }
 
+    /**
+     * A segment in IP fragments, IPv4 and IPv6, the pieces out of order: put back together, and shown at the
+     * frame of the fragment that completed it, as tshark does.
+     */
+    @Test
+    void fragmentedSegmentsArePutBackTogetherAsWiresharkDoes(@TempDir Path dir) throws IOException {
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0));
+        frames.add(SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0));
+        frames.add(SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0));
+        List<byte[]> v4 = SyntheticCaptures.fragments(SyntheticCaptures.frame(false, 11, 21, Flags.PSH_ACK, 1000), 400, 7);
+        frames.addAll(List.of(v4.get(1), v4.get(2), v4.get(0)));                    // frames 4-6: the first comes last
+        frames.add(SyntheticCaptures.frame(true, 21, 1011, Flags.ACK, 0));
+        frames.add(SyntheticCaptures.frame6(false, 10, 0, Flags.SYN, 0));
+        frames.add(SyntheticCaptures.frame6(true, 20, 11, Flags.SYN_ACK, 0));
+        frames.add(SyntheticCaptures.frame6(false, 11, 21, Flags.ACK, 0));
+        frames.addAll(SyntheticCaptures.fragments(SyntheticCaptures.frame6(false, 11, 21, Flags.PSH_ACK, 1500), 1232, 9));
+        frames.add(SyntheticCaptures.frame6(true, 21, 1511, Flags.ACK, 0));
+        long[] micros = new long[frames.size()];
+        for (int i = 0; i < micros.length; i++) {
+            micros[i] = i * 1_000L;
+        }
+        Path capture = dir.resolve("fragments.pcap");
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, micros));
+        everySegmentMatchesTshark(capture);
+        Map<Long, Row> theirs = tshark(capture);
+        assertEquals(1000, theirs.get(6L).len(), "tshark: the IPv4 segment whole, at its last fragment's frame");
+        assertEquals(1500, theirs.get(12L).len(), "tshark: the IPv6 segment whole, at its last fragment's frame");
+        assertEquals(List.of(), theirs.get(7L).flags(), "tshark: its ACK acknowledges nothing unseen");
+    }
+
     static Map<Long, Row> tshark(Path capture) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-Y", "tcp", "-T", "fields",
                 "-E", "separator=|", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack",

@@ -58,6 +58,44 @@ public final class SyntheticCaptures {
         return frame;
     }
 
+    /**
+     * An Ethernet frame of {@link #frame} or {@link #frame6} cut into IP fragments of its payload (the TCP
+     * segment), each piece {@code size} bytes (a multiple of 8) but the last, with identification {@code id}.
+     * IPv6 fragments carry a Fragment header, as RFC 8200 §4.5 has them.
+     */
+    public static List<byte[]> fragments(byte[] frame, int size, int id) {
+        boolean v6 = (frame[14] & 0xf0) == 0x60;
+        int header = v6 ? 40 : (frame[14] & 0x0f) * 4;
+        byte[] payload = java.util.Arrays.copyOfRange(frame, 14 + header, frame.length);
+        List<byte[]> pieces = new java.util.ArrayList<>();
+        for (int offset = 0; offset < payload.length; offset += size) {
+            int length = Math.min(size, payload.length - offset);
+            boolean more = offset + length < payload.length;
+            int extra = v6 ? 8 : 0;
+            byte[] piece = new byte[14 + header + extra + length];
+            System.arraycopy(frame, 0, piece, 0, 14 + header);
+            ByteBuffer ip = ByteBuffer.wrap(piece); // absolute indices: the IP header starts at 14
+            if (v6) {
+                ip.putShort(14 + 4, (short) (8 + length)).put(14 + 6, (byte) 44);       // next: a Fragment header
+                ip.put(14 + 40, (byte) TcpCodec.PROTOCOL).put(14 + 41, (byte) 0)
+                        .putShort(14 + 42, (short) (offset | (more ? 1 : 0))).putInt(14 + 44, id);
+            } else {
+                ip.putShort(14 + 2, (short) (header + length)).putShort(14 + 4, (short) id)
+                        .putShort(14 + 6, (short) ((more ? 0x2000 : 0) | offset / 8)).putShort(14 + 10, (short) 0);
+                int sum = 0;
+                for (int i = 0; i < header; i += 2) {
+                    sum += (piece[14 + i] & 0xff) << 8 | piece[15 + i] & 0xff;
+                }
+                sum = (sum & 0xffff) + (sum >>> 16);
+                sum = (sum & 0xffff) + (sum >>> 16);
+                ip.putShort(14 + 10, (short) ~sum);
+            }
+            System.arraycopy(payload, offset, piece, 14 + header + extra, length);
+            pieces.add(piece);
+        }
+        return pieces;
+    }
+
     public static Ipv6Address ipv6(String text) {
         try {
             byte[] a = java.net.InetAddress.getByName(text).getAddress();

@@ -439,6 +439,34 @@ class AnalyzeCommandTest {
         assertTrue(err().contains("the picture leaves out 50 segments"), err());
     }
 
+    /** Fragments are put back together and said so; a segment whose fragment is missing is counted, not an error. */
+    @Test
+    void fragmentedSegmentsAreReassembledAndAMissingFragmentIsReported() throws IOException {
+        List<byte[]> whole = SyntheticCaptures.fragments(frame(false, 101, 501, Flags.PSH_ACK, 1000), 400, 1);
+        List<byte[]> cut = SyntheticCaptures.fragments(frame(false, 1101, 501, Flags.PSH_ACK, 1000), 400, 2);
+        List<byte[]> frames = new ArrayList<>(List.of(frame(false, 100, 0, Flags.SYN, 0),
+                frame(true, 500, 101, Flags.SYN_ACK, 0)));
+        frames.addAll(whole);
+        frames.addAll(cut.subList(0, 2)); // its last fragment never captured
+        Path capture = dir.resolve("fragments.pcap");
+        Files.write(capture, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, frames));
+
+        assertEquals(0, run(capture.toString()), err());
+        String text = out();
+        assertTrue(text.matches("(?s).*\\n\\s+5 .*PSH,ACK\\s+1\\s+1\\s+1000 .*"), "the segment at its last fragment: " + text);
+        assertTrue(text.contains("1 segment came in IP fragments (5) and was put back together"), text);
+        assertTrue(text.contains("1 fragmented segment could not be put back together (a fragment is missing from the"
+                + " capture)"), text);
+
+        out.reset();
+        assertEquals(0, run("--format", "json", capture.toString()), err());
+        JsonNode last = json().get(json().size() - 1);
+        assertEquals("capture", last.get("type").asText());
+        assertEquals(1, last.get("reassembled").asInt());
+        assertEquals(1, last.get("fragments_incomplete").asInt());
+        assertEquals(0, last.get("skipped").asInt());
+    }
+
     @Test
     void aPictureThatLeavesConnectionsOutCountsConnectionsNotTheirSegments() throws IOException {
         // 1.54 M packets of 24,632 connections were said to leave out "1513932 connections": their segments.
