@@ -19,6 +19,8 @@ public final class AnalysisStats {
     public long malformed;
     /** IP fragments of TCP segments, the segments they made whole, and those left incomplete (a fragment missing). */
     public long fragments, reassembled, fragmentsIncomplete;
+    /** IPv4 packets whose total length was 0 (captured before segmentation offload): the wire's length was taken. */
+    public long lengthFromTheWire;
     /** Segments whose payload the snaplen cut (still analysed: their length comes from the IP header). */
     public long truncatedPayload;
     /** The first few reasons, with their frame numbers, for the report. */

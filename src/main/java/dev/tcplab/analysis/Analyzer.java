@@ -166,7 +166,10 @@ public final class Analyzer {
                     return;
                 }
             } else {
-                Ipv4Header ip = Ipv4Header.decode(b, at, available);
+                Ipv4Header ip = Ipv4Header.decode(b, at, available, p.originalLength - ipOff);
+                if (b[at + 2] == 0 && b[at + 3] == 0) { // the total length field: see Ipv4Header.decode
+                    stats.lengthFromTheWire++;
+                }
                 if (ip.protocol() != TcpCodec.PROTOCOL) {
                     stats.notTcp++;
                     return;

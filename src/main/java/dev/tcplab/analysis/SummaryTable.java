@@ -116,6 +116,12 @@ public final class SummaryTable implements AnalysisSink {
                     st.reassembled + " 个报文段分成 IP 分片传输（共 " + st.fragments + " 个分片），已重组，与 Wireshark"
                     + " 相同：每个报文段显示在其最后一个分片所在的帧"));
         }
+        if (st.lengthFromTheWire > 0) {
+            say(Text.of(counted(st.lengthFromTheWire, "IPv4 packet") + " gave a total length of 0, as on the sending host of a"
+                    + " network card that cuts large segments up (TCP segmentation offload): the length on the wire was taken,"
+                    + " as Wireshark takes it", st.lengthFromTheWire + " 个 IPv4 包的总长度字段为 0，这是在由网卡切分大报文段"
+                    + "（TCP 分段卸载，TSO）的发送方主机上抓包时的情形：按线路上的长度处理，与 Wireshark 相同"));
+        }
         if (st.fragmentsIncomplete > 0) {
             say(Text.of(counted(st.fragmentsIncomplete, "fragmented segment") + " could not be put back together"
                     + " (a fragment is missing from the capture): not analysed",

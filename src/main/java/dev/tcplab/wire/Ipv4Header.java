@@ -33,6 +33,16 @@ public record Ipv4Header(Ipv4Address src, Ipv4Address dst, int protocol, int hea
 
     /** Reads the header at {@code off}; {@code available} bytes follow it in the buffer. */
     public static Ipv4Header decode(byte[] b, int off, int available) throws MalformedPacketException {
+        return decode(b, off, available, -1);
+    }
+
+    /**
+     * The same for a captured packet that was {@code onTheWire} bytes long: a total length of 0 is then
+     * taken to be that, as Wireshark does. A capture on the sending host sees segments before the network
+     * card cuts them up (TCP segmentation offload), and some drivers, and Linux's BIG TCP for packets over
+     * 64 KB, leave the length 0 there.
+     */
+    public static Ipv4Header decode(byte[] b, int off, int available, int onTheWire) throws MalformedPacketException {
         if (available < MIN_LENGTH) {
             throw new MalformedPacketException("IPv4 header needs 20 bytes, only " + available + " present");
         }
@@ -45,6 +55,9 @@ public record Ipv4Header(Ipv4Address src, Ipv4Address dst, int protocol, int hea
             throw new MalformedPacketException("IPv4 header length " + ihl + " is impossible here");
         }
         int total = Bytes.u16(b, off + 2);
+        if (total == 0 && onTheWire >= ihl) {
+            total = onTheWire;
+        }
         if (total < ihl) {
             throw new MalformedPacketException("IPv4 total length " + total + " is below its header length " + ihl);
         }

@@ -236,6 +236,34 @@ class AnalysisAgreesWithTsharkTest {
         assertEquals(List.of(), theirs.get(7L).flags(), "tshark: its ACK acknowledges nothing unseen");
     }
 
+    /** A capture on a sending host with segmentation offload: an IPv4 total length of 0 means the frame's. */
+    @Test
+    void anIpv4TotalLengthOfZeroIsTheLengthOnTheWire(@TempDir Path dir) throws IOException {
+        byte[] large = SyntheticCaptures.frame(false, 11, 21, Flags.PSH_ACK, 3000);
+        large[14 + 2] = 0;
+        large[14 + 3] = 0;
+        List<byte[]> frames = List.of(SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0), SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
+                large, SyntheticCaptures.frame(true, 21, 3011, Flags.ACK, 0));
+        Path capture = dir.resolve("tso.pcap");
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000}));
+        everySegmentMatchesTshark(capture);
+        assertEquals(3000, tshark(capture).get(4L).len(), "what tshark takes the length to be");
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            AnalysisStats st = new Analyzer(new AnalysisSink() {
+                @Override
+                public void segment(AnalyzedSegment s) {
+                }
+
+                @Override
+                public void connection(ConnectionSummary c) {
+                }
+            }).run(r, p -> { });
+            assertEquals(1, st.lengthFromTheWire, "counted for the summary");
+            assertEquals(0, st.skipped());
+        }
+    }
+
     static Map<Long, Row> tshark(Path capture) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-Y", "tcp", "-T", "fields",
                 "-E", "separator=|", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack",
