@@ -20,11 +20,12 @@ import java.util.List;
  * @param unseenBytes       of those, the bytes of segments not captured at all (the rest the snaplen cut)
  * @param serverCloseDelayNanos when the client closed first: how long after its FIN the server's came (its
  *                          application's delay, which decides three segments or four); -1 otherwise
+ * @param synDataBytes      data the client's SYN carried (TCP Fast Open); tcplab sends it after the handshake
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
-                                   long serverCloseDelayNanos) {
+                                   long serverCloseDelayNanos, long synDataBytes) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
@@ -92,21 +93,26 @@ public record RecordedConversation(int conn, String client, String server, List<
         long clientNext = 1;   // relative seq of the client's next new byte
         long serverNext = 1;
         long clientFin = -1, serverFin = -1, filled = 0, unseen = 0, serverBytesBeforeFin = 0;
-        long clientFinNanos = 0, serverFinNanos = 0;
+        long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             if (s.fromClient()) {
-                long end = s.seq() + s.length();
-                if (s.length() > 0 && s.seq() > clientNext && s.seq() - clientNext < 1 << 20) {
+                // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
+                boolean syn = s.segment().flags().syn();
+                long seq = s.seq() + (syn ? 1 : 0), end = seq + s.length();
+                if (syn && s.length() > 0 && synData == 0) {
+                    synData = s.length();
+                }
+                if (s.length() > 0 && seq > clientNext && seq - clientNext < 1 << 20) {
                     // Bytes the capture missed (a segment not captured): sent as zeros, and counted.
-                    int missing = (int) (s.seq() - clientNext);
+                    int missing = (int) (seq - clientNext);
                     chunks.add(new Chunk(new byte[missing], serverNext - 1, s.frame()));
                     filled += missing;
                     unseen += missing;
-                    clientNext = s.seq();
+                    clientNext = seq;
                 }
-                if (s.length() > 0 && end > clientNext && s.seq() <= clientNext) {
-                    int skip = (int) (clientNext - s.seq());
+                if (s.length() > 0 && end > clientNext && seq <= clientNext) {
+                    int skip = (int) (clientNext - seq);
                     byte[] data = new byte[(int) (end - clientNext)];
                     byte[] captured = s.segment().payload();
                     int have = Math.max(0, Math.min(data.length, captured.length - skip));
@@ -133,6 +139,6 @@ public record RecordedConversation(int conn, String client, String server, List<
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
-                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1);
+                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData);
     }
 }

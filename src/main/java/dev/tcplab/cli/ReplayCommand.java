@@ -201,6 +201,18 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
     }
 
+    /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
+    private static Text fastOpenHint(RecordedConversation rec) {
+        if (rec.synDataBytes() == 0) {
+            return null;
+        }
+        return Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC 7413), so "
+                + "the recorded SYN+ACK acknowledged them; tcplab's TCP does not open fast and sends them after the "
+                + "handshake, so the live SYN+ACK acknowledges the SYN alone",
+                "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413），所以录制的 "
+                + "SYN+ACK 确认了它们；tcplab 的 TCP 不做快速打开，在握手之后才发送这些字节，所以实际的 SYN+ACK 只确认 SYN");
+    }
+
     /**
      * The difference a re-enactment of another program's capture meets first: its server answered with
      * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
@@ -302,7 +314,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     "每个 SYN、FIN 和数据报文段都与录制的一样；只有内核的纯 ACK 不同：它们取决于数据何时到达，"
                     + "而重演有它自己的节奏"));
         }
-        for (Text hint : new Text[] {echoHint(rec), closeDelayHint(rec)}) {
+        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec)}) {
             if (hint != null) {
                 say.accept(hint);
             }

@@ -84,6 +84,17 @@ class LiveComparisonTest {
         assertEquals("（抓包里没有的 100 个字节以零代替发送：其中 100 个在从未抓到的报文段里）", rec.zerosExplained().zh());
     }
 
+    /** TCP Fast Open: the SYN's data starts after the SYN's own number, all of it sent, and it is said so. */
+    @Test
+    void dataInTheClientsSynIsSentWholeAfterTheHandshake() throws IOException {
+        RecordedConversation rec = RecordedConversation.read(Path.of("captures/corner-cases.pcap"), 1);
+        assertEquals(10, rec.synDataBytes());
+        assertEquals(1, rec.chunks().size(), "the SYN's data, then nothing new: the FIN");
+        assertArrayEquals("GET / 0123".getBytes(StandardCharsets.US_ASCII), rec.chunks().get(0).data(),
+                "every byte, the first one too");
+        assertEquals(0, RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 1).synDataBytes());
+    }
+
     @Test
     void aRunThatPartsInItsAcksAloneIsToldApartFromOneThatPartsInWhatItSends() {
         // The same data and FIN, acknowledged at other points: a bulk transfer's pace, not a different kernel.

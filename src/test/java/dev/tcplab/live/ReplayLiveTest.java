@@ -96,6 +96,19 @@ class ReplayLiveTest {
         assertFalse(echo.stderr().contains("not an echo server"), echo.stderr());
     }
 
+    /** A client that sent data in its SYN (TCP Fast Open): all of it goes after the handshake, and the run says why. */
+    @Test
+    void aFastOpenClientsSynDataGoesAfterTheHandshake() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("captures/corner-cases.pcap", "--conn", "1");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("10 bytes in 1 piece"), r.stderr());
+        assertTrue(r.stderr().contains("recorded frame 2: SYN,ACK seq 0 ack 11 len 0; live instead: SYN,ACK seq 0 ack 1"),
+                r.stderr());
+        assertTrue(r.stderr().contains("the recorded client sent 10 bytes in its SYN (TCP Fast Open, RFC 7413)"),
+                r.stderr());
+    }
+
     @Test
     void anUploadToAServerThatOnlyReadsIsMatchedWithPeerDiscardAndItsAcksAreToldApart() throws Exception {
         Live.require("ip", "ss", "ethtool");
