@@ -144,9 +144,8 @@ class AnalysisAgreesWithTsharkTest {
                 SyntheticCaptures.frame(false, 101, 501, Flags.ACK, 100),
                 SyntheticCaptures.frame(false, 201, 501, Flags.ACK, 100),
                 SyntheticCaptures.frame(false, 101, 501, Flags.ACK, 100));
-        Path capture = dir.resolve("synack-missing.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 10_000, 11_000, 12_000, 17_000}));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("synack-missing.pcap"), frames,
+                new long[] {0, 10_000, 11_000, 12_000, 17_000});
         assertEquals(List.of("out_of_order"), tshark(capture).get(5L).flags(), "what tshark says of the copy");
     }
 
@@ -160,9 +159,7 @@ class AnalysisAgreesWithTsharkTest {
                 SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
                 SyntheticCaptures.frame(false, 11, 21, Flags.FIN_ACK, 0),
                 SyntheticCaptures.frame(false, 11, 21, Flags.FIN_ACK, 0));
-        Path capture = dir.resolve("syn-fin-again.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000, 5_000}));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("syn-fin-again.pcap"), frames, millisecondsApart(6));
         Map<Long, Row> theirs = tshark(capture);
         assertEquals(List.of("retransmission"), theirs.get(2L).flags(), "what tshark says of the second SYN");
         assertEquals(List.of("retransmission"), theirs.get(6L).flags(), "what tshark says of the second FIN");
@@ -178,9 +175,8 @@ class AnalysisAgreesWithTsharkTest {
                 SyntheticCaptures.frame(false, 11, 21, Flags.PSH_ACK, 100),
                 SyntheticCaptures.frame(false, 110, 21, Flags.PSH_ACK, 50),
                 SyntheticCaptures.frame(false, 158, 21, Flags.PSH_ACK, 2));
-        Path capture = dir.resolve("one-byte-early.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000, 20_000}));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("one-byte-early.pcap"), frames,
+                new long[] {0, 1_000, 2_000, 3_000, 4_000, 20_000});
         Map<Long, Row> theirs = tshark(capture);
         assertEquals(List.of(), theirs.get(5L).flags(), "what tshark says of 50 bytes from one byte early");
         assertEquals(List.of("retransmission"), theirs.get(6L).flags(), "and of 2 bytes from two bytes early");
@@ -199,9 +195,8 @@ class AnalysisAgreesWithTsharkTest {
                 SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
                 SyntheticCaptures.frame(true, 77, 11, Flags.SYN_ACK, 0),
                 SyntheticCaptures.frame(false, 11, 78, Flags.ACK, 0));
-        Path capture = dir.resolve("refused-then-answered.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 500_000, 501_000, 502_000}));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("refused-then-answered.pcap"), frames,
+                new long[] {0, 1_000, 500_000, 501_000, 502_000});
         assertEquals(List.of("reused_ports"), tshark(capture).get(4L).flags(), "what tshark says of the SYN+ACK");
     }
 
@@ -223,13 +218,7 @@ class AnalysisAgreesWithTsharkTest {
         frames.add(SyntheticCaptures.frame6(false, 11, 21, Flags.ACK, 0));
         frames.addAll(SyntheticCaptures.fragments(SyntheticCaptures.frame6(false, 11, 21, Flags.PSH_ACK, 1500), 1232, 9));
         frames.add(SyntheticCaptures.frame6(true, 21, 1511, Flags.ACK, 0));
-        long[] micros = new long[frames.size()];
-        for (int i = 0; i < micros.length; i++) {
-            micros[i] = i * 1_000L;
-        }
-        Path capture = dir.resolve("fragments.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, micros));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("fragments.pcap"), frames, millisecondsApart(frames.size()));
         Map<Long, Row> theirs = tshark(capture);
         assertEquals(1000, theirs.get(6L).len(), "tshark: the IPv4 segment whole, at its last fragment's frame");
         assertEquals(1500, theirs.get(12L).len(), "tshark: the IPv6 segment whole, at its last fragment's frame");
@@ -245,9 +234,7 @@ class AnalysisAgreesWithTsharkTest {
         List<byte[]> frames = List.of(SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
                 SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0), SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
                 large, SyntheticCaptures.frame(true, 21, 3011, Flags.ACK, 0));
-        Path capture = dir.resolve("tso.pcap");
-        Files.write(capture, SyntheticCaptures.pcapAt(frames, new long[] {0, 1_000, 2_000, 3_000, 4_000}));
-        everySegmentMatchesTshark(capture);
+        Path capture = agreesWithTshark(dir.resolve("tso.pcap"), frames, millisecondsApart(5));
         assertEquals(3000, tshark(capture).get(4L).len(), "what tshark takes the length to be");
         try (CaptureReader r = CaptureReader.open(capture)) {
             AnalysisStats st = new Analyzer(new AnalysisSink() {
@@ -262,6 +249,21 @@ class AnalysisAgreesWithTsharkTest {
             assertEquals(1, st.lengthFromTheWire, "counted for the summary");
             assertEquals(0, st.skipped());
         }
+    }
+
+    /** Writes the frames to {@code capture} at the given times and checks every segment against tshark. */
+    private Path agreesWithTshark(Path capture, List<byte[]> frames, long[] micros) throws IOException {
+        Files.write(capture, SyntheticCaptures.pcapAt(frames, micros));
+        everySegmentMatchesTshark(capture);
+        return capture;
+    }
+
+    private static long[] millisecondsApart(int frames) {
+        long[] micros = new long[frames];
+        for (int i = 0; i < frames; i++) {
+            micros[i] = i * 1_000L;
+        }
+        return micros;
     }
 
     static Map<Long, Row> tshark(Path capture) {
