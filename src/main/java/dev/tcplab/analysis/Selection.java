@@ -19,6 +19,19 @@ public final class Selection extends ForwardingSink {
         this.ports = List.copyOf(ports);
     }
 
+    /** Refuses before a file is read what no capture can hold: a connection below 1, a port beyond 16 bits. */
+    public static void check(List<Integer> conns, List<Integer> ports) {
+        List<Integer> badConns = conns.stream().filter(n -> n < 1).toList();
+        if (!badConns.isEmpty()) {
+            throw new IllegalArgumentException("--conn " + joined(badConns) + ": connections are numbered from 1 in order"
+                    + " of appearance (--summary lists them)");
+        }
+        List<Integer> badPorts = ports.stream().filter(p -> p < 0 || p > 65535).toList();
+        if (!badPorts.isEmpty()) {
+            throw new IllegalArgumentException("--port " + joined(badPorts) + ": a TCP port is 0..65535");
+        }
+    }
+
     private boolean wanted(int conn, int portA, int portB) {
         return (conns.isEmpty() || conns.contains(conn)) && (ports.isEmpty() || ports.contains(portA) || ports.contains(portB));
     }

@@ -228,6 +228,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
             err.println("tcplab: --events: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        try {
+            Selection.check(conns, ports);
+        } catch (IllegalArgumentException e) {
+            err.println("tcplab: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         String refused = output == null ? null : refusedOutput();
         if (refused != null) {
             err.println("tcplab: " + refused);

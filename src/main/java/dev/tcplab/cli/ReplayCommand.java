@@ -119,6 +119,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Selection.check(conns, ports);
         if (live) {
             return reenact();
         }

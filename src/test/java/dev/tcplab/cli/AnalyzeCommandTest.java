@@ -185,6 +185,16 @@ class AnalyzeCommandTest {
         assertEquals("", out(), "nothing was analysed");
     }
 
+    /** Refused before the file is read (this one does not exist): a connection below 1, a port beyond 16 bits. */
+    @Test
+    void connectionsAndPortsNoCaptureCanHoldAreRefusedAtOnce() {
+        assertEquals(2, run("--conn", "2,0", "no-such.pcap"));
+        assertTrue(err().contains("--conn 0: connections are numbered from 1 in order of appearance"), err());
+        err.reset();
+        assertEquals(2, run("--port", "80,70000", "no-such.pcap"));
+        assertEquals("tcplab: --port 70000: a TCP port is 0..65535\n", err());
+    }
+
     /** FIN,PSH,ACK and SYN,ECE,CWR are longer than the flags column; the columns after them stay in place. */
     @Test
     void longerFlagSetsKeepTheLaddersColumns() {

@@ -369,6 +369,18 @@ class CliTest {
                 "captures/handshake-echo-close.pcap");
     }
 
+    /**
+     * Before any file is read (this one does not exist): a connection number below 1, a port beyond 16 bits
+     * (analyze's own: AnalyzeCommandTest).
+     */
+    @Test
+    void connectionsAndPortsNoCaptureCanHoldAreRefusedAtOnce() {
+        String conn0 = "--conn 0: connections are numbered from 1 in order of appearance";
+        assertRefused(conn0, "replay", "--conn", "0", "no-such.pcap");
+        assertRefused("--conn -1: connections are numbered from 1", "replay", "--live", "--conn", "-1", "no-such.pcap");
+        assertRefused("--port 70000: a TCP port is 0..65535", "replay", "--port", "70000", "no-such.pcap");
+    }
+
     @Test
     void optionsForTheLabsKernelPeerAreRefusedOnARealInterface() {
         assertEquals(ExitCodes.USAGE, run("connect", "--iface", "tcplab-none0", "--peer", "192.0.2.10:7", "--peer-send", "1MB",
