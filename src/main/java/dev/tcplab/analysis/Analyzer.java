@@ -288,6 +288,7 @@ public final class Analyzer {
         } else if (!syn && ackBit && c.lastBareSynNanos != Long.MIN_VALUE && c.initialRtt == 0) {
             c.initialRtt = now - c.lastBareSynNanos;
         }
+        boolean simultaneousBefore = c.simultaneousOpen;
         events |= StateObserver.observe(c, from, to,
                 new StateObserver.Facts(p.frameNumber, now, seq, ack, ackBit, seglen, syn, fin, rst));
         // After the observer, which asks whether a RST follows a run of unanswered probes (a half-open connection).
@@ -301,11 +302,18 @@ public final class Analyzer {
         c.lastNanos = now;
         c.count(events);
         long window = syn ? s.window() : (long) s.window() << from.shift();
-        Text note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0 ? handshakeNote(c.handshakeRtt) : null;
+        Text note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0 ? handshakeNote(c.handshakeRtt)
+                : c.simultaneousOpen && !simultaneousBefore ? SIMULTANEOUS_OPEN : null;
         sink.segment(new AnalyzedSegment(p.frameNumber, now, p.timeNanos, c.id, from == c.client, src, dst, s,
                 Integer.toUnsignedLong(seq), ackBit ? Integer.toUnsignedLong(ack) : -1, seglen, window, from.state,
                 to.state, events, note));
     }
+
+    /** Said under the second of two crossing SYNs. */
+    private static final Text SIMULTANEOUS_OPEN = Text.of("both sides sent a SYN: a simultaneous open (RFC 9293 figure 12);"
+            + " each answers the other's SYN from SYN_SENT with a SYN+ACK that repeats its own SYN's number, which"
+            + " Wireshark marks as a retransmission", "双方都发送了 SYN：同时打开（RFC 9293 图 12）；每一方在 SYN_SENT"
+            + " 状态用重复自己 SYN 序号的 SYN+ACK 回应对方的 SYN，Wireshark 把它标为重传");
 
     /** Said under the handshake's third segment, in both languages (one per connection: off the hot path). */
     private static Text handshakeNote(long rttNanos) {

@@ -22,6 +22,7 @@ final class Connection {
      */
     long initialRtt;
     long lastBareSynNanos = Long.MIN_VALUE;
+    boolean simultaneousOpen;
     boolean simultaneousClose;
     FlowSide resetBy;
     boolean resetAfterSilence;

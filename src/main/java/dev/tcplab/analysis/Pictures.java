@@ -2,6 +2,7 @@ package dev.tcplab.analysis;
 
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.LadderPicture;
+import dev.tcplab.wire.Flags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -114,17 +115,25 @@ public final class Pictures implements AnalysisSink {
         if (a.note() != null) {
             explained.add(a.note().in(lang));
         }
-        boolean again = a.has(Event.RETRANSMISSION) || a.has(Event.SPURIOUS_RETRANSMISSION);
+        // A simultaneous open's SYN+ACK repeats its side's SYN number (a retransmission to Wireshark) but is an answer.
+        boolean answersCrossingSyn = a.segment().flags().syn() && a.segment().flags().ack()
+                && d.firstSent().containsKey(sentKey(a.fromClient(), a.seq(), Flags.SYN));
+        boolean again = (a.has(Event.RETRANSMISSION) || a.has(Event.SPURIOUS_RETRANSMISSION)) && !answersCrossingSyn;
         timers(d, a, left, right);
         d.steps().add(new LadderPicture.Step(a.timeNanos(), a.fromClient(), label, "frame " + a.frame() + ": seq "
                 + a.seqAbs() + ", ack " + a.ackAbs() + ", window " + a.window(), left, right, false, again,
                 String.join("; ", explained)));
     }
 
+    /** A segment's side, sequence number and flags: what a copy of it has again. */
+    private static String sentKey(boolean fromClient, long seq, Flags flags) {
+        return (fromClient ? "c" : "s") + seq + "/" + flags.bits();
+    }
+
     /** The timers this segment shows: a retransmission's RTO, a keepalive's idle time, TIME_WAIT's start. */
     private void timers(Drawing d, AnalyzedSegment a, String left, String right) {
         int index = d.steps().size();
-        String key = (a.fromClient() ? "c" : "s") + a.seq() + "/" + a.segment().flags().bits();
+        String key = sentKey(a.fromClient(), a.seq(), a.segment().flags());
         Integer first = d.firstSent().putIfAbsent(key, index);
         if (a.has(Event.RETRANSMISSION) && !a.has(Event.FAST_RETRANSMISSION) && first != null) {
             d.timers().add(new LadderPicture.Timer(first, index, a.fromClient(), "RTO " + seconds(a.timeNanos()

@@ -79,6 +79,7 @@ final class StateObserver {
             // Both sent a bare SYN: a simultaneous open. Each receives the other's SYN in SYN_SENT.
             s.state = TcpState.SYN_RECEIVED;
             d.state = TcpState.SYN_RECEIVED;
+            c.simultaneousOpen = true;
         } else {
             s.state = TcpState.SYN_SENT;
             d.state = TcpState.SYN_RECEIVED; // LISTEN, on receiving a SYN

@@ -185,6 +185,22 @@ class AnalyzeCommandTest {
         assertEquals("", out(), "nothing was analysed");
     }
 
+    /** A simultaneous open is said where the SYNs cross, and its SYN+ACKs are answers in the picture, not copies. */
+    @Test
+    void aSimultaneousOpenIsSaidAndItsSynAcksAreNotDrawnAsCopies() throws IOException {
+        assertEquals(0, run("--format", "json", "--conn", "4", "captures/corner-cases.pcap"), err());
+        JsonNode secondSyn = json().stream().filter(n -> n.path("frame").asInt() == 32).findFirst().orElseThrow();
+        assertTrue(secondSyn.get("note").asText().startsWith("both sides sent a SYN: a simultaneous open"), secondSyn.toString());
+        assertEquals(1, json().stream().filter(n -> n.has("note") && !n.get("note").isNull()).count(), "said once");
+
+        out.reset();
+        assertEquals(0, run("--format", "svg", "--conn", "4", "captures/corner-cases.pcap"), err());
+        assertFalse(out().contains("(again)"), "the crossing SYNs' SYN+ACKs are answers");
+        out.reset();
+        assertEquals(0, run("--format", "svg", "--conn", "10", "captures/corner-cases.pcap"), err());
+        assertTrue(out().contains("SYN seq=0  (again)"), "a SYN sent twice still is: " + out());
+    }
+
     /** Refused before the file is read (this one does not exist): a connection below 1, a port beyond 16 bits. */
     @Test
     void connectionsAndPortsNoCaptureCanHoldAreRefusedAtOnce() {
