@@ -8,6 +8,7 @@ public enum CloseKind {
     THREE_SEGMENT("three-segment", "三次挥手", "FIN, FIN+ACK, ACK: the second side closed at once and merged its ACK and FIN"),
     SIMULTANEOUS("simultaneous", "同时关闭", "both sides sent FIN before receiving the other's: both pass through CLOSING"),
     RESET("reset", "RST 中止", "ended by RST"),
+    REFUSED("refused", "拒绝连接", "the SYN was answered with RST: nothing listened on that port (connection refused)"),
     HALF_OPEN("half-open", "半开", "one side went silent; the other's probes or retransmissions went unanswered"),
     HALF_CLOSED("half-closed", "半关闭", "one FIN only: one side still had its direction open when the capture ended"),
     OPEN("open", "未关闭", "still open when the capture ended");

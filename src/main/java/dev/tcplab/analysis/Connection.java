@@ -68,6 +68,9 @@ final class Connection {
         boolean bothFins = client.sentFin && server.sentFin;
         boolean finsDone = bothFins && client.finAcked && server.finAcked;
         if (resetBy != null && !finsDone) {
+            if (!resetBy.sentSyn && peerOf(resetBy).sentSyn) {
+                return CloseKind.REFUSED; // the RST answered the SYN: what a client's connect() reports as refused
+            }
             return resetAfterSilence ? CloseKind.HALF_OPEN : CloseKind.RESET;
         }
         if (bothFins) {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -183,6 +184,22 @@ class AnalyzeCommandTest {
         assertTrue(err().contains("cannot write " + dir.resolve("no/such/dir/out.json") + ": its directory does not exist"),
                 err());
         assertEquals("", out(), "nothing was analysed");
+    }
+
+    /** A SYN answered by RST is a refused connection; tried again and answered, it closes as it then does. */
+    @Test
+    void aSynAnsweredByRstIsARefusedConnection() throws IOException {
+        assertEquals(0, run("--format", "json", "--summary", "captures/corner-cases.pcap"), err());
+        Map<Integer, String> closes = new java.util.TreeMap<>();
+        json().stream().filter(n -> n.path("type").asText().equals("connection"))
+                .forEach(n -> closes.put(n.get("conn").asInt(), n.get("close").asText()));
+        assertEquals("refused", closes.get(8), "the SYN, the RST: " + closes);
+        assertEquals("four-way", closes.get(7), "refused, tried again, answered and closed");
+        assertEquals("reset", closes.get(3), "reset after the handshake");
+        assertEquals("reset", closes.get(9), "the client's RST after its handshake");
+        out.reset();
+        assertEquals(0, run("--summary", "--lang", "zh", "--conn", "8", "captures/corner-cases.pcap"), err());
+        assertTrue(out().contains("拒绝连接"), out());
     }
 
     /** A simultaneous open is said where the SYNs cross, and its SYN+ACKs are answers in the picture, not copies. */
