@@ -60,7 +60,7 @@ final class SequenceAnalysis {
                 break finished;
             }
             if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.nextSeq
-                    && (ack == fwd.lastAck || ack == fwd.lastAck + 1) && Event.ZERO_WINDOW_PROBE.in(rev.lastFlags)
+                    && ack == fwd.lastAck && Event.ZERO_WINDOW_PROBE.in(rev.lastFlags)
                     && !synFinRst) {
                 flags |= Event.ZERO_WINDOW_PROBE_ACK.bit;
                 break finished;
@@ -120,7 +120,8 @@ final class SequenceAnalysis {
         // Both windows compare intervals unsigned, as Wireshark does (guint64): a segment stamped before
         // the frame it is measured from (captures written in handling order, like tcplab's own, can step
         // back in time) is not "within" the window.
-        if (notAdvanced && rev.dupAcks >= 2 && rev.lastAck == seq
+        // Unsigned, as Wireshark's dupacknum is: its -1 (an ACK of unseen bytes reported) counts as many duplicates.
+        if (notAdvanced && Integer.compareUnsigned(rev.dupAcks, 2) >= 0 && rev.lastAck == seq
                 && Long.compareUnsigned(now - rev.lastAckTime, FAST_RETRANSMISSION_WINDOW_NANOS) < 0) {
             // Wireshark marks a fast retransmission as a retransmission too.
             return Event.FAST_RETRANSMISSION.bit | Event.RETRANSMISSION.bit;

@@ -34,6 +34,14 @@ public final class SyntheticCaptures {
         return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
     }
 
+    /** Any segment between A:clientPort and B:80, its window, payload length and options the caller's. */
+    public static byte[] frame(int clientPort, boolean fromB, long seq, long ack, Flags flags, int window, int payload,
+                               List<dev.tcplab.wire.TcpOption> options) {
+        Segment s = Segment.of(fromB ? 80 : clientPort, fromB ? clientPort : 80, SeqNum.of(seq), SeqNum.of(ack), flags,
+                window).withPayload(new byte[payload]).withOptions(options);
+        return fromB ? EthernetFrame.tcp(MAC_B, MAC_A, B, A, s, 0) : EthernetFrame.tcp(MAC_A, MAC_B, A, B, s, 0);
+    }
+
     public static final Ipv6Address A6 = ipv6("fd00::1"), B6 = ipv6("fd00::2");
 
     /** The IPv6 twin of {@link #frame}: the same ports, between fd00::1 and fd00::2. */
