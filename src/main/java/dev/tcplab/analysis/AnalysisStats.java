@@ -17,7 +17,7 @@ public final class AnalysisStats {
     public int firstUnknownLinkType = -1;
     /** Segments that could not be decoded (bad data offset, header cut by the snaplen, …). */
     public long malformed;
-    /** IP fragments of TCP segments, the segments they made whole, and those left incomplete (a fragment missing). */
+    /** TCP segments put back together from IP fragments, those fragments, and the segments left incomplete. */
     public long fragments, reassembled, fragmentsIncomplete;
     /** IPv4 packets whose total length was 0 (captured before segmentation offload): the wire's length was taken. */
     public long lengthFromTheWire;

@@ -211,7 +211,6 @@ public final class Analyzer {
     /** A fragment of a TCP segment: the segment is analysed when its last missing fragment comes, in that frame. */
     private void fragment(CapturedPacket p, IpAddress src, IpAddress dst, long id, int offset, boolean more, byte[] b,
                           int at, int length, int available) throws MalformedPacketException {
-        stats.fragments++;
         if (available < length) {
             throw new MalformedPacketException("an IP fragment cut by the capture at " + available + " of its "
                     + length + " bytes: its segment cannot be put back together");
@@ -219,6 +218,7 @@ public final class Analyzer {
         byte[] whole = fragments.add(src, dst, id, offset, more, b, at, length, p.timeNanos);
         if (whole != null) {
             stats.reassembled++;
+            stats.fragments = fragments.piecesUsed;
             tcp(p, src, dst, whole, 0, whole.length, whole.length);
         }
     }

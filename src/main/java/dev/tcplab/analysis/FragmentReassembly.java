@@ -41,6 +41,7 @@ final class FragmentReassembly {
         final BitSet blocks = new BitSet();
         /** The datagram's length, known once its last fragment (More Fragments clear) arrived; -1 before. */
         int length = -1;
+        int pieces;
 
         Datagram(long firstNanos) {
             this.firstNanos = firstNanos;
@@ -55,6 +56,8 @@ final class FragmentReassembly {
     private final Map<Key, Datagram> inProgress = new LinkedHashMap<>();
     /** Segments given up: a fragment never came (or came cut by the snaplen, or too late). */
     long givenUp;
+    /** The fragments of the segments put back together. */
+    long piecesUsed;
 
     /**
      * Adds one fragment ({@code length} bytes of the datagram's payload at {@code offset}, all captured).
@@ -80,6 +83,7 @@ final class FragmentReassembly {
         }
         System.arraycopy(b, at, d.bytes, offset, end - offset);
         d.blocks.set(offset / 8, (end + 7) / 8);
+        d.pieces++;
         if (!more) {
             d.length = end;
         }
@@ -87,6 +91,7 @@ final class FragmentReassembly {
             return null;
         }
         inProgress.remove(key);
+        piecesUsed += d.pieces;
         return Arrays.copyOf(d.bytes, d.length);
     }
 
