@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * tshark as the independent decoder: for every TCP segment of every sample capture (the
  * project's own, made by tcplab and by kernels in a lab network, and the external ones in other
- * formats and link types), tcplab's connection number, relative seq/ack, length, window and
- * Wireshark analysis flags must equal tshark's. Deliberate differences are listed in the README.
+ * formats and link types), tcplab's time, connection number, endpoints, relative seq/ack, length,
+ * window and Wireshark analysis flags must equal tshark's. Deliberate differences are listed in the README.
  */
 class AnalysisAgreesWithTsharkTest {
 
@@ -45,7 +45,8 @@ class AnalysisAgreesWithTsharkTest {
     }
 
     /** {@code src} and {@code dst} as "addr:port", IPv6 in brackets: how tcplab's JSON writes them. */
-    record Row(int conn, String src, String dst, long seq, Long ack, int len, long win, List<String> flags) {
+    /** @param nanos since the capture's first packet (tshark's frame.time_relative) */
+    record Row(long nanos, int conn, String src, String dst, long seq, Long ack, int len, long win, List<String> flags) {
     }
 
     @ParameterizedTest
@@ -63,7 +64,7 @@ class AnalysisAgreesWithTsharkTest {
                         flags.add(e.jsonName);
                     }
                 }
-                ours.put(s.frame(), new Row(s.conn() - 1, s.src().toString(), s.dst().toString(), s.seq(),
+                ours.put(s.frame(), new Row(s.timeNanos(), s.conn() - 1, s.src().toString(), s.dst().toString(), s.seq(),
                         s.ack() < 0 ? null : s.ack(), s.length(), s.window(), flags));
             }
 
@@ -274,7 +275,8 @@ class AnalysisAgreesWithTsharkTest {
             cmd.add("-e");
             cmd.add("tcp.analysis." + f);
         }
-        for (String f : List.of("ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport")) {
+        for (String f : List.of("ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
+                "frame.time_relative")) {
             cmd.add("-e");
             cmd.add(f);
         }
@@ -294,7 +296,8 @@ class AnalysisAgreesWithTsharkTest {
                 }
             }
             int a = 7 + FLAGS.size();
-            rows.put(Long.parseLong(f[0]), new Row(Integer.parseInt(f[1]), endpoint(f[a], f[a + 1], f[a + 2]),
+            long nanos = new java.math.BigDecimal(f[a + 6]).movePointRight(9).longValueExact();
+            rows.put(Long.parseLong(f[0]), new Row(nanos, Integer.parseInt(f[1]), endpoint(f[a], f[a + 1], f[a + 2]),
                     endpoint(f[a + 3], f[a + 4], f[a + 5]), Long.parseLong(f[2]), ackBit ? Long.parseLong(f[3]) : null,
                     Integer.parseInt(f[5]), Long.parseLong(f[6]), flags));
         }
