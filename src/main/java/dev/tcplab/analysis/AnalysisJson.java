@@ -446,6 +446,7 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeNumberField("truncated_payloads", st.truncatedPayload);
             json.writeNumberField("reassembled", st.reassembled);
             json.writeNumberField("fragments_incomplete", st.fragmentsIncomplete);
+            json.writeNumberField("ipv4_lengths_from_the_frame", st.lengthFromTheWire);
             json.writeArrayFieldStart("skipped_examples");
             for (String m : st.malformedExamples) {
                 json.writeString(m);
