@@ -247,7 +247,7 @@ class AnalysisAgreesWithTsharkTest {
                 public void connection(ConnectionSummary c) {
                 }
             }).run(r, p -> { });
-            assertEquals(1, st.lengthFromTheWire, "counted for the summary and the JSON's capture object");
+            assertEquals(1, st.lengthFromTheWire, "counted for the summary");
             assertEquals(0, st.skipped());
         }
     }

@@ -508,6 +508,24 @@ class AnalyzeCommandTest {
         assertEquals(1, last.get("reassembled").asInt());
         assertEquals(1, last.get("fragments_incomplete").asInt());
         assertEquals(0, last.get("skipped").asInt());
+        assertEquals(0, last.get("ipv4_lengths_from_the_frame").asInt());
+    }
+
+    /** An IPv4 total length of 0 (a capture on a sender with segmentation offload): read, said, and counted. */
+    @Test
+    void anIpv4LengthOfZeroIsTakenFromTheFrameAndSaidSo() throws IOException {
+        byte[] large = frame(false, 101, 501, Flags.PSH_ACK, 3000);
+        large[14 + 2] = 0;
+        large[14 + 3] = 0;
+        Path capture = dir.resolve("tso.pcap");
+        Files.write(capture, SyntheticCaptures.pcap(1, false, ByteOrder.LITTLE_ENDIAN, List.of(
+                frame(false, 100, 0, Flags.SYN, 0), frame(true, 500, 101, Flags.SYN_ACK, 0), large)));
+        assertEquals(0, run(capture.toString()), err());
+        assertTrue(out().contains("1 IPv4 packet gave a total length of 0"), out());
+        assertTrue(out().matches("(?s).*\\n\\s+3 .*PSH,ACK\\s+1\\s+1\\s+3000 .*"), out());
+        out.reset();
+        assertEquals(0, run("--format", "json", capture.toString()), err());
+        assertEquals(1, json().get(json().size() - 1).get("ipv4_lengths_from_the_frame").asInt());
     }
 
     @Test
