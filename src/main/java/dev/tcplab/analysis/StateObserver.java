@@ -22,6 +22,9 @@ final class StateObserver {
     /** Applies one segment from {@code s} to {@code d}; returns tcplab's own events for it. */
     static int observe(Connection c, FlowSide s, FlowSide d, Facts f) {
         if (f.rst()) {
+            if (!acceptableReset(s, d, f)) {
+                return Event.RST.bit; // the receiver drops it (RFC 9293 §3.10.7): no state changes
+            }
             if (c.resetBy == null) {
                 c.resetBy = s;
                 // A side that resets after its probes or retransmissions went unanswered: the peer had vanished.
@@ -56,6 +59,18 @@ final class StateObserver {
             }
         }
         return events;
+    }
+
+    /**
+     * Whether the receiver acts on a RST (RFC 9293 §3.10.7.3 and .4): in SYN_SENT only one that acknowledges
+     * its SYN; later, not one whose sequence number is below what the sender had already sent, such as a RST
+     * answering an old ACK that arrived after the connection closed (as TIME_WAIT's side drops it).
+     */
+    private static boolean acceptableReset(FlowSide s, FlowSide d, Facts f) {
+        if (d.state == TcpState.SYN_SENT) {
+            return f.ackBit() && f.ack() > 0;
+        }
+        return s.nextSeq == 0 || f.seq() + s.base - s.nextSeq >= 0;
     }
 
     private static void sentSyn(Connection c, FlowSide s, FlowSide d, Facts f) {

@@ -61,6 +61,32 @@ class StateObserverTest {
                 "TIME_WAIT/CLOSED"), states);
     }
 
+    /** A RST with a number already passed (answering an old ACK) is dropped: TIME_WAIT goes on. */
+    @Test
+    void aRstBelowWhatItsSenderSentLeavesTimeWaitAlone(@TempDir Path dir) throws IOException {
+        List<String> states = states(dir, List.of(
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 20, 11, Flags.SYN_ACK, 0),
+                SyntheticCaptures.frame(false, 11, 21, Flags.ACK, 0),
+                SyntheticCaptures.frame(true, 21, 11, Flags.PSH_ACK, 100),
+                SyntheticCaptures.frame(false, 11, 121, Flags.FIN_ACK, 0),
+                SyntheticCaptures.frame(true, 121, 12, Flags.FIN_ACK, 0),
+                SyntheticCaptures.frame(false, 12, 122, Flags.ACK, 0),
+                SyntheticCaptures.frame(true, 21, 0, Flags.RST, 0),     // answers an old ACK: seq 21, long past
+                SyntheticCaptures.frame(true, 122, 0, Flags.RST, 0)));  // at the next number: accepted
+        assertEquals(List.of("TIME_WAIT/CLOSED", "CLOSED/CLOSED"), states.subList(7, 9));
+    }
+
+    /** In SYN_SENT, a RST counts only when it acknowledges the SYN. */
+    @Test
+    void aRstWithoutAnAckDoesNotRefuseASyn(@TempDir Path dir) throws IOException {
+        List<String> states = states(dir, List.of(
+                SyntheticCaptures.frame(false, 10, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, 0, 0, Flags.RST, 0),
+                SyntheticCaptures.frame(true, 0, 11, Flags.RST_ACK, 0)));
+        assertEquals(List.of("SYN_SENT/SYN_RECEIVED", "SYN_SENT/SYN_RECEIVED", "CLOSED/CLOSED"), states);
+    }
+
     /** Refused each time: every try opens and is closed again by its RST. */
     @Test
     void aConnectRefusedThreeTimesOpensAndClosesThreeTimes(@TempDir Path dir) throws IOException {
