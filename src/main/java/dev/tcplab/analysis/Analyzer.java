@@ -281,6 +281,7 @@ public final class Analyzer {
         int ack = ackBit ? to.relative(s.ack().bits()) : 0;
         boolean fin = s.flags().fin(), rst = s.flags().rst();
 
+        int senderNext = from.nextSeq == 0 ? 0 : from.relative(from.nextSeq); // before this segment moves it
         events |= SequenceAnalysis.analyze(from, to, s.seq().bits(), s.ack().bits(), ackBit, seglen, syn, fin, rst,
                 s.window(), now, c.initialRtt);
         if (syn && !ackBit) {
@@ -290,7 +291,7 @@ public final class Analyzer {
         }
         boolean simultaneousBefore = c.simultaneousOpen;
         events |= StateObserver.observe(c, from, to,
-                new StateObserver.Facts(p.frameNumber, now, seq, ack, ackBit, seglen, syn, fin, rst));
+                new StateObserver.Facts(p.frameNumber, now, seq, ack, ackBit, seglen, syn, fin, rst, senderNext));
         // After the observer, which asks whether a RST follows a run of unanswered probes (a half-open connection).
         boolean probeOrRetry = Event.RETRANSMISSION.in(events) || Event.KEEP_ALIVE.in(events);
         from.unansweredInRow = probeOrRetry ? from.unansweredInRow + 1 : 0;

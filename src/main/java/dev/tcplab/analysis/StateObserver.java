@@ -14,9 +14,12 @@ final class StateObserver {
     private StateObserver() {
     }
 
-    /** A segment's numbers, relative: the observer needs no more. */
+    /**
+     * A segment's numbers, relative, and how far its sender had sent before it (relative, 0 when nothing
+     * was seen): the observer needs no more.
+     */
     record Facts(long frame, long now, int seq, int ack, boolean ackBit, int seglen, boolean syn, boolean fin,
-                 boolean rst) {
+                 boolean rst, int senderNext) {
     }
 
     /** Applies one segment from {@code s} to {@code d}; returns tcplab's own events for it. */
@@ -63,14 +66,20 @@ final class StateObserver {
 
     /**
      * Whether the receiver acts on a RST (RFC 9293 §3.10.7.3 and .4): in SYN_SENT only one that acknowledges
-     * its SYN; later, not one whose sequence number is below what the sender had already sent, such as a RST
-     * answering an old ACK that arrived after the connection closed (as TIME_WAIT's side drops it).
+     * its SYN; later, one whose sequence number is in the receiver's window, from what the sender had sent on.
+     * Not, then, a RST answering an old ACK or an old SYN that arrived after the connection closed, whose
+     * number is long past or anywhere (as TIME_WAIT's side drops it). Ahead of what the capture saw is
+     * allowed: the capture may have missed the sender's last segments.
      */
     private static boolean acceptableReset(FlowSide s, FlowSide d, Facts f) {
         if (d.state == TcpState.SYN_SENT) {
             return f.ackBit() && f.ack() > 0;
         }
-        return s.nextSeq == 0 || f.seq() + s.base - s.nextSeq >= 0;
+        if (f.senderNext() == 0 || d.window < 0) {
+            return true; // nothing to measure it against
+        }
+        int past = f.seq() - f.senderNext();
+        return past >= 0 && past < Math.max(1L, (long) d.window << d.shift());
     }
 
     private static void sentSyn(Connection c, FlowSide s, FlowSide d, Facts f) {

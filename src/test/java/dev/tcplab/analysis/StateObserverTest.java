@@ -77,6 +77,21 @@ class StateObserverTest {
         assertEquals(List.of("TIME_WAIT/CLOSED", "CLOSED/CLOSED"), states.subList(7, 9));
     }
 
+    /** A RST,ACK with sequence number 0, answering an old SYN at a closed socket, is nowhere in the window. */
+    @Test
+    void aRstAnsweringAnOldSynLeavesTimeWaitAlone(@TempDir Path dir) throws IOException {
+        long isn = 3_548_258_697L, serverIsn = 2_210_141_810L; // far apart enough for 0 to look ahead, modulo 2^32
+        List<String> states = states(dir, List.of(
+                SyntheticCaptures.frame(false, isn, 0, Flags.SYN, 0),
+                SyntheticCaptures.frame(true, serverIsn, isn + 1, Flags.SYN_ACK, 0),
+                SyntheticCaptures.frame(false, isn + 1, serverIsn + 1, Flags.FIN_ACK, 0),
+                SyntheticCaptures.frame(true, serverIsn + 1, isn + 2, Flags.FIN_ACK, 0),
+                SyntheticCaptures.frame(false, isn + 2, serverIsn + 2, Flags.ACK, 0),
+                SyntheticCaptures.frame(false, isn, 0, Flags.SYN, 0),                  // the SYN again, late
+                SyntheticCaptures.frame(true, 0, isn + 1, Flags.RST_ACK, 0)));         // a closed socket's answer
+        assertEquals(List.of("TIME_WAIT/CLOSED", "TIME_WAIT/CLOSED"), states.subList(5, 7));
+    }
+
     /** In SYN_SENT, a RST counts only when it acknowledges the SYN. */
     @Test
     void aRstWithoutAnAckDoesNotRefuseASyn(@TempDir Path dir) throws IOException {
