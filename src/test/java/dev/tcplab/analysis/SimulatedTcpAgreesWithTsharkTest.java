@@ -126,7 +126,8 @@ class SimulatedTcpAgreesWithTsharkTest {
         final int id;
         final int scale;             // the window scale it announces; -1: none
         final int buffer;            // its receive buffer
-        long isn, sndUna, sndNxt, appEnd;   // appEnd: the end of what its application has written
+        final long isn;
+        long sndUna, sndNxt, appEnd;        // appEnd: the end of what its application has written
         boolean finQueued, finSent;
         long peerWindow;             // bytes, scaled
         long lastAckSeen = -1;
@@ -258,7 +259,7 @@ class SimulatedTcpAgreesWithTsharkTest {
                 if (s.sndNxt == s.appEnd && rnd.nextDouble() < 0.5) {
                     s.finQueued = true;
                 }
-            } else if (r < 0.8805) {
+            } else if (r < 0.8805) { // rare: over a run's several hundred steps, about one connection in five
                 reset(who);
             } else if (s.ackPending) {
                 transmit(who, ack(s));
