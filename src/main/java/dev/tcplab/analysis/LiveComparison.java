@@ -61,9 +61,11 @@ public final class LiveComparison {
     }
 
     /**
-     * Whether the two differ in their pure ACKs alone: every SYN, FIN, RST and data segment is there on
-     * both sides, in order, with the same flags, seq and length. Where a kernel's ACK falls (and what it
-     * acknowledges) follows when the data arrived, which a re-enactment at its own pace does not repeat.
+     * Whether the two differ in their acknowledgements alone: every SYN, FIN, RST and data segment is
+     * there on both sides, in order, with the same flags, seq and length, and every SYN and FIN with the
+     * same ack. Where a kernel's ACK falls (and what it and its data acknowledge) follows when the data
+     * arrived, which a re-enactment at its own pace does not repeat; a FIN's ack does not: it says whether
+     * that side closed first or answered the other's FIN.
      */
     public static boolean onlyAcksDiffer(List<SegmentShape> recorded, List<SegmentShape> live) {
         List<SegmentShape> a = recorded.stream().filter(s -> !pureAck(s)).toList();
@@ -73,7 +75,9 @@ public final class LiveComparison {
         }
         for (int k = 0; k < a.size(); k++) {
             SegmentShape x = a.get(k), y = b.get(k);
-            if (!x.flags().equals(y.flags()) || x.seq() != y.seq() || x.length() != y.length()) {
+            boolean ackTells = x.flags().syn() || x.flags().fin();
+            if (!x.flags().equals(y.flags()) || x.seq() != y.seq() || x.length() != y.length()
+                    || ackTells && x.ack() != y.ack()) {
                 return false;
             }
         }

@@ -94,6 +94,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " application closes late (default 0s).")
     Duration peerCloseDelay = Duration.ZERO;
 
+    @Option(names = "--peer-closes-first", description = "With --live: the lab's kernel echo server closes 20 ms after "
+            + "its first echo, without waiting for our FIN, as a server that closes first; we close after its FIN when "
+            + "the recorded client did.")
+    boolean peerClosesFirst;
+
     @Option(names = "--peer-discard", description = "With --live: the lab's kernel peer keeps what arrives and sends "
             + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
     boolean peerDiscard;
@@ -202,6 +207,25 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
     }
 
+    /**
+     * The recorded server closed first (its FIN before the client's), the lab's echo server waits for the
+     * client's FIN: the live close is then the other way round, and TIME_WAIT falls on the other side. Said
+     * with the option that makes them match, on the lab network, when the peer has an echo to close after
+     * and the option was not given; else null.
+     */
+    private Text closeFirstHint(RecordedConversation rec) {
+        if (rec.clientClosedFirst() || liveOptions.iface != null || peerClosesFirst || peerDiscard
+                || rec.clientBytes() == 0) {
+            return null;
+        }
+        return Text.of("the recorded server closed first (its FIN before the client's, so the server went into TIME_WAIT); "
+                + "the lab's echo server waits for the client's FIN, so live the client closed first and went into "
+                + "TIME_WAIT itself: --peer-closes-first makes the server close after its first echo, as the recorded one did",
+                "录制中的服务器先关闭（它的 FIN 在客户端的之前，所以进入 TIME_WAIT 的是服务器）；实验网络的回显服务器等待"
+                + "客户端的 FIN，所以实际运行中是客户端先关闭、自己进入 TIME_WAIT：--peer-closes-first 让服务器在第一次回显后"
+                + "关闭，像录制中的那样");
+    }
+
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
     private static Text fastOpenHint(RecordedConversation rec) {
         if (rec.synDataBytes() == 0) {
@@ -255,9 +279,15 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them)");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        if (liveOptions.iface != null && parsed.hasMatchedOption("--peer-discard")) {
-            throw new IllegalArgumentException("--peer-discard shapes the lab network's kernel peer; with --iface the peer "
-                    + "is the socket --peer names");
+        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first")) {
+            if (liveOptions.iface != null && parsed.hasMatchedOption(labPeerOnly)) {
+                throw new IllegalArgumentException(labPeerOnly + " shapes the lab network's kernel peer; with --iface the "
+                        + "peer is the socket --peer names");
+            }
+        }
+        if (peerDiscard && peerClosesFirst) {
+            throw new IllegalArgumentException("--peer-closes-first closes after the echo, and with --peer-discard the "
+                    + "lab's kernel peer sends none: choose one");
         }
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
@@ -279,7 +309,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 7, new byte[0], liveOptions.tcpConfig(), liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
-                        .withDiscard(peerDiscard));
+                        .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos())).inLanguage(lang).execute();
@@ -310,12 +340,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
         }
         if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
-            say.accept(Text.of("every SYN, FIN and data segment came as recorded; only the kernel's pure ACKs differ, "
-                    + "which follow when the data arrived, and a re-enactment keeps its own pace",
-                    "每个 SYN、FIN 和数据报文段都与录制的一样；只有内核的纯 ACK 不同：它们取决于数据何时到达，"
-                    + "而重演有它自己的节奏"));
+            say.accept(Text.of("every SYN and FIN came as recorded, and every data segment with the same seq and length; "
+                    + "only acknowledgements differ, which follow when the data arrived, and a re-enactment keeps its own "
+                    + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
+                    + "数据何时到达，而重演有它自己的节奏"));
         }
-        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec)}) {
+        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec)}) {
             if (hint != null) {
                 say.accept(hint);
             }

@@ -105,5 +105,12 @@ class LiveComparisonTest {
         assertFalse(LiveComparison.onlyAcksDiffer(recorded, moreData), "a data segment of another length");
         List<SegmentShape> noFin = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(3));
         assertFalse(LiveComparison.onlyAcksDiffer(recorded, noFin), "the FIN missing");
+        // The data acknowledging less (the client's FIN not yet in): pace. The FIN doing so: the server closed first.
+        List<SegmentShape> dataAckedEarlier = List.of(recorded.get(0), recorded.get(1), shape(Flags.PSH_ACK, 1, 1, 18, 8),
+                recorded.get(3), recorded.get(4));
+        assertTrue(LiveComparison.onlyAcksDiffer(recorded, dataAckedEarlier), "a data segment's ack");
+        List<SegmentShape> finFirst = List.of(recorded.get(0), recorded.get(1), recorded.get(2),
+                shape(Flags.FIN_ACK, 19, 19, 0, 12), shape(Flags.ACK, 20, 20, 0, 14));
+        assertFalse(LiveComparison.onlyAcksDiffer(recorded, finFirst), "a FIN before the client's, not after it");
     }
 }

@@ -536,6 +536,12 @@ class CliTest {
         assertRefused("--peer-discard is for --live", "replay", "--peer-discard", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-discard shapes the lab network's kernel peer", "replay", "--live", "--iface", "tcplab-none0",
                 "--peer", "192.0.2.1:7", "--peer-discard", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-closes-first is for --live", "replay", "--peer-closes-first",
+                "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-closes-first shapes the lab network's kernel peer", "replay", "--live", "--iface",
+                "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-closes-first", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-closes-first closes after the echo, and with --peer-discard the lab's kernel peer sends "
+                + "none", "replay", "--live", "--peer-discard", "--peer-closes-first", "captures/handshake-echo-close.pcap");
     }
 
     @Test
