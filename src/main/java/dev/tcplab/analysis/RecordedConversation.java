@@ -44,6 +44,14 @@ public record RecordedConversation(int conn, String client, String server, List<
                 + (cut > 0 ? "，" + cut + " 个被 snaplen 截掉）" : "）"));
     }
 
+    /**
+     * The server's FIN came first, or the client sent none: the recording's server closed first. Not
+     * merely "not the client first": a connection that was reset or left open has no FIN of the server's.
+     */
+    public boolean serverClosedFirst() {
+        return !clientClosedFirst && serverSegments.stream().anyMatch(s -> s.flags().fin());
+    }
+
     public long clientBytes() {
         return chunks.stream().mapToLong(c -> c.data().length).sum();
     }

@@ -214,16 +214,15 @@ public final class ReplayCommand implements Callable<Integer> {
      * and the option was not given; else null.
      */
     private Text closeFirstHint(RecordedConversation rec) {
-        if (rec.clientClosedFirst() || liveOptions.iface != null || peerClosesFirst || peerDiscard
+        if (!rec.serverClosedFirst() || liveOptions.iface != null || peerClosesFirst || peerDiscard
                 || rec.clientBytes() == 0) {
             return null;
         }
-        return Text.of("the recorded server closed first (its FIN before the client's, so the server went into TIME_WAIT); "
-                + "the lab's echo server waits for the client's FIN, so live the client closed first and went into "
-                + "TIME_WAIT itself: --peer-closes-first makes the server close after its first echo, as the recorded one did",
-                "录制中的服务器先关闭（它的 FIN 在客户端的之前，所以进入 TIME_WAIT 的是服务器）；实验网络的回显服务器等待"
-                + "客户端的 FIN，所以实际运行中是客户端先关闭、自己进入 TIME_WAIT：--peer-closes-first 让服务器在第一次回显后"
-                + "关闭，像录制中的那样");
+        return Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
+                + "for the client's FIN, so live the client closes first and TIME_WAIT falls on it: --peer-closes-first "
+                + "makes the server close after its first echo, as the recorded one did",
+                "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
+                + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */

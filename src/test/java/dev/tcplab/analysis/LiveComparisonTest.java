@@ -57,10 +57,19 @@ class LiveComparisonTest {
         assertArrayEquals("hello from tcplab\n".getBytes(StandardCharsets.UTF_8), rec.chunks().get(0).data());
         assertEquals(0, rec.chunks().get(0).serverBytesBefore());
         assertTrue(rec.clientClosedFirst());
+        assertFalse(rec.serverClosedFirst());
         assertEquals(18, rec.serverBytesBeforeClientFin(), "the client closed after the echo came back");
         assertEquals(4, rec.serverSegments().size());
         RecordedConversation passive = RecordedConversation.read(Path.of("captures/passive-open-listen.pcap"), 1);
         assertEquals("10.77.1.2:38920", passive.client());
+        // kernel-mix.pcap (tshark: FINs of connection 1 in frames 180, server, and 181; connection 8 has none, and
+        // connection 41 ends in the server's RST): the client closed second in all three, the server first in one.
+        Path mix = Path.of("captures/kernel-mix.pcap");
+        for (int conn : new int[] {1, 8, 41}) {
+            RecordedConversation r = RecordedConversation.read(mix, conn);
+            assertFalse(r.clientClosedFirst(), "connection " + conn);
+            assertEquals(conn == 1, r.serverClosedFirst(), "connection " + conn);
+        }
     }
 
     @Test
