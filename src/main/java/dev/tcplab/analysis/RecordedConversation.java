@@ -52,6 +52,25 @@ public record RecordedConversation(int conn, String client, String server, List<
         return !clientClosedFirst && serverSegments.stream().anyMatch(s -> s.flags().fin());
     }
 
+    /**
+     * The frame of the RST with which the recorded server ended the connection, or -1: a RST that is the
+     * server's first closing segment, after its SYN+ACK (an application's abort, not a refusal, and not the
+     * answer of a closed socket to a late segment, which comes after its FIN).
+     */
+    public long serverResetFrame() {
+        boolean synAckSent = false;
+        for (SegmentShape s : serverSegments) {
+            if (s.flags().syn()) {
+                synAckSent = true;
+            } else if (s.flags().fin()) {
+                return -1;
+            } else if (s.flags().rst()) {
+                return synAckSent ? s.frame() : -1;
+            }
+        }
+        return -1;
+    }
+
     public long clientBytes() {
         return chunks.stream().mapToLong(c -> c.data().length).sum();
     }

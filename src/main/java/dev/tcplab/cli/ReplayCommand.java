@@ -95,9 +95,13 @@ public final class ReplayCommand implements Callable<Integer> {
     Duration peerCloseDelay = Duration.ZERO;
 
     @Option(names = "--peer-closes-first", description = "With --live: the lab's kernel echo server closes 20 ms after "
-            + "its first echo, without waiting for our FIN, as a server that closes first; we close after its FIN when "
-            + "the recorded client did.")
+            + "its first echo (with --peer-discard: after the first data arrives), without waiting for our FIN, as a "
+            + "server that closes first; we close after its FIN when the recorded client did.")
     boolean peerClosesFirst;
+
+    @Option(names = "--peer-rst-close", description = "With --live: the lab's kernel peer's application closes with "
+            + "SO_LINGER 0, so its kernel sends RST instead of FIN (an abortive close), as a server that reset.")
+    boolean peerRstClose;
 
     @Option(names = "--peer-discard", description = "With --live: the lab's kernel peer keeps what arrives and sends "
             + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
@@ -214,8 +218,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * and the option was not given; else null.
      */
     private Text closeFirstHint(RecordedConversation rec) {
-        if (!rec.serverClosedFirst() || liveOptions.iface != null || peerClosesFirst || peerDiscard
-                || rec.clientBytes() == 0) {
+        if (!rec.serverClosedFirst() || liveOptions.iface != null || peerClosesFirst || rec.clientBytes() == 0) {
             return null;
         }
         return Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
@@ -223,6 +226,25 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "makes the server close after its first echo, as the recorded one did",
                 "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
                 + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
+    }
+
+    /**
+     * The recorded server's kernel ended the connection with a RST where the lab's sends a FIN: its
+     * application aborted (SO_LINGER 0, or closed with data unread). Said with the options that make the lab's
+     * peer do the same, before the client's FIN or after it as recorded, on the lab network; else null.
+     */
+    private Text resetHint(RecordedConversation rec) {
+        long rstFrame = rec.serverResetFrame();
+        if (rstFrame < 0 || liveOptions.iface != null || peerRstClose) {
+            return null;
+        }
+        boolean first = !rec.clientClosedFirst() && !peerClosesFirst && rec.clientBytes() > 0;
+        return Text.of("the recorded server ended the connection with a RST (frame " + rstFrame + ", an abortive close), "
+                + "the lab's echo server with a FIN: --peer-rst-close makes it abort" + (first ? ", and "
+                + "--peer-closes-first makes it do so without waiting for the client's FIN, as the recorded one did" : ""),
+                "录制中的服务器用 RST 结束了连接（第 " + rstFrame + " 帧，异常关闭），而实验网络的回显服务器用 FIN："
+                + "--peer-rst-close 让它异常关闭" + (first ? "，--peer-closes-first 让它不等客户端的 FIN 就这样做，"
+                + "像录制中的那样" : ""));
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
@@ -278,15 +300,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them)");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first")) {
+        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first", "--peer-rst-close")) {
             if (liveOptions.iface != null && parsed.hasMatchedOption(labPeerOnly)) {
                 throw new IllegalArgumentException(labPeerOnly + " shapes the lab network's kernel peer; with --iface the "
                         + "peer is the socket --peer names");
             }
-        }
-        if (peerDiscard && peerClosesFirst) {
-            throw new IllegalArgumentException("--peer-closes-first closes after the echo, and with --peer-discard the "
-                    + "lab's kernel peer sends none: choose one");
         }
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
@@ -308,7 +326,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 7, new byte[0], liveOptions.tcpConfig(), liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
-                        .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst));
+                        .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
+                        .withResetOnClose(peerRstClose));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos())).inLanguage(lang).execute();
@@ -344,7 +363,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
                     + "数据何时到达，而重演有它自己的节奏"));
         }
-        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec)}) {
+        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
+            resetHint(rec)}) {
             if (hint != null) {
                 say.accept(hint);
             }

@@ -112,11 +112,15 @@ final class LabLink {
                 cleanup.add(server);
                 var k = p.keepalive();
                 app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
-                        : ", kernel echo server on " + peer) + (p.closeFirst() ? " (closes after its echo)" : "")
+                        : p.discard() ? ", kernel server that only reads on " + peer : ", kernel echo server on " + peer)
+                        + (p.closeFirst() ? p.discard() ? " (closes after its first read)" : " (closes after its echo)" : "")
+                        + (p.resetOnClose() ? " (closes with RST)" : "")
                         + (k == null ? "" : " with keep-alive " + k.idleSeconds() + " s idle, "
                         + k.intervalSeconds() + " s interval, " + k.count() + " probes");
                 appZh = (p.sendBytes() > 0 ? "，内核服务器在 " + peer + " 上发送 " + p.sendBytes() + " 字节"
-                        : "，内核回显服务器在 " + peer) + (p.closeFirst() ? "（回显后关闭）" : "")
+                        : p.discard() ? "，只读不回的内核服务器在 " + peer : "，内核回显服务器在 " + peer)
+                        + (p.closeFirst() ? p.discard() ? "（第一次读到数据后关闭）" : "（回显后关闭）" : "")
+                        + (p.resetOnClose() ? "（用 RST 关闭）" : "")
                         + (k == null ? "" : "，保活：空闲 " + k.idleSeconds() + " 秒，间隔 " + k.intervalSeconds() + " 秒，"
                         + k.count() + " 个探测");
             }

@@ -11,8 +11,9 @@ import java.util.Map;
  *                   merged FIN+ACK (three-segment close), a delay the textbook four segments with
  *                   CLOSE_WAIT visible in between
  * @param sysctls    settings applied inside the peer namespace only (e.g. net.ipv4.tcp_synack_retries)
- * @param closeFirst the peer's application closes right after its first echo, without waiting for
- *                   our FIN: with our close right after the echo, the two FINs cross (simultaneous close)
+ * @param closeFirst the peer's application closes right after its first echo (with {@code discard}: its
+ *                   first read), without waiting for our FIN: with our close right after the echo, the two
+ *                   FINs cross (simultaneous close)
  * @param keepalive  the kernel peer's keep-alive (whole seconds), or null for none
  * @param sendBytes  if above 0, the peer sends this many bytes instead of echoing, then closes
  * @param lossPercent random loss each way on the lab link: ours dropped by the peer namespace's INPUT

@@ -211,11 +211,10 @@ public final class KernelPeer implements AutoCloseable {
             synchronized (received) {
                 received.write(buf, 0, n);
             }
-            if (discard) {
-                continue;
+            if (!discard) {
+                out.write(buf, 0, n);
+                out.flush();
             }
-            out.write(buf, 0, n);
-            out.flush();
             if (closeFirst) {
                 // Close without waiting for the client's FIN, but only once the echo has left on its
                 // own: closed at once, Linux may piggyback the FIN on the still-queued data.

@@ -69,6 +69,7 @@ class LiveComparisonTest {
             RecordedConversation r = RecordedConversation.read(mix, conn);
             assertFalse(r.clientClosedFirst(), "connection " + conn);
             assertEquals(conn == 1, r.serverClosedFirst(), "connection " + conn);
+            assertEquals(conn == 41 ? 3788 : -1, r.serverResetFrame(), "connection " + conn);
         }
     }
 

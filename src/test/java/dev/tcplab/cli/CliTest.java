@@ -540,8 +540,9 @@ class CliTest {
                 "captures/handshake-echo-close.pcap");
         assertRefused("--peer-closes-first shapes the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-closes-first", "captures/handshake-echo-close.pcap");
-        assertRefused("--peer-closes-first closes after the echo, and with --peer-discard the lab's kernel peer sends "
-                + "none", "replay", "--live", "--peer-discard", "--peer-closes-first", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-rst-close is for --live", "replay", "--peer-rst-close", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-rst-close shapes the lab network's kernel peer", "replay", "--live", "--iface",
+                "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-rst-close", "captures/handshake-echo-close.pcap");
     }
 
     @Test

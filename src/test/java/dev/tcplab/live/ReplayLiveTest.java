@@ -156,6 +156,29 @@ class ReplayLiveTest {
     }
 
     @Test
+    void aServerThatReadAndResetIsFoundOutAndThenMatchedWithAPeerThatDoesTheSame() {
+        Live.require("ip", "ss", "ethtool");
+        // Connection 41: the server read 8 bytes, sent nothing back and reset 0.3 ms later (tshark: RST,ACK in frame
+        // 3788), before any FIN of the client's. The lab's echo server echoes and closes with a FIN after ours.
+        Shell.Result r = replay("captures/kernel-mix.pcap", "--conn", "41");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("recorded frame 3788: RST,ACK seq 1 ack 9 len 0; live instead: PSH,ACK seq 1 ack 9 "
+                + "len 8"), r.stderr());
+        assertTrue(r.stderr().contains("--peer-discard makes it keep what arrives"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server ended the connection with a RST (frame 3788, an abortive "
+                + "close), the lab's echo server with a FIN: --peer-rst-close makes it abort, and --peer-closes-first "
+                + "makes it do so without waiting for the client's FIN"), r.stderr());
+        assertFalse(r.stderr().contains("the recorded server closed first"), "no FIN of the server's: " + r.stderr());
+
+        Shell.Result same = replay("captures/kernel-mix.pcap", "--conn", "41", "--peer-discard", "--peer-closes-first",
+                "--peer-rst-close");
+        assertEquals(0, same.exitCode(), same.stderr());
+        assertTrue(same.stderr().contains("kernel server that only reads on 10.77.1.2:7 (closes after its first read) "
+                + "(closes with RST)"), same.stderr());
+        assertTrue(same.stderr().contains("answered as the recorded server did: 3 segments"), same.stderr());
+    }
+
+    @Test
     void aCaptureWithoutTheConnectionAskedForIsAUsageError() {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = replay("captures/handshake-echo-close.pcap", "--conn", "7");
