@@ -2,6 +2,7 @@ package dev.tcplab.analysis;
 
 import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.text.Text;
+import dev.tcplab.wire.Flags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +22,25 @@ import java.util.List;
  * @param serverCloseDelayNanos when the client closed first: how long after its FIN the server's came (its
  *                          application's delay, which decides three segments or four); -1 otherwise
  * @param synDataBytes      data the client's SYN carried (TCP Fast Open); tcplab sends it after the handshake
+ * @param clientIdleNanos   how long the connection had been quiet when the client sent its FIN (since the last
+ *                          segment that was not a keep-alive or a pure ACK of the server's); -1 without a FIN
+ * @param clientKeepalive   the keep-alive the client's probes show, or null when it sent none
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
-                                   long serverCloseDelayNanos, long synDataBytes) {
+                                   long serverCloseDelayNanos, long synDataBytes, long clientIdleNanos,
+                                   ClientKeepalive clientKeepalive) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
+    }
+
+    /**
+     * The recorded client's keep-alive: its first probe came {@code idleNanos} after the connection went
+     * quiet, the next {@code intervalNanos} later (the idle time again when there was one probe).
+     */
+    public record ClientKeepalive(long idleNanos, long intervalNanos, int probes, long firstFrame) {
     }
 
     /** For the re-enactment's first line: how many bytes go as zeros because the capture lacks them, and why. */
@@ -121,8 +133,23 @@ public record RecordedConversation(int conn, String client, String server, List<
         long serverNext = 1;
         long clientFin = -1, serverFin = -1, filled = 0, unseen = 0, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
+        // When the connection last did something other than keep itself alive; the client's probes before its FIN.
+        long quietSince = segments.get(0).timeNanos();
+        List<AnalyzedSegment> probes = new ArrayList<>();
+        long probesQuietSince = -1;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
+            boolean clientsFin = s.fromClient() && s.segment().flags().fin();
+            if (clientFin < 0 && !clientsFin) {
+                if (s.fromClient() && s.has(Event.KEEP_ALIVE)) {
+                    if (probes.isEmpty()) {
+                        probesQuietSince = quietSince;
+                    }
+                    probes.add(s);
+                } else if (s.fromClient() || s.length() > 0 || !s.segment().flags().equals(Flags.ACK)) {
+                    quietSince = s.timeNanos(); // not the server's pure ACKs, which answer probes too
+                }
+            }
             if (s.fromClient()) {
                 // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
                 boolean syn = s.segment().flags().syn();
@@ -163,9 +190,16 @@ public record RecordedConversation(int conn, String client, String server, List<
             }
         }
         boolean clientFirst = clientFin >= 0 && (serverFin < 0 || clientFin < serverFin);
+        ClientKeepalive keepalive = null;
+        if (!probes.isEmpty()) {
+            long idle = probes.get(0).timeNanos() - probesQuietSince;
+            long interval = probes.size() > 1 ? probes.get(1).timeNanos() - probes.get(0).timeNanos() : idle;
+            keepalive = new ClientKeepalive(idle, interval, probes.size(), probes.get(0).frame());
+        }
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
-                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData);
+                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData,
+                clientFin >= 0 ? clientFinNanos - quietSince : -1, keepalive);
     }
 }

@@ -13,6 +13,7 @@ import dev.tcplab.analysis.Selection;
 import dev.tcplab.analysis.SummaryTable;
 import dev.tcplab.capture.CaptureFormatException;
 import dev.tcplab.capture.CaptureReader;
+import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
@@ -229,6 +230,38 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
+     * How long the re-enactment stays idle before its FIN, as the recorded client did: from
+     * {@link #MIN_IDLE_REENACTED} to {@link #MAX_IDLE_REENACTED}; a longer quiet is said and not kept.
+     */
+    private static Duration idleToReenact(RecordedConversation rec, Consumer<Text> say) {
+        Duration idle = Duration.ofNanos(Math.max(0, rec.clientIdleNanos()));
+        if (idle.compareTo(MIN_IDLE_REENACTED) < 0) {
+            return Duration.ZERO;
+        }
+        long ms = idle.toMillis();
+        if (idle.compareTo(MAX_IDLE_REENACTED) > 0) {
+            say.accept(Text.of("the recorded client was idle " + ms + " ms before its FIN" + (rec.clientKeepalive() == null
+                    ? "" : ", with keep-alive probes") + "; a re-enactment stays idle " + MAX_IDLE_REENACTED.toSeconds()
+                    + " s at most, so this one closes without that wait", "录制中的客户端在发送 FIN 之前空闲了 " + ms
+                    + " 毫秒" + (rec.clientKeepalive() == null ? "" : "，其间有保活探测") + "；重演最多空闲 "
+                    + MAX_IDLE_REENACTED.toSeconds() + " 秒，所以这次不等待就关闭"));
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    /** The recorded client's keep-alive, to the millisecond, for our endpoint (when --keepalive gave none). */
+    private static TcpConfig.Keepalive recordedKeepalive(RecordedConversation.ClientKeepalive k, Consumer<Text> say) {
+        long idleMs = Math.max(1, k.idleNanos() / 1_000_000), intervalMs = Math.max(1, k.intervalNanos() / 1_000_000);
+        say.accept(Text.of("the recorded client probed the quiet connection with keep-alives (" + k.probes() + " from frame "
+                + k.firstFrame() + "): ours too, the first after " + idleMs + " ms, then every " + intervalMs + " ms ("
+                + "--keepalive sets others)", "录制中的客户端用保活探测检查安静的连接（从第 " + k.firstFrame() + " 帧起 "
+                + k.probes() + " 个）：我们也这样，" + idleMs + " 毫秒后第一个，之后每 " + intervalMs + " 毫秒一个（"
+                + "--keepalive 可以另设）"));
+        return new TcpConfig.Keepalive(Duration.ofMillis(idleMs), Duration.ofMillis(intervalMs), k.probes());
+    }
+
+    /**
      * The recorded server's kernel ended the connection with a RST where the lab's sends a FIN: its
      * application aborted (SO_LINGER 0, or closed with data unread). Said with the options that make the lab's
      * peer do the same, before the client's FIN or after it as recorded, on the lab network; else null.
@@ -288,6 +321,11 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
     static final int DIFFERENCES_SHOWN = 20;
 
+    /** The recorded client's quiet time before its FIN is re-enacted from this long (shorter is its own pace) ... */
+    static final Duration MIN_IDLE_REENACTED = Duration.ofMillis(100);
+    /** ... up to this long: a class waits a minute, not the two hours of a default keep-alive. */
+    static final Duration MAX_IDLE_REENACTED = Duration.ofSeconds(60);
+
     /** Below this, a server's FIN after the client's is the kernel's own pace, not an application's delay. */
     private static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
 
@@ -320,17 +358,23 @@ public final class ReplayCommand implements Callable<Integer> {
                 "重演 " + file + " 的第 " + rec.conn() + " 个连接：客户端 " + rec.client() + " → 服务器 " + rec.server()
                 + "，" + rec.clientBytes() + " 个字节，分 " + pieces + " 段发送；客户端" + (rec.clientClosedFirst() ? "先" : "后")
                 + "关闭" + rec.zerosExplained().zh()));
+        Duration idle = idleToReenact(rec, say);
+        TcpConfig tcp = liveOptions.tcpConfig();
+        if (!idle.isZero() && rec.clientKeepalive() != null && liveOptions.keepalive == null) {
+            tcp = tcp.withKeepalive(recordedKeepalive(rec.clientKeepalive(), say));
+        }
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
-                + DurationConverter.text(peerCloseDelay), peerCloseDelay), liveOptions.timeWait());
+                + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
+                + "idle time before its FIN", idle), liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
-                7, new byte[0], liveOptions.tcpConfig(), liveOptions.rstGuard, liveOptions.capturePath("replay"),
+                7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
-                info, () -> new ReplayScript(rec, responseWait.toNanos())).inLanguage(lang).execute();
+                info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos())).inLanguage(lang).execute();
         List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),

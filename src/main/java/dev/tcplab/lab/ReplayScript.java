@@ -9,21 +9,30 @@ import dev.tcplab.text.Text;
  * The application behind `tcplab replay --live`: plays the recorded client of one connection.
  * It opens, sends each recorded piece of data in its turn (once the live peer has sent as many
  * bytes as the recorded server had at that point, or after waiting {@code responseWaitNanos} for
- * them), and closes first or second as the recorded client did. Sequence numbers need no
+ * them), and closes first or second as the recorded client did, after staying idle as long as it did
+ * ({@code idleNanos}, when the caller re-enacts that). Sequence numbers need no
  * re-basing by hand: the endpoint numbers from its own live ISN, as the kernel does from its own.
  */
 public final class ReplayScript implements LiveSession.Script {
     private final RecordedConversation recording;
     private final long responseWaitNanos;
+    private final long idleNanos;
     private boolean opened;
     private int next;
     private long waitingSince = -1;
     private long allSentAt = -1;
+    private long turnCameAt = -1;
     private boolean closeCalled;
 
     public ReplayScript(RecordedConversation recording, long responseWaitNanos) {
+        this(recording, responseWaitNanos, 0);
+    }
+
+    /** {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing. */
+    public ReplayScript(RecordedConversation recording, long responseWaitNanos, long idleNanos) {
         this.recording = recording;
         this.responseWaitNanos = responseWaitNanos;
+        this.idleNanos = idleNanos;
     }
 
     @Override
@@ -74,6 +83,17 @@ public final class ReplayScript implements LiveSession.Script {
         boolean turnCame = recording.clientClosedFirst()
                 ? session.receivedCount() >= recording.serverBytesBeforeClientFin() || conn.peerClosed()
                 : conn.peerClosed();
+        if (turnCame && idleNanos > 0) {
+            if (turnCameAt < 0) {
+                turnCameAt = now;
+                long ms = idleNanos / 1_000_000;
+                session.note(Text.of("replay: the recorded client stayed idle " + ms + " ms before its FIN; so do we",
+                        "重演：录制中的客户端在发送 FIN 之前空闲了 " + ms + " 毫秒；我们也一样"));
+            }
+            if (now - turnCameAt < idleNanos) {
+                return false;
+            }
+        }
         if (turnCame || waited) {
             if (!turnCame) {
                 long ms = responseWaitNanos / 1_000_000;

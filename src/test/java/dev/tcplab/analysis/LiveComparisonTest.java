@@ -74,6 +74,22 @@ class LiveComparisonTest {
     }
 
     @Test
+    void aRecordingGivesTheClientsIdleTimeBeforeItsFinAndItsKeepalive() throws IOException {
+        // kernel-mix.pcap's connection 4 (tshark, frame.time_epoch): the client's third ACK at .447782 (frame 71), its
+        // keep-alives at 1.450371 (4220, the first tcp.analysis.keep_alive) and 2.474395 (4234), its FIN at 4.448463
+        // (4276); the server's ACKs of the probes do not end the quiet.
+        RecordedConversation rec = RecordedConversation.read(Path.of("captures/kernel-mix.pcap"), 4);
+        assertEquals(4_000_681_000L, rec.clientIdleNanos());
+        assertEquals(new RecordedConversation.ClientKeepalive(1_002_589_000L, 1_024_024_000L, 3, 4220),
+                rec.clientKeepalive());
+        RecordedConversation echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 1);
+        assertTrue(echo.clientIdleNanos() >= 0 && echo.clientIdleNanos() < 100_000_000L, "its FIN right after the echo");
+        assertEquals(null, echo.clientKeepalive());
+        assertEquals(-1, RecordedConversation.read(Path.of("captures/keepalive-crashed-client.pcap"), 1).clientIdleNanos(),
+                "no FIN of the client's");
+    }
+
+    @Test
     void bytesTheCaptureMissedAreSentAsZerosSoTheStreamKeepsItsLength() {
         dev.tcplab.wire.HostPort c = dev.tcplab.wire.HostPort.parse("10.0.0.1:1000");
         dev.tcplab.wire.HostPort s = dev.tcplab.wire.HostPort.parse("10.0.0.2:80");

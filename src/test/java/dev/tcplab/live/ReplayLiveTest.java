@@ -179,6 +179,24 @@ class ReplayLiveTest {
     }
 
     @Test
+    void aClientThatStayedIdleWithKeepalivesIsReenactedProbeForProbe() throws Exception {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        // Connection 4: the client idle 4.0 s before its FIN, probing from 1.0 s on, every 1.0 s; the server's kernel
+        // ACKed each probe. Re-enacted with the same idle time and timers, the kernel answers as recorded.
+        Shell.Result r = replay("captures/kernel-mix.pcap", "--conn", "4");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("the recorded client probed the quiet connection with keep-alives (3 from frame "
+                + "4220): ours too, the first after 1002 ms, then every 1024 ms"), r.stderr());
+        assertTrue(r.stdout().contains("replay: the recorded client stayed idle 4000 ms before its FIN; so do we"),
+                r.stdout());
+        assertTrue(r.stderr().contains("answered as the recorded server did: 5 segments"), r.stderr());
+        // tshark, on the live run's capture: our three probes, and the kernel's ACK of each.
+        Shell.Result probes = Shell.run(List.of("tshark", "-r", dir.resolve("live.pcap").toString(), "-Y",
+                "tcp.analysis.keep_alive", "-T", "fields", "-e", "frame.number"));
+        assertEquals(3, probes.stdout().lines().count(), probes.stdout() + probes.stderr());
+    }
+
+    @Test
     void aCaptureWithoutTheConnectionAskedForIsAUsageError() {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = replay("captures/handshake-echo-close.pcap", "--conn", "7");
