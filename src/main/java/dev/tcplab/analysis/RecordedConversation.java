@@ -25,12 +25,14 @@ import java.util.List;
  * @param clientIdleNanos   how long the connection had been quiet when the client sent its FIN (since the last
  *                          segment that was not a keep-alive or a pure ACK of the server's); -1 without a FIN
  * @param clientKeepalive   the keep-alive the client's probes show, or null when it sent none
+ * @param serverZeroWindowFrames the frames in which the server advertised a zero window (its application
+ *                          did not read), in order
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
                                    long serverCloseDelayNanos, long synDataBytes, long clientIdleNanos,
-                                   ClientKeepalive clientKeepalive) {
+                                   ClientKeepalive clientKeepalive, List<Long> serverZeroWindowFrames) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
@@ -81,6 +83,20 @@ public record RecordedConversation(int conn, String client, String server, List<
             }
         }
         return -1;
+    }
+
+    /** Who closed first, as the re-enactment's first line says it (a reset or no FIN at all are not "second"). */
+    public Text closeOrder() {
+        boolean clientFin = clientIdleNanos >= 0;
+        if (clientClosedFirst) {
+            return Text.of("the client closed first", "客户端先关闭");
+        }
+        if (serverClosedFirst()) {
+            return clientFin ? Text.of("the client closed second", "客户端后关闭")
+                    : Text.of("the server closed, the client did not", "服务器关闭了，客户端没有");
+        }
+        return serverResetFrame() >= 0 ? Text.of("the server reset the connection", "服务器重置了连接")
+                : Text.of("neither side's FIN is in the capture", "抓包中没有任何一方的 FIN");
     }
 
     public long clientBytes() {
@@ -137,6 +153,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         long quietSince = segments.get(0).timeNanos();
         List<AnalyzedSegment> probes = new ArrayList<>();
         long probesQuietSince = -1;
+        List<Long> zeroWindows = new ArrayList<>();
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
@@ -182,6 +199,9 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
             } else {
                 server.add(SegmentShape.of(s));
+                if (s.has(Event.ZERO_WINDOW)) {
+                    zeroWindows.add(s.frame());
+                }
                 serverNext = Math.max(serverNext, s.seq() + s.length() + (s.segment().flags().syn() ? 1 : 0));
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
@@ -200,6 +220,6 @@ public record RecordedConversation(int conn, String client, String server, List<
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData,
-                clientFin >= 0 ? clientFinNanos - quietSince : -1, keepalive);
+                clientFin >= 0 ? clientFinNanos - quietSince : -1, keepalive, List.copyOf(zeroWindows));
     }
 }

@@ -280,6 +280,23 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "像录制中的那样" : ""));
     }
 
+    /**
+     * The recorded server's application read slowly and its window closed: the kernel's ACKs then fell
+     * where the window opened again. The lab's kernel peer reads at once, so its ACKs fall elsewhere; no
+     * option makes it read slowly. Said on the lab network when the recording has zero windows; else null.
+     */
+    private Text zeroWindowHint(RecordedConversation rec) {
+        List<Long> frames = rec.serverZeroWindowFrames();
+        if (frames.isEmpty() || liveOptions.iface != null) {
+            return null;
+        }
+        return Text.of("the recorded server advertised a zero window " + frames.size() + " time" + (frames.size() == 1 ? ""
+                : "s") + " (from frame " + frames.get(0) + " on): its application read slowly, and its ACKs followed its "
+                + "reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere",
+                "录制中的服务器通告了 " + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢，"
+                + "它的 ACK 跟着读取走；实验网络的内核对端立即读取，所以它的 ACK 落在别处");
+    }
+
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
     private static Text fastOpenHint(RecordedConversation rec) {
         if (rec.synDataBytes() == 0) {
@@ -354,10 +371,10 @@ public final class ReplayCommand implements Callable<Integer> {
         int pieces = rec.chunks().size();
         say.accept(Text.of("re-enacting connection " + rec.conn() + " of " + file + ": client " + rec.client() + " → server "
                 + rec.server() + ", " + rec.clientBytes() + " bytes in " + pieces + " piece" + (pieces == 1 ? "" : "s")
-                + "; the client closed " + (rec.clientClosedFirst() ? "first" : "second") + rec.zerosExplained().en(),
+                + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
                 "重演 " + file + " 的第 " + rec.conn() + " 个连接：客户端 " + rec.client() + " → 服务器 " + rec.server()
-                + "，" + rec.clientBytes() + " 个字节，分 " + pieces + " 段发送；客户端" + (rec.clientClosedFirst() ? "先" : "后")
-                + "关闭" + rec.zerosExplained().zh()));
+                + "，" + rec.clientBytes() + " 个字节，分 " + pieces + " 段发送；" + rec.closeOrder().zh()
+                + rec.zerosExplained().zh()));
         Duration idle = idleToReenact(rec, say);
         TcpConfig tcp = liveOptions.tcpConfig();
         if (!idle.isZero() && rec.clientKeepalive() != null && liveOptions.keepalive == null) {
@@ -408,7 +425,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "数据何时到达，而重演有它自己的节奏"));
         }
         for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec)}) {
+            resetHint(rec), zeroWindowHint(rec)}) {
             if (hint != null) {
                 say.accept(hint);
             }

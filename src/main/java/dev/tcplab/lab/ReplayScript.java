@@ -24,10 +24,6 @@ public final class ReplayScript implements LiveSession.Script {
     private long turnCameAt = -1;
     private boolean closeCalled;
 
-    public ReplayScript(RecordedConversation recording, long responseWaitNanos) {
-        this(recording, responseWaitNanos, 0);
-    }
-
     /** {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing. */
     public ReplayScript(RecordedConversation recording, long responseWaitNanos, long idleNanos) {
         this.recording = recording;

@@ -71,6 +71,14 @@ class LiveComparisonTest {
             assertEquals(conn == 1, r.serverClosedFirst(), "connection " + conn);
             assertEquals(conn == 41 ? 3788 : -1, r.serverResetFrame(), "connection " + conn);
         }
+        assertEquals("the client closed second", RecordedConversation.read(mix, 1).closeOrder().en());
+        assertEquals("neither side's FIN is in the capture", RecordedConversation.read(mix, 8).closeOrder().en());
+        assertEquals("the server reset the connection", RecordedConversation.read(mix, 41).closeOrder().en());
+        assertEquals("the client closed first", RecordedConversation.read(mix, 4).closeOrder().en());
+        // Connection 8, a slow reader (tshark: tcp.analysis.zero_window in 15 frames, the first 3901).
+        List<Long> zeroWindows = RecordedConversation.read(mix, 8).serverZeroWindowFrames();
+        assertEquals(15, zeroWindows.size());
+        assertEquals(3901L, zeroWindows.get(0));
     }
 
     @Test
