@@ -113,14 +113,12 @@ final class LabLink {
                 var k = p.keepalive();
                 app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
                         : p.discard() ? ", kernel server that only reads on " + peer : ", kernel echo server on " + peer)
-                        + (p.closeFirst() ? p.discard() ? " (closes after its first read)" : " (closes after its echo)" : "")
-                        + (p.resetOnClose() ? " (closes with RST)" : "")
+                        + howItCloses(p).en()
                         + (k == null ? "" : " with keep-alive " + k.idleSeconds() + " s idle, "
                         + k.intervalSeconds() + " s interval, " + k.count() + " probes");
                 appZh = (p.sendBytes() > 0 ? "，内核服务器在 " + peer + " 上发送 " + p.sendBytes() + " 字节"
                         : p.discard() ? "，只读不回的内核服务器在 " + peer : "，内核回显服务器在 " + peer)
-                        + (p.closeFirst() ? p.discard() ? "（第一次读到数据后关闭）" : "（回显后关闭）" : "")
-                        + (p.resetOnClose() ? "（用 RST 关闭）" : "")
+                        + howItCloses(p).zh()
                         + (k == null ? "" : "，保活：空闲 " + k.idleSeconds() + " 秒，间隔 " + k.intervalSeconds() + " 秒，"
                         + k.count() + " 个探测");
             }
@@ -356,5 +354,16 @@ final class LabLink {
     private static MacAddress kernelMac(String ns, String iface) {
         return MacAddress.parse(Shell.check(Shell.inNamespace(ns, "cat", "/sys/class/net/" + iface + "/address")
                 .toArray(new String[0])).trim());
+    }
+
+    /** How the peer's application closes, when not as an echo server does (after the client's FIN, with a FIN). */
+    private static Text howItCloses(PeerOptions p) {
+        if (!p.closeFirst() && !p.resetOnClose()) {
+            return Text.EMPTY;
+        }
+        String en = p.closeFirst() ? (p.discard() ? "closes after its first read" : "closes after its echo") : "closes";
+        String zh = p.closeFirst() ? (p.discard() ? "第一次读到数据后关闭" : "回显后关闭") : "关闭";
+        return p.resetOnClose() ? Text.of(" (" + en + " with RST)", "（" + zh + "，用 RST）")
+                : Text.of(" (" + en + ")", "（" + zh + "）");
     }
 }

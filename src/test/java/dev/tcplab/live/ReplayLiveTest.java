@@ -173,8 +173,8 @@ class ReplayLiveTest {
         Shell.Result same = replay("captures/kernel-mix.pcap", "--conn", "41", "--peer-discard", "--peer-closes-first",
                 "--peer-rst-close");
         assertEquals(0, same.exitCode(), same.stderr());
-        assertTrue(same.stderr().contains("kernel server that only reads on 10.77.1.2:7 (closes after its first read) "
-                + "(closes with RST)"), same.stderr());
+        assertTrue(same.stderr().contains("kernel server that only reads on 10.77.1.2:7 (closes after its first read "
+                + "with RST)"), same.stderr());
         assertTrue(same.stderr().contains("answered as the recorded server did: 3 segments"), same.stderr());
     }
 
