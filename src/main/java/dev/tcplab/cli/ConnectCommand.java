@@ -62,10 +62,10 @@ final class ConnectCommand implements Callable<Integer> {
     Duration peerCloseDelay;
 
     @Option(names = "--peer-closes-first", description = "The kernel echo server closes 20 ms after its echo "
-            + "(with --peer-discard: after the first data arrives), without waiting for our FIN. We close as soon as the echo arrives, so ours still goes first; with "
-            + "--delay out:fin:1:50ms (a slow link for our FIN) theirs arrives while ours is unacknowledged: a "
-            + "simultaneous close, FIN_WAIT_1 → CLOSING on our side. With --hold 100ms the kernel closes first and "
-            + "we pass through CLOSE_WAIT and LAST_ACK.")
+            + "(with --peer-discard: after the first data arrives), without waiting for our FIN. We close as soon as "
+            + "the echo arrives, so ours still goes first; with --delay out:fin:1:50ms (a slow link for our FIN) "
+            + "theirs arrives while ours is unacknowledged: a simultaneous close, FIN_WAIT_1 → CLOSING on our side. "
+            + "With --hold 100ms the kernel closes first and we pass through CLOSE_WAIT and LAST_ACK.")
     boolean peerClosesFirst;
 
     @Option(names = "--peer-keepalive", paramLabel = "IDLE,INTERVAL,COUNT",
