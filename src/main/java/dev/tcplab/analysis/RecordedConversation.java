@@ -22,27 +22,47 @@ import java.util.List;
  * @param serverCloseDelayNanos when the client closed first: how long after its FIN the server's came (its
  *                          application's delay, which decides three segments or four); -1 otherwise
  * @param synDataBytes      data the client's SYN carried (TCP Fast Open); tcplab sends it after the handshake
- * @param clientIdleNanos   how long the connection had been quiet when the client sent its FIN (since the last
- *                          segment that was not a keep-alive or a pure ACK of the server's); -1 without a FIN
- * @param clientKeepalive   the keep-alive the client's probes show, or null when it sent none
+ * @param quiet             how long the connection stayed quiet at its end, and the keep-alives that probed it
  * @param serverZeroWindowFrames the frames in which the server advertised a zero window (its application
  *                          did not read), in order
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
-                                   long serverCloseDelayNanos, long synDataBytes, long clientIdleNanos,
-                                   ClientKeepalive clientKeepalive, List<Long> serverZeroWindowFrames) {
+                                   long serverCloseDelayNanos, long synDataBytes, Quiet quiet,
+                                   List<Long> serverZeroWindowFrames) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
     }
 
     /**
-     * The recorded client's keep-alive: its first probe came {@code idleNanos} after the connection went
-     * quiet, the next {@code intervalNanos} later (the idle time again when there was one probe).
+     * The connection's quiet end, which a re-enactment keeps (within bounds). Quiet means no segment but
+     * keep-alives, their answers and the server's pure ACKs.
+     *
+     * @param clientBeforeFinNanos how long it had been quiet when the client sent its FIN; -1 without one
+     * @param clientToEndNanos     without a FIN of the client's: how long the client stayed on, quiet, until
+     *                             the connection's last segment (the server's RST, say); -1 with one
+     * @param client               the keep-alive the client's probes show, or null
+     * @param server               the keep-alive the server's probes show, or null
      */
-    public record ClientKeepalive(long idleNanos, long intervalNanos, int probes, long firstFrame) {
+    public record Quiet(long clientBeforeFinNanos, long clientToEndNanos, Keepalive client, Keepalive server) {
+    }
+
+    /**
+     * One side's keep-alive: its first probe came {@code idleNanos} after the connection went quiet, the
+     * next {@code intervalNanos} later (the idle time again when there was one probe); {@code answered}:
+     * the other side sent something after the first probe.
+     */
+    public record Keepalive(long idleNanos, long intervalNanos, int probes, long firstFrame, boolean answered) {
+        static Keepalive of(List<AnalyzedSegment> probes, long quietSince, boolean answered) {
+            if (probes.isEmpty()) {
+                return null;
+            }
+            long first = probes.get(0).timeNanos();
+            long interval = probes.size() > 1 ? probes.get(1).timeNanos() - first : first - quietSince;
+            return new Keepalive(first - quietSince, interval, probes.size(), probes.get(0).frame(), answered);
+        }
     }
 
     /** For the re-enactment's first line: how many bytes go as zeros because the capture lacks them, and why. */
@@ -87,7 +107,7 @@ public record RecordedConversation(int conn, String client, String server, List<
 
     /** Who closed first, as the re-enactment's first line says it (a reset or no FIN at all are not "second"). */
     public Text closeOrder() {
-        boolean clientFin = clientIdleNanos >= 0;
+        boolean clientFin = quiet.clientBeforeFinNanos() >= 0;
         if (clientClosedFirst) {
             return Text.of("the client closed first", "客户端先关闭");
         }
@@ -149,21 +169,29 @@ public record RecordedConversation(int conn, String client, String server, List<
         long serverNext = 1;
         long clientFin = -1, serverFin = -1, filled = 0, unseen = 0, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
-        // When the connection last did something other than keep itself alive; the client's probes before its FIN.
-        long quietSince = segments.get(0).timeNanos();
-        List<AnalyzedSegment> probes = new ArrayList<>();
-        long probesQuietSince = -1;
+        // When the connection last did something other than keep itself alive, and each side's probes before
+        // the client's FIN, with the quiet time when they began and whether the other side answered.
+        long quietSince = segments.get(0).timeNanos(), quietBeforeLast = quietSince;
+        List<AnalyzedSegment> clientProbes = new ArrayList<>(), serverProbes = new ArrayList<>();
+        long clientProbesQuietSince = -1, serverProbesQuietSince = -1;
+        boolean clientProbesAnswered = false, serverProbesAnswered = false;
         List<Long> zeroWindows = new ArrayList<>();
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
+            quietBeforeLast = quietSince;
             if (clientFin < 0 && !clientsFin) {
-                if (s.fromClient() && s.has(Event.KEEP_ALIVE)) {
-                    if (probes.isEmpty()) {
-                        probesQuietSince = quietSince;
-                    }
-                    probes.add(s);
-                } else if (s.fromClient() || s.length() > 0 || !s.segment().flags().equals(Flags.ACK)) {
+                boolean probe = s.has(Event.KEEP_ALIVE);
+                clientProbesAnswered |= !clientProbes.isEmpty() && !s.fromClient() && !probe;
+                serverProbesAnswered |= !serverProbes.isEmpty() && s.fromClient() && !probe;
+                if (probe && s.fromClient()) {
+                    clientProbesQuietSince = clientProbes.isEmpty() ? quietSince : clientProbesQuietSince;
+                    clientProbes.add(s);
+                } else if (probe) {
+                    serverProbesQuietSince = serverProbes.isEmpty() ? quietSince : serverProbesQuietSince;
+                    serverProbes.add(s);
+                } else if (!s.has(Event.KEEP_ALIVE_ACK)
+                        && (s.fromClient() || s.length() > 0 || !s.segment().flags().equals(Flags.ACK))) {
                     quietSince = s.timeNanos(); // not the server's pure ACKs, which answer probes too
                 }
             }
@@ -210,16 +238,15 @@ public record RecordedConversation(int conn, String client, String server, List<
             }
         }
         boolean clientFirst = clientFin >= 0 && (serverFin < 0 || clientFin < serverFin);
-        ClientKeepalive keepalive = null;
-        if (!probes.isEmpty()) {
-            long idle = probes.get(0).timeNanos() - probesQuietSince;
-            long interval = probes.size() > 1 ? probes.get(1).timeNanos() - probes.get(0).timeNanos() : idle;
-            keepalive = new ClientKeepalive(idle, interval, probes.size(), probes.get(0).frame());
-        }
+        long lastNanos = segments.get(segments.size() - 1).timeNanos();
+        Quiet quiet = new Quiet(clientFin >= 0 ? clientFinNanos - quietSince : -1,
+                clientFin >= 0 ? -1 : lastNanos - quietBeforeLast,
+                Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered),
+                Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered));
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData,
-                clientFin >= 0 ? clientFinNanos - quietSince : -1, keepalive, List.copyOf(zeroWindows));
+                quiet, List.copyOf(zeroWindows));
     }
 }

@@ -20,6 +20,7 @@ import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.InboundShapes;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.ReplayScript;
+import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceSink;
 import java.io.FileDescriptor;
@@ -103,6 +104,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--peer-rst-close", description = "With --live: the lab's kernel peer's application closes with "
             + "SO_LINGER 0, so its kernel sends RST instead of FIN (an abortive close), as a server that reset.")
     boolean peerRstClose;
+
+    @Option(names = "--peer-keepalive", paramLabel = "IDLE,INTERVAL,COUNT", description = "With --live: turn on the "
+            + "lab's kernel peer's keep-alive (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, in seconds), e.g. 1,1,3.")
+    String peerKeepalive;
 
     @Option(names = "--peer-discard", description = "With --live: the lab's kernel peer keeps what arrives and sends "
             + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
@@ -230,28 +235,54 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
-     * How long the re-enactment stays idle before its FIN, as the recorded client did: from
-     * {@link #MIN_IDLE_REENACTED} to {@link #MAX_IDLE_REENACTED}; a longer quiet is said and not kept.
+     * How long the re-enactment stays idle, as the recorded client did: before its FIN, or, when it sent
+     * none, on until the connection ended. From {@link #MIN_IDLE_REENACTED} to {@link #MAX_IDLE_REENACTED};
+     * a longer quiet is said and not kept.
      */
     private static Duration idleToReenact(RecordedConversation rec, Consumer<Text> say) {
-        Duration idle = Duration.ofNanos(Math.max(0, rec.clientIdleNanos()));
+        RecordedConversation.Quiet q = rec.quiet();
+        boolean fin = q.clientBeforeFinNanos() >= 0;
+        Duration idle = Duration.ofNanos(Math.max(0, fin ? q.clientBeforeFinNanos() : q.clientToEndNanos()));
         if (idle.compareTo(MIN_IDLE_REENACTED) < 0) {
             return Duration.ZERO;
         }
         long ms = idle.toMillis();
         if (idle.compareTo(MAX_IDLE_REENACTED) > 0) {
-            say.accept(Text.of("the recorded client was idle " + ms + " ms before its FIN" + (rec.clientKeepalive() == null
-                    ? "" : ", with keep-alive probes") + "; a re-enactment stays idle " + MAX_IDLE_REENACTED.toSeconds()
-                    + " s at most, so this one closes without that wait", "录制中的客户端在发送 FIN 之前空闲了 " + ms
-                    + " 毫秒" + (rec.clientKeepalive() == null ? "" : "，其间有保活探测") + "；重演最多空闲 "
-                    + MAX_IDLE_REENACTED.toSeconds() + " 秒，所以这次不等待就关闭"));
+            boolean probed = q.client() != null || q.server() != null;
+            say.accept(Text.of("the recorded client was idle " + ms + " ms " + (fin ? "before its FIN" : "without closing")
+                    + (probed ? ", with keep-alive probes" : "") + "; a re-enactment stays idle "
+                    + MAX_IDLE_REENACTED.toSeconds() + " s at most, so this one does not wait that long",
+                    "录制中的客户端" + (fin ? "在发送 FIN 之前" : "没有关闭，") + "空闲了 " + ms + " 毫秒"
+                    + (probed ? "，其间有保活探测" : "") + "；重演最多空闲 " + MAX_IDLE_REENACTED.toSeconds()
+                    + " 秒，所以这次不等那么久"));
             return Duration.ZERO;
         }
         return Duration.ofMillis(ms);
     }
 
+    /**
+     * The recorded server's kernel probed the quiet connection with keep-alives, which the lab's peer does
+     * only when asked: said with --peer-keepalive's figures (whole seconds, as the kernel takes them) and,
+     * when nobody answered the probes, the --drop that loses ours. On the lab network, when not given.
+     */
+    private Text peerKeepaliveHint(RecordedConversation rec) {
+        RecordedConversation.Keepalive k = rec.quiet().server();
+        if (k == null || liveOptions.iface != null || peerKeepalive != null) {
+            return null;
+        }
+        long idle = Math.max(1, Math.round(k.idleNanos() / 1e9)), interval = Math.max(1, Math.round(k.intervalNanos() / 1e9));
+        String option = "--peer-keepalive " + idle + "," + interval + "," + k.probes();
+        return Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
+                + " from frame " + k.firstFrame() + ")" + (k.answered() ? "" : " that nobody answered") + ": " + option
+                + " gives the lab's peer the same" + (k.answered() ? "" : ", and --drop in:keepalive:all loses our answers "
+                + "as the recording's were lost (a crashed client)"), "录制中服务器的内核用保活探测检查安静的连接（从第 "
+                + k.firstFrame() + " 帧起 " + k.probes() + " 个）" + (k.answered() ? "" : "，没有人回答") + "：" + option
+                + " 让实验网络的对端也这样" + (k.answered() ? "" : "，--drop in:keepalive:all 像录制中那样丢掉我们的回答"
+                + "（客户端崩溃了）"));
+    }
+
     /** The recorded client's keep-alive, to the millisecond, for our endpoint (when --keepalive gave none). */
-    private static TcpConfig.Keepalive recordedKeepalive(RecordedConversation.ClientKeepalive k, Consumer<Text> say) {
+    private static TcpConfig.Keepalive recordedKeepalive(RecordedConversation.Keepalive k, Consumer<Text> say) {
         long idleMs = Math.max(1, k.idleNanos() / 1_000_000), intervalMs = Math.max(1, k.intervalNanos() / 1_000_000);
         say.accept(Text.of("the recorded client probed the quiet connection with keep-alives (" + k.probes() + " from frame "
                 + k.firstFrame() + "): ours too, the first after " + idleMs + " ms, then every " + intervalMs + " ms ("
@@ -268,7 +299,9 @@ public final class ReplayCommand implements Callable<Integer> {
      */
     private Text resetHint(RecordedConversation rec) {
         long rstFrame = rec.serverResetFrame();
-        if (rstFrame < 0 || liveOptions.iface != null || peerRstClose) {
+        RecordedConversation.Keepalive probes = rec.quiet().server();
+        boolean keepaliveGaveUp = probes != null && !probes.answered(); // the kernel's reset, not the application's
+        if (rstFrame < 0 || keepaliveGaveUp || liveOptions.iface != null || peerRstClose) {
             return null;
         }
         boolean first = !rec.clientClosedFirst() && !peerClosesFirst && rec.clientBytes() > 0;
@@ -355,12 +388,14 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them)");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first", "--peer-rst-close")) {
+        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first", "--peer-rst-close",
+                "--peer-keepalive")) {
             if (liveOptions.iface != null && parsed.hasMatchedOption(labPeerOnly)) {
                 throw new IllegalArgumentException(labPeerOnly + " shapes the lab network's kernel peer; with --iface the "
                         + "peer is the socket --peer names");
             }
         }
+        KernelPeer.Keepalive peerProbes = peerKeepalive == null ? null : ConnectCommand.parsePeerKeepalive(peerKeepalive);
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
                     + (parsed.hasMatchedOption("--speed") ? "--speed" : "--max-gap") + " is for the replay without --live");
@@ -377,8 +412,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 + rec.zerosExplained().zh()));
         Duration idle = idleToReenact(rec, say);
         TcpConfig tcp = liveOptions.tcpConfig();
-        if (!idle.isZero() && rec.clientKeepalive() != null && liveOptions.keepalive == null) {
-            tcp = tcp.withKeepalive(recordedKeepalive(rec.clientKeepalive(), say));
+        if (!idle.isZero() && rec.quiet().client() != null && liveOptions.keepalive == null) {
+            tcp = tcp.withKeepalive(recordedKeepalive(rec.quiet().client(), say));
         }
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
@@ -388,7 +423,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
-                        .withResetOnClose(peerRstClose));
+                        .withResetOnClose(peerRstClose)
+                        .withKeepalive(peerProbes));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos())).inLanguage(lang).execute();
@@ -425,7 +461,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "数据何时到达，而重演有它自己的节奏"));
         }
         for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec), zeroWindowHint(rec)}) {
+            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec)}) {
             if (hint != null) {
                 say.accept(hint);
             }

@@ -10,7 +10,8 @@ import dev.tcplab.text.Text;
  * It opens, sends each recorded piece of data in its turn (once the live peer has sent as many
  * bytes as the recorded server had at that point, or after waiting {@code responseWaitNanos} for
  * them), and closes first or second as the recorded client did, after staying idle as long as it did
- * ({@code idleNanos}, when the caller re-enacts that). Sequence numbers need no
+ * ({@code idleNanos}, when the caller re-enacts that). A client that never closed waits that much
+ * longer for the peer to end the connection before it closes. Sequence numbers need no
  * re-basing by hand: the endpoint numbers from its own live ISN, as the kernel does from its own.
  */
 public final class ReplayScript implements LiveSession.Script {
@@ -24,7 +25,10 @@ public final class ReplayScript implements LiveSession.Script {
     private long turnCameAt = -1;
     private boolean closeCalled;
 
-    /** {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing. */
+    /**
+     * {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing; or, when the
+     * recorded client sent no FIN, how much longer to wait for the peer to end the connection.
+     */
     public ReplayScript(RecordedConversation recording, long responseWaitNanos, long idleNanos) {
         this.recording = recording;
         this.responseWaitNanos = responseWaitNanos;
@@ -74,12 +78,14 @@ public final class ReplayScript implements LiveSession.Script {
             return false;
         }
         // Close when the recorded client did: after the server bytes it had seen by then (its answer), or
-        // after the server's FIN when the server closed first; give up waiting after responseWaitNanos.
-        boolean waited = now - allSentAt > responseWaitNanos;
+        // after the server's FIN when the server closed first; give up waiting after responseWaitNanos. A
+        // client that never closed waits for the peer to end the connection, as long again as it stayed on.
+        boolean recordedFin = recording.quiet().clientBeforeFinNanos() >= 0;
+        boolean waited = now - allSentAt > responseWaitNanos + (recordedFin ? 0 : idleNanos);
         boolean turnCame = recording.clientClosedFirst()
                 ? session.receivedCount() >= recording.serverBytesBeforeClientFin() || conn.peerClosed()
                 : conn.peerClosed();
-        if (turnCame && idleNanos > 0) {
+        if (turnCame && idleNanos > 0 && recordedFin) {
             if (turnCameAt < 0) {
                 turnCameAt = now;
                 long ms = idleNanos / 1_000_000;
@@ -92,17 +98,25 @@ public final class ReplayScript implements LiveSession.Script {
         }
         if (turnCame || waited) {
             if (!turnCame) {
-                long ms = responseWaitNanos / 1_000_000;
-                boolean first = recording.clientClosedFirst();
-                session.note(Text.of("replay: the recorded client closed after " + (first
-                        ? recording.serverBytesBeforeClientFin() + " bytes from the server" : "the server's FIN")
-                        + "; the live peer has not got there after " + ms + " ms, so we close",
-                        "重演：录制中的客户端在" + (first ? "收到服务器的 " + recording.serverBytesBeforeClientFin() + " 字节"
-                        : "收到服务器的 FIN") + "之后关闭；现场的对端 " + ms + " 毫秒后仍未到那一步，所以我们关闭"));
+                session.note(gaveUpWaiting(now - allSentAt));
             }
             closeCalled = true;
             conn.close();
         }
         return false;
+    }
+
+    /** Why we close although the recorded client's turn has not come live. */
+    private Text gaveUpWaiting(long waitedNanos) {
+        long ms = waitedNanos / 1_000_000;
+        if (recording.quiet().clientBeforeFinNanos() < 0) {
+            return Text.of("replay: the recorded client never closed; the live peer has not ended the connection after "
+                    + ms + " ms, so we close", "重演：录制中的客户端从未关闭；现场的对端 " + ms + " 毫秒后仍未结束连接，所以我们关闭");
+        }
+        boolean first = recording.clientClosedFirst();
+        return Text.of("replay: the recorded client closed after " + (first ? recording.serverBytesBeforeClientFin()
+                + " bytes from the server" : "the server's FIN") + "; the live peer has not got there after " + ms
+                + " ms, so we close", "重演：录制中的客户端在" + (first ? "收到服务器的 " + recording.serverBytesBeforeClientFin()
+                + " 字节" : "收到服务器的 FIN") + "之后关闭；现场的对端 " + ms + " 毫秒后仍未到那一步，所以我们关闭");
     }
 }

@@ -87,14 +87,18 @@ class LiveComparisonTest {
         // keep-alives at 1.450371 (4220, the first tcp.analysis.keep_alive) and 2.474395 (4234), its FIN at 4.448463
         // (4276); the server's ACKs of the probes do not end the quiet.
         RecordedConversation rec = RecordedConversation.read(Path.of("captures/kernel-mix.pcap"), 4);
-        assertEquals(4_000_681_000L, rec.clientIdleNanos());
-        assertEquals(new RecordedConversation.ClientKeepalive(1_002_589_000L, 1_024_024_000L, 3, 4220),
-                rec.clientKeepalive());
+        assertEquals(new RecordedConversation.Quiet(4_000_681_000L, -1,
+                new RecordedConversation.Keepalive(1_002_589_000L, 1_024_024_000L, 3, 4220, true), null), rec.quiet());
         RecordedConversation echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 1);
-        assertTrue(echo.clientIdleNanos() >= 0 && echo.clientIdleNanos() < 100_000_000L, "its FIN right after the echo");
-        assertEquals(null, echo.clientKeepalive());
-        assertEquals(-1, RecordedConversation.read(Path.of("captures/keepalive-crashed-client.pcap"), 1).clientIdleNanos(),
-                "no FIN of the client's");
+        long beforeFin = echo.quiet().clientBeforeFinNanos();
+        assertTrue(beforeFin >= 0 && beforeFin < 100_000_000L, "its FIN right after the echo: " + beforeFin);
+        assertEquals(null, echo.quiet().client());
+        // The kernel's keep-alive on the server's side, nobody answering (tshark, frame.time_epoch): the client's last
+        // ACK at 977.783894684 (frame 9), the probes at 978.786305184 (10) and 979.802299876 (11), then 980.826298487
+        // (12), the server's RST at 981.850377371 (13). The client sent no FIN: it stayed on until the RST.
+        RecordedConversation crashed = RecordedConversation.read(Path.of("captures/keepalive-crashed-client.pcap"), 1);
+        assertEquals(new RecordedConversation.Quiet(-1, 4_066_482_687L, null,
+                new RecordedConversation.Keepalive(1_002_410_500L, 1_015_994_692L, 3, 10, false)), crashed.quiet());
     }
 
     @Test

@@ -541,6 +541,10 @@ class CliTest {
         assertRefused("--peer-closes-first shapes the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-closes-first", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-rst-close is for --live", "replay", "--peer-rst-close", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-keepalive is for --live", "replay", "--peer-keepalive", "1,1,3",
+                "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-keepalive takes whole seconds IDLE,INTERVAL,COUNT", "replay", "--live", "--peer-keepalive",
+                "1s,1s,3", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-rst-close shapes the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-rst-close", "captures/handshake-echo-close.pcap");
     }

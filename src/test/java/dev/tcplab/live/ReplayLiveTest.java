@@ -197,6 +197,28 @@ class ReplayLiveTest {
     }
 
     @Test
+    void aServerKernelsKeepaliveGivingUpOnACrashedClientIsReenactedWithItsTimersAndTheLostAnswers() {
+        Live.require("ip", "ss", "ethtool");
+        // The sample made with connect --peer-keepalive 1,1,3 --drop in:keepalive:all: three probes nobody answered
+        // (tshark: frames 10-12), then the kernel's RST (13). The client never closed; it stayed on 4.07 s.
+        Shell.Result r = replay("captures/keepalive-crashed-client.pcap");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("18 bytes in 1 piece; the server reset the connection"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server's kernel probed the quiet connection with keep-alives (3 from "
+                + "frame 10) that nobody answered: --peer-keepalive 1,1,3 gives the lab's peer the same, and --drop "
+                + "in:keepalive:all loses our answers"), r.stderr());
+        assertFalse(r.stderr().contains("--peer-rst-close"), "the kernel's RST, not an application's: " + r.stderr());
+        assertTrue(r.stdout().contains("replay: the recorded client never closed; the live peer has not ended the "
+                + "connection after"), r.stdout());
+
+        Shell.Result same = replay("captures/keepalive-crashed-client.pcap", "--peer-keepalive", "1,1,3", "--drop",
+                "in:keepalive:all");
+        assertEquals(0, same.exitCode(), same.stderr());
+        assertTrue(same.stderr().contains("answered as the recorded server did: 7 segments"), same.stderr());
+        assertTrue(same.stdout().contains("connection reset by the peer"), same.stdout());
+    }
+
+    @Test
     void aCaptureWithoutTheConnectionAskedForIsAUsageError() {
         Live.require("ip", "ss", "ethtool");
         Shell.Result r = replay("captures/handshake-echo-close.pcap", "--conn", "7");
