@@ -79,8 +79,9 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /**
-     * The server's FIN came first, or the client sent none: the recording's server closed first. Not
-     * merely "not the client first": a connection that was reset or left open has no FIN of the server's.
+     * The server's FIN came before the client's, or the client sent no FIN at all: the recording's server
+     * closed first. Not merely "not the client first": a connection that was reset or left open has no
+     * FIN of the server's.
      */
     public boolean serverClosedFirst() {
         return !clientClosedFirst && serverSegments.stream().anyMatch(s -> s.flags().fin());
