@@ -184,12 +184,20 @@ class ReplayLiveTest {
         // Connection 4: the client idle 4.0 s before its FIN, probing from 1.0 s on, every 1.0 s; the server's kernel
         // ACKed each probe. Re-enacted with the same idle time and timers, the kernel answers as recorded.
         Shell.Result r = replay("captures/kernel-mix.pcap", "--conn", "4");
-        assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("the recorded client probed the quiet connection with keep-alives (3 from frame "
                 + "4220): ours too, the first after 1002 ms, then every 1024 ms"), r.stderr());
         assertTrue(r.stdout().contains("replay: the recorded client stayed idle 4000 ms before its FIN; so do we"),
                 r.stdout());
-        assertTrue(r.stderr().contains("answered as the recorded server did: 5 segments"), r.stderr());
+        // The kernel answers our FIN with FIN,ACK as recorded, or, in about a third of the runs here (2 of 6, the
+        // ACK ~1 ms after our FIN and its application's FIN ~1 ms later), with the ACK first: its own timing, not
+        // the re-enactment's. The three ACKs of our probes must come as recorded either way.
+        if (r.exitCode() == 0) {
+            assertTrue(r.stderr().contains("answered as the recorded server did: 5 segments"), r.stderr());
+        } else {
+            assertEquals(1, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("differently in 1 place (recorded 5 server segments, live 6):\n  live only: ACK "
+                    + "seq 1 ack 2 len 0\n"), r.stderr());
+        }
         // tshark, on the live run's capture: our three probes, and the kernel's ACK of each.
         Shell.Result probes = Shell.run(List.of("tshark", "-r", dir.resolve("live.pcap").toString(), "-Y",
                 "tcp.analysis.keep_alive", "-T", "fields", "-e", "frame.number"));
