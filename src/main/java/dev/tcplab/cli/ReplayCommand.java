@@ -368,6 +368,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "并用 --iface 和 --peer 对它重演");
     }
 
+    /** The lab network's kernel peer is shaped by these; on --iface the peer is someone else's socket. */
+    private static final List<String> LAB_PEER_OPTIONS = List.of("--peer-close-delay", "--peer-closes-first",
+            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-sysctl");
+
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
     static final int DIFFERENCES_SHOWN = 20;
 
@@ -388,13 +392,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them)");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        for (String labPeerOnly : List.of("--peer-discard", "--peer-closes-first", "--peer-rst-close",
-                "--peer-keepalive")) {
-            if (liveOptions.iface != null && parsed.hasMatchedOption(labPeerOnly)) {
-                throw new IllegalArgumentException(labPeerOnly + " shapes the lab network's kernel peer; with --iface the "
-                        + "peer is the socket --peer names");
-            }
-        }
+        liveOptions.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer", "the peer is the socket --peer names");
         KernelPeer.Keepalive peerProbes = peerKeepalive == null ? null : ConnectCommand.parsePeerKeepalive(peerKeepalive);
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "

@@ -534,18 +534,22 @@ class CliTest {
         assertRefused("--max-gap is for the replay without --live",
                 "replay", "--live", "--max-gap", "1s", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-discard is for --live", "replay", "--peer-discard", "captures/handshake-echo-close.pcap");
-        assertRefused("--peer-discard shapes the lab network's kernel peer", "replay", "--live", "--iface", "tcplab-none0",
+        assertRefused("--peer-discard sets up the lab network's kernel peer; on --iface the peer is the socket --peer "
+                + "names", "replay", "--live", "--iface", "tcplab-none0",
                 "--peer", "192.0.2.1:7", "--peer-discard", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-closes-first is for --live", "replay", "--peer-closes-first",
                 "captures/handshake-echo-close.pcap");
-        assertRefused("--peer-closes-first shapes the lab network's kernel peer", "replay", "--live", "--iface",
+        assertRefused("--peer-closes-first sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-closes-first", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-rst-close is for --live", "replay", "--peer-rst-close", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-keepalive is for --live", "replay", "--peer-keepalive", "1,1,3",
                 "captures/handshake-echo-close.pcap");
         assertRefused("--peer-keepalive takes whole seconds IDLE,INTERVAL,COUNT", "replay", "--live", "--peer-keepalive",
                 "1s,1s,3", "captures/handshake-echo-close.pcap");
-        assertRefused("--peer-rst-close shapes the lab network's kernel peer", "replay", "--live", "--iface",
+        assertRefused("--peer-close-delay, --peer-keepalive set up the lab network's kernel peer", "replay", "--live",
+                "--iface", "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-close-delay", "1s", "--peer-keepalive", "1,1,3",
+                "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-rst-close sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-rst-close", "captures/handshake-echo-close.pcap");
     }
 
