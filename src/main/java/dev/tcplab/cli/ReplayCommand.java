@@ -270,7 +270,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (k == null || liveOptions.iface != null || peerKeepalive != null) {
             return null;
         }
-        long idle = Math.max(1, Math.round(k.idleNanos() / 1e9)), interval = Math.max(1, Math.round(k.intervalNanos() / 1e9));
+        long idle = Math.max(1, Math.round(k.idleNanos() / 1e9));
+        long interval = Math.max(1, Math.round(k.intervalNanos() / 1e9));
         String option = "--peer-keepalive " + idle + "," + interval + "," + k.probes();
         return Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
                 + " from frame " + k.firstFrame() + ")" + (k.answered() ? "" : " that nobody answered") + ": " + option
@@ -415,7 +416,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
-                + "idle time before its FIN", idle), liveOptions.timeWait());
+                + "idle time", idle), liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
