@@ -52,16 +52,19 @@ public record RecordedConversation(int conn, String client, String server, List<
     /**
      * One side's keep-alive: its first probe came {@code idleNanos} after the connection went quiet, the
      * next {@code intervalNanos} later (the idle time again when there was one probe); {@code answered}:
-     * the other side sent something after the first probe.
+     * the other side sent something after the first probe; {@code afterLastNanos}: from the last probe to
+     * the client's FIN, or to the connection's last segment without one.
      */
-    public record Keepalive(long idleNanos, long intervalNanos, int probes, long firstFrame, boolean answered) {
-        static Keepalive of(List<AnalyzedSegment> probes, long quietSince, boolean answered) {
+    public record Keepalive(long idleNanos, long intervalNanos, int probes, long firstFrame, boolean answered,
+                            long afterLastNanos) {
+        static Keepalive of(List<AnalyzedSegment> probes, long quietSince, boolean answered, long endNanos) {
             if (probes.isEmpty()) {
                 return null;
             }
             long first = probes.get(0).timeNanos();
             long interval = probes.size() > 1 ? probes.get(1).timeNanos() - first : first - quietSince;
-            return new Keepalive(first - quietSince, interval, probes.size(), probes.get(0).frame(), answered);
+            return new Keepalive(first - quietSince, interval, probes.size(), probes.get(0).frame(), answered,
+                    endNanos - probes.get(probes.size() - 1).timeNanos());
         }
     }
 
@@ -239,11 +242,11 @@ public record RecordedConversation(int conn, String client, String server, List<
             }
         }
         boolean clientFirst = clientFin >= 0 && (serverFin < 0 || clientFin < serverFin);
-        long lastNanos = segments.get(segments.size() - 1).timeNanos();
+        long lastNanos = segments.get(segments.size() - 1).timeNanos(), endNanos = clientFin >= 0 ? clientFinNanos : lastNanos;
         Quiet quiet = new Quiet(clientFin >= 0 ? clientFinNanos - quietSince : -1,
                 clientFin >= 0 ? -1 : lastNanos - quietBeforeLast,
-                Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered),
-                Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered));
+                Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered, endNanos),
+                Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered, endNanos));
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,

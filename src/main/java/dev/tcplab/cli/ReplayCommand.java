@@ -411,9 +411,13 @@ public final class ReplayCommand implements Callable<Integer> {
                 + rec.zerosExplained().zh()));
         Duration idle = idleToReenact(rec, say);
         TcpConfig tcp = liveOptions.tcpConfig();
-        if (!idle.isZero() && rec.quiet().client() != null && liveOptions.keepalive == null) {
-            tcp = tcp.withKeepalive(recordedKeepalive(rec.quiet().client(), say));
+        RecordedConversation.Keepalive probes = rec.quiet().client();
+        boolean probesReenacted = !idle.isZero() && probes != null && liveOptions.keepalive == null;
+        if (probesReenacted) {
+            tcp = tcp.withKeepalive(recordedKeepalive(probes, say));
         }
+        // After the last probe, the recorded quiet, but at most half the time to a next probe of ours.
+        long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
                 + "idle time", idle), liveOptions.timeWait());
@@ -426,7 +430,8 @@ public final class ReplayCommand implements Callable<Integer> {
                         .withKeepalive(peerProbes));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
-                info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos())).inLanguage(lang).execute();
+                info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos(),
+                        probesReenacted ? probes.probes() : 0, afterProbes)).inLanguage(lang).execute();
         List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),

@@ -97,6 +97,7 @@ public final class TcpConnection {
     // RFC 1122 §4.2.3.6 keep-alive (ours; off unless configured)
     private long keepaliveDeadline = NEVER;
     private int keepaliveProbes;
+    private long keepaliveProbesSent;   // in all, answered or not
 
     public TcpConnection(TcpConfig config, Clock clock, int localPort, int remotePort, LongSupplier isnSource,
                          SegmentSink out, ConnectionListener listener) {
@@ -614,6 +615,7 @@ public final class TcpConnection {
             return;
         }
         keepaliveProbes++;
+        keepaliveProbesSent++;
         // SEG.SEQ = SND.NXT − 1: a byte the peer already has, so it must answer with an ACK.
         transmit(Segment.of(localPort, remotePort, sndNxt.plus(-1), rcvNxt, Flags.ACK, window()),
                 Text.of("keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)",
@@ -868,6 +870,9 @@ public final class TcpConnection {
     public long currentRto() { return rto.rto(); }
     /** Bytes queued by the application that the peer has not acknowledged. */
     public int unacknowledgedBytes() { return sendBuffer.size(); }
+
+    /** Keep-alive probes sent over the connection's life, answered or not. */
+    public long keepaliveProbesSent() { return keepaliveProbesSent; }
     /** The congestion window in bytes, once data has been sent; 0 before. */
     public long congestionWindow() { return cc == null ? 0 : cc.window(); }
     /** Whether the peer's FIN has arrived (in order). */

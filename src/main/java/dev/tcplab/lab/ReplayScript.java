@@ -18,21 +18,31 @@ public final class ReplayScript implements LiveSession.Script {
     private final RecordedConversation recording;
     private final long responseWaitNanos;
     private final long idleNanos;
+    private final int probesBeforeClose;
+    private final long afterProbesNanos;
     private boolean opened;
     private int next;
     private long waitingSince = -1;
     private long allSentAt = -1;
     private long turnCameAt = -1;
+    private long probesDoneAt = -1;
     private boolean closeCalled;
 
     /**
      * {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing; or, when the
      * recorded client sent no FIN, how much longer to wait for the peer to end the connection.
+     * {@code probesBeforeClose}: when above 0, our keep-alive re-enacts the recorded client's, and the idle
+     * time is counted in its probes instead: close {@code afterProbesNanos} after that many were sent. (Two
+     * clocks, the idle time's and the probes' timer, would race where the recording closed just before a
+     * next probe.)
      */
-    public ReplayScript(RecordedConversation recording, long responseWaitNanos, long idleNanos) {
+    public ReplayScript(RecordedConversation recording, long responseWaitNanos, long idleNanos, int probesBeforeClose,
+                        long afterProbesNanos) {
         this.recording = recording;
         this.responseWaitNanos = responseWaitNanos;
         this.idleNanos = idleNanos;
+        this.probesBeforeClose = probesBeforeClose;
+        this.afterProbesNanos = afterProbesNanos;
     }
 
     @Override
@@ -92,7 +102,15 @@ public final class ReplayScript implements LiveSession.Script {
                 session.note(Text.of("replay: the recorded client stayed idle " + ms + " ms before its FIN; so do we",
                         "重演：录制中的客户端在发送 FIN 之前空闲了 " + ms + " 毫秒；我们也一样"));
             }
-            if (now - turnCameAt < idleNanos) {
+            if (probesBeforeClose > 0) {
+                if (conn.keepaliveProbesSent() < probesBeforeClose) {
+                    return false;
+                }
+                probesDoneAt = probesDoneAt < 0 ? now : probesDoneAt;
+                if (now - probesDoneAt < afterProbesNanos) {
+                    return false;
+                }
+            } else if (now - turnCameAt < idleNanos) {
                 return false;
             }
         }

@@ -84,11 +84,12 @@ class LiveComparisonTest {
     @Test
     void aRecordingGivesTheClientsIdleTimeBeforeItsFinAndItsKeepalive() throws IOException {
         // kernel-mix.pcap's connection 4 (tshark, frame.time_epoch): the client's third ACK at .447782 (frame 71), its
-        // keep-alives at 1.450371 (4220, the first tcp.analysis.keep_alive) and 2.474395 (4234), its FIN at 4.448463
+        // keep-alives at 1.450371 (4220, the first tcp.analysis.keep_alive), 2.474395 (4234) and 3.498324 (4256), its FIN at 4.448463
         // (4276); the server's ACKs of the probes do not end the quiet.
         RecordedConversation rec = RecordedConversation.read(Path.of("captures/kernel-mix.pcap"), 4);
         assertEquals(new RecordedConversation.Quiet(4_000_681_000L, -1,
-                new RecordedConversation.Keepalive(1_002_589_000L, 1_024_024_000L, 3, 4220, true), null), rec.quiet());
+                new RecordedConversation.Keepalive(1_002_589_000L, 1_024_024_000L, 3, 4220, true,
+                        950_139_000L), null), rec.quiet());
         RecordedConversation echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 1);
         long beforeFin = echo.quiet().clientBeforeFinNanos();
         assertTrue(beforeFin >= 0 && beforeFin < 100_000_000L, "its FIN right after the echo: " + beforeFin);
@@ -98,7 +99,8 @@ class LiveComparisonTest {
         // (12), the server's RST at 981.850377371 (13). The client sent no FIN: it stayed on until the RST.
         RecordedConversation crashed = RecordedConversation.read(Path.of("captures/keepalive-crashed-client.pcap"), 1);
         assertEquals(new RecordedConversation.Quiet(-1, 4_066_482_687L, null,
-                new RecordedConversation.Keepalive(1_002_410_500L, 1_015_994_692L, 3, 10, false)), crashed.quiet());
+                new RecordedConversation.Keepalive(1_002_410_500L, 1_015_994_692L, 3, 10, false,
+                        1_024_078_884L)), crashed.quiet());
     }
 
     @Test
