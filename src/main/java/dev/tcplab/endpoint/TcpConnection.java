@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 /**
  * One TCP connection's state machine and TCB: RFC 9293 §3.10 (user calls and segment arrival),
  * RFC 6298 (retransmission timer), RFC 5961 (challenge ACKs), RFC 1122 §4.2.3.6 (keep-alive), with
+ * {@link PersistTimer} (zero-window probing),
  * {@link Negotiated} (RFC 7323 options, RFC 2018 SACK), {@link CongestionControl} (RFC 5681, RFC
  * 6582) and {@link Reassembly} (out-of-order data) beside it. Pure logic: segments in through
  * {@link #onSegment}, segments out through a {@link SegmentSink}, time from a {@link Clock}; the
@@ -98,6 +99,9 @@ public final class TcpConnection {
     private long keepaliveDeadline = NEVER;
     private int keepaliveProbes;
     private long keepaliveProbesSent;   // in all, answered or not
+    // RFC 9293 §3.8.6.1 zero-window probing
+    private final PersistTimer persist = new PersistTimer();
+    private long zeroWindowProbesSent;  // in all
 
     public TcpConnection(TcpConfig config, Clock clock, int localPort, int remotePort, LongSupplier isnSource,
                          SegmentSink out, ConnectionListener listener) {
@@ -452,6 +456,12 @@ public final class TcpConnection {
         if (ack.ge(sndUna)) {
             updateWindow(seg);
         }
+        if (persist.running()) {
+            persist.answered();
+            if (sndWnd > 0) {
+                windowOpened();
+            }
+        }
         boolean finAcked = finSeq != null && ack.gt(finSeq);
         switch (state) {
             case FIN_WAIT_1 -> {
@@ -486,8 +496,11 @@ public final class TcpConnection {
 
     /** RFC 5681 §2's duplicate ACK: nothing new acknowledged, no data, no SYN or FIN, data outstanding. */
     private boolean isDuplicateAck(Segment seg) {
-        return cc != null && seg.ack().equals(sndUna) && sndUna.lt(sndMax) && seg.payloadLength() == 0
-                && !seg.flags().syn() && !seg.flags().fin() && seg.window() == lastWindowField;
+        // Not while probing a zero window: the peer answers each probe with the same ACK, and that
+        // says its window is shut, not that a segment was lost (FreeBSD counts none then either).
+        return cc != null && !persist.running() && seg.ack().equals(sndUna) && sndUna.lt(sndMax)
+                && seg.payloadLength() == 0 && !seg.flags().syn() && !seg.flags().fin()
+                && seg.window() == lastWindowField;
     }
 
     /** Advances SND.UNA to {@code ack}: frees acknowledged bytes, samples RTT, manages the timer. */
@@ -581,7 +594,8 @@ public final class TcpConnection {
 
     /** When {@link #onTimer} next has work, in clock nanoseconds; {@link #NEVER} if no timer runs. */
     public long nextDeadline() {
-        return Math.min(Math.min(rtxDeadline, timeWaitDeadline), Math.min(keepaliveDeadline, delayedAckDeadline));
+        return Math.min(Math.min(Math.min(rtxDeadline, timeWaitDeadline), Math.min(keepaliveDeadline, delayedAckDeadline)),
+                persist.deadline());
     }
 
     public void onTimer() {
@@ -596,6 +610,9 @@ public final class TcpConnection {
         }
         if (now >= keepaliveDeadline) {
             keepaliveTimeout();
+        }
+        if (now >= persist.deadline()) {
+            zeroWindowProbe();
         }
         if (now >= delayedAckDeadline) {
             sendAck(Text.of("delayed ACK: 40 ms passed without a second segment", "延迟 ACK：40 毫秒内没有等到第二个报文段"));
@@ -621,6 +638,63 @@ public final class TcpConnection {
                 Text.of("keep-alive probe " + keepaliveProbes + " of " + k.count() + " (seq = SND.NXT − 1)",
                         "保活探测，第 " + keepaliveProbes + " 个，共 " + k.count() + " 个（seq = SND.NXT − 1）"));
         keepaliveDeadline = clock.nanos() + k.interval().toNanos();
+    }
+
+    /**
+     * The peer's window is shut and data waits: start the persist timer, unless something is in flight
+     * (its ACK, or the retransmission timer, will tell us more) or it already runs.
+     */
+    private void persistIfWindowShut() {
+        int offset = sndNxt.minus(dataStart);
+        boolean dataWaits = offset >= 0 && offset < sendBuffer.size();
+        if (sndWnd == 0 && dataWaits && sndUna.equals(sndMax) && !persist.running()) {
+            persist.start(clock.nanos(), rto.rto());
+            listener.note(Text.of("the peer's window is zero: " + sendBuffer.size() + " bytes wait; a zero-window probe "
+                    + "in " + millis(rto.rto()) + " (persist timer), in case its window update is lost",
+                    "对方的窗口为零：" + sendBuffer.size() + " 个字节在等待；" + millisZh(rto.rto())
+                    + "后发送零窗口探测（坚持计时器），以防它的窗口更新丢失"));
+        }
+    }
+
+    /**
+     * The persist timer fired: one byte of new data into the shut window (RFC 9293 §3.8.6.1), which
+     * the peer must answer with an ACK that carries its window. The same byte goes again on each
+     * expiry until the window opens. Linux sends a byte the peer already has instead (seq =
+     * SND.UNA − 1, no data), which Wireshark takes for a keep-alive.
+     */
+    private void zeroWindowProbe() {
+        int unanswered = persist.unanswered();
+        if (unanswered > 0 && unanswered >= config.dataRetries()) {
+            enterClosed(Text.of("timed out: " + unanswered + " zero-window probes unanswered; the peer is gone",
+                    "超时：" + unanswered + " 个零窗口探测都没有回应；对方已经不在了"));
+            return;
+        }
+        int offset = sndUna.minus(dataStart);
+        if (offset < 0 || offset >= sendBuffer.size()) {
+            persist.stop();                 // nothing left to probe with
+            return;
+        }
+        persist.probed(clock.nanos(), config.maxRto().toNanos());
+        zeroWindowProbesSent++;
+        transmitData(sndUna, sendBuffer.copy(offset, 1), false, Text.of("zero-window probe " + persist.probesSent()
+                + ": one byte into the shut window, so that the peer answers with its window (RFC 9293 §3.8.6.1); next in "
+                + millis(persist.deadline() - clock.nanos()), "零窗口探测，第 " + persist.probesSent() + " 个：向关闭的窗口"
+                + "发送一个字节，让对方用 ACK 告知它的窗口（RFC 9293 §3.8.6.1）；下一个在 "
+                + millisZh(persist.deadline() - clock.nanos()) + "后"));
+        if (sndNxt.equals(sndUna)) {
+            sndNxt = sndUna.plus(1);        // the byte is in flight; no retransmission timer: this one probes
+        }
+        raiseSndMax();
+    }
+
+    /** An ACK opened the window: stop probing; a probe byte the peer dropped goes again with what follows. */
+    private void windowOpened() {
+        persist.stop();
+        if (sndNxt.gt(sndUna)) {
+            sndNxt = sndUna;
+        }
+        listener.note(Text.of("the peer's window opened (" + sndWnd + " bytes): sending resumes",
+                "对方的窗口打开了（" + sndWnd + " 个字节）：继续发送"));
     }
 
     private void restartKeepalive() {
@@ -732,6 +806,7 @@ public final class TcpConnection {
             sndNxt = sndNxt.plus(1);        // the FIN consumes one sequence number
             noteSent();
         }
+        persistIfWindowShut();
     }
 
     private void noteSent() {
@@ -824,6 +899,7 @@ public final class TcpConnection {
         timeWaitDeadline = NEVER;
         keepaliveDeadline = NEVER;
         delayedAckDeadline = NEVER;
+        persist.stop();
         setState(TcpState.CLOSED, reason);
     }
 
@@ -871,6 +947,8 @@ public final class TcpConnection {
     /** Bytes queued by the application that the peer has not acknowledged. */
     public int unacknowledgedBytes() { return sendBuffer.size(); }
 
+    /** Zero-window probes sent over the connection's life. */
+    public long zeroWindowProbesSent() { return zeroWindowProbesSent; }
     /** Keep-alive probes sent over the connection's life, answered or not. */
     public long keepaliveProbesSent() { return keepaliveProbesSent; }
     /** The congestion window in bytes, once data has been sent; 0 before. */

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Arbitrary segments in every state: the endpoint, put into each of the eleven states, meets
  * random segments (some with numbers near the connection's own, to get past the sequence check),
  * timer expiries and application calls. It must never throw, never emit a segment it could not
- * encode or that is addressed elsewhere, and never answer one segment with a flood. CI runs a
+ * encode or that is addressed elsewhere, never answer one segment with a flood, and never leave
+ * bytes waiting with no timer to act on them. CI runs a
  * bounded slice; -Dtcplab.fuzz.endpoint=200000 is the nightly-sized run per state.
  */
 class EndpointFuzzTest {
@@ -129,6 +130,16 @@ class EndpointFuzzTest {
                 assertTrue(s.window() >= 0 && s.window() <= 0xffff, "window of " + s);
                 TcpCodec.encode(A, B, s); // must be encodable: options fit, lengths right
             }
+            // Never stuck: while bytes wait for the peer, some timer will act on them (the RTO, or
+            // the persist timer when the peer's window is shut and its window update may be lost).
+            // In LISTEN, where a RST sends a passive SYN_RECEIVED back, they wait for a connection
+            // (RFC 9293 §3.10.2: SEND in LISTEN queues), and in CLOSED for nothing.
+            boolean connected = conn.state() != TcpState.CLOSED && conn.state() != TcpState.LISTEN;
+            if (conn.unacknowledgedBytes() > 0 && connected) {
+                assertTrue(conn.nextDeadline() != TcpConnection.NEVER, () -> conn.unacknowledgedBytes() + " bytes wait in "
+                        + conn.state() + " and no timer runs (-Dtcplab.fuzz.seed=" + (seed ^ state.ordinal())
+                        + "); the last inputs:\n" + String.join("\n", recent));
+            }
             if (sent.size() > 10_000) {
                 sent.clear();
             }
@@ -200,7 +211,8 @@ class EndpointFuzzTest {
             options.add(new TcpOption.WindowScale(r.nextInt(15)));
         }
         byte[] payload = new byte[r.nextInt(5) == 0 ? r.nextInt(1500) : 0];
-        return new Segment(PEER, US, SeqNum.of(seq), SeqNum.of(ack), flags, r.nextInt(0x10000), 0, options, payload);
+        int window = r.nextInt(6) == 0 ? 0 : r.nextInt(0x10000); // often shut: the persist timer's paths
+        return new Segment(PEER, US, SeqNum.of(seq), SeqNum.of(ack), flags, window, 0, options, payload);
     }
 
     static int pick(SplittableRandom r) {

@@ -720,6 +720,133 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= zero window: the persist timer
+
+    @Nested
+    class ZeroWindow {
+        /** The peer's ACK of everything up to {@code ack}, offering {@code window} bytes. */
+        Segment window(long ack, int window) {
+            return Segment.of(PEER, US, SeqNum.of(PEER_ISN + 1), SeqNum.of(ack), Flags.ACK, window);
+        }
+
+        /** ESTABLISHED, the peer's window shut, then "hello" queued: nothing may leave yet. */
+        void shutWithHelloWaiting() {
+            establish();
+            conn.onSegment(window(OUR_ISN + 1, 0));
+            conn.send("hello".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(0, sent.size(), "the window is zero: no data");
+        }
+
+        @Test
+        void aShutWindowIsProbedAfterOneRtoWithOneByteOfNewData() {
+            shutWithHelloWaiting();
+            long rto = conn.currentRto() / 1_000_000;
+            advance(rto - 1);
+            assertEquals(0, sent.size());
+            advance(1);
+            assertEquals(1, sent.size(), "one probe");
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1);
+            assertEquals("h", new String(last().payload(), StandardCharsets.US_ASCII), "the first byte that waits");
+            assertTrue(why.get(0).startsWith("zero-window probe 1: one byte into the shut window"), why.get(0));
+            assertEquals(1, conn.zeroWindowProbesSent());
+        }
+
+        @Test
+        void probesComeAtDoublingIntervalsWhileThePeerAnswersZero() {
+            shutWithHelloWaiting();
+            long rto = conn.currentRto() / 1_000_000;
+            List<Long> at = new ArrayList<>();
+            for (long t = 0; t <= 30 * rto && at.size() < 4; t++) {
+                advance(1);
+                if (sent.size() > at.size()) {
+                    at.add(t + 1);
+                    conn.onSegment(window(OUR_ISN + 1, 0)); // the answer: still shut
+                }
+            }
+            assertEquals(List.of(rto, 3 * rto, 7 * rto, 15 * rto), at, "RTO, then 2, 4, 8 RTOs apart (SHLD-29, -30)");
+            for (Segment s : sent) {
+                assertEquals(SeqNum.of(OUR_ISN + 1), s.seq(), "the same byte each time, until the window opens");
+                assertEquals(1, s.payload().length);
+            }
+        }
+
+        @Test
+        void aPeerThatKeepsAnsweringKeepsTheConnectionOpen() {
+            shutWithHelloWaiting();
+            for (int i = 0; i < 3 * config.dataRetries(); i++) {
+                advance((conn.nextDeadline() - clock.nanos()) / 1_000_000);
+                conn.onSegment(window(OUR_ISN + 1, 0));
+            }
+            assertEquals(TcpState.ESTABLISHED, conn.state(), "MUST-37: open as long as the peer answers");
+            assertEquals(3L * config.dataRetries(), conn.zeroWindowProbesSent());
+            assertEquals(60_000_000_000L, conn.nextDeadline() - clock.nanos(), "the interval stops at the RTO's bound");
+        }
+
+        @Test
+        void probesNobodyAnswersEndTheConnection() {
+            shutWithHelloWaiting();
+            for (int i = 0; i < config.dataRetries(); i++) {
+                advance((conn.nextDeadline() - clock.nanos()) / 1_000_000);
+            }
+            assertEquals(config.dataRetries(), sent.size());
+            assertEquals(TcpState.ESTABLISHED, conn.state());
+            advance((conn.nextDeadline() - clock.nanos()) / 1_000_000);
+            assertEquals(TcpState.CLOSED, conn.state());
+            assertTrue(conn.closeReason().contains(config.dataRetries() + " zero-window probes unanswered"),
+                    conn.closeReason());
+        }
+
+        @Test
+        void aLostWindowUpdateNoLongerStallsTheConnection() {
+            shutWithHelloWaiting();
+            // The peer's application read; its window update (an ACK offering 65535) was lost. Without
+            // the persist timer both sides would now wait for ever.
+            advance(conn.currentRto() / 1_000_000);
+            assertEquals(1, sent.size(), "the probe");
+            conn.onSegment(window(OUR_ISN + 2, 65535)); // the peer took the byte, and says its window is open
+            assertEquals(2, sent.size());
+            assertSent(Flags.PSH_ACK, OUR_ISN + 2, PEER_ISN + 1);
+            assertEquals("ello", new String(last().payload(), StandardCharsets.US_ASCII));
+            conn.onSegment(window(OUR_ISN + 6, 65535));
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline(), "all acknowledged: no timer left");
+        }
+
+        @Test
+        void aProbeByteThePeerDroppedGoesAgainWithWhatFollows() {
+            shutWithHelloWaiting();
+            advance(conn.currentRto() / 1_000_000);
+            conn.onSegment(window(OUR_ISN + 1, 65535)); // window open, the probe's byte not taken
+            assertSent(Flags.PSH_ACK, OUR_ISN + 1, PEER_ISN + 1);
+            assertEquals("hello", new String(last().payload(), StandardCharsets.US_ASCII));
+            assertTrue(conn.nextDeadline() < TcpConnection.NEVER, "the retransmission timer runs on it");
+        }
+
+        @Test
+        void answersToAProbeAreNotDuplicateAcks() {
+            shutWithHelloWaiting();
+            advance(conn.currentRto() / 1_000_000);
+            for (int i = 0; i < 4; i++) {
+                conn.onSegment(window(OUR_ISN + 1, 0));
+            }
+            assertEquals(1, sent.size(), "no fast retransmission: the same ACK says the window is shut, not a loss");
+        }
+
+        @Test
+        void aWindowThatShutsWithDataInFlightIsLeftToTheRetransmissionTimerUntilAllIsAcknowledged() {
+            establish();
+            conn.send("abcdef".getBytes(StandardCharsets.US_ASCII));
+            conn.send("ghij".getBytes(StandardCharsets.US_ASCII));
+            sent.clear();
+            why.clear();
+            conn.onSegment(window(OUR_ISN + 1 + 6, 0)); // "abcdef" taken, window now shut; "ghij" in flight
+            assertEquals(0, sent.size());
+            conn.onSegment(window(OUR_ISN + 1 + 10, 0));  // everything taken, still shut: nothing waits
+            assertEquals(TcpConnection.NEVER, conn.nextDeadline(), "nothing waits: no probe needed");
+            conn.send("k".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(conn.nextDeadline() < TcpConnection.NEVER, "now a byte waits: the persist timer runs");
+        }
+    }
+
     // ======================================================================= options (RFC 7323, RFC 2018)
 
     @Nested
