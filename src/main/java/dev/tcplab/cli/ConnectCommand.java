@@ -96,6 +96,12 @@ final class ConnectCommand implements Callable<Integer> {
             + "it sends RST instead of FIN (an abortive close).")
     boolean peerRstClose;
 
+    @Option(names = "--peer-read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "The kernel peer's application reads nothing for DURATION, with a receive buffer of 8 KB: send "
+                    + "more than fits (e.g. --send-size 64KB) and its window closes; tcplab then sends zero-window "
+                    + "probes (persist timer) until the peer reads and its window opens.")
+    Duration peerReadDelay;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -125,7 +131,7 @@ final class ConnectCommand implements Callable<Integer> {
                 .withCloseFirst(peerClosesFirst)
                 .withKeepalive(peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive))
                 .withSendBytes(peerSend == null ? 0 : peerSend).withLoss(peerLoss).withDiscard(peerDiscard)
-                .withResetOnClose(peerRstClose);
+                .withResetOnClose(peerRstClose).withReadDelay(peerReadDelay);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
@@ -139,7 +145,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     /** The lab network's kernel peer is set up by these; on --iface the peer is someone else's socket. */
     private static final List<String> LAB_PEER_OPTIONS = List.of("--port", "--peer-close-delay", "--peer-closes-first",
-            "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl");
+            "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-delay");
 
     private void refuseOptionsThatWouldBeIgnored(ParseResult parsed) {
         live.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer",

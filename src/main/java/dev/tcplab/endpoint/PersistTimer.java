@@ -50,6 +50,11 @@ final class PersistTimer {
         unanswered = 0;
     }
 
+    /** The wait before the next probe. */
+    long interval() {
+        return interval;
+    }
+
     int probesSent() {
         return probesSent;
     }

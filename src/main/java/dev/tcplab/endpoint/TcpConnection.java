@@ -678,9 +678,9 @@ public final class TcpConnection {
         zeroWindowProbesSent++;
         transmitData(sndUna, sendBuffer.copy(offset, 1), false, Text.of("zero-window probe " + persist.probesSent()
                 + ": one byte into the shut window, so that the peer answers with its window (RFC 9293 §3.8.6.1); next in "
-                + millis(persist.deadline() - clock.nanos()), "零窗口探测，第 " + persist.probesSent() + " 个：向关闭的窗口"
+                + millis(persist.interval()), "零窗口探测，第 " + persist.probesSent() + " 个：向关闭的窗口"
                 + "发送一个字节，让对方用 ACK 告知它的窗口（RFC 9293 §3.8.6.1）；下一个在 "
-                + millisZh(persist.deadline() - clock.nanos()) + "后"));
+                + millisZh(persist.interval()) + "后"));
         if (sndNxt.equals(sndUna)) {
             sndNxt = sndUna.plus(1);        // the byte is in flight; no retransmission timer: this one probes
         }

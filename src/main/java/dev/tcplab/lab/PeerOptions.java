@@ -20,50 +20,66 @@ import java.util.Map;
  *                    (iptables statistic), the kernel's dropped by tcplab as they arrive
  * @param discard     the peer keeps what arrives and sends nothing back
  * @param resetOnClose the peer's application closes with SO_LINGER 0: RST instead of FIN
+ * @param readDelay   the peer's application reads nothing for this long, with a small receive buffer:
+ *                    what we send fills its window and it advertises zero (0: reads at once)
  */
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
                           KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent, boolean discard,
-                          boolean resetOnClose) {
+                          boolean resetOnClose, Duration readDelay) {
     /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
     public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
-            false);
+            false, Duration.ZERO);
 
     /** Start from {@link #DEFAULT} and change what a lab needs with the withers. */
     public PeerOptions withCloseDelay(Duration d) {
-        return new PeerOptions(d, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose);
+        return new PeerOptions(d, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withSysctls(Map<String, String> s) {
-        return new PeerOptions(closeDelay, s, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose);
+        return new PeerOptions(closeDelay, s, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withCloseFirst(boolean on) {
-        return new PeerOptions(closeDelay, sysctls, on, keepalive, sendBytes, lossPercent, discard, resetOnClose);
+        return new PeerOptions(closeDelay, sysctls, on, keepalive, sendBytes, lossPercent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withKeepalive(KernelPeer.Keepalive k) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, k, sendBytes, lossPercent, discard, resetOnClose);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, k, sendBytes, lossPercent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withLoss(double percent) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent, discard, resetOnClose);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withSendBytes(long n) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent, discard, resetOnClose);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent, discard, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withDiscard(boolean on) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, on, resetOnClose);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, on, resetOnClose,
+                readDelay);
     }
 
     public PeerOptions withResetOnClose(boolean on) {
-        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, on);
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, on,
+                readDelay);
+    }
+
+    public PeerOptions withReadDelay(Duration d) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
+                resetOnClose,
+                d);
     }
 
     KernelPeer.Behaviour behaviour() {
-        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose);
+        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay);
     }
 
     public PeerOptions {
@@ -74,6 +90,13 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
         if (!(lossPercent >= 0 && lossPercent <= 50)) {
             throw new IllegalArgumentException("--peer-loss must be 0..50 (percent), got "
                     + java.math.BigDecimal.valueOf(lossPercent).stripTrailingZeros().toPlainString());
+        }
+        if (readDelay.isNegative() || readDelay.compareTo(MAX_CLOSE_DELAY) > 0) {
+            throw new IllegalArgumentException("--peer-read-delay must be between 0 and 10m");
+        }
+        if (!readDelay.isZero() && sendBytes > 0) {
+            throw new IllegalArgumentException("--peer-read-delay is for a peer that reads what we send; with "
+                    + "--peer-send it sends instead");
         }
         if (sendBytes < 0) {
             throw new IllegalArgumentException("--peer-send must be 0 or more bytes, got " + sendBytes);

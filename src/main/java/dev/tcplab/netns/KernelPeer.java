@@ -32,6 +32,12 @@ public final class KernelPeer implements AutoCloseable {
     private static final int POLL_MS = 100;
     /** Between the echo and the close of a peer that closes first: time for the data to leave alone. */
     private static final int CLOSE_FIRST_PAUSE_MS = 20;
+    /**
+     * SO_RCVBUF of a peer that reads late: Linux doubles it to 8 KB and offers about half of that as its
+     * window, so a few segments fill it and the window closes (the kernel's default buffer would take
+     * megabytes first).
+     */
+    public static final int LATE_READER_RCVBUF = 4096;
 
     private final ServerSocket server;
     private final Thread thread;
@@ -46,6 +52,7 @@ public final class KernelPeer implements AutoCloseable {
     private final long sendBytes;
     private final boolean discard;
     private final boolean resetOnClose;
+    private final Duration readDelay;
     private volatile String sentDigest = "";
 
     /**
@@ -62,13 +69,21 @@ public final class KernelPeer implements AutoCloseable {
      *                     stream) and close
      * @param discard      read and keep what arrives, send nothing back
      * @param resetOnClose close with SO_LINGER 0: the kernel sends RST instead of FIN
+     * @param readDelay    if above 0: a small receive buffer ({@link #LATE_READER_RCVBUF}), and the
+     *                     application reads nothing for this long after accepting; a client that sends
+     *                     more than fits meets a zero window
      */
     public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
-                            boolean discard, boolean resetOnClose) {
+                            boolean discard, boolean resetOnClose, Duration readDelay) {
         public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null, 0);
 
         public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
             this(closeDelay, closeFirst, keepalive, sendBytes, false, false);
+        }
+
+        public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
+                         boolean discard, boolean resetOnClose) {
+            this(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, Duration.ZERO);
         }
     }
 
@@ -93,6 +108,7 @@ public final class KernelPeer implements AutoCloseable {
         this.sendBytes = b.sendBytes();
         this.discard = b.discard();
         this.resetOnClose = b.resetOnClose();
+        this.readDelay = b.readDelay();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -100,6 +116,9 @@ public final class KernelPeer implements AutoCloseable {
             try {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
+                if (!readDelay.isZero()) {
+                    s.setReceiveBufferSize(LATE_READER_RCVBUF); // before bind: accepted sockets inherit it
+                }
                 s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), 16);
                 s.setSoTimeout(POLL_MS);
                 holder[0] = s;
@@ -197,6 +216,11 @@ public final class KernelPeer implements AutoCloseable {
         InputStream in = c.getInputStream();
         OutputStream out = c.getOutputStream();
         byte[] buf = new byte[65536];
+        if (!readDelay.isZero()) {
+            log.accept("reading nothing for " + readDelay.toMillis() + " ms (receive buffer " + c.getReceiveBufferSize()
+                    + " bytes): the window closes when it is full");
+            idle(readDelay);
+        }
         while (!stopped) {
             int n;
             try {
@@ -276,11 +300,16 @@ public final class KernelPeer implements AutoCloseable {
     }
 
     private void waitBeforeClosing() {
-        long until = System.nanoTime() + closeDelay.toNanos();
         if (closeDelay.isZero()) {
             return;
         }
         log.accept("read the client's FIN; holding our socket open " + closeDelay.toMillis() + " ms (CLOSE_WAIT)");
+        idle(closeDelay);
+    }
+
+    /** The application does nothing for {@code d}, or until the peer is stopped. */
+    private void idle(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
         while (!stopped && System.nanoTime() < until) {
             try {
                 Thread.sleep(Math.min(POLL_MS, Math.max(1, (until - System.nanoTime()) / 1_000_000)));

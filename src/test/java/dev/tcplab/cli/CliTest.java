@@ -391,6 +391,11 @@ class CliTest {
                 "192.0.2.10:7", "--send", "hi");
         assertRefused("--send and --send-size both choose what to send; give one", "connect", "--send", "hi",
                 "--send-size", "1MB");
+        assertRefused("--peer-read-delay sets up the lab network's kernel peer", "connect", "--iface", "tcplab-none0",
+                "--peer", "192.0.2.10:7", "--peer-read-delay", "1s");
+        assertRefused("--peer-read-delay is for a peer that reads what we send; with --peer-send it sends instead",
+                "connect", "--peer-read-delay", "1s", "--peer-send", "1MB");
+        assertRefused("--peer-read-delay must be between 0 and 10m", "connect", "--peer-read-delay", "11m");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tcplab.live;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,11 @@ import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
+import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.RstGuard;
 import dev.tcplab.netns.LabNetwork;
+import dev.tcplab.trace.TraceEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -21,7 +24,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The kernel peer's other behaviours: a discard server, and an application that closes with RST. */
+/**
+ * The kernel peer's other behaviours: a discard server, an application that closes with RST, and one
+ * that reads late, so that its window closes.
+ */
 @Tag("live")
 class PeerBehaviourLiveTest {
     static final String US = LabNetwork.USERSPACE_ADDR.toString();
@@ -47,7 +53,11 @@ class PeerBehaviourLiveTest {
     }
 
     ConnectOptions options(PeerOptions peer) {
-        return new ConnectOptions(null, null, null, 0, 7, "keep this\n".getBytes(),
+        return options(peer, "keep this\n".getBytes());
+    }
+
+    ConnectOptions options(PeerOptions peer, byte[] payload) {
+        return new ConnectOptions(null, null, null, 0, 7, payload,
                 TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
                 Duration.ofSeconds(2)).withPeerOptions(peer);
     }
@@ -71,5 +81,47 @@ class PeerBehaviourLiveTest {
         List<Tshark.Row> rows = Tshark.tcp(pcap);
         assertTrue(rows.stream().anyMatch(r -> !r.src().equals(US) && r.hasRst()), "the kernel's RST");
         assertFalse(rows.stream().anyMatch(r -> !r.src().equals(US) && r.hasFin()), "and no FIN from it");
+    }
+
+    @Test
+    void aPeerThatReadsLateShutsItsWindowAndOurZeroWindowProbesWaitTillItOpens() {
+        // 24 KB against the late reader's 8 KB buffer: the window closes about 40 ms in, and stays
+        // shut for the 1.5 s the application does not read; our first probe goes after one RTO (200 ms).
+        byte[] payload = Payloads.stream(24 * 1024);
+        ConnectOptions o = options(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1500)), payload);
+        List<String> told = new java.util.ArrayList<>(); // the ladder's reasons and remarks
+        ConnectOutcome out = new ConnectRun(o, e -> {
+            if (e instanceof TraceEvent.Note n) {
+                told.add(n.text().en());
+            } else if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
+                told.add(s.why().en());
+            }
+        }, new PrintWriter(info, true)).execute();
+        assertTrue(out.complete(o.expectedBack()), () -> "all 24 KB echoed after the window opened: " + out + "\n" + info);
+        // tshark, an independent decoder, names what happened on the wire.
+        List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window && ip.src != " + US);
+        List<Integer> probes = Tshark.frames(pcap, "tcp.analysis.zero_window_probe && ip.src == " + US);
+        List<Integer> answers = Tshark.frames(pcap, "tcp.analysis.zero_window_probe_ack && ip.src != " + US);
+        List<Integer> opened = Tshark.frames(pcap, "tcp.analysis.window_update && ip.src != " + US);
+        assertFalse(shut.isEmpty(), "the kernel advertised a zero window\n" + info);
+        assertFalse(probes.isEmpty(), "we probed it\n" + info);
+        assertEquals(probes.size(), answers.size(), "the kernel answered every probe: " + probes + " " + answers);
+        assertFalse(opened.isEmpty(), "and its window opened when its application read");
+        int firstShut = shut.get(0);
+        int firstOpen = opened.stream().filter(f -> f > firstShut).findFirst().orElseThrow();
+        assertTrue(probes.stream().allMatch(f -> f > firstShut && f < firstOpen),
+                "probes only while the window was shut: " + probes + ", shut at " + firstShut + ", open at " + firstOpen);
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        long shutAt = rows.stream().filter(r -> r.frame() == firstShut).findFirst().orElseThrow().ack();
+        for (Tshark.Row r : rows) {
+            if (probes.contains(r.frame())) {
+                assertEquals(1, r.len(), "a probe carries one byte: " + r);
+                assertEquals(shutAt, r.seq(), "the first byte the window shut out: " + r);
+            }
+        }
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("the peer's window is zero")), told::toString);
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("zero-window probe 1: one byte into the shut window")),
+                told::toString);
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("the peer's window opened")), told::toString);
     }
 }
