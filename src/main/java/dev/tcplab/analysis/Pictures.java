@@ -28,12 +28,13 @@ public final class Pictures implements AnalysisSink {
     private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
     private static final Text NEVER_ON_THE_WIRE = Text.of("it never reached the wire", "它没有到达线路");
     /** A keepalive's timers: the idle time before the first probe, the interval before each next one. */
-    private static final Text IDLE = Text.of("idle ", "空闲 "), INTERVAL = Text.of("interval ", "间隔 ");
+    private static final Text IDLE = Text.of("idle ", "空闲 "), INTERVAL = Text.of("interval ", "间隔 "),
+            PERSIST = Text.of("persist ", "持续 ");
 
     /** {@code isn}: each side's first sequence number, client then server, to number a dropped segment as the rest. */
     private record Drawing(String client, String server, List<LadderPicture.Step> steps, String[] lastStates,
                            int[] leftOut, List<LadderPicture.Timer> timers, Map<String, Integer> firstSent,
-                           int[] timeWaitFrom, long[] isn, boolean[] hadAnEventAskedFor) {
+                           int[] timeWaitFrom, long[] isn, boolean[] hadAnEventAskedFor, int[] persistFrom) {
     }
 
     private final Text.Lang lang;
@@ -83,7 +84,7 @@ public final class Pictures implements AnalysisSink {
             String client = (a.fromClient() ? a.src() : a.dst()).toString();
             String server = (a.fromClient() ? a.dst() : a.src()).toString();
             d = new Drawing(client, server, new ArrayList<>(), new String[2], new int[1], new ArrayList<>(),
-                    new java.util.HashMap<>(), new int[] {-1, -1}, new long[2], new boolean[1]);
+                    new java.util.HashMap<>(), new int[] {-1, -1}, new long[2], new boolean[1], new int[] {-1, -1});
             drawings.put(a.conn(), d);
         }
         if (onlyWith != null && onlyWith.matches(a.events())) {
@@ -130,7 +131,10 @@ public final class Pictures implements AnalysisSink {
         return (fromClient ? "c" : "s") + seq + "/" + flags.bits();
     }
 
-    /** The timers this segment shows: a retransmission's RTO, a keepalive's idle time, TIME_WAIT's start. */
+    /**
+     * The timers this segment shows: a retransmission's RTO, a keepalive's idle time, a zero-window probe's
+     * wait, TIME_WAIT's start.
+     */
     private void timers(Drawing d, AnalyzedSegment a, String left, String right) {
         int index = d.steps().size();
         String key = sentKey(a.fromClient(), a.seq(), a.segment().flags());
@@ -146,6 +150,19 @@ public final class Pictures implements AnalysisSink {
             boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith(KEEP_ALIVE_TAG);
             d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(),
                     (afterAProbe ? INTERVAL : IDLE).in(lang) + seconds(a.timeNanos() - before.timeNanos())));
+        }
+        // The persist timer: from the other side's zero window to the first probe, then probe to probe (the
+        // doubling shows). A window above zero stops it.
+        int prober = a.fromClient() ? 0 : 1;
+        if (a.has(Event.ZERO_WINDOW_PROBE) && d.persistFrom()[prober] >= 0) {
+            d.timers().add(new LadderPicture.Timer(d.persistFrom()[prober], index, a.fromClient(),
+                    PERSIST.in(lang) + seconds(a.timeNanos() - d.steps().get(d.persistFrom()[prober]).timeNanos())));
+            d.persistFrom()[prober] = index;
+        }
+        if (a.has(Event.ZERO_WINDOW) && d.persistFrom()[1 - prober] < 0) {
+            d.persistFrom()[1 - prober] = index;
+        } else if (a.window() > 0) {
+            d.persistFrom()[1 - prober] = -1;
         }
         // A FIN again in TIME_WAIT: the side ACKs it again and its 2MSL starts over (as the live picture draws it).
         int waiting = a.fromClient() ? 1 : 0;

@@ -652,7 +652,7 @@ public final class TcpConnection {
             listener.note(Text.of("the peer's window is zero: " + sendBuffer.size() + " bytes wait; a zero-window probe "
                     + "in " + millis(rto.rto()) + " (persist timer), in case its window update is lost",
                     "对方的窗口为零：" + sendBuffer.size() + " 个字节在等待；" + millisZh(rto.rto())
-                    + "后发送零窗口探测（坚持计时器），以防它的窗口更新丢失"));
+                    + "后发送零窗口探测（持续计时器），以防它的窗口更新丢失"));
         }
     }
 

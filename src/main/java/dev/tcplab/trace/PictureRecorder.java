@@ -38,12 +38,15 @@ public final class PictureRecorder implements TraceSink {
     /** Linux's smallest retransmission timeout (TCP_RTO_MIN): a copy sooner than this was not sent by the RTO. */
     private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
+    /** The step the persist timer runs from: the kernel's zero window, then our last probe; -1 when it is off. */
+    private int persistFrom = -1;
     /**
      * A bulk transfer's picture keeps the first {@link LadderPicture#MAX_STEPS} less these and these last
      * steps: the handshake and the start, and the close and TIME_WAIT (20 MB echoed drew a 23 MB SVG).
      */
     private static final int LAST_STEPS_KEPT = 500;
     private static final Text SENT_AGAIN = Text.of("the kernel sends this again", "内核再次发送了它");
+    private static final Text PERSIST = Text.of("persist ", "持续 ");
     /** The lifelines' names. */
     private static final Text US = Text.of("tcplab (userspace TCP)", "tcplab（用户态 TCP）"),
             KERNEL_PEER = Text.of("Linux kernel", "Linux 内核");
@@ -105,6 +108,7 @@ public final class PictureRecorder implements TraceSink {
                     explanation = (explanation.isEmpty() ? "" : explanation + "; ") + SENT_AGAIN.in(lang);
                 }
             }
+            persistTimer(s, why, index);
             if ("TIME_WAIT".equals(ours)) {
                 timeWaitFrom = index;
             } else if (why.contains("re-ACK") && timeWaitFrom >= 0) {
@@ -121,6 +125,21 @@ public final class PictureRecorder implements TraceSink {
             Matcher m = KERNEL.matcher(n.text().en());
             if (m.find()) {
                 kernelPending = m.group(1);
+            }
+        }
+    }
+
+    /** Our zero-window probes' waits: from the kernel's zero window to the first, then probe to probe. */
+    private void persistTimer(TraceEvent.SegmentEvent s, String why, int index) {
+        if (s.direction() == Direction.OUT && why.startsWith("zero-window probe") && persistFrom >= 0) {
+            timers.add(new LadderPicture.Timer(persistFrom, index, true, PERSIST.in(lang) + String.format(
+                    java.util.Locale.ROOT, "%.1f s", (s.timeNanos() - steps.get(persistFrom).timeNanos()) / 1e9)));
+            persistFrom = index;
+        } else if (s.direction() == Direction.IN && !s.lost() && !s.segment().flags().syn()) {
+            if (s.segment().window() == 0 && persistFrom < 0) {
+                persistFrom = index;
+            } else if (s.segment().window() > 0) {
+                persistFrom = -1;
             }
         }
     }

@@ -148,6 +148,9 @@ class PicturesTest {
         Document keepalive = xml(SvgLadder.render(draw("captures/keepalive-crashed-client.pcap").get(0)));
         assertEquals(List.of("idle 1.0 s", "interval 1.0 s", "interval 1.0 s"), timerLabels(keepalive),
                 "the idle time before the first probe, then the interval between probes");
+        Document persist = xml(SvgLadder.render(draw("captures/zero-window-probes.pcap").get(0)));
+        assertEquals(List.of("persist 0.2 s", "persist 0.4 s", "persist 0.8 s", "2MSL"), timerLabels(persist),
+                "from the zero window to the first probe, then probe to probe; none after the window update");
     }
 
     static List<String> timerLabels(Document d) throws Exception {

@@ -121,6 +121,37 @@ class RenderersTest {
     }
 
     @Test
+    void aLivePictureBracketsEachWaitOfOurPersistTimer() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
+        try {
+            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.SVG, "t");
+            handshake().forEach(picture::accept);
+            Segment shut = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 0);
+            Segment open = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 2896);
+            Segment probe = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(K + 1), Flags.ACK, 64240)
+                    .withPayload(new byte[1]);
+            Text why = Text.of("zero-window probe 1: one byte into the shut window", "零窗口探测，第 1 个");
+            for (TraceEvent e : List.of(
+                    seg(3_000_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
+                    seg(203_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
+                    seg(203_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null), // the answer: still shut
+                    seg(603_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
+                    seg(603_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
+                    seg(900_000_000, Direction.IN, PEER, US, open, "ESTABLISHED", null), // the window update
+                    seg(1_300_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why))) { // no wait to draw
+                picture.accept(e);
+            }
+            picture.finish();
+            String svg = java.nio.file.Files.readString(file);
+            assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from the zero window to the first probe");
+            assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
+            assertEquals(2, svg.split(">persist ", -1).length - 1, "none once the window opened");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void ladderShowsRelativeNumbersAcrossTheWrap() {
         StringWriter w = new StringWriter();
         LadderRenderer r = new LadderRenderer(new PrintWriter(w), false);
