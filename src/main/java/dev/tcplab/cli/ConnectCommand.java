@@ -125,8 +125,15 @@ final class ConnectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be 1..65535, got " + peerPort);
         }
         Duration timeout = live.connectionTimeout(new LiveOptions.Wait("--hold " + DurationConverter.text(hold), hold),
+                new LiveOptions.Wait("--peer-close-delay " + DurationConverter.text(peerCloseDelay), peerCloseDelay),
+                new LiveOptions.Wait("--peer-read-delay " + DurationConverter.text(peerReadDelay), peerReadDelay),
                 live.timeWait());
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
+        PrintWriter err = spec.commandLine().getErr();
+        String small = lateReaderGetsTooLittle(peerReadDelay, payload.length, language.lang);
+        if (small != null) {
+            err.println("tcplab: " + small);
+        }
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)
                 .withKeepalive(peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive))
@@ -135,7 +142,6 @@ final class ConnectCommand implements Callable<Integer> {
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
-        PrintWriter err = spec.commandLine().getErr();
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut(), language.lang), err)
                 .inLanguage(language.lang).execute();
         err.println(summary(o, opt.expectedBack(), language.lang));
@@ -153,6 +159,20 @@ final class ConnectCommand implements Callable<Integer> {
         if (parsed.hasMatchedOption("--send") && parsed.hasMatchedOption("--send-size")) {
             throw new IllegalArgumentException("--send and --send-size both choose what to send; give one");
         }
+    }
+
+    /**
+     * Said before the run, not left for the student to wonder why no zero window came: what a late reader's
+     * buffer takes in whole does not close its window. Null when the payload is large enough, or no delay.
+     */
+    static String lateReaderGetsTooLittle(Duration readDelay, int payloadBytes, Text.Lang lang) {
+        int buffer = 2 * KernelPeer.LATE_READER_RCVBUF; // Linux doubles SO_RCVBUF
+        if (readDelay.isZero() || payloadBytes > buffer) {
+            return null;
+        }
+        return Text.of("the late reader's buffer holds " + buffer / 1024 + " KB, and " + payloadBytes + " bytes fit in it: "
+                + "its window will not close. Send more, e.g. --send-size 24KB", "迟迟不读的对端缓冲区只有 "
+                + buffer / 1024 + " KB，放得下这 " + payloadBytes + " 个字节：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
     }
 
     static KernelPeer.Keepalive parsePeerKeepalive(String text) {

@@ -396,6 +396,19 @@ class CliTest {
         assertRefused("--peer-read-delay is for a peer that reads what we send; with --peer-send it sends instead",
                 "connect", "--peer-read-delay", "1s", "--peer-send", "1MB");
         assertRefused("--peer-read-delay must be between 0 and 10m", "connect", "--peer-read-delay", "11m");
+        assertRefused("--peer-read-delay 2s and TIME_WAIT (2 × --msl 1s) together take 4s, which does not fit in "
+                + "--timeout 3s", "connect", "--peer-read-delay", "2s", "--timeout", "3s");
+    }
+
+    @Test
+    void aLateReaderThatWouldTakeEverythingInIsSaidBeforeTheRun() {
+        assertEquals("the late reader's buffer holds 8 KB, and 18 bytes fit in it: its window will not close. Send "
+                + "more, e.g. --send-size 24KB", ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 18,
+                Text.Lang.en));
+        assertTrue(ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 8192, Text.Lang.zh)
+                .startsWith("迟迟不读的对端缓冲区只有 8 KB，放得下这 8192 个字节"));
+        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 8193, Text.Lang.en));
+        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ZERO, 18, Text.Lang.en));
     }
 
     @Test
