@@ -42,6 +42,11 @@ final class PeerCommand implements Callable<Integer> {
                 description = "Wait this long after the client's FIN before closing (CLOSE_WAIT visible).")
         java.time.Duration closeDelay;
 
+        @Option(names = "--read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+                description = "Read nothing for this long after accepting, from an 8 KB receive buffer: a client that "
+                        + "sends more meets a zero window (tcplab lab window).")
+        java.time.Duration readDelay;
+
         @Override
         public Integer call() throws InterruptedException {
             if (port < 1 || port > 65535) {
@@ -49,7 +54,13 @@ final class PeerCommand implements Callable<Integer> {
             }
             PrintWriter err = spec.commandLine().getErr();
             CountDownLatch forever = new CountDownLatch(1);
-            KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes);
+            boolean tooLong = readDelay.compareTo(dev.tcplab.lab.PeerOptions.MAX_CLOSE_DELAY) > 0;
+            if (tooLong || (!readDelay.isZero() && sendBytes != null)) {
+                throw new IllegalArgumentException("--read-delay must be 10m or less, and is for a peer that reads, "
+                        + "not with --send-bytes");
+            }
+            KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes,
+                    false, false, readDelay);
             try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
                 err.println("tcplab peer: " + m);
                 err.flush();

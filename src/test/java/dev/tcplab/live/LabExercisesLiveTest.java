@@ -191,4 +191,37 @@ class LabExercisesLiveTest {
         assertFails(ex, replace(runs, 1, runs.get(1).without(e -> e instanceof TraceEvent.SegmentEvent s
                 && s.segment().flags().rst())), 2, "without the kernel's RST");
     }
+
+    @Test
+    void window() {
+        Exercise ex = Exercises.named("window").orElseThrow();
+        List<Timeline> runs = runLive("window").timelines();
+        Timeline t = runs.get(0);
+        long shutAt = t.in(s -> s.window() == 0 && !s.flags().syn()).get(0).timeNanos();
+        long openedAt = t.in(s -> s.window() > 0 && !s.flags().syn()).stream().filter(s -> s.timeNanos() > shutAt)
+                .findFirst().orElseThrow().timeNanos();
+        Predicate<TraceEvent.SegmentEvent> probe = s -> s.direction() == Direction.OUT && s.segment().payloadLength() == 1;
+        assertFails(ex, List.of(t.map(segments(s -> s.direction() == Direction.IN, s -> withWindow(s, 2896)))), 0,
+                "when the window never fell to 0");
+        assertFails(ex, List.of(t.map(segments(probe, s -> s.withPayload(new byte[1448])))), 1,
+                "when full segments went into the shut window");
+        assertFails(ex, List.of(t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
+                ? new TraceEvent.SegmentEvent(shutAt + (s.timeNanos() - shutAt) / 4, s.direction(), s.src(), s.dst(),
+                s.segment(), s.state(), s.why(), s.lost()) : e)), 2, "when the probes came at a quarter of the waits"
+                + " (the first 50 ms: no RTO)");
+        List<TraceEvent.SegmentEvent> probes = t.segments().stream().filter(probe).toList();
+        assertFails(ex, List.of(t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
+                ? new TraceEvent.SegmentEvent(shutAt + 250_000_000L * (probes.indexOf(s) + 1), s.direction(), s.src(),
+                s.dst(), s.segment(), s.state(), s.why(), s.lost()) : e)), 2, "when the probes came 250 ms apart, not"
+                + " doubling");
+        assertFails(ex, List.of(t.without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
+                && s.timeNanos() > shutAt && s.timeNanos() < openedAt)), 3, "when nobody answered the probes");
+        assertFails(ex, List.of(t.map(segments(s -> s.direction() == Direction.IN && s.timeNanos() >= openedAt,
+                s -> withWindow(s, 0)))), 4, "when the window never opened");
+    }
+
+    static Segment withWindow(Segment s, int window) {
+        return new Segment(s.srcPort(), s.dstPort(), s.seq(), s.ack(), s.flags(), window, s.urgentPointer(), s.options(),
+                s.payload());
+    }
 }

@@ -145,6 +145,9 @@ public final class ExerciseRunner {
         if (!p.closeDelay().isZero()) {
             needs.add("close late (tcplab peer listen --close-delay " + p.closeDelay().toMillis() + "ms)");
         }
+        if (!p.readDelay().isZero()) {
+            needs.add("read late (tcplab peer listen --read-delay " + p.readDelay().toMillis() + "ms)");
+        }
         if (p.keepalive() != null) {
             needs.add("probe with keepalive " + p.keepalive().idleSeconds() + "," + p.keepalive().intervalSeconds() + ","
                     + p.keepalive().count() + " (sysctl net.ipv4.tcp_keepalive_time/intvl/probes there, and an"

@@ -3,13 +3,14 @@ package dev.tcplab.lab.exercises;
 import java.util.List;
 import java.util.Optional;
 
-/** Every exercise, in the order of the seed notes. */
+/** Every exercise, in the order of the seed notes; then flow control, beyond them. */
 public final class Exercises {
     private Exercises() {
     }
 
     public static List<Exercise> all() {
-        return List.of(new SeqAck(), new Handshake(), new Close(), new TimeWait(), new TwoWay(), new Keepalive());
+        return List.of(new SeqAck(), new Handshake(), new Close(), new TimeWait(), new TwoWay(), new Keepalive(),
+                new Window());
     }
 
     public static Optional<Exercise> named(String name) {

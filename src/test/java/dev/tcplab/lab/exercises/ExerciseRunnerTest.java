@@ -18,10 +18,12 @@ class ExerciseRunnerTest {
         String both = ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withKeepalive(new KernelPeer.Keepalive(1, 1, 3))
                 .withSysctls(Map.of("net.ipv4.tcp_synack_retries", "2")));
         assertTrue(both.contains("probe with keepalive 1,1,3") && both.contains("net.ipv4.tcp_synack_retries=2"), both);
+        assertEquals("read late (tcplab peer listen --read-delay 1500ms)",
+                ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1500))));
     }
 
     @Test
-    void everyExerciseSpeaksBothLanguagesAndTheSixAreThere() {
+    void everyExerciseSpeaksBothLanguagesAndTheSevenAreThere() {
         for (Exercise e : Exercises.all()) {
             assertTrue(!e.title().en().isBlank() && !e.title().zh().isBlank(), e.name());
             assertTrue(!e.intro().en().isBlank() && e.intro().zh().codePoints().anyMatch(c -> c > 0x4e00), e.name());
@@ -29,6 +31,6 @@ class ExerciseRunnerTest {
                 assertTrue(!r.label().zh().isBlank(), e.name());
             }
         }
-        assertEquals(6, Exercises.all().size());
+        assertEquals(7, Exercises.all().size());
     }
 }
