@@ -86,9 +86,10 @@ class PeerBehaviourLiveTest {
     @Test
     void aPeerThatReadsLateShutsItsWindowAndOurZeroWindowProbesWaitTillItOpens() {
         // 24 KB against the late reader's 8 KB buffer: the window closes about 40 ms in, and stays
-        // shut for the 1.5 s the application does not read; our first probe goes after one RTO (200 ms).
+        // shut for the 1.2 s the application does not read; our probes go after one RTO (200 ms), then 400 ms
+        // later, and the read falls between the second and a third (at ~1.45 s), away from both.
         byte[] payload = Payloads.stream(24 * 1024);
-        ConnectOptions o = options(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1500)), payload);
+        ConnectOptions o = options(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1200)), payload);
         List<String> told = new java.util.ArrayList<>(); // the ladder's reasons and remarks
         ConnectOutcome out = new ConnectRun(o, e -> {
             if (e instanceof TraceEvent.Note n) {

@@ -19,7 +19,11 @@ import java.util.Locale;
  */
 public final class Window implements Exercise {
     static final int SENT = 24 * 1024;
-    static final Duration READ_DELAY = Duration.ofMillis(1500);
+    /**
+     * Probes go ~245, ~645 and ~1445 ms in; the application reads between the second and the third, far from
+     * both: at 1.5 s a third probe ~55 ms before the read could, on a slow machine, meet the window opening.
+     */
+    static final Duration READ_DELAY = Duration.ofMillis(1200);
     /** The measured wait may fall a little short of 200 ms: the clock reads the ACK's arrival before the timer starts. */
     private static final long MIN_RTO_NANOS = 190_000_000L;
 
@@ -41,12 +45,12 @@ public final class Window implements Exercise {
                 sending. What reopens the window is a bare ACK, and nobody retransmits a lost ACK: both sides
                 would wait for ever. So the sender runs a persist timer and, while the window is 0, sends a
                 probe that the receiver must answer with its window: after one RTO, then at doubling intervals
-                (RFC 9293 §3.8.6.1). Here the kernel's application reads nothing for 1.5 s from an 8 KB buffer
+                (RFC 9293 §3.8.6.1). Here the kernel's application reads nothing for 1.2 s from an 8 KB buffer
                 while tcplab sends 24 KB. Watch the win column.""", """
                 每个报文段的窗口字段表示发送它的一方还能接收多少字节。内核的应用程序不读时，它的缓冲区被填满，窗口降到 0：
                 tcplab 必须停止发送。让窗口重新打开的只是一个不带数据的 ACK，而丢失的 ACK 没有人重传：双方就会永远等下去。
                 所以发送方设有持续计时器：窗口为 0 时，它发送探测，接收方必须用自己的窗口回应；第一个探测在一个 RTO 之后，
-                之后间隔逐次加倍（RFC 9293 §3.8.6.1）。这里内核的应用程序在 1.5 秒内什么也不读，缓冲区只有 8 KB，
+                之后间隔逐次加倍（RFC 9293 §3.8.6.1）。这里内核的应用程序在 1.2 秒内什么也不读，缓冲区只有 8 KB，
                 而 tcplab 发送 24 KB。请看 win 一列。""");
     }
 
