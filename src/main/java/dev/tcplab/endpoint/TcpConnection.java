@@ -53,8 +53,14 @@ public final class TcpConnection {
     // Receive sequence variables
     private SeqNum irs;
     private SeqNum rcvNxt;
-    /** The window we offer, in bytes: at most 64 KiB − 1 until window scaling is agreed. */
+    /** The window we offer, in bytes: {@link #rcvLimit} less what our application has not read. */
     private long rcvWnd;
+    /** Our receive buffer: at most 64 KiB − 1 until window scaling is agreed. */
+    private long rcvLimit;
+    /** The application is not reading: what arrives stays in the buffer and the window shrinks. */
+    private boolean readingHeld;
+    /** Bytes received in order that the application has not read yet. */
+    private long unread;
     private final Negotiated negotiated;
 
     private int peerMss = 536; // RFC 9293 §3.7.1: the default when the SYN carries no MSS option
@@ -113,7 +119,8 @@ public final class TcpConnection {
         this.out = out;
         this.listener = listener;
         this.negotiated = new Negotiated(config.extensions(), clock);
-        this.rcvWnd = Math.min(config.receiveWindow(), 0xffff);
+        this.rcvLimit = Math.min(config.receiveWindow(), 0xffff);
+        this.rcvWnd = rcvLimit;
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
                 config.maxRto().toNanos());
     }
@@ -184,6 +191,32 @@ public final class TcpConnection {
             default -> {
                 // already closing: RFC 9293 §3.10.4 answers "connection closing"; nothing to send
             }
+        }
+    }
+
+    /**
+     * The application stops reading (RECEIVE is not called): what arrives stays in the receive buffer, and
+     * the window we offer shrinks by as much, down to 0, when the peer must stop and probe.
+     */
+    public void holdReading() {
+        readingHeld = true;
+    }
+
+    /**
+     * The application reads everything waiting: the window opens to the whole buffer again. If the peer
+     * may be stopped by the window it last saw, it is told at once, a window update: nobody else would.
+     */
+    public void readHeld() {
+        readingHeld = false;
+        long read = unread;
+        int fieldBefore = window();
+        unread = 0;
+        rcvWnd = rcvLimit;
+        // RFC 1122 §4.2.3.3: worth a segment when the window grows by a full segment or half the buffer.
+        boolean worthIt = fieldBefore == 0 || read >= Math.min(rcvLimit / 2, config.mss());
+        if (read > 0 && worthIt && state.synchronizedState() && state != TcpState.TIME_WAIT) {
+            sendAck(Text.of("window update: our application read the " + read + " bytes waiting; window " + rcvWnd,
+                    "窗口更新：我们的应用程序读取了等待中的 " + read + " 个字节；窗口为 " + rcvWnd));
         }
     }
 
@@ -284,7 +317,8 @@ public final class TcpConnection {
     private void learnFromSyn(Segment syn) {
         syn.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
         negotiated.peerSyn(syn);
-        rcvWnd = negotiated.windowLimit(config.receiveWindow());
+        rcvLimit = negotiated.windowLimit(config.receiveWindow());
+        rcvWnd = Math.max(0, rcvLimit - unread);
     }
 
     /** §3.10.7.3: the reply to our SYN. */
@@ -354,7 +388,11 @@ public final class TcpConnection {
         // too; saying so here names it in the ladder.
         if (f.ack() && !f.syn() && !f.fin() && !f.rst() && seg.payloadLength() <= 1
                 && seg.seq().equals(rcvNxt.plus(-1)) && state != TcpState.TIME_WAIT) {
-            sendAck(Text.of("keep-alive ACK: answers the peer's probe (seq = RCV.NXT − 1, RFC 1122 §4.2.3.6)",
+            // With our window shut, it is the peer's zero-window probe in Linux's form: the same shape.
+            sendAck(window() == 0 ? Text.of("zero-window probe ACK: our window is still 0 (the peer's probe, seq = "
+                    + "RCV.NXT − 1, is Linux's form; Wireshark calls it a keep-alive)", "零窗口探测的 ACK：我们的窗口仍为 0"
+                    + "（对方的探测 seq = RCV.NXT − 1，是 Linux 的形式；Wireshark 称之为保活探测）")
+                    : Text.of("keep-alive ACK: answers the peer's probe (seq = RCV.NXT − 1, RFC 1122 §4.2.3.6)",
                     "保活 ACK：回应对方的探测（seq = RCV.NXT − 1，RFC 1122 §4.2.3.6）"));
             return;
         }
@@ -552,6 +590,10 @@ public final class TcpConnection {
             if (p.data().length > 0) {
                 rcvNxt = rcvNxt.plus(p.data().length);
                 listener.dataReceived(p.data());
+                if (readingHeld) {
+                    unread += p.data().length;  // RCV.NXT and the unread grow together: the right edge stays put
+                    rcvWnd = Math.max(0, rcvLimit - unread);
+                }
             }
             if (p.fin()) {
                 rcvNxt = rcvNxt.plus(1);    // the FIN consumes one sequence number
@@ -940,6 +982,8 @@ public final class TcpConnection {
     public SeqNum sndNxt() { return sndNxt; }
     public SeqNum rcvNxt() { return rcvNxt; }
     public int sndWnd() { return sndWnd; }
+    /** The window we offer now, in bytes. */
+    public long rcvWnd() { return rcvWnd; }
     public int localPort() { return localPort; }
     public int remotePort() { return remotePort; }
     /** The RTO the next (re)transmission will wait, in nanoseconds. */

@@ -177,7 +177,15 @@ class EndpointFuzzTest {
             boolean canSend = s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.SYN_SENT
                     || s == TcpState.SYN_RECEIVED;
             try {
-                if (what < 98 && canSend) {
+                if (what == 97) {
+                    boolean hold = r.nextBoolean(); // the application stops reading, or reads what waits
+                    log(hold ? "application stops reading" : "application reads what waits");
+                    if (hold) {
+                        conn.holdReading();
+                    } else {
+                        conn.readHeld();
+                    }
+                } else if (what < 98 && canSend) {
                     int n = r.nextInt(4000);
                     log("send " + n + " bytes");
                     conn.send(new byte[n]);

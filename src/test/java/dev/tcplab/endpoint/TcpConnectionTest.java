@@ -847,6 +847,80 @@ class TcpConnectionTest {
         }
     }
 
+    // ======================================================================= our window, when our application does not read
+
+    @Nested
+    class OurWindow {
+        /** {@code n} bytes from the peer in full segments from RCV.NXT = PEER_ISN + 1 + {@code from}. */
+        long peerSends(long from, int n) {
+            for (int sent = 0; sent < n; sent += 1460) {
+                int len = Math.min(1460, n - sent);
+                conn.onSegment(peer(Flags.ACK, PEER_ISN + 1 + from + sent, OUR_ISN + 1).withPayload(new byte[len]));
+            }
+            return from + n;
+        }
+
+        @Test
+        void whileOurApplicationDoesNotReadTheWindowShrinksByWhatArrivesAndItsRightEdgeStays() {
+            establish();
+            conn.holdReading();
+            peerSends(0, 1000);
+            assertEquals(65535 - 1000, last().window());
+            assertEquals(PEER_ISN + 1 + 65535, last().ack().value() + last().window(), "the right edge");
+            peerSends(1000, 4000);
+            assertEquals(65535 - 5000, last().window());
+            assertEquals(PEER_ISN + 1 + 65535, last().ack().value() + last().window(), "still there");
+        }
+
+        @Test
+        void aFullBufferOffersZeroAndThePeersProbeIsAnsweredWithZero() {
+            establish();
+            conn.holdReading();
+            long next = peerSends(0, 65535);
+            assertEquals(0, last().window(), "the buffer is full");
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + next, OUR_ISN + 1)); // Linux's probe: seq = RCV.NXT − 1
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1 + next);
+            assertEquals(0, last().window());
+            assertTrue(why.get(why.size() - 1).startsWith("zero-window probe ACK: our window is still 0"), why.toString());
+            conn.onSegment(peerData(PEER_ISN + 1 + next, OUR_ISN + 1, "more"));
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1 + next);
+            assertEquals(65535, received.size(), "nothing beyond a zero window is taken");
+        }
+
+        @Test
+        void readingAFullBufferSendsAWindowUpdateAtOnce() {
+            establish();
+            conn.holdReading();
+            long next = peerSends(0, 65535);
+            sent.clear();
+            why.clear();
+            conn.readHeld();
+            assertEquals(1, sent.size(), "a window update: the peer would otherwise wait for its probe");
+            assertSent(Flags.ACK, OUR_ISN + 1, PEER_ISN + 1 + next);
+            assertEquals(65535, last().window());
+            assertTrue(why.get(0).startsWith("window update: our application read the 65535 bytes waiting"), why.get(0));
+            peerSends(next, 1000);
+            assertEquals(65535, last().window(), "reading again: the window stays whole");
+        }
+
+        @Test
+        void readingALittleSendsNoUpdate() {
+            establish();
+            conn.holdReading();
+            peerSends(0, 100);
+            sent.clear();
+            conn.readHeld();
+            assertEquals(0, sent.size(), "100 bytes more of window is not worth a segment (RFC 1122 §4.2.3.3)");
+        }
+
+        @Test
+        void anApplicationThatReadsKeepsTheWholeWindowOpen() {
+            establish();
+            peerSends(0, 100_000);
+            assertEquals(65535, last().window());
+        }
+    }
+
     // ======================================================================= options (RFC 7323, RFC 2018)
 
     @Nested
