@@ -102,6 +102,13 @@ final class ConnectCommand implements Callable<Integer> {
                     + "probes (persist timer) until the peer reads and its window opens.")
     Duration peerReadDelay;
 
+    @Option(names = "--read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Our application reads nothing for DURATION after the handshake: what the kernel sends fills "
+                    + "our 256 KB window (e.g. with --peer-send 1MB), we offer a zero window, and the kernel probes it "
+                    + "(Linux's zero-window probes, seq = our RCV.NXT − 1, which Wireshark calls keep-alives) until we "
+                    + "read and send a window update.")
+    Duration readDelay;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -127,6 +134,7 @@ final class ConnectCommand implements Callable<Integer> {
         Duration timeout = live.connectionTimeout(new LiveOptions.Wait("--hold " + DurationConverter.text(hold), hold),
                 new LiveOptions.Wait("--peer-close-delay " + DurationConverter.text(peerCloseDelay), peerCloseDelay),
                 new LiveOptions.Wait("--peer-read-delay " + DurationConverter.text(peerReadDelay), peerReadDelay),
+                new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay), readDelay),
                 live.timeWait());
         byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PrintWriter err = spec.commandLine().getErr();
@@ -141,7 +149,7 @@ final class ConnectCommand implements Callable<Integer> {
                 .withResetOnClose(peerRstClose).withReadDelay(peerReadDelay);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
-                Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer);
+                Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer, readDelay);
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut(), language.lang), err)
                 .inLanguage(language.lang).execute();
         err.println(summary(o, opt.expectedBack(), language.lang));

@@ -905,7 +905,12 @@ public final class TcpConnection {
         out.transmit(s.flags().rst() ? s : negotiated.decorate(s), why);
     }
 
-    /** The window field for a non-SYN segment: our window, scaled if scaling was agreed. */
+    /**
+     * The window field for a non-SYN segment: our window, scaled if scaling was agreed. Scaling rounds it
+     * down, so a nearly full buffer may announce a right edge up to 2^shift − 1 bytes left of the last one
+     * (RFC 7323 Appendix F; Linux keeps the edge unless net.ipv4.tcp_shrink_window=1). What the peer sent
+     * to the old edge is still taken: a segment that starts in the window is accepted whole.
+     */
     private int window() {
         return negotiated.windowField(rcvWnd, false);
     }

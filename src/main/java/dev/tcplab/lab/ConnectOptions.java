@@ -18,10 +18,12 @@ import java.util.List;
  * @param peerPort   the kernel peer's port in the embedded network
  * @param hold       how long the connection stays open, idle, after the echo before we close
  * @param faults     segments to drop, delay or duplicate (applied to the link; the endpoint is unaware)
+ * @param readDelay  how long our application reads nothing after the handshake (0: it reads at once)
  */
 public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
                              TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
-                             int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions) {
+                             int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions,
+                             Duration readDelay) {
 
     /** Connections in a row (--repeat): each from the next source port. */
     public static final int MAX_REPEAT = 4000;
@@ -35,6 +37,16 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
             throw new IllegalArgumentException("--peer-close-delay and --peer-sysctl shape the lab network's kernel"
                     + " peer; with --iface, configure the peer machine itself (tcplab peer listen there)");
         }
+        if (readDelay.isNegative() || readDelay.compareTo(PeerOptions.MAX_CLOSE_DELAY) > 0) {
+            throw new IllegalArgumentException("--read-delay must be between 0 and 10m");
+        }
+    }
+
+    public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
+                          TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
+                          int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions) {
+        this(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout, echoWait, repeat, hold,
+                faults, peerOptions, Duration.ZERO);
     }
 
     /** The usual single connection. */
@@ -46,17 +58,22 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
 
     public ConnectOptions withFaults(List<FaultRule> rules) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, hold, rules, peerOptions);
+                echoWait, repeat, hold, rules, peerOptions, readDelay);
     }
 
     public ConnectOptions withHold(Duration d) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, d, faults, peerOptions);
+                echoWait, repeat, d, faults, peerOptions, readDelay);
     }
 
     public ConnectOptions withPeerOptions(PeerOptions p) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, hold, faults, p);
+                echoWait, repeat, hold, faults, p, readDelay);
+    }
+
+    public ConnectOptions withReadDelay(Duration d) {
+        return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
+                echoWait, repeat, hold, faults, peerOptions, d);
     }
 
     /** What should come back: the payload from an echo server, nothing from one that discards. */

@@ -15,6 +15,9 @@ public final class ConnectScript implements LiveSession.Script {
     private final long echoWaitNanos;
     private final long holdNanos;
     private final boolean untilPeerCloses;
+    private long readDelayNanos;
+    private long establishedAt = -1;
+    private boolean readingHeld;
     private long echoedAt = -1;
     private long lastCount = -1;
     private long lastProgress;
@@ -37,10 +40,20 @@ public final class ConnectScript implements LiveSession.Script {
         this.untilPeerCloses = untilPeerCloses;
     }
 
+    /** The application reads nothing for this long after the handshake: the window it offers shrinks. */
+    public ConnectScript readingLate(long nanos) {
+        this.readDelayNanos = nanos;
+        return this;
+    }
+
     @Override
     public boolean step(TcpConnection conn, LiveSession session) {
         if (!opened) {
             opened = true;
+            if (readDelayNanos > 0) {
+                conn.holdReading();
+                readingHeld = true;
+            }
             conn.open();
             return false;
         }
@@ -48,6 +61,7 @@ public final class ConnectScript implements LiveSession.Script {
         if (s == TcpState.CLOSED) {
             return true;
         }
+        readWhenDue(conn, session);
         if (!sent && s == TcpState.ESTABLISHED) {
             sent = true;
             sentAt = System.nanoTime();
@@ -78,8 +92,9 @@ public final class ConnectScript implements LiveSession.Script {
                 }
             }
             boolean held = echoed && now - echoedAt >= holdNanos;
+            // Not while our application does not read: the echo stalls because our window is shut.
             boolean waitedEnough = now - Math.max(sentAt, lastProgress) > echoWaitNanos + holdNanos
-                    && conn.unacknowledgedBytes() == 0;
+                    && conn.unacknowledgedBytes() == 0 && !readingHeld;
             if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
                     long ms = echoWaitNanos / 1_000_000;
@@ -93,5 +108,21 @@ public final class ConnectScript implements LiveSession.Script {
             }
         }
         return false;
+    }
+
+    /** After --read-delay, the application reads what waited: the window opens again. */
+    private void readWhenDue(TcpConnection conn, LiveSession session) {
+        if (!readingHeld || !conn.state().synchronizedState()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (establishedAt < 0) {
+            establishedAt = now;
+        } else if (now - establishedAt >= readDelayNanos) {
+            readingHeld = false;
+            session.note(Text.of("our application reads now (--read-delay " + readDelayNanos / 1_000_000 + " ms)",
+                    "我们的应用程序现在读取（--read-delay " + readDelayNanos / 1_000_000 + " 毫秒）"));
+            conn.readHeld();
+        }
     }
 }

@@ -396,6 +396,7 @@ class CliTest {
         assertRefused("--peer-read-delay is for a peer that reads what we send; with --peer-send it sends instead",
                 "connect", "--peer-read-delay", "1s", "--peer-send", "1MB");
         assertRefused("--peer-read-delay must be between 0 and 10m", "connect", "--peer-read-delay", "11m");
+        assertRefused("--read-delay must be between 0 and 10m", "connect", "--read-delay", "11m");
         assertRefused("--read-delay must be 10m or less, and is for a peer that reads, not with --send-bytes", "peer",
                 "listen", "--read-delay", "1s", "--send-bytes", "1MB");
         assertRefused("--peer-read-delay 2s and TIME_WAIT (2 × --msl 1s) together take 4s, which does not fit in "

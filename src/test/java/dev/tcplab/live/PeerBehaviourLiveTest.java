@@ -125,4 +125,43 @@ class PeerBehaviourLiveTest {
                 told::toString);
         assertTrue(told.stream().anyMatch(t -> t.startsWith("the peer's window opened")), told::toString);
     }
+
+    @Test
+    void whenOurApplicationReadsLateTheKernelProbesOurShutWindowInLinuxsForm() {
+        // The kernel sends 1 MB; our application reads nothing for 1.2 s, so our 256 KB window fills
+        // (~20 ms in) and we offer 0. Linux probes after its RTO, then at doubling intervals.
+        ConnectOptions o = options(PeerOptions.DEFAULT.withSendBytes(1_000_000), new byte[0])
+                .withReadDelay(Duration.ofMillis(1200));
+        List<String> told = new java.util.ArrayList<>();
+        ConnectOutcome out = new ConnectRun(o, e -> {
+            if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
+                told.add(s.why().en());
+            }
+        }, new PrintWriter(info, true)).execute();
+        assertTrue(out.complete(new byte[0]), () -> out + "\n" + info);
+        assertEquals(1_000_000, out.receivedCount());
+        assertEquals(out.peerSentSha256(), out.receivedSha256(), "every byte, in order");
+        List<Integer> ourZeros = Tshark.frames(pcap, "tcp.analysis.zero_window && ip.src == " + US);
+        List<Integer> probes = Tshark.frames(pcap, "tcp.analysis.keep_alive && ip.src != " + US);
+        List<Integer> update = Tshark.frames(pcap, "tcp.analysis.window_update && ip.src == " + US);
+        assertFalse(ourZeros.isEmpty(), "we offered a zero window\n" + info);
+        assertFalse(probes.isEmpty(), "the kernel probed it (Wireshark: Keep-Alive, Linux's form)\n" + info);
+        assertFalse(update.isEmpty(), "our window update when our application read");
+        assertTrue(probes.stream().allMatch(f -> f > ourZeros.get(0) && f < update.get(0)), "probes while shut");
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        for (int p : probes) {
+            int answer = rows.stream().filter(r -> r.frame() > p && r.src().equals(US)).findFirst().orElseThrow().frame();
+            assertTrue(ourZeros.contains(answer), "probe " + p + " answered with window 0: " + ourZeros);
+        }
+        long ourAck = rows.stream().filter(r -> r.frame() == ourZeros.get(0)).findFirst().orElseThrow().ack();
+        for (Tshark.Row r : rows) {
+            if (probes.contains(r.frame())) {
+                assertEquals(ourAck - 1, r.seq(), "Linux's probe: a byte we already have, seq = RCV.NXT − 1: " + r);
+                assertEquals(0, r.len(), r.toString());
+            }
+        }
+        assertEquals(probes.size(), told.stream().filter(t -> t.startsWith("zero-window probe ACK: our window is still 0"))
+                .count(), told::toString);
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("window update: our application read the")), told::toString);
+    }
 }
