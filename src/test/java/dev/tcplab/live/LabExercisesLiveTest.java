@@ -201,23 +201,36 @@ class LabExercisesLiveTest {
         long openedAt = t.in(s -> s.window() > 0 && !s.flags().syn()).stream().filter(s -> s.timeNanos() > shutAt)
                 .findFirst().orElseThrow().timeNanos();
         Predicate<TraceEvent.SegmentEvent> probe = s -> s.direction() == Direction.OUT && s.segment().payloadLength() == 1;
-        assertFails(ex, List.of(t.map(segments(s -> s.direction() == Direction.IN, s -> withWindow(s, 2896)))), 0,
+        assertFails(ex, replace(runs, 0, t.map(segments(s -> s.direction() == Direction.IN, s -> withWindow(s, 2896)))), 0,
                 "when the window never fell to 0");
-        assertFails(ex, List.of(t.map(segments(probe, s -> s.withPayload(new byte[1448])))), 1,
+        assertFails(ex, replace(runs, 0, t.map(segments(probe, s -> s.withPayload(new byte[1448])))), 1,
                 "when full segments went into the shut window");
-        assertFails(ex, List.of(t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
+        assertFails(ex, replace(runs, 0, t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
                 ? new TraceEvent.SegmentEvent(shutAt + (s.timeNanos() - shutAt) / 4, s.direction(), s.src(), s.dst(),
                 s.segment(), s.state(), s.why(), s.lost()) : e)), 2, "when the probes came at a quarter of the waits"
                 + " (the first 50 ms: no RTO)");
         List<TraceEvent.SegmentEvent> probes = t.segments().stream().filter(probe).toList();
-        assertFails(ex, List.of(t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
+        assertFails(ex, replace(runs, 0, t.map(e -> e instanceof TraceEvent.SegmentEvent s && probe.test(s)
                 ? new TraceEvent.SegmentEvent(shutAt + 250_000_000L * (probes.indexOf(s) + 1), s.direction(), s.src(),
                 s.dst(), s.segment(), s.state(), s.why(), s.lost()) : e)), 2, "when the probes came 250 ms apart, not"
                 + " doubling");
-        assertFails(ex, List.of(t.without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
+        assertFails(ex, replace(runs, 0, t.without(e -> e instanceof TraceEvent.SegmentEvent s && s.direction() == Direction.IN
                 && s.timeNanos() > shutAt && s.timeNanos() < openedAt)), 3, "when nobody answered the probes");
-        assertFails(ex, List.of(t.map(segments(s -> s.direction() == Direction.IN && s.timeNanos() >= openedAt,
+        assertFails(ex, replace(runs, 0, t.map(segments(s -> s.direction() == Direction.IN && s.timeNanos() >= openedAt,
                 s -> withWindow(s, 0)))), 4, "when the window never opened");
+
+        // Run 2: our window shut, the kernel probing.
+        Timeline k = runs.get(1);
+        long oursShut = k.out(s -> s.window() == 0 && !s.flags().syn()).get(0).timeNanos();
+        long update = k.out(s -> s.window() > 0).stream().filter(s -> s.timeNanos() > oursShut).findFirst()
+                .orElseThrow().timeNanos();
+        Predicate<TraceEvent.SegmentEvent> kernelProbe = s -> s.direction() == Direction.IN && s.timeNanos() > oursShut
+                && s.timeNanos() < update && s.segment().payloadLength() == 0 && !s.segment().flags().fin();
+        assertFails(ex, replace(runs, 1, k.map(segments(kernelProbe, s -> withNumbers(s, 1, 0)))), 5,
+                "when the probes carried RCV.NXT itself");
+        long firstProbe = k.segments().stream().filter(kernelProbe).findFirst().orElseThrow().timeNanos();
+        assertFails(ex, replace(runs, 1, k.map(segments(s -> s.direction() == Direction.OUT && s.timeNanos() > firstProbe
+                && s.timeNanos() < update, s -> withWindow(s, 100)))), 6, "when we answered a probe with an open window");
     }
 
     static Segment withWindow(Segment s, int window) {

@@ -8,16 +8,18 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One live run of an exercise: who opens, what is sent, which faults are injected and how the
- * kernel peer behaves. Exercises build these with the withers; the runner turns them into a
+ * One live run of an exercise: who opens, what is sent, which faults are injected, how the kernel
+ * peer behaves and whether our application reads late. Exercises build these with the withers; the runner turns them into a
  * `connect` or a `listen`.
  */
 public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold, List<FaultRule> faults,
-                     PeerOptions peer, Duration msl, Duration closeDelay, Duration timeout, boolean oldDuplicateSynFirst) {
+                     PeerOptions peer, Duration msl, Duration closeDelay, Duration timeout,
+                     boolean oldDuplicateSynFirst, Duration readDelay) {
 
     public static LabRun connect(Text label) {
         return new LabRun(label, false, "hello, kernel\n".getBytes(StandardCharsets.UTF_8), Duration.ZERO, List.of(),
-                PeerOptions.DEFAULT, Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(30), false);
+                PeerOptions.DEFAULT, Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(30), false,
+                Duration.ZERO);
     }
 
     public static LabRun listen(Text label) {
@@ -25,15 +27,18 @@ public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold
     }
 
     LabRun asListener() {
-        return new LabRun(label, true, payload, hold, faults, peer, msl, closeDelay, timeout, oldDuplicateSynFirst);
+        return new LabRun(label, true, payload, hold, faults, peer, msl, closeDelay, timeout, oldDuplicateSynFirst,
+                readDelay);
     }
 
     public LabRun sending(byte[] data) {
-        return new LabRun(label, weListen, data, hold, faults, peer, msl, closeDelay, timeout, oldDuplicateSynFirst);
+        return new LabRun(label, weListen, data, hold, faults, peer, msl, closeDelay, timeout,
+                oldDuplicateSynFirst, readDelay);
     }
 
     public LabRun holding(Duration d) {
-        return new LabRun(label, weListen, payload, d, faults, peer, msl, closeDelay, timeout, oldDuplicateSynFirst);
+        return new LabRun(label, weListen, payload, d, faults, peer, msl, closeDelay, timeout,
+                oldDuplicateSynFirst, readDelay);
     }
 
     public LabRun withFaults(String... rules) {
@@ -44,23 +49,32 @@ public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold
             list.add(FaultRule.parse(a, actionAndRule[1]));
         }
         return new LabRun(label, weListen, payload, hold, List.copyOf(list), peer, msl, closeDelay, timeout,
-                oldDuplicateSynFirst);
+                oldDuplicateSynFirst, readDelay);
     }
 
     public LabRun withPeer(PeerOptions p) {
-        return new LabRun(label, weListen, payload, hold, faults, p, msl, closeDelay, timeout, oldDuplicateSynFirst);
+        return new LabRun(label, weListen, payload, hold, faults, p, msl, closeDelay, timeout,
+                oldDuplicateSynFirst, readDelay);
     }
 
     public LabRun withMsl(Duration d) {
-        return new LabRun(label, weListen, payload, hold, faults, peer, d, closeDelay, timeout, oldDuplicateSynFirst);
+        return new LabRun(label, weListen, payload, hold, faults, peer, d, closeDelay, timeout,
+                oldDuplicateSynFirst, readDelay);
     }
 
     /** Before opening, send a SYN with a stale ISN, as an old duplicate from an earlier incarnation would be. */
     public LabRun afterOldDuplicateSyn() {
-        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout, true);
+        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout, true, readDelay);
+    }
+
+    /** Our application reads nothing for {@code d} after the handshake: the window we offer shrinks. */
+    public LabRun readingLate(Duration d) {
+        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout,
+                oldDuplicateSynFirst, d);
     }
 
     public LabRun withTimeout(Duration d) {
-        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, d, oldDuplicateSynFirst);
+        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, d, oldDuplicateSynFirst,
+                readDelay);
     }
 }

@@ -19,6 +19,8 @@ import java.util.Locale;
  */
 public final class Window implements Exercise {
     static final int SENT = 24 * 1024;
+    /** Run 2: what the kernel sends while our application does not read; four times our 256 KB window. */
+    static final int KERNEL_SENDS = 1_000_000;
     /**
      * Probes go ~245, ~645 and ~1445 ms in; the application reads between the second and the third, far from
      * both: at 1.5 s a third probe ~55 ms before the read could, on a slow machine, meet the window opening.
@@ -45,19 +47,24 @@ public final class Window implements Exercise {
                 sending. What reopens the window is a bare ACK, and nobody retransmits a lost ACK: both sides
                 would wait for ever. So the sender runs a persist timer and, while the window is 0, sends a
                 probe that the receiver must answer with its window: after one RTO, then at doubling intervals
-                (RFC 9293 §3.8.6.1). Here the kernel's application reads nothing for 1.2 s from an 8 KB buffer
-                while tcplab sends 24 KB. Watch the win column.""", """
+                (RFC 9293 §3.8.6.1). Run 1: the kernel's application reads nothing for 1.2 s from an 8 KB
+                buffer while tcplab sends 24 KB. Run 2 turns the roles round: the kernel sends 1 MB and
+                tcplab's application reads nothing for 1.2 s; watch how Linux probes. Watch the win column.""", """
                 每个报文段的窗口字段表示发送它的一方还能接收多少字节。内核的应用程序不读时，它的缓冲区被填满，窗口降到 0：
                 tcplab 必须停止发送。让窗口重新打开的只是一个不带数据的 ACK，而丢失的 ACK 没有人重传：双方就会永远等下去。
                 所以发送方设有持续计时器：窗口为 0 时，它发送探测，接收方必须用自己的窗口回应；第一个探测在一个 RTO 之后，
-                之后间隔逐次加倍（RFC 9293 §3.8.6.1）。这里内核的应用程序在 1.2 秒内什么也不读，缓冲区只有 8 KB，
-                而 tcplab 发送 24 KB。请看 win 一列。""");
+                之后间隔逐次加倍（RFC 9293 §3.8.6.1）。第 1 次运行：内核的应用程序在 1.2 秒内什么也不读，缓冲区只有 8 KB，
+                而 tcplab 发送 24 KB。第 2 次运行交换角色：内核发送 1 MB，tcplab 的应用程序在 1.2 秒内什么也不读；
+                看看 Linux 怎样探测。请看 win 一列。""");
     }
 
     @Override
     public List<LabRun> runs() {
         return List.of(LabRun.connect(Text.of("the kernel's application reads late", "内核的应用程序迟迟不读"))
-                .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadDelay(READ_DELAY)));
+                        .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadDelay(READ_DELAY)),
+                LabRun.connect(Text.of("ours reads late, the kernel probes", "我们的应用程序迟迟不读，内核来探测"))
+                        .sending(new byte[0]).withPeer(PeerOptions.DEFAULT.withSendBytes(KERNEL_SENDS))
+                        .readingLate(READ_DELAY));
     }
 
     @Override
@@ -125,15 +132,68 @@ public final class Window implements Exercise {
                 Text.of((opened == null ? "the window never opened" : "window " + opened.segment().window() + " at "
                         + ms(openedAt)) + "; " + echoed + " bytes echoed", (opened == null ? "窗口一直没有打开"
                         : ms(openedAt) + " 时窗口为 " + opened.segment().window()) + "；回显了 " + echoed + " 个字节")));
+        out.addAll(kernelProbing(runs.get(1)));
         return out;
     }
 
-    /** The kernel's data, as the highest byte it sent (its retransmissions counted once). */
+    /** Run 2: our window shut, and the kernel's probes in Linux's form. */
+    private static List<Check> kernelProbing(Timeline t) {
+        SeqNum theirIsn = t.isn(Direction.IN);
+        List<TraceEvent.SegmentEvent> ours = t.onWire(Direction.OUT, s -> !s.flags().syn());
+        TraceEvent.SegmentEvent shut = ours.stream().filter(s -> s.segment().window() == 0).findFirst().orElse(null);
+        long shutAt = shut == null ? Long.MAX_VALUE : shut.timeNanos();
+        TraceEvent.SegmentEvent update = ours.stream().filter(s -> s.timeNanos() > shutAt && s.segment().window() > 0)
+                .findFirst().orElse(null);
+        long updateAt = update == null ? Long.MAX_VALUE : update.timeNanos();
+        long ourAck = shut == null || theirIsn == null ? -1 : rel(shut.segment().ack(), theirIsn);
+        List<TraceEvent.SegmentEvent> probes = t.onWire(Direction.IN, s -> s.payloadLength() <= 1 && !s.flags().syn()
+                && !s.flags().fin() && !s.flags().rst()).stream()
+                .filter(s -> s.timeNanos() > shutAt && s.timeNanos() < updateAt).toList();
+        // RCV.NXT when the probe came: the ack of our last segment before it (the kernel may have sent a few
+        // bytes more after our first zero: what it had seen of our window then allowed them).
+        boolean linuxForm = !probes.isEmpty() && probes.stream().allMatch(p -> p.segment().payloadLength() == 0
+                && ours.stream().filter(o -> o.timeNanos() <= p.timeNanos()).reduce((a, b) -> b)
+                .map(o -> o.segment().ack().equals(p.segment().seq().plus(1))).orElse(false));
+        List<Check> out = new ArrayList<>();
+        out.add(Check.of(Text.of("roles turned round: our window fell to 0, and the kernel probed it with a byte we "
+                        + "already had (seq = our RCV.NXT − 1, no data: Linux's form)",
+                "角色交换：我们的窗口降到 0，内核用我们已经收到的字节探测（seq = 我们的 RCV.NXT − 1，不带数据：Linux 的形式）"),
+                shut != null && linuxForm, shut == null ? Text.of("our window never fell to 0", "我们的窗口从未降到 0")
+                        : Text.of("our window 0 at " + ms(shutAt) + " (ack " + ourAck + "); " + probes.size()
+                        + " probes, seq " + seqs(probes, theirIsn), ms(shutAt) + " 时我们的窗口为 0（ack " + ourAck + "）；"
+                        + probes.size() + " 个探测，seq " + seqs(probes, theirIsn))));
+
+        long answered = 0;
+        for (TraceEvent.SegmentEvent p : probes) {
+            TraceEvent.SegmentEvent next = ours.stream().filter(s -> s.timeNanos() >= p.timeNanos()).findFirst()
+                    .orElse(null);
+            if (next != null && next.segment().window() == 0) {
+                answered++;
+            }
+        }
+        long arrived = theirBytes(t);
+        out.add(Check.of(Text.of("we answered each probe with window 0; when our application read, our window update "
+                        + "reopened it and all " + KERNEL_SENDS + " bytes arrived",
+                "我们用窗口 0 回应每个探测；我们的应用程序读取之后，窗口更新让它重新打开，全部 " + KERNEL_SENDS + " 个字节都到了"),
+                !probes.isEmpty() && answered == probes.size() && update != null && arrived == KERNEL_SENDS,
+                Text.of(answered + " of " + probes.size() + " answered with 0; " + (update == null ? "no window update"
+                        : "window update at " + ms(updateAt)) + "; " + arrived + " bytes", probes.size() + " 个中 "
+                        + answered + " 个以 0 回应；" + (update == null ? "没有窗口更新" : ms(updateAt) + " 时窗口更新")
+                        + "；" + arrived + " 个字节")));
+        return out;
+    }
+
+    private static String seqs(List<TraceEvent.SegmentEvent> probes, SeqNum isn) {
+        return probes.stream().map(p -> "" + rel(p.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
+                .orElse("-");
+    }
+
+    /** The kernel's data, as the highest byte it sent (its retransmissions counted once, its FIN not). */
     private static long theirBytes(Timeline t) {
         SeqNum isn = t.isn(Direction.IN);
         long end = 1;
         for (TraceEvent.SegmentEvent s : t.onWire(Direction.IN, x -> x.payloadLength() > 0)) {
-            end = Math.max(end, rel(s.segment().seqEnd(), isn));
+            end = Math.max(end, rel(s.segment().seq().plus(s.segment().payloadLength()), isn));
         }
         return end - 1;
     }
@@ -150,13 +210,13 @@ public final class Window implements Exercise {
     @Override
     public Text afterword() {
         return Text.of("tcplab probes as RFC 9293 says, with one byte of new data (Wireshark: \"TCP ZeroWindowProbe\"). "
-                + "Linux probes with a byte the receiver already has (seq = SND.UNA − 1, no data), which Wireshark calls "
-                + "a keep-alive (`tcplab analyze captures/kernel-mix.pcap --conn 8`). Either way the connection stays open "
+                + "Linux probes with a byte the receiver already has (seq = SND.UNA − 1, no data, run 2), which Wireshark "
+                + "calls a keep-alive; tcplab's ladder names it for what it is. Either way the connection stays open "
                 + "as long as the probes are answered, however long the window stays shut; Linux gives up only after "
                 + "net.ipv4.tcp_retries2 probes that nobody answered.",
                 "tcplab 按 RFC 9293 的说法探测：发送一个字节的新数据（Wireshark 称为 \"TCP ZeroWindowProbe\"）。Linux "
-                + "发送的是接收方已有的字节（seq = SND.UNA − 1，不带数据），Wireshark 把它称为保活探测"
-                + "（`tcplab analyze captures/kernel-mix.pcap --conn 8`）。无论哪种，只要探测得到回应，不管窗口关闭多久，"
+                + "发送的是接收方已有的字节（seq = SND.UNA − 1，不带数据，第 2 次运行），Wireshark 把它称为保活探测；"
+                + "tcplab 的时序图按它的真实身份称呼它。无论哪种，只要探测得到回应，不管窗口关闭多久，"
                 + "连接都保持打开；只有连续 net.ipv4.tcp_retries2 个探测都没有回应，Linux 才放弃。");
     }
 }
