@@ -114,11 +114,14 @@ final class LabLink {
                 app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
                         : p.discard() ? ", kernel server that only reads on " + peer : ", kernel echo server on " + peer)
                         + howItCloses(p).en()
+                        + (p.readDelay().isZero() ? "" : ", reading nothing for the first " + p.readDelay().toMillis()
+                        + " ms (8 KB buffer)")
                         + (k == null ? "" : " with keep-alive " + k.idleSeconds() + " s idle, "
                         + k.intervalSeconds() + " s interval, " + k.count() + " probes");
                 appZh = (p.sendBytes() > 0 ? "，内核服务器在 " + peer + " 上发送 " + p.sendBytes() + " 字节"
                         : p.discard() ? "，只读不回的内核服务器在 " + peer : "，内核回显服务器在 " + peer)
                         + howItCloses(p).zh()
+                        + (p.readDelay().isZero() ? "" : "，前 " + p.readDelay().toMillis() + " 毫秒什么也不读（缓冲区 8 KB）")
                         + (k == null ? "" : "，保活：空闲 " + k.idleSeconds() + " 秒，间隔 " + k.intervalSeconds() + " 秒，"
                         + k.count() + " 个探测");
             }
