@@ -69,8 +69,18 @@ public final class Window implements Exercise {
 
     @Override
     public List<Check> checks(List<Timeline> runs) {
-        Timeline t = runs.get(0);
+        List<Check> out = new ArrayList<>(weProbe(runs.get(0)));
+        out.addAll(kernelProbing(runs.get(1)));
+        return out;
+    }
+
+    /** Run 1: the kernel's window shut, and our probes in the RFC's form. */
+    private static List<Check> weProbe(Timeline t) {
         SeqNum ourIsn = t.isn(Direction.OUT);
+        if (ourIsn == null) {
+            return List.of(Check.of(Text.of("the connection opened", "连接已打开"), false,
+                    Text.of("no SYN of ours", "没有我们的 SYN")));
+        }
         List<TraceEvent.SegmentEvent> in = t.onWire(Direction.IN, s -> !s.flags().syn());
         TraceEvent.SegmentEvent shut = in.stream().filter(s -> s.segment().window() == 0).findFirst().orElse(null);
         long shutAt = shut == null ? Long.MAX_VALUE : shut.timeNanos();
@@ -79,7 +89,7 @@ public final class Window implements Exercise {
         long openedAt = opened == null ? Long.MAX_VALUE : opened.timeNanos();
         List<TraceEvent.SegmentEvent> whileShut = t.onWire(Direction.OUT, s -> s.payloadLength() > 0).stream()
                 .filter(s -> s.timeNanos() > shutAt && s.timeNanos() < openedAt).toList();
-        long edge = shut == null || ourIsn == null ? -1 : rel(shut.segment().ack(), ourIsn);
+        long edge = shut == null ? -1 : rel(shut.segment().ack(), ourIsn);
         List<Check> out = new ArrayList<>();
 
         out.add(Check.of(Text.of("the kernel's buffer filled and its window fell to 0",
@@ -132,20 +142,23 @@ public final class Window implements Exercise {
                 Text.of((opened == null ? "the window never opened" : "window " + opened.segment().window() + " at "
                         + ms(openedAt)) + "; " + echoed + " bytes echoed", (opened == null ? "窗口一直没有打开"
                         : ms(openedAt) + " 时窗口为 " + opened.segment().window()) + "；回显了 " + echoed + " 个字节")));
-        out.addAll(kernelProbing(runs.get(1)));
         return out;
     }
 
     /** Run 2: our window shut, and the kernel's probes in Linux's form. */
     private static List<Check> kernelProbing(Timeline t) {
         SeqNum theirIsn = t.isn(Direction.IN);
+        if (theirIsn == null) {
+            return List.of(Check.of(Text.of("the connection opened", "连接已打开"), false,
+                    Text.of("no SYN+ACK from the kernel", "没有内核的 SYN+ACK")));
+        }
         List<TraceEvent.SegmentEvent> ours = t.onWire(Direction.OUT, s -> !s.flags().syn());
         TraceEvent.SegmentEvent shut = ours.stream().filter(s -> s.segment().window() == 0).findFirst().orElse(null);
         long shutAt = shut == null ? Long.MAX_VALUE : shut.timeNanos();
         TraceEvent.SegmentEvent update = ours.stream().filter(s -> s.timeNanos() > shutAt && s.segment().window() > 0)
                 .findFirst().orElse(null);
         long updateAt = update == null ? Long.MAX_VALUE : update.timeNanos();
-        long ourAck = shut == null || theirIsn == null ? -1 : rel(shut.segment().ack(), theirIsn);
+        long ourAck = shut == null ? -1 : rel(shut.segment().ack(), theirIsn);
         List<TraceEvent.SegmentEvent> probes = t.onWire(Direction.IN, s -> s.payloadLength() <= 1 && !s.flags().syn()
                 && !s.flags().fin() && !s.flags().rst()).stream()
                 .filter(s -> s.timeNanos() > shutAt && s.timeNanos() < updateAt).toList();
@@ -191,6 +204,9 @@ public final class Window implements Exercise {
     /** The kernel's data, as the highest byte it sent (its retransmissions counted once, its FIN not). */
     private static long theirBytes(Timeline t) {
         SeqNum isn = t.isn(Direction.IN);
+        if (isn == null) {
+            return 0;
+        }
         long end = 1;
         for (TraceEvent.SegmentEvent s : t.onWire(Direction.IN, x -> x.payloadLength() > 0)) {
             end = Math.max(end, rel(s.segment().seq().plus(s.segment().payloadLength()), isn));
