@@ -25,7 +25,7 @@ public final class Pictures implements AnalysisSink {
      */
     public static final int MAX_TOTAL_STEPS = 20_000;
     /** Ends a keep-alive probe's label; the next probe's bracket, an interval rather than the idle time, looks for it. */
-    private static final String KEEP_ALIVE_TAG = "  (keep-alive)";
+    private static final String KEEP_ALIVE_TAG = "  (keep-alive)", ZERO_WINDOW_PROBE_TAG = "  (zero-window probe)";
     private static final Text NEVER_ON_THE_WIRE = Text.of("it never reached the wire", "它没有到达线路");
     /** A keepalive's timers: the idle time before the first probe, the interval before each next one. */
     private static final Text IDLE = Text.of("idle ", "空闲 "), INTERVAL = Text.of("interval ", "间隔 "),
@@ -107,8 +107,10 @@ public final class Pictures implements AnalysisSink {
         d.lastStates()[1] = serverState;
         String label = a.segment().flags() + " seq=" + a.seq() + (a.ack() >= 0 ? " ack=" + a.ack() : "")
                 + (a.length() > 0 ? " len=" + a.length() : "")
-                // Only the description says what a keep-alive is: the picture would show a plain ACK.
-                + (a.has(Event.KEEP_ALIVE) ? KEEP_ALIVE_TAG : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
+                // Only the description says what a keep-alive is: the picture would show a plain ACK. Into a
+                // shut window, Linux's zero-window probe has a keep-alive's shape: named for what it is.
+                + (a.has(Event.KEEP_ALIVE) && d.persistFrom()[a.fromClient() ? 0 : 1] >= 0 ? ZERO_WINDOW_PROBE_TAG
+                : a.has(Event.KEEP_ALIVE) ? KEEP_ALIVE_TAG : a.has(Event.KEEP_ALIVE_ACK) ? "  (keep-alive ACK)" : "");
         List<String> explained = new ArrayList<>();
         for (Event e : Event.of(a.events())) {
             explained.add(e.description.in(lang));
@@ -144,17 +146,12 @@ public final class Pictures implements AnalysisSink {
                     - d.steps().get(first).timeNanos())));
             d.firstSent().put(key, index); // the next RTO runs from this copy: the doubling shows
         }
-        if (a.has(Event.KEEP_ALIVE) && index > 0) {
-            // The first probe follows the idle time (TCP_KEEPIDLE); the next ones the interval (TCP_KEEPINTVL).
-            LadderPicture.Step before = d.steps().get(index - 1);
-            boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith(KEEP_ALIVE_TAG);
-            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(),
-                    (afterAProbe ? INTERVAL : IDLE).in(lang) + seconds(a.timeNanos() - before.timeNanos())));
-        }
         // The persist timer: from the other side's zero window to the first probe, then probe to probe (the
-        // doubling shows). A window above zero stops it.
+        // doubling shows). A window above zero stops it. Linux's probes are keep-alives to Wireshark: while
+        // the window is shut, their wait is the persist timer's, not a keep-alive's idle time.
         int prober = a.fromClient() ? 0 : 1;
-        if (a.has(Event.ZERO_WINDOW_PROBE) && d.persistFrom()[prober] >= 0) {
+        boolean windowShut = d.persistFrom()[prober] >= 0;
+        if ((a.has(Event.ZERO_WINDOW_PROBE) || a.has(Event.KEEP_ALIVE)) && windowShut) {
             d.timers().add(new LadderPicture.Timer(d.persistFrom()[prober], index, a.fromClient(),
                     PERSIST.in(lang) + seconds(a.timeNanos() - d.steps().get(d.persistFrom()[prober]).timeNanos())));
             d.persistFrom()[prober] = index;
@@ -163,6 +160,13 @@ public final class Pictures implements AnalysisSink {
             d.persistFrom()[1 - prober] = index;
         } else if (a.window() > 0) {
             d.persistFrom()[1 - prober] = -1;
+        }
+        if (a.has(Event.KEEP_ALIVE) && index > 0 && !windowShut) {
+            // The first probe follows the idle time (TCP_KEEPIDLE); the next ones the interval (TCP_KEEPINTVL).
+            LadderPicture.Step before = d.steps().get(index - 1);
+            boolean afterAProbe = before.leftToRight() == a.fromClient() && before.label().endsWith(KEEP_ALIVE_TAG);
+            d.timers().add(new LadderPicture.Timer(index - 1, index, a.fromClient(),
+                    (afterAProbe ? INTERVAL : IDLE).in(lang) + seconds(a.timeNanos() - before.timeNanos())));
         }
         // A FIN again in TIME_WAIT: the side ACKs it again and its 2MSL starts over (as the live picture draws it).
         int waiting = a.fromClient() ? 1 : 0;

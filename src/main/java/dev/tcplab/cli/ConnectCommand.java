@@ -98,7 +98,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Option(names = "--peer-read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "The kernel peer's application reads nothing for DURATION, with a receive buffer of 8 KB: send "
-                    + "more than fits (e.g. --send-size 64KB) and its window closes; tcplab then sends zero-window "
+                    + "more than fits (e.g. --send-size 24KB) and its window closes; tcplab then sends zero-window "
                     + "probes (persist timer) until the peer reads and its window opens.")
     Duration peerReadDelay;
 

@@ -151,6 +151,13 @@ class PicturesTest {
         Document persist = xml(SvgLadder.render(draw("captures/zero-window-probes.pcap").get(0)));
         assertEquals(List.of("persist 0.2 s", "persist 0.4 s", "persist 0.8 s", "2MSL"), timerLabels(persist),
                 "from the zero window to the first probe, then probe to probe; none after the window update");
+        // A Linux sender's probes (kernel-mix.pcap's slow reader): keep-alives to Wireshark, persist waits here.
+        LadderPicture slowReader = draw("captures/kernel-mix.pcap").get(7);
+        List<String> labels = slowReader.timers().stream().map(LadderPicture.Timer::label).toList();
+        assertTrue(labels.contains("persist 0.2 s") && labels.stream().noneMatch(l -> l.startsWith("idle")
+                || l.startsWith("interval")), labels.toString());
+        assertTrue(slowReader.steps().stream().anyMatch(st -> st.label().endsWith("(zero-window probe)"))
+                && slowReader.steps().stream().noneMatch(st -> st.label().endsWith("(keep-alive)")));
     }
 
     static List<String> timerLabels(Document d) throws Exception {
