@@ -304,11 +304,18 @@ public final class Analyzer {
         c.count(events);
         long window = syn ? s.window() : (long) s.window() << from.shift();
         Text note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0 ? handshakeNote(c.handshakeRtt)
-                : c.simultaneousOpen && !simultaneousBefore ? SIMULTANEOUS_OPEN : null;
+                : c.simultaneousOpen && !simultaneousBefore ? SIMULTANEOUS_OPEN
+                : Event.KEEP_ALIVE.in(events) && to.window == 0 ? LINUX_ZERO_WINDOW_PROBE : null;
         sink.segment(new AnalyzedSegment(p.frameNumber, now, p.timeNanos, c.id, from == c.client, src, dst, s,
                 Integer.toUnsignedLong(seq), ackBit ? Integer.toUnsignedLong(ack) : -1, seglen, window, from.state,
                 to.state, events, note));
     }
+
+    /** Said under a keep-alive sent into a shut window: Wireshark's name, Linux's zero-window probe. */
+    private static final Text LINUX_ZERO_WINDOW_PROBE = Text.of("the receiver's window is 0: this \"keep-alive\" is "
+            + "most likely Linux's zero-window probe (a byte the receiver already has, seq = its RCV.NXT − 1), sent by "
+            + "the persist timer while data waits", "接收方的窗口为 0：这个“保活探测”很可能是 Linux 的零窗口探测"
+            + "（接收方已有的字节，seq = 它的 RCV.NXT − 1），是有数据等待时由持续计时器发出的");
 
     /** Said under the second of two crossing SYNs. */
     private static final Text SIMULTANEOUS_OPEN = Text.of("both sides sent a SYN: a simultaneous open (RFC 9293 figure 12);"
