@@ -1,6 +1,7 @@
 package dev.tcplab.trace;
 
 import dev.tcplab.text.Text;
+import dev.tcplab.wire.Segment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +39,13 @@ public final class PictureRecorder implements TraceSink {
     /** Linux's smallest retransmission timeout (TCP_RTO_MIN): a copy sooner than this was not sent by the RTO. */
     private static final long LINUX_MIN_RTO_NANOS = 200_000_000L;
     private int timeWaitFrom = -1;
-    /** The step the persist timer runs from: the kernel's zero window, then our last probe; -1 when it is off. */
-    private int persistFrom = -1;
+    /**
+     * The step each side's persist timer runs from, ours [0] and the kernel's [1]: the other side's zero
+     * window, then the last probe; -1 while that window is open.
+     */
+    private final int[] persistFrom = {-1, -1};
+    /** The ack of our last segment, raw: a kernel probe in Linux's form carries this minus one. */
+    private long ourLastAck = -1;
     /**
      * A bulk transfer's picture keeps the first {@link LadderPicture#MAX_STEPS} less these and these last
      * steps: the handshake and the start, and the close and TIME_WAIT (20 MB echoed drew a 23 MB SVG).
@@ -47,6 +53,9 @@ public final class PictureRecorder implements TraceSink {
     private static final int LAST_STEPS_KEPT = 500;
     private static final Text SENT_AGAIN = Text.of("the kernel sends this again", "内核再次发送了它");
     private static final Text PERSIST = Text.of("persist ", "持续 ");
+    private static final Text KERNEL_PROBE = Text.of("the kernel's zero-window probe, in Linux's form: a byte we already "
+            + "have (seq = our RCV.NXT − 1, no data), which Wireshark calls a keep-alive", "内核的零窗口探测，Linux 的形式："
+            + "我们已经收到的字节（seq = 我们的 RCV.NXT − 1，不带数据），Wireshark 称之为保活探测");
     /** The lifelines' names. */
     private static final Text US = Text.of("tcplab (userspace TCP)", "tcplab（用户态 TCP）"),
             KERNEL_PEER = Text.of("Linux kernel", "Linux 内核");
@@ -108,7 +117,10 @@ public final class PictureRecorder implements TraceSink {
                     explanation = (explanation.isEmpty() ? "" : explanation + "; ") + SENT_AGAIN.in(lang);
                 }
             }
-            persistTimer(s, why, index);
+            String probe = persistTimers(s, why, index);
+            if (!probe.isEmpty()) {
+                explanation = (explanation.isEmpty() ? "" : explanation + "; ") + probe;
+            }
             if ("TIME_WAIT".equals(ours)) {
                 timeWaitFrom = index;
             } else if (why.contains("re-ACK") && timeWaitFrom >= 0) {
@@ -129,19 +141,34 @@ public final class PictureRecorder implements TraceSink {
         }
     }
 
-    /** Our zero-window probes' waits: from the kernel's zero window to the first, then probe to probe. */
-    private void persistTimer(TraceEvent.SegmentEvent s, String why, int index) {
-        if (s.direction() == Direction.OUT && why.startsWith("zero-window probe") && persistFrom >= 0) {
-            timers.add(new LadderPicture.Timer(persistFrom, index, true, PERSIST.in(lang) + String.format(
-                    java.util.Locale.ROOT, "%.1f s", (s.timeNanos() - steps.get(persistFrom).timeNanos()) / 1e9)));
-            persistFrom = index;
-        } else if (s.direction() == Direction.IN && !s.lost() && !s.segment().flags().syn()) {
-            if (s.segment().window() == 0 && persistFrom < 0) {
-                persistFrom = index;
-            } else if (s.segment().window() > 0) {
-                persistFrom = -1;
-            }
+    /**
+     * The persist timers' waits, from the other side's zero window to the first probe, then probe to probe:
+     * ours (the endpoint names its probes) and the kernel's (Linux's form: a byte we already have, seq = our
+     * RCV.NXT − 1, no data). Returns what to say under a kernel probe, else "".
+     */
+    private String persistTimers(TraceEvent.SegmentEvent s, String why, int index) {
+        Segment g = s.segment();
+        if (g.flags().syn() || (s.lost() && s.direction() == Direction.IN)) {
+            return "";
         }
+        boolean out = s.direction() == Direction.OUT;
+        int side = out ? 0 : 1;
+        boolean probe = out ? why.matches("zero-window probe \\d.*") : persistFrom[1] >= 0 && g.payloadLength() == 0
+                && !g.flags().fin() && !g.flags().rst() && g.seq().plus(1).value() == ourLastAck;
+        if (probe && persistFrom[side] >= 0) {
+            timers.add(new LadderPicture.Timer(persistFrom[side], index, out, PERSIST.in(lang) + String.format(
+                    java.util.Locale.ROOT, "%.1f s", (s.timeNanos() - steps.get(persistFrom[side]).timeNanos()) / 1e9)));
+            persistFrom[side] = index;
+        }
+        if (g.window() == 0 && persistFrom[1 - side] < 0) {
+            persistFrom[1 - side] = index;          // this side's window shut: the other one's timer starts
+        } else if (g.window() > 0) {
+            persistFrom[1 - side] = -1;
+        }
+        if (out) {
+            ourLastAck = g.ack().value();
+        }
+        return probe && !out ? KERNEL_PROBE.in(lang) : "";
     }
 
     @Override

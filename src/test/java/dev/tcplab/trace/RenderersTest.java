@@ -152,6 +152,39 @@ class RenderersTest {
     }
 
     @Test
+    void aLivePictureBracketsTheKernelsPersistTimerAndNamesItsLinuxFormProbes() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".html");
+        try {
+            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.HTML, "t");
+            handshake().forEach(picture::accept);
+            long rcvNxt = K + 1001; // the kernel sent 1000 bytes that our application has not read
+            Segment shut = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 0);
+            Segment open = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 2048);
+            Segment probe = Segment.of(7, 61000, SeqNum.of(rcvNxt - 1), SeqNum.of(J + 3), Flags.ACK, 65160);
+            Text answer = Text.of("zero-window probe ACK: our window is still 0", "零窗口探测的 ACK");
+            for (TraceEvent e : List.of(
+                    seg(3_000_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", null),
+                    seg(203_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
+                    seg(203_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
+                    seg(603_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
+                    seg(603_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
+                    seg(900_000_000, Direction.OUT, US, PEER, open, "ESTABLISHED", null), // our window update
+                    seg(1_500_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null))) { // a keep-alive now
+                picture.accept(e);
+            }
+            picture.finish();
+            String svg = java.nio.file.Files.readString(file);
+            assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from our zero window to the kernel's probe");
+            assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
+            assertEquals(2, svg.split(">persist ", -1).length - 1, "none once our window opened, none for our answers");
+            assertEquals(2, svg.split("zero-window probe, in Linux", -1).length - 1,
+                    "the two probes explained in the page, not the keep-alive after the window opened");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void ladderShowsRelativeNumbersAcrossTheWrap() {
         StringWriter w = new StringWriter();
         LadderRenderer r = new LadderRenderer(new PrintWriter(w), false);
