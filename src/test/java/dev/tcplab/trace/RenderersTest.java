@@ -91,97 +91,78 @@ class RenderersTest {
         assertTrue(p.withMiddleLeftOut(5, 5, "x") == p, "nothing to leave out");
     }
 
-    @Test
-    void aLivePictureDashesTheKernelsRetransmissionsAndBracketsItsRto() throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
+    /** What a live run's picture shows of the textbook handshake and then {@code events}. */
+    static String drawnAfterTheHandshake(PictureRecorder.Kind kind, List<TraceEvent> events) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", "." + kind.name().toLowerCase());
         try {
-            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.SVG, "t");
+            PictureRecorder picture = new PictureRecorder(file, kind, "t");
             handshake().forEach(picture::accept);
-            Segment data = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.PSH_ACK, 65160)
-                    .withPayload("ok".getBytes());
-            Segment ack = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.ACK, 65160);
-            Segment fin = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.FIN_ACK, 65160);
-            for (TraceEvent e : List.of(
-                    seg(3_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),
-                    seg(23_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),  // 20 ms on: not the RTO
-                    seg(24_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),
-                    seg(25_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),   // a duplicate ACK, not a copy
-                    seg(30_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null),
-                    seg(236_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null))) { // the FIN again, 206 ms on
-                picture.accept(e);
-            }
+            events.forEach(picture::accept);
             picture.finish();
-            String svg = java.nio.file.Files.readString(file);
-            assertEquals(3, svg.split("\\(again\\)", -1).length - 1, "our retransmission, the kernel's data and FIN again");
-            assertEquals(1, svg.split(">RTO 0.2 s<", -1).length - 1, "the FIN's RTO only: 20 ms is no RTO of Linux's");
-            assertTrue(svg.contains("<path d=\"M864,"), "the kernel's RTO beside the kernel's lifeline");
+            return java.nio.file.Files.readString(file);
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
+    }
+
+    @Test
+    void aLivePictureDashesTheKernelsRetransmissionsAndBracketsItsRto() throws Exception {
+        Segment data = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.PSH_ACK, 65160)
+                .withPayload("ok".getBytes());
+        Segment ack = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.ACK, 65160);
+        Segment fin = Segment.of(7, 61000, SeqNum.of(K + 3), SeqNum.of(J + 3), Flags.FIN_ACK, 65160);
+        String svg = drawnAfterTheHandshake(PictureRecorder.Kind.SVG, List.of(
+                seg(3_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),
+                seg(23_000_000, Direction.IN, PEER, US, data, "ESTABLISHED", null),  // 20 ms on: not the RTO
+                seg(24_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),
+                seg(25_000_000, Direction.IN, PEER, US, ack, "ESTABLISHED", null),   // a duplicate ACK, not a copy
+                seg(30_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null),
+                seg(236_000_000, Direction.IN, PEER, US, fin, "CLOSE_WAIT", null))); // the FIN again, 206 ms on
+        assertEquals(3, svg.split("\\(again\\)", -1).length - 1, "our retransmission, the kernel's data and FIN again");
+        assertEquals(1, svg.split(">RTO 0.2 s<", -1).length - 1, "the FIN's RTO only: 20 ms is no RTO of Linux's");
+        assertTrue(svg.contains("<path d=\"M864,"), "the kernel's RTO beside the kernel's lifeline");
     }
 
     @Test
     void aLivePictureBracketsEachWaitOfOurPersistTimer() throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".svg");
-        try {
-            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.SVG, "t");
-            handshake().forEach(picture::accept);
-            Segment shut = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 0);
-            Segment open = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 2896);
-            Segment probe = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(K + 1), Flags.ACK, 64240)
-                    .withPayload(new byte[1]);
-            Text why = Text.of("zero-window probe 1: one byte into the shut window", "零窗口探测，第 1 个");
-            for (TraceEvent e : List.of(
-                    seg(3_000_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
-                    seg(203_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
-                    seg(203_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null), // the answer: still shut
-                    seg(603_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
-                    seg(603_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
-                    seg(900_000_000, Direction.IN, PEER, US, open, "ESTABLISHED", null), // the window update
-                    seg(1_300_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why))) { // no wait to draw
-                picture.accept(e);
-            }
-            picture.finish();
-            String svg = java.nio.file.Files.readString(file);
-            assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from the zero window to the first probe");
-            assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
-            assertEquals(2, svg.split(">persist ", -1).length - 1, "none once the window opened");
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-        }
+        Segment shut = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 0);
+        Segment open = Segment.of(7, 61000, SeqNum.of(K + 1), SeqNum.of(J + 3), Flags.ACK, 2896);
+        Segment probe = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(K + 1), Flags.ACK, 64240)
+                .withPayload(new byte[1]);
+        Text why = Text.of("zero-window probe 1: one byte into the shut window", "零窗口探测，第 1 个");
+        String svg = drawnAfterTheHandshake(PictureRecorder.Kind.SVG, List.of(
+                seg(3_000_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
+                seg(203_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
+                seg(203_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null), // the answer: still shut
+                seg(603_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why),
+                seg(603_100_000, Direction.IN, PEER, US, shut, "ESTABLISHED", null),
+                seg(900_000_000, Direction.IN, PEER, US, open, "ESTABLISHED", null), // the window update
+                seg(1_300_000_000, Direction.OUT, US, PEER, probe, "ESTABLISHED", why))); // no wait to draw
+        assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from the zero window to the first probe");
+        assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
+        assertEquals(2, svg.split(">persist ", -1).length - 1, "none once the window opened");
     }
 
     @Test
     void aLivePictureBracketsTheKernelsPersistTimerAndNamesItsLinuxFormProbes() throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("tcplab-picture", ".html");
-        try {
-            PictureRecorder picture = new PictureRecorder(file, PictureRecorder.Kind.HTML, "t");
-            handshake().forEach(picture::accept);
-            long rcvNxt = K + 1001; // the kernel sent 1000 bytes that our application has not read
-            Segment shut = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 0);
-            Segment open = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 2048);
-            Segment probe = Segment.of(7, 61000, SeqNum.of(rcvNxt - 1), SeqNum.of(J + 3), Flags.ACK, 65160);
-            Text answer = Text.of("zero-window probe ACK: our window is still 0", "零窗口探测的 ACK");
-            for (TraceEvent e : List.of(
-                    seg(3_000_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", null),
-                    seg(203_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
-                    seg(203_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
-                    seg(603_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
-                    seg(603_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
-                    seg(900_000_000, Direction.OUT, US, PEER, open, "ESTABLISHED", null), // our window update
-                    seg(1_500_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null))) { // a keep-alive now
-                picture.accept(e);
-            }
-            picture.finish();
-            String svg = java.nio.file.Files.readString(file);
-            assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from our zero window to the kernel's probe");
-            assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
-            assertEquals(2, svg.split(">persist ", -1).length - 1, "none once our window opened, none for our answers");
-            assertEquals(2, svg.split("zero-window probe, in Linux", -1).length - 1,
-                    "the two probes explained in the page, not the keep-alive after the window opened");
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-        }
+        long rcvNxt = K + 1001; // the kernel sent 1000 bytes that our application has not read
+        Segment shut = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 0);
+        Segment open = Segment.of(61000, 7, SeqNum.of(J + 3), SeqNum.of(rcvNxt), Flags.ACK, 2048);
+        Segment probe = Segment.of(7, 61000, SeqNum.of(rcvNxt - 1), SeqNum.of(J + 3), Flags.ACK, 65160);
+        Text answer = Text.of("zero-window probe ACK: our window is still 0", "零窗口探测的 ACK");
+        String svg = drawnAfterTheHandshake(PictureRecorder.Kind.HTML, List.of(
+                seg(3_000_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", null),
+                seg(203_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
+                seg(203_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
+                seg(603_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null),
+                seg(603_100_000, Direction.OUT, US, PEER, shut, "ESTABLISHED", answer),
+                seg(900_000_000, Direction.OUT, US, PEER, open, "ESTABLISHED", null), // our window update
+                seg(1_500_000_000, Direction.IN, PEER, US, probe, "ESTABLISHED", null))); // a keep-alive now
+        assertEquals(1, svg.split(">persist 0.2 s<", -1).length - 1, "from our zero window to the kernel's probe");
+        assertEquals(1, svg.split(">persist 0.4 s<", -1).length - 1, "then probe to probe");
+        assertEquals(2, svg.split(">persist ", -1).length - 1, "none once our window opened, none for our answers");
+        assertEquals(2, svg.split("zero-window probe, in Linux", -1).length - 1,
+                "the two probes explained in the page, not the keep-alive after the window opened");
     }
 
     @Test
