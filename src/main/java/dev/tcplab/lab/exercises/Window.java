@@ -82,11 +82,9 @@ public final class Window implements Exercise {
                     Text.of("no SYN of ours", "没有我们的 SYN")));
         }
         List<TraceEvent.SegmentEvent> in = t.onWire(Direction.IN, s -> !s.flags().syn());
-        TraceEvent.SegmentEvent shut = in.stream().filter(s -> s.segment().window() == 0).findFirst().orElse(null);
-        long shutAt = shut == null ? Long.MAX_VALUE : shut.timeNanos();
-        TraceEvent.SegmentEvent opened = in.stream().filter(s -> s.timeNanos() > shutAt && s.segment().window() > 0)
-                .findFirst().orElse(null);
-        long openedAt = opened == null ? Long.MAX_VALUE : opened.timeNanos();
+        ShutWindow kernels = ShutWindow.of(in);
+        TraceEvent.SegmentEvent shut = kernels.shut(), opened = kernels.opened();
+        long shutAt = kernels.shutAt(), openedAt = kernels.openedAt();
         List<TraceEvent.SegmentEvent> whileShut = t.onWire(Direction.OUT, s -> s.payloadLength() > 0).stream()
                 .filter(s -> s.timeNanos() > shutAt && s.timeNanos() < openedAt).toList();
         long edge = shut == null ? -1 : rel(shut.segment().ack(), ourIsn);
@@ -153,11 +151,9 @@ public final class Window implements Exercise {
                     Text.of("no SYN+ACK from the kernel", "没有内核的 SYN+ACK")));
         }
         List<TraceEvent.SegmentEvent> ours = t.onWire(Direction.OUT, s -> !s.flags().syn());
-        TraceEvent.SegmentEvent shut = ours.stream().filter(s -> s.segment().window() == 0).findFirst().orElse(null);
-        long shutAt = shut == null ? Long.MAX_VALUE : shut.timeNanos();
-        TraceEvent.SegmentEvent update = ours.stream().filter(s -> s.timeNanos() > shutAt && s.segment().window() > 0)
-                .findFirst().orElse(null);
-        long updateAt = update == null ? Long.MAX_VALUE : update.timeNanos();
+        ShutWindow our = ShutWindow.of(ours);
+        TraceEvent.SegmentEvent shut = our.shut(), update = our.opened();
+        long shutAt = our.shutAt(), updateAt = our.openedAt();
         long ourAck = shut == null ? -1 : rel(shut.segment().ack(), theirIsn);
         List<TraceEvent.SegmentEvent> probes = t.onWire(Direction.IN, s -> s.payloadLength() <= 1 && !s.flags().syn()
                 && !s.flags().fin() && !s.flags().rst()).stream()
@@ -199,6 +195,25 @@ public final class Window implements Exercise {
     private static String seqs(List<TraceEvent.SegmentEvent> probes, SeqNum isn) {
         return probes.stream().map(p -> "" + rel(p.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
                 .orElse("-");
+    }
+
+    /** Where one side's window first fell to 0, and where it next opened; either may be null. */
+    private record ShutWindow(TraceEvent.SegmentEvent shut, TraceEvent.SegmentEvent opened) {
+        static ShutWindow of(List<TraceEvent.SegmentEvent> sideSent) {
+            TraceEvent.SegmentEvent shut = sideSent.stream().filter(s -> s.segment().window() == 0).findFirst()
+                    .orElse(null);
+            TraceEvent.SegmentEvent opened = shut == null ? null : sideSent.stream()
+                    .filter(s -> s.timeNanos() > shut.timeNanos() && s.segment().window() > 0).findFirst().orElse(null);
+            return new ShutWindow(shut, opened);
+        }
+
+        long shutAt() {
+            return shut == null ? Long.MAX_VALUE : shut.timeNanos();
+        }
+
+        long openedAt() {
+            return opened == null ? Long.MAX_VALUE : opened.timeNanos();
+        }
     }
 
     /** The kernel's data, as the highest byte it sent (its retransmissions counted once, its FIN not). */
