@@ -20,6 +20,8 @@ class ExerciseRunnerTest {
         assertTrue(both.contains("probe with keepalive 1,1,3") && both.contains("net.ipv4.tcp_synack_retries=2"), both);
         assertEquals("read late (tcplab peer listen --read-delay 1500ms)",
                 ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1500))));
+        assertEquals("send a stream and close (tcplab peer listen --send-bytes 1000000)",
+                ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withSendBytes(1_000_000)));
     }
 
     @Test
