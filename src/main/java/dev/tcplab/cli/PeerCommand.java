@@ -54,7 +54,7 @@ final class PeerCommand implements Callable<Integer> {
             }
             PrintWriter err = spec.commandLine().getErr();
             CountDownLatch forever = new CountDownLatch(1);
-            boolean tooLong = readDelay.compareTo(dev.tcplab.lab.PeerOptions.MAX_CLOSE_DELAY) > 0;
+            boolean tooLong = readDelay.compareTo(dev.tcplab.lab.PeerOptions.MAX_DELAY) > 0;
             if (tooLong || (!readDelay.isZero() && sendBytes != null)) {
                 throw new IllegalArgumentException("--read-delay must be 10m or less, and is for a peer that reads, "
                         + "not with --send-bytes");

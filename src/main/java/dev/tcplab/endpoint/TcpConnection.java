@@ -987,8 +987,6 @@ public final class TcpConnection {
     public SeqNum sndNxt() { return sndNxt; }
     public SeqNum rcvNxt() { return rcvNxt; }
     public int sndWnd() { return sndWnd; }
-    /** The window we offer now, in bytes. */
-    public long rcvWnd() { return rcvWnd; }
     public int localPort() { return localPort; }
     public int remotePort() { return remotePort; }
     /** The RTO the next (re)transmission will wait, in nanoseconds. */

@@ -37,7 +37,7 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
             throw new IllegalArgumentException("--peer-close-delay and --peer-sysctl shape the lab network's kernel"
                     + " peer; with --iface, configure the peer machine itself (tcplab peer listen there)");
         }
-        if (readDelay.isNegative() || readDelay.compareTo(PeerOptions.MAX_CLOSE_DELAY) > 0) {
+        if (readDelay.isNegative() || readDelay.compareTo(PeerOptions.MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--read-delay must be between 0 and 10m");
         }
     }

@@ -26,8 +26,8 @@ import java.util.Map;
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
                           KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent, boolean discard,
                           boolean resetOnClose, Duration readDelay) {
-    /** Bounded: a lab's close delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
-    public static final Duration MAX_CLOSE_DELAY = Duration.ofMinutes(10);
+    /** Bounded: a lab's close or read delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
+    public static final Duration MAX_DELAY = Duration.ofMinutes(10);
     public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
             false, Duration.ZERO);
 
@@ -84,14 +84,14 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
 
     public PeerOptions {
         sysctls = Map.copyOf(sysctls);
-        if (closeDelay.isNegative() || closeDelay.compareTo(MAX_CLOSE_DELAY) > 0) {
+        if (closeDelay.isNegative() || closeDelay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--peer-close-delay must be between 0 and 10m");
         }
         if (!(lossPercent >= 0 && lossPercent <= 50)) {
             throw new IllegalArgumentException("--peer-loss must be 0..50 (percent), got "
                     + java.math.BigDecimal.valueOf(lossPercent).stripTrailingZeros().toPlainString());
         }
-        if (readDelay.isNegative() || readDelay.compareTo(MAX_CLOSE_DELAY) > 0) {
+        if (readDelay.isNegative() || readDelay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--peer-read-delay must be between 0 and 10m");
         }
         if (!readDelay.isZero() && sendBytes > 0) {

@@ -37,8 +37,8 @@ public record PeerRequest(String role, int port, String connectTo, String payloa
             throw new IllegalArgumentException("role must be server or client, not " + role);
         }
         if (port < 0 || port > 0xffff || closeDelayMillis < 0
-                || closeDelayMillis > PeerOptions.MAX_CLOSE_DELAY.toMillis() || sendBytes < 0 || readDelayMillis < 0
-                || readDelayMillis > PeerOptions.MAX_CLOSE_DELAY.toMillis()) {
+                || closeDelayMillis > PeerOptions.MAX_DELAY.toMillis() || sendBytes < 0 || readDelayMillis < 0
+                || readDelayMillis > PeerOptions.MAX_DELAY.toMillis()) {
             throw new IllegalArgumentException("port, close or read delay or byte count out of range");
         }
         for (String k : sysctls.keySet()) {
