@@ -102,6 +102,12 @@ final class ConnectCommand implements Callable<Integer> {
                     + "probes (persist timer) until the peer reads and its window opens.")
     Duration peerReadDelay;
 
+    @Option(names = "--peer-read-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "The kernel peer's application reads at most RATE (e.g. 10KB/s), a little every 50 ms, from a "
+                    + "receive buffer of 8 KB (after --peer-read-delay): with --send-size 64KB its window fills, shuts "
+                    + "and opens again and again, as a slow reader's does; tcplab probes each zero window.")
+    Long peerReadRate;
+
     @Option(names = "--read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "Our application reads nothing for DURATION after the handshake: what the kernel sends fills "
                     + "our 256 KB window (e.g. with --peer-send 1MB), we offer a zero window, and the kernel probes it "
@@ -131,14 +137,15 @@ final class ConnectCommand implements Callable<Integer> {
         if (peerPort < 1 || peerPort > 65535) {
             throw new IllegalArgumentException("--port must be 1..65535, got " + peerPort);
         }
+        byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         Duration timeout = live.connectionTimeout(new LiveOptions.Wait("--hold " + DurationConverter.text(hold), hold),
                 new LiveOptions.Wait("--peer-close-delay " + DurationConverter.text(peerCloseDelay), peerCloseDelay),
                 new LiveOptions.Wait("--peer-read-delay " + DurationConverter.text(peerReadDelay), peerReadDelay),
                 new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay), readDelay),
+                readingAtRate(peerReadRate, payload.length),
                 live.timeWait());
-        byte[] payload = sendSize != null ? Payloads.stream(sendSize) : send.getBytes(StandardCharsets.UTF_8);
         PrintWriter err = spec.commandLine().getErr();
-        String small = lateReaderGetsTooLittle(peerReadDelay, payload.length, language.lang);
+        String small = lateReaderGetsTooLittle(peerReadDelay, peerReadRate != null, payload.length, language.lang);
         if (small != null) {
             err.println("tcplab: " + small);
         }
@@ -146,7 +153,8 @@ final class ConnectCommand implements Callable<Integer> {
                 .withCloseFirst(peerClosesFirst)
                 .withKeepalive(peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive))
                 .withSendBytes(peerSend == null ? 0 : peerSend).withLoss(peerLoss).withDiscard(peerDiscard)
-                .withResetOnClose(peerRstClose).withReadDelay(peerReadDelay);
+                .withResetOnClose(peerRstClose).withReadDelay(peerReadDelay)
+                .withReadRate(peerReadRate == null ? 0 : peerReadRate);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
                 Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer, readDelay);
@@ -159,7 +167,8 @@ final class ConnectCommand implements Callable<Integer> {
 
     /** The lab network's kernel peer is set up by these; on --iface the peer is someone else's socket. */
     private static final List<String> LAB_PEER_OPTIONS = List.of("--port", "--peer-close-delay", "--peer-closes-first",
-            "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-delay");
+            "--peer-keepalive", "--peer-send", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-delay",
+            "--peer-read-rate");
 
     private void refuseOptionsThatWouldBeIgnored(ParseResult parsed) {
         live.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer",
@@ -173,14 +182,21 @@ final class ConnectCommand implements Callable<Integer> {
      * Said before the run, not left for the student to wonder why no zero window came: what a late reader's
      * buffer takes in whole does not close its window. Null when the payload is large enough, or no delay.
      */
-    static String lateReaderGetsTooLittle(Duration readDelay, int payloadBytes, Text.Lang lang) {
+    static String lateReaderGetsTooLittle(Duration readDelay, boolean readRate, int payloadBytes, Text.Lang lang) {
         int buffer = 2 * KernelPeer.LATE_READER_RCVBUF; // Linux doubles SO_RCVBUF
-        if (readDelay.isZero() || payloadBytes > buffer) {
+        if (readDelay.isZero() && !readRate || payloadBytes > buffer) {
             return null;
         }
-        return Text.of("the late reader's buffer holds " + buffer / 1024 + " KB, and " + payloadBytes + " bytes fit in it: "
-                + "its window will not close. Send more, e.g. --send-size 24KB", "迟迟不读的对端缓冲区只有 "
+        return Text.of("the " + (readRate ? "slow" : "late") + " reader's buffer holds " + buffer / 1024 + " KB, and " + payloadBytes + " bytes fit in it: "
+                + "its window will not close. Send more, e.g. --send-size 24KB", (readRate ? "读得慢的" : "迟迟不读的") + "对端缓冲区只有 "
                 + buffer / 1024 + " KB，放得下这 " + payloadBytes + " 个字节：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
+    }
+
+    /** How long a slow reader takes over what we send (its echo comes as slowly): part of the run's time. */
+    static LiveOptions.Wait readingAtRate(Long bytesPerSecond, long bytes) {
+        Duration d = bytesPerSecond == null ? Duration.ZERO : Duration.ofMillis(bytes * 1000 / bytesPerSecond);
+        return new LiveOptions.Wait("--peer-read-rate " + (bytesPerSecond == null ? "" : RateConverter.text(bytesPerSecond))
+                + " over " + bytes + " bytes", d);
     }
 
     static KernelPeer.Keepalive parsePeerKeepalive(String text) {

@@ -47,6 +47,11 @@ final class PeerCommand implements Callable<Integer> {
                         + "sends more meets a zero window (tcplab lab window).")
         java.time.Duration readDelay;
 
+        @Option(names = "--read-rate", paramLabel = "RATE", converter = RateConverter.class,
+                description = "Read at most RATE (e.g. 10KB/s), a little every 50 ms, from an 8 KB receive buffer (after "
+                        + "--read-delay): a faster client meets zero windows again and again.")
+        Long readRate;
+
         @Override
         public Integer call() throws InterruptedException {
             if (port < 1 || port > 65535) {
@@ -59,8 +64,15 @@ final class PeerCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--read-delay must be 10m or less, and is for a peer that reads, "
                         + "not with --send-bytes");
             }
+            long rate = readRate == null ? 0 : readRate;
+            if (readRate != null && (rate < dev.tcplab.lab.PeerOptions.MIN_READ_RATE
+                    || rate > dev.tcplab.lab.PeerOptions.MAX_READ_RATE || sendBytes != null)) {
+                throw new IllegalArgumentException("--read-rate must be between " + dev.tcplab.lab.PeerOptions.MIN_READ_RATE
+                        + "B/s and " + RateConverter.text(dev.tcplab.lab.PeerOptions.MAX_READ_RATE) + ", and is for a "
+                        + "peer that reads, not with --send-bytes");
+            }
             KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes,
-                    false, false, readDelay);
+                    false, false, readDelay, rate);
             try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
                 err.println("tcplab peer: " + m);
                 err.flush();

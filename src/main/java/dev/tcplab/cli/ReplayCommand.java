@@ -113,6 +113,11 @@ public final class ReplayCommand implements Callable<Integer> {
             + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
     boolean peerDiscard;
 
+    @Option(names = "--peer-read-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "With --live: the lab's kernel peer's application reads at most RATE (e.g. 10KB/s) from an 8 KB "
+                    + "receive buffer, as a server that read slowly: its window shuts and opens again and again.")
+    Long peerReadRate;
+
     @Option(names = "--lang", paramLabel = "en|zh", description = "Language of the ladder's heads, reasons and remarks, "
             + "the summary table and, with --live, of what tcplab says on the lab network and the comparison (default: "
             + "zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); --format json and error messages stay "
@@ -316,19 +321,36 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /**
      * The recorded server's application read slowly and its window closed: the kernel's ACKs then fell
-     * where the window opened again. The lab's kernel peer reads at once, so its ACKs fall elsewhere; no
-     * option makes it read slowly. Said on the lab network when the recording has zero windows; else null.
+     * where the window opened again. The lab's kernel peer reads at once unless --peer-read-rate slows it,
+     * which is said with the recorded pace. On the lab network when the recording has zero windows and no
+     * rate was given; else null.
      */
     private Text zeroWindowHint(RecordedConversation rec) {
         List<Long> frames = rec.serverZeroWindowFrames();
-        if (frames.isEmpty() || liveOptions.iface != null) {
+        if (frames.isEmpty() || liveOptions.iface != null || peerReadRate != null) {
             return null;
         }
-        return Text.of("the recorded server advertised a zero window " + frames.size() + " time" + (frames.size() == 1 ? ""
-                : "s") + " (from frame " + frames.get(0) + " on): its application read slowly, and its ACKs followed its "
-                + "reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere",
-                "录制中的服务器通告了 " + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢，"
-                + "它的 ACK 跟着读取走；实验网络的内核对端立即读取，所以它的 ACK 落在别处");
+        String times = frames.size() + " time" + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on)";
+        String timesZh = frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）";
+        long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
+                Math.min(PeerOptions.MAX_READ_RATE, twoFigures(rec.serverReadRate())));
+        String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
+        return Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
+                + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
+                + "followed its reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere: " + option
+                + " makes it read as slowly, from an 8 KB buffer",
+                "录制中的服务器通告了 " + timesZh + "：它的应用程序读得慢" + (rate > 0 ? "，窗口关闭后大约每秒 "
+                + RateConverter.text(rate).replace("/s", "") : "") + "，它的 ACK 跟着读取走；实验网络的内核对端立即读取，"
+                + "所以它的 ACK 落在别处：" + option + " 让它也读得这么慢（缓冲区 8 KB）");
+    }
+
+    /** A measured rate said as people say one: 10073 bytes/s as 10KB/s, 1234 as 1.2KB/s. */
+    static long twoFigures(long n) {
+        if (n < 100) {
+            return n;
+        }
+        long unit = (long) Math.pow(10, (long) Math.log10(n) - 1);
+        return Math.round((double) n / unit) * unit;
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
@@ -371,7 +393,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** The lab network's kernel peer is shaped by these; on --iface the peer is someone else's socket. */
     private static final List<String> LAB_PEER_OPTIONS = List.of("--peer-close-delay", "--peer-closes-first",
-            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-sysctl");
+            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-rate");
 
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
     static final int DIFFERENCES_SHOWN = 20;
@@ -420,14 +442,15 @@ public final class ReplayCommand implements Callable<Integer> {
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
-                + "idle time", idle), liveOptions.timeWait());
+                + "idle time", idle), ConnectCommand.readingAtRate(peerReadRate, rec.clientBytes()),
+                liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose)
-                        .withKeepalive(peerProbes));
+                        .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos(),

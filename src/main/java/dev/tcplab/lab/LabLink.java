@@ -114,14 +114,13 @@ final class LabLink {
                 app = (p.sendBytes() > 0 ? ", kernel server sending " + p.sendBytes() + " bytes on " + peer
                         : p.discard() ? ", kernel server that only reads on " + peer : ", kernel echo server on " + peer)
                         + howItCloses(p).en()
-                        + (p.readDelay().isZero() ? "" : ", reading nothing for the first " + p.readDelay().toMillis()
-                        + " ms (8 KB buffer)")
+                        + howItReads(p).en()
                         + (k == null ? "" : " with keep-alive " + k.idleSeconds() + " s idle, "
                         + k.intervalSeconds() + " s interval, " + k.count() + " probes");
                 appZh = (p.sendBytes() > 0 ? "，内核服务器在 " + peer + " 上发送 " + p.sendBytes() + " 字节"
                         : p.discard() ? "，只读不回的内核服务器在 " + peer : "，内核回显服务器在 " + peer)
                         + howItCloses(p).zh()
-                        + (p.readDelay().isZero() ? "" : "，前 " + p.readDelay().toMillis() + " 毫秒什么也不读（缓冲区 8 KB）")
+                        + howItReads(p).zh()
                         + (k == null ? "" : "，保活：空闲 " + k.idleSeconds() + " 秒，间隔 " + k.intervalSeconds() + " 秒，"
                         + k.count() + " 个探测");
             }
@@ -360,6 +359,19 @@ final class LabLink {
     }
 
     /** How the peer's application closes, when not as an echo server does (after the client's FIN, with a FIN). */
+    /** A late or slow reader, said with its small buffer: why its window closes. */
+    private static Text howItReads(PeerOptions p) {
+        if (p.readDelay().isZero() && p.readRate() == 0) {
+            return Text.of("", "");
+        }
+        String late = p.readDelay().isZero() ? "" : "nothing for the first " + p.readDelay().toMillis() + " ms";
+        String lateZh = p.readDelay().isZero() ? "" : "前 " + p.readDelay().toMillis() + " 毫秒什么也不读";
+        String slow = p.readRate() == 0 ? "" : "at most " + p.readRate() + " bytes/s";
+        String slowZh = p.readRate() == 0 ? "" : "每秒最多读 " + p.readRate() + " 字节";
+        return Text.of(", reading " + late + (late.isEmpty() || slow.isEmpty() ? "" : ", then ") + slow + " (8 KB buffer)",
+                "，" + lateZh + (lateZh.isEmpty() || slowZh.isEmpty() ? "" : "，之后") + slowZh + "（缓冲区 8 KB）");
+    }
+
     private static Text howItCloses(PeerOptions p) {
         if (!p.closeFirst() && !p.resetOnClose()) {
             return Text.EMPTY;

@@ -22,64 +22,73 @@ import java.util.Map;
  * @param resetOnClose the peer's application closes with SO_LINGER 0: RST instead of FIN
  * @param readDelay   the peer's application reads nothing for this long, with a small receive buffer:
  *                    what we send fills its window and it advertises zero (0: reads at once)
+ * @param readRate    the peer's application reads at most this many bytes a second (after {@code readDelay}),
+ *                    with the same small buffer: a faster sender meets zero windows again and again (0: no limit)
  */
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
                           KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent, boolean discard,
-                          boolean resetOnClose, Duration readDelay) {
+                          boolean resetOnClose, Duration readDelay, long readRate) {
     /** Bounded: a lab's close or read delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_DELAY = Duration.ofMinutes(10);
+    /** A slow reader's bounds: slower than 100 bytes/s no lab waits for, faster than 10 MB/s is not slow. */
+    public static final long MIN_READ_RATE = 100, MAX_READ_RATE = 10_000_000;
     public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
-            false, Duration.ZERO);
+            false, Duration.ZERO, 0);
 
     /** Start from {@link #DEFAULT} and change what a lab needs with the withers. */
     public PeerOptions withCloseDelay(Duration d) {
         return new PeerOptions(d, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withSysctls(Map<String, String> s) {
         return new PeerOptions(closeDelay, s, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withCloseFirst(boolean on) {
         return new PeerOptions(closeDelay, sysctls, on, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withKeepalive(KernelPeer.Keepalive k) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, k, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withLoss(double percent) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withSendBytes(long n) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent, discard, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withDiscard(boolean on) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, on, resetOnClose,
-                readDelay);
+                readDelay, readRate);
     }
 
     public PeerOptions withResetOnClose(boolean on) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, on,
-                readDelay);
+                readDelay, readRate);
+    }
+
+    public PeerOptions withReadRate(long bytesPerSecond) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
+                resetOnClose, readDelay, bytesPerSecond);
     }
 
     public PeerOptions withReadDelay(Duration d) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
-                resetOnClose,
-                d);
+                resetOnClose, d, readRate);
     }
 
     KernelPeer.Behaviour behaviour() {
-        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay);
+        return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay,
+                readRate);
     }
 
     public PeerOptions {
@@ -96,6 +105,14 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
         }
         if (!readDelay.isZero() && sendBytes > 0) {
             throw new IllegalArgumentException("--peer-read-delay is for a peer that reads what we send; with "
+                    + "--peer-send it sends instead");
+        }
+        if (readRate != 0 && (readRate < MIN_READ_RATE || readRate > MAX_READ_RATE)) {
+            throw new IllegalArgumentException("--peer-read-rate must be between " + MIN_READ_RATE + " bytes/s and "
+                    + MAX_READ_RATE / 1_000_000 + "MB/s, got " + readRate + " bytes/s");
+        }
+        if (readRate > 0 && sendBytes > 0) {
+            throw new IllegalArgumentException("--peer-read-rate is for a peer that reads what we send; with "
                     + "--peer-send it sends instead");
         }
         if (sendBytes < 0) {

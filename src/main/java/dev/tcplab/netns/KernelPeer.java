@@ -38,6 +38,8 @@ public final class KernelPeer implements AutoCloseable {
      * megabytes first).
      */
     public static final int LATE_READER_RCVBUF = 4096;
+    /** A slow reader reads this often, each time as much as its rate allows (as a program that reads per tick). */
+    static final int SLOW_READ_TICK_MS = 50;
 
     private final ServerSocket server;
     private final Thread thread;
@@ -53,6 +55,7 @@ public final class KernelPeer implements AutoCloseable {
     private final boolean discard;
     private final boolean resetOnClose;
     private final Duration readDelay;
+    private final long readRate;
     private volatile String sentDigest = "";
 
     /**
@@ -72,9 +75,12 @@ public final class KernelPeer implements AutoCloseable {
      * @param readDelay    if above 0: a small receive buffer ({@link #LATE_READER_RCVBUF}), and the
      *                     application reads nothing for this long after accepting; a client that sends
      *                     more than fits meets a zero window
+     * @param readRate     if above 0: the same small buffer, and the application reads at most this many
+     *                     bytes a second (every {@value #SLOW_READ_TICK_MS} ms what the rate allows), after
+     *                     {@code readDelay}: a client that sends faster meets zero windows again and again
      */
     public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
-                            boolean discard, boolean resetOnClose, Duration readDelay) {
+                            boolean discard, boolean resetOnClose, Duration readDelay, long readRate) {
         public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null, 0);
 
         public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
@@ -83,7 +89,12 @@ public final class KernelPeer implements AutoCloseable {
 
         public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
                          boolean discard, boolean resetOnClose) {
-            this(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, Duration.ZERO);
+            this(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, Duration.ZERO, 0);
+        }
+
+        /** Reads late or slowly: what a small receive buffer is for. */
+        public boolean readsSlowly() {
+            return !readDelay.isZero() || readRate > 0;
         }
     }
 
@@ -109,6 +120,7 @@ public final class KernelPeer implements AutoCloseable {
         this.discard = b.discard();
         this.resetOnClose = b.resetOnClose();
         this.readDelay = b.readDelay();
+        this.readRate = b.readRate();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -116,7 +128,7 @@ public final class KernelPeer implements AutoCloseable {
             try {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
-                if (!readDelay.isZero()) {
+                if (b.readsSlowly()) {
                     s.setReceiveBufferSize(LATE_READER_RCVBUF); // before bind: accepted sockets inherit it
                 }
                 s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), 16);
@@ -221,10 +233,16 @@ public final class KernelPeer implements AutoCloseable {
                     + " bytes): the window closes when it is full");
             idle(readDelay);
         }
+        // A slow reader takes what one tick allows per read, then waits as long as those bytes take at its rate.
+        int most = readRate > 0 ? (int) Math.max(1, Math.min(buf.length, readRate * SLOW_READ_TICK_MS / 1000)) : buf.length;
+        if (readRate > 0) {
+            log.accept("reading at most " + readRate + " bytes/s (" + most + " every " + SLOW_READ_TICK_MS + " ms, receive "
+                    + "buffer " + c.getReceiveBufferSize() + " bytes): a faster sender fills the window again and again");
+        }
         while (!stopped) {
             int n;
             try {
-                n = in.read(buf);
+                n = in.read(buf, 0, most);
             } catch (SocketTimeoutException e) {
                 continue;
             }
@@ -238,6 +256,9 @@ public final class KernelPeer implements AutoCloseable {
             if (!discard) {
                 out.write(buf, 0, n);
                 out.flush();
+            }
+            if (readRate > 0) {
+                idle(Duration.ofNanos(n * 1_000_000_000L / readRate));
             }
             if (closeFirst) {
                 // Close without waiting for the client's FIN, but only once the echo has left on its

@@ -401,17 +401,48 @@ class CliTest {
                 "listen", "--read-delay", "1s", "--send-bytes", "1MB");
         assertRefused("--peer-read-delay 2s and TIME_WAIT (2 × --msl 1s) together take 4s, which does not fit in "
                 + "--timeout 3s", "connect", "--peer-read-delay", "2s", "--timeout", "3s");
+
+        assertRefused("--peer-read-rate sets up the lab network's kernel peer", "connect", "--iface", "tcplab-none0",
+                "--peer", "192.0.2.10:7", "--peer-read-rate", "10KB/s");
+        assertRefused("--peer-read-rate must be between 100 bytes/s and 10MB/s, got 50 bytes/s", "connect",
+                "--peer-read-rate", "50B/s");
+        assertRefused("--peer-read-rate is for a peer that reads what we send; with --peer-send it sends instead",
+                "connect", "--peer-read-rate", "10KB/s", "--peer-send", "1MB");
+        assertRefused("'fast' is not a rate: write it like 10KB/s or 512B/s", "connect", "--peer-read-rate", "fast");
+        assertRefused("--read-rate must be between 100B/s and 10MB/s, and is for a peer that reads, not with "
+                + "--send-bytes", "peer", "listen", "--read-rate", "10KB/s", "--send-bytes", "1MB");
+        // The slow reader's time over what we send counts in the run's: 24 KB at 10 KB/s is 2.4 s.
+        assertRefused("--peer-read-rate 10KB/s over 24000 bytes and TIME_WAIT (2 × --msl 1s) together take 4400ms, which "
+                + "does not fit in --timeout 4s", "connect", "--send-size", "24KB", "--peer-read-rate", "10KB/s",
+                "--timeout", "4s");
+        assertRefused("--peer-read-rate sets up the lab network's kernel peer", "replay", "--live", "--iface",
+                "tcplab-none0", "--peer", "192.0.2.10:7", "--peer-read-rate", "10KB/s", "no-such.pcap");
+    }
+
+    @Test
+    void ratesAreReadWithOrWithoutPerSecond() {
+        RateConverter c = new RateConverter();
+        assertEquals(10_000L, c.convert("10KB/s"));
+        assertEquals(10_000L, c.convert("10KB"));
+        assertEquals(512L, c.convert("512B/s"));
+        assertEquals(2048L, c.convert("2KiB / sec"));
+        assertEquals("10KB/s", RateConverter.text(10_000));
+        assertEquals("1.5KB/s", RateConverter.text(1_500));
+        assertEquals("512B/s", RateConverter.text(512));
+        assertEquals("2.5MB/s", RateConverter.text(2_500_000));
     }
 
     @Test
     void aLateReaderThatWouldTakeEverythingInIsSaidBeforeTheRun() {
         assertEquals("the late reader's buffer holds 8 KB, and 18 bytes fit in it: its window will not close. Send "
-                + "more, e.g. --send-size 24KB", ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 18,
+                + "more, e.g. --send-size 24KB", ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), false, 18,
                 Text.Lang.en));
-        assertTrue(ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 8192, Text.Lang.zh)
+        assertTrue(ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), false, 8192, Text.Lang.zh)
                 .startsWith("迟迟不读的对端缓冲区只有 8 KB，放得下这 8192 个字节"));
-        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), 8193, Text.Lang.en));
-        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ZERO, 18, Text.Lang.en));
+        assertTrue(ConnectCommand.lateReaderGetsTooLittle(Duration.ZERO, true, 8192, Text.Lang.en)
+                .startsWith("the slow reader's buffer holds 8 KB"));
+        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ofSeconds(1), false, 8193, Text.Lang.en));
+        assertEquals(null, ConnectCommand.lateReaderGetsTooLittle(Duration.ZERO, false, 18, Text.Lang.en));
     }
 
     @Test

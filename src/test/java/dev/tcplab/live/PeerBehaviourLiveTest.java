@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernel peer's other behaviours: a discard server, an application that closes with RST, and one
- * that reads late, so that its window closes.
+ * The kernel peer's other behaviours: a discard server, an application that closes with RST, and ones
+ * that read late or slowly, so that their window closes.
  */
 @Tag("live")
 class PeerBehaviourLiveTest {
@@ -124,6 +124,26 @@ class PeerBehaviourLiveTest {
         assertTrue(told.stream().anyMatch(t -> t.startsWith("zero-window probe 1: one byte into the shut window")),
                 told::toString);
         assertTrue(told.stream().anyMatch(t -> t.startsWith("the peer's window opened")), told::toString);
+    }
+
+    @Test
+    void aPeerThatReadsSlowlyShutsItsWindowAgainAndAgainAndAllArrivesAtItsPace() throws Exception {
+        // 24 KB to an application that reads 16 KB/s (800 bytes every 50 ms) from an 8 KB buffer: the window
+        // shuts when the buffer fills, opens a segment at a time as it reads, and shuts again.
+        byte[] payload = Payloads.stream(24 * 1024);
+        ConnectOptions o = options(PeerOptions.DEFAULT.withReadRate(16_000), payload);
+        ConnectOutcome out = run(o);
+        assertTrue(out.complete(o.expectedBack()), () -> "all 24 KB echoed: " + out + "\n" + info);
+        assertTrue(info.toString().contains("kernel echo server on ") && info.toString().contains(", reading at most "
+                + "16000 bytes/s (8 KB buffer)"), info::toString);
+        List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window && ip.src != " + US);
+        List<Integer> opened = Tshark.frames(pcap, "tcp.analysis.window_update && ip.src != " + US);
+        assertTrue(shut.size() >= 3, "the window shut again and again: " + shut + "\n" + info);
+        assertTrue(opened.stream().filter(f -> f > shut.get(0) && f < shut.get(shut.size() - 1)).count() >= 2,
+                "and opened between: " + opened + ", shut " + shut);
+        // What it read after its window first shut, by the right edge of its window: no faster than asked.
+        long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
+        assertTrue(pace > 0 && pace <= 17_600, "its reading pace " + pace + " bytes/s");
     }
 
     @Test

@@ -205,6 +205,35 @@ class ReplayLiveTest {
     }
 
     @Test
+    void aServerThatReadSlowlyIsFoundOutAndThenMatchedWithAPeerThatReadsAtTheRecordedPace() throws Exception {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        // Connection 8: 43,440 bytes to a server that read 512 bytes every 50 ms from an 8 KB buffer (tshark: 15 zero
+        // windows from frame 3901). The lab's echo server reads at once, and the hint gives the recorded pace.
+        Shell.Result fast = replay("captures/kernel-mix.pcap", "--conn", "8", "--peer-discard");
+        assertEquals(1, fast.exitCode(), fast.stderr());
+        assertTrue(fast.stderr().contains("the recorded server advertised a zero window 15 times (from frame 3901 on): "
+                + "its application read slowly, about 10KB/s once its window had shut"), fast.stderr());
+        assertTrue(fast.stderr().contains("--peer-read-rate 10KB/s makes it read as slowly, from an 8 KB buffer"),
+                fast.stderr());
+        Path pcap = dir.resolve("live.pcap");
+        assertTrue(Tshark.frames(pcap, "tcp.analysis.zero_window").isEmpty(), "a reader that keeps up never shuts");
+
+        Shell.Result slow = replay("captures/kernel-mix.pcap", "--conn", "8", "--peer-discard", "--peer-read-rate",
+                "10KB/s");
+        assertFalse(slow.stderr().contains("--peer-read-rate 10KB/s makes it"), "no hint for an option given: "
+                + slow.stderr());
+        // Read so, the live kernel's window shuts again and again (each reopening a segment wide, filled at once),
+        // and its right edge moves no faster than 10 KB/s, give or take a segment over the ~4 s.
+        List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window");
+        assertTrue(shut.size() >= 10, "zero windows in frames " + shut + "\n" + slow.stderr());
+        long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
+        assertTrue(pace > 0 && pace <= 11_000, "the live kernel's reading pace " + pace + " bytes/s");
+        assertTrue(java.util.regex.Pattern.compile("transfer: segments out \\d+ \\(43440 payload bytes, \\d+ "
+                + "retransmitted\\), in \\d+ \\(0 payload bytes\\)").matcher(slow.stdout()).find(),
+                "all 43,440 bytes sent, none echoed: " + slow.stdout().lines().filter(l -> l.contains("transfer:")).toList());
+    }
+
+    @Test
     void aServerKernelsKeepaliveGivingUpOnACrashedClientIsReenactedWithItsTimersAndTheLostAnswers() {
         Live.require("ip", "ss", "ethtool");
         // The sample made with connect --peer-keepalive 1,1,3 --drop in:keepalive:all: three probes nobody answered
