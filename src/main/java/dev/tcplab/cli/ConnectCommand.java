@@ -105,7 +105,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--peer-read-rate", paramLabel = "RATE", converter = RateConverter.class,
             description = "The kernel peer's application reads at most RATE (e.g. 10KB/s), a little every 50 ms, from a "
                     + "receive buffer of 8 KB (after --peer-read-delay): with --send-size 64KB its window fills, shuts "
-                    + "and opens again and again, as a slow reader's does; tcplab probes each zero window.")
+                    + "and opens again and again, as a slow reader's does (tcplab's persist timer starts each time it "
+                    + "shuts, and probes if it stays shut past the RTO).")
     Long peerReadRate;
 
     @Option(names = "--read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
