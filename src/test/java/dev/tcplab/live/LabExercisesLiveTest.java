@@ -231,6 +231,22 @@ class LabExercisesLiveTest {
         long firstProbe = k.segments().stream().filter(kernelProbe).findFirst().orElseThrow().timeNanos();
         assertFails(ex, replace(runs, 1, k.map(segments(s -> s.direction() == Direction.OUT && s.timeNanos() > firstProbe
                 && s.timeNanos() < update, s -> withWindow(s, 100)))), 6, "when we answered a probe with an open window");
+
+        // Run 3: a slow reader, and a sender that keeps within its window.
+        Timeline slow = runs.get(2);
+        long firstShut = slow.in(s -> s.window() == 0 && !s.flags().syn()).get(0).timeNanos();
+        assertFails(ex, replace(runs, 2, slow.map(segments(s -> s.direction() == Direction.IN && !s.segment().flags().syn(),
+                s -> withWindow(s, 100)))), 7, "when the window never shut");
+        assertFails(ex, replace(runs, 2, slow.map(segments(s -> s.direction() == Direction.IN && s.timeNanos() > firstShut,
+                s -> withWindow(s, 0)))), 7, "when it shut once and never opened");
+        TraceEvent.SegmentEvent afterShut = slow.out(s -> s.payloadLength() > 0).stream()
+                .filter(s -> s.timeNanos() > firstShut).findFirst().orElseThrow();
+        assertFails(ex, replace(runs, 2, slow.map(segments(s -> s == afterShut,
+                s -> s.withPayload(new byte[s.payloadLength() + 3000])))), 8, "when a segment ran 3000 bytes past the edge");
+        long firstEcho = slow.in(s -> s.payloadLength() > 0).get(0).timeNanos();
+        assertFails(ex, replace(runs, 2, slow.without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.IN && s.segment().payloadLength() > 0 && s.timeNanos() > firstEcho)), 9,
+                "when the echo stopped after its first segment");
     }
 
     static Segment withWindow(Segment s, int window) {

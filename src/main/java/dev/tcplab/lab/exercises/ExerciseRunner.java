@@ -149,6 +149,9 @@ public final class ExerciseRunner {
         if (!p.readDelay().isZero()) {
             needs.add("read late (tcplab peer listen --read-delay " + p.readDelay().toMillis() + "ms)");
         }
+        if (p.readRate() > 0) {
+            needs.add("read slowly (tcplab peer listen --read-rate " + p.readRate() + "B/s)");
+        }
         if (p.sendBytes() > 0) {
             needs.add("send a stream and close (tcplab peer listen --send-bytes " + p.sendBytes() + ")");
         }

@@ -8,6 +8,7 @@ import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;
+import dev.tcplab.wire.TcpOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class Window implements Exercise {
      * both: at 1.5 s a third probe ~55 ms before the read could, on a slow machine, meet the window opening.
      */
     static final Duration READ_DELAY = Duration.ofMillis(1200);
+    /** Run 3: how fast the kernel's application reads; the 24 KB then take about a second past its buffer's 8 KB. */
+    static final long SLOW_RATE = 16_000;
     /** The measured wait may fall a little short of 200 ms: the clock reads the ACK's arrival before the timer starts. */
     private static final long MIN_RTO_NANOS = 190_000_000L;
 
@@ -49,13 +52,16 @@ public final class Window implements Exercise {
                 probe that the receiver must answer with its window: after one RTO, then at doubling intervals
                 (RFC 9293 §3.8.6.1). Run 1: the kernel's application reads nothing for 1.2 s from an 8 KB
                 buffer while tcplab sends 24 KB. Run 2 turns the roles round: the kernel sends 1 MB and
-                tcplab's application reads nothing for 1.2 s; watch how Linux probes. Watch the win column.""", """
+                tcplab's application reads nothing for 1.2 s; watch how Linux probes. Run 3: the kernel's
+                application reads, but slowly (16 KB/s): its window shuts, opens a little, shuts again, and
+                tcplab never sends past it. Watch the win column.""", """
                 每个报文段的窗口字段表示发送它的一方还能接收多少字节。内核的应用程序不读时，它的缓冲区被填满，窗口降到 0：
                 tcplab 必须停止发送。让窗口重新打开的只是一个不带数据的 ACK，而丢失的 ACK 没有人重传：双方就会永远等下去。
                 所以发送方设有持续计时器：窗口为 0 时，它发送探测，接收方必须用自己的窗口回应；第一个探测在一个 RTO 之后，
                 之后间隔逐次加倍（RFC 9293 §3.8.6.1）。第 1 次运行：内核的应用程序在 1.2 秒内什么也不读，缓冲区只有 8 KB，
                 而 tcplab 发送 24 KB。第 2 次运行交换角色：内核发送 1 MB，tcplab 的应用程序在 1.2 秒内什么也不读；
-                看看 Linux 怎样探测。请看 win 一列。""");
+                看看 Linux 怎样探测。第 3 次运行：内核的应用程序在读，但读得慢（每秒 16 KB）：它的窗口关闭，打开一点，
+                又关闭，而 tcplab 从不越过它发送。请看 win 一列。""");
     }
 
     @Override
@@ -64,13 +70,16 @@ public final class Window implements Exercise {
                         .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadDelay(READ_DELAY)),
                 LabRun.connect(Text.of("ours reads late, the kernel probes", "我们的应用程序迟迟不读，内核来探测"))
                         .sending(new byte[0]).withPeer(PeerOptions.DEFAULT.withSendBytes(KERNEL_SENDS))
-                        .readingLate(READ_DELAY));
+                        .readingLate(READ_DELAY),
+                LabRun.connect(Text.of("the kernel's application reads slowly", "内核的应用程序读得慢"))
+                        .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadRate(SLOW_RATE)));
     }
 
     @Override
     public List<Check> checks(List<Timeline> runs) {
         List<Check> out = new ArrayList<>(weProbe(runs.get(0)));
         out.addAll(kernelProbing(runs.get(1)));
+        out.addAll(slowReader(runs.get(2)));
         return out;
     }
 
@@ -192,6 +201,76 @@ public final class Window implements Exercise {
         return out;
     }
 
+    /** Run 3: a reader that keeps its window nearly shut, and a sender that keeps within it. */
+    private static List<Check> slowReader(Timeline t) {
+        SeqNum ourIsn = t.isn(Direction.OUT);
+        if (ourIsn == null) {
+            return List.of(Check.of(Text.of("the connection opened", "连接已打开"), false,
+                    Text.of("no SYN of ours", "没有我们的 SYN")));
+        }
+        List<TraceEvent.SegmentEvent> in = t.onWire(Direction.IN, s -> true);
+        List<Long> shuts = new ArrayList<>();
+        int reopened = 0;
+        for (int i = 1; i < in.size(); i++) {
+            int before = in.get(i - 1).segment().window(), now = in.get(i).segment().window();
+            if (now == 0 && before > 0) {
+                shuts.add(in.get(i).timeNanos());
+            } else if (now > 0 && before == 0) {
+                reopened++;
+            }
+        }
+        List<Check> out = new ArrayList<>();
+        // The first few and the last: a slow reader's window shuts a dozen times a second.
+        List<String> shown = new ArrayList<>(shuts.stream().limit(4).map(Window::ms).toList());
+        if (shuts.size() > 5) {
+            shown.add("…");
+        }
+        if (shuts.size() > 4) {
+            shown.add(ms(shuts.get(shuts.size() - 1)));
+        }
+        String times = shown.isEmpty() ? "-" : String.join(", ", shown);
+        out.add(Check.of(Text.of("a slow reader: the kernel's window shut again and again, and opened each time its "
+                + "application read", "读得慢的一方：内核的窗口一再关闭，每当它的应用程序读取时又打开"),
+                shuts.size() >= 3 && reopened >= shuts.size(), Text.of("window 0 " + shuts.size() + " times (at "
+                + times + "), opened " + reopened + " times", "窗口 " + shuts.size() + " 次为 0（" + times + "），"
+                + reopened + " 次打开")));
+
+        // The kernel's window in bytes: scaled when both SYNs offered scaling, except in the SYN+ACK itself.
+        int shift = t.onWire(Direction.IN, sg -> sg.flags().syn()).stream().findFirst()
+                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).map(TcpOption.WindowScale::shift)
+                .orElse(0);
+        boolean weScale = t.onWire(Direction.OUT, sg -> sg.flags().syn()).stream().findFirst()
+                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).isPresent();
+        long edge = -1, sent = 0;
+        boolean win0 = false;
+        Text past = null;
+        for (TraceEvent.SegmentEvent e : t.segments()) {
+            if (e.direction() == Direction.IN && e.segment().flags().ack()) {
+                long window = (long) e.segment().window() << (e.segment().flags().syn() || !weScale ? 0 : shift);
+                edge = rel(e.segment().ack(), ourIsn) + window;
+                win0 = window == 0;
+            } else if (e.direction() == Direction.OUT && !e.lost() && e.segment().payloadLength() > 0) {
+                long end = rel(e.segment().seq(), ourIsn) + e.segment().payloadLength();
+                boolean probe = win0 && e.segment().payloadLength() == 1; // the persist timer's byte, RFC 9293 §3.8.6.1
+                sent++;
+                if (!probe && end > edge && past == null) {
+                    past = Text.of("at " + ms(e.timeNanos()) + " our bytes up to " + (end - 1) + ", the window's edge at "
+                            + (edge - 1), ms(e.timeNanos()) + " 时我们发到第 " + (end - 1) + " 个字节，窗口的边在第 "
+                            + (edge - 1) + " 个");
+                }
+            }
+        }
+        out.add(Check.of(Text.of("tcplab never sent past the window the kernel offered (ACK + window), one-byte probes "
+                + "of a shut window aside", "tcplab 从不越过内核提供的窗口（ACK + 窗口）发送，关闭窗口时一个字节的探测除外"),
+                sent > 0 && past == null, past != null ? past : Text.of(sent + " data segments, each within the window",
+                sent + " 个数据报文段，每个都在窗口之内")));
+
+        long echoed = theirBytes(t);
+        out.add(Check.of(Text.of("all " + SENT + " bytes came back", "全部 " + SENT + " 个字节都回来了"), echoed == SENT, Text.of(echoed + " bytes echoed", "回显了 " + echoed
+                + " 个字节")));
+        return out;
+    }
+
     private static String seqs(List<TraceEvent.SegmentEvent> probes, SeqNum isn) {
         return probes.stream().map(p -> "" + rel(p.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
                 .orElse("-");
@@ -244,10 +323,12 @@ public final class Window implements Exercise {
                 + "Linux probes with a byte the receiver already has (seq = SND.UNA − 1, no data, run 2), which Wireshark "
                 + "calls a keep-alive; tcplab's ladder names it for what it is. Either way the connection stays open "
                 + "as long as the probes are answered, however long the window stays shut; Linux gives up only after "
-                + "net.ipv4.tcp_retries2 probes that nobody answered.",
+                + "net.ipv4.tcp_retries2 probes that nobody answered. Run 3 is the window's everyday work: a reader "
+                + "that keeps up only slowly holds the sender to its pace, a segment each time it reads.",
                 "tcplab 按 RFC 9293 的说法探测：发送一个字节的新数据（Wireshark 称为 \"TCP ZeroWindowProbe\"）。Linux "
                 + "发送的是接收方已有的字节（seq = SND.UNA − 1，不带数据，第 2 次运行），Wireshark 把它称为保活探测；"
                 + "tcplab 的时序图按它的真实身份称呼它。无论哪种，只要探测得到回应，不管窗口关闭多久，"
-                + "连接都保持打开；只有连续 net.ipv4.tcp_retries2 个探测都没有回应，Linux 才放弃。");
+                + "连接都保持打开；只有连续 net.ipv4.tcp_retries2 个探测都没有回应，Linux 才放弃。第 3 次运行是窗口的日常工作："
+                + "读得慢的一方把发送方拖到自己的节奏上，每读一次，放进一个报文段。");
     }
 }
