@@ -181,16 +181,18 @@ final class ConnectCommand implements Callable<Integer> {
 
     /**
      * Said before the run, not left for the student to wonder why no zero window came: what a late reader's
-     * buffer takes in whole does not close its window. Null when the payload is large enough, or no delay.
+     * or slow reader's buffer takes in whole does not close its window. Null when the payload is large enough, or
+     * the peer reads at once.
      */
     static String lateReaderGetsTooLittle(Duration readDelay, boolean readRate, int payloadBytes, Text.Lang lang) {
         int buffer = 2 * KernelPeer.LATE_READER_RCVBUF; // Linux doubles SO_RCVBUF
         if (readDelay.isZero() && !readRate || payloadBytes > buffer) {
             return null;
         }
-        return Text.of("the " + (readRate ? "slow" : "late") + " reader's buffer holds " + buffer / 1024 + " KB, and " + payloadBytes + " bytes fit in it: "
-                + "its window will not close. Send more, e.g. --send-size 24KB", (readRate ? "读得慢的" : "迟迟不读的") + "对端缓冲区只有 "
-                + buffer / 1024 + " KB，放得下这 " + payloadBytes + " 个字节：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
+        return Text.of("the " + (readRate ? "slow" : "late") + " reader's buffer holds " + buffer / 1024 + " KB, and "
+                + payloadBytes + " bytes fit in it: its window will not close. Send more, e.g. --send-size 24KB",
+                (readRate ? "读得慢的" : "迟迟不读的") + "对端缓冲区只有 " + buffer / 1024 + " KB，放得下这 " + payloadBytes
+                + " 个字节：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
     }
 
     /** How long a slow reader takes over what we send (its echo comes as slowly): part of the run's time. */

@@ -358,7 +358,6 @@ final class LabLink {
                 .toArray(new String[0])).trim());
     }
 
-    /** How the peer's application closes, when not as an echo server does (after the client's FIN, with a FIN). */
     /** A late or slow reader, said with its small buffer: why its window closes. */
     private static Text howItReads(PeerOptions p) {
         if (p.readDelay().isZero() && p.readRate() == 0) {
@@ -372,6 +371,7 @@ final class LabLink {
                 "，" + lateZh + (lateZh.isEmpty() || slowZh.isEmpty() ? "" : "，之后") + slowZh + "（缓冲区 8 KB）");
     }
 
+    /** How the peer's application closes, when not as an echo server does (after the client's FIN, with a FIN). */
     private static Text howItCloses(PeerOptions p) {
         if (!p.closeFirst() && !p.resetOnClose()) {
             return Text.EMPTY;
