@@ -266,8 +266,8 @@ public final class Window implements Exercise {
                 sent + " 个数据报文段，每个都在窗口之内")));
 
         long echoed = theirBytes(t);
-        out.add(Check.of(Text.of("all " + SENT + " bytes came back", "全部 " + SENT + " 个字节都回来了"), echoed == SENT, Text.of(echoed + " bytes echoed", "回显了 " + echoed
-                + " 个字节")));
+        out.add(Check.of(Text.of("all " + SENT + " bytes came back", "全部 " + SENT + " 个字节都回来了"), echoed == SENT,
+                Text.of(echoed + " bytes echoed", "回显了 " + echoed + " 个字节")));
         return out;
     }
 
@@ -324,11 +324,11 @@ public final class Window implements Exercise {
                 + "calls a keep-alive; tcplab's ladder names it for what it is. Either way the connection stays open "
                 + "as long as the probes are answered, however long the window stays shut; Linux gives up only after "
                 + "net.ipv4.tcp_retries2 probes that nobody answered. Run 3 is the window's everyday work: a reader "
-                + "that keeps up only slowly holds the sender to its pace, a segment each time it reads.",
+                + "that keeps up only slowly holds the sender to its pace, a segment each time its window opens.",
                 "tcplab 按 RFC 9293 的说法探测：发送一个字节的新数据（Wireshark 称为 \"TCP ZeroWindowProbe\"）。Linux "
                 + "发送的是接收方已有的字节（seq = SND.UNA − 1，不带数据，第 2 次运行），Wireshark 把它称为保活探测；"
                 + "tcplab 的时序图按它的真实身份称呼它。无论哪种，只要探测得到回应，不管窗口关闭多久，"
                 + "连接都保持打开；只有连续 net.ipv4.tcp_retries2 个探测都没有回应，Linux 才放弃。第 3 次运行是窗口的日常工作："
-                + "读得慢的一方把发送方拖到自己的节奏上，每读一次，放进一个报文段。");
+                + "读得慢的一方把发送方拖到自己的节奏上，窗口每打开一次，放进一个报文段。");
     }
 }
