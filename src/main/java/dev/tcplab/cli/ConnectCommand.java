@@ -180,19 +180,19 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     /**
-     * Said before the run, not left for the student to wonder why no zero window came: what a late reader's
-     * or slow reader's buffer takes in whole does not close its window. Null when the payload is large enough, or
-     * the peer reads at once.
+     * Said before the run, not left for the student to wonder why no zero window came: what a late or slow
+     * reader takes in before its window shuts does not shut it. Null when the payload is larger, or the peer
+     * reads at once.
      */
     static String lateReaderGetsTooLittle(Duration readDelay, boolean readRate, int payloadBytes, Text.Lang lang) {
-        int buffer = 2 * KernelPeer.LATE_READER_RCVBUF; // Linux doubles SO_RCVBUF
-        if (readDelay.isZero() && !readRate || payloadBytes > buffer) {
+        if (readDelay.isZero() && !readRate || payloadBytes > KernelPeer.LATE_READER_TAKES) {
             return null;
         }
-        return Text.of("the " + (readRate ? "slow" : "late") + " reader's buffer holds " + buffer / 1024 + " KB, and "
-                + payloadBytes + " bytes fit in it: its window will not close. Send more, e.g. --send-size 24KB",
-                (readRate ? "读得慢的" : "迟迟不读的") + "对端缓冲区只有 " + buffer / 1024 + " KB，放得下这 " + payloadBytes
-                + " 个字节：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
+        int kb = KernelPeer.LATE_READER_TAKES / 1024;
+        return Text.of("the " + (readRate ? "slow" : "late") + " reader takes about " + kb + " KB before its window "
+                + "shuts, and " + payloadBytes + " bytes fit in that: its window will not shut. Send more, e.g. "
+                + "--send-size 24KB", (readRate ? "读得慢的" : "迟迟不读的") + "对端在窗口关闭之前大约能收下 " + kb
+                + " KB，这 " + payloadBytes + " 个字节放得下：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
     }
 
     /** How long a slow reader takes over what we send (its echo comes as slowly): part of the run's time. */

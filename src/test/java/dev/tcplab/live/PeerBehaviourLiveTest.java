@@ -11,6 +11,7 @@ import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.RstGuard;
+import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.netns.LabNetwork;
 import dev.tcplab.trace.TraceEvent;
 import java.io.PrintWriter;
@@ -124,6 +125,17 @@ class PeerBehaviourLiveTest {
         assertTrue(told.stream().anyMatch(t -> t.startsWith("zero-window probe 1: one byte into the shut window")),
                 told::toString);
         assertTrue(told.stream().anyMatch(t -> t.startsWith("the peer's window opened")), told::toString);
+    }
+
+    @Test
+    void whatTheHintSaysALateReaderTakesInDoesNotShutItsWindow() {
+        // connect says before the run that a payload this small will not shut the late reader's window.
+        byte[] payload = Payloads.stream(KernelPeer.LATE_READER_TAKES);
+        ConnectOptions o = options(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(500)), payload);
+        ConnectOutcome out = run(o);
+        assertTrue(out.complete(o.expectedBack()), () -> out + "\n" + info);
+        assertEquals(List.of(), Tshark.frames(pcap, "tcp.analysis.zero_window || tcp.analysis.zero_window_probe"),
+                "no zero window, no probe");
     }
 
     @Test
