@@ -223,11 +223,11 @@ class ReplayLiveTest {
         assertFalse(slow.stderr().contains("--peer-read-rate 10KB/s makes it"), "no hint for an option given: "
                 + slow.stderr());
         // Read so, the live kernel's window shuts again and again (each reopening a segment wide, filled at once),
-        // and its right edge moves no faster than 10 KB/s, give or take a segment over the ~4 s.
+        // and its right edge moves no faster than 10 KB/s, give or take a few segments over the ~4 s (9,584 measured).
         List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window");
         assertTrue(shut.size() >= 10, "zero windows in frames " + shut + "\n" + slow.stderr());
         long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
-        assertTrue(pace > 0 && pace <= 11_000, "the live kernel's reading pace " + pace + " bytes/s");
+        assertTrue(pace > 0 && pace <= 12_000, "the live kernel's reading pace " + pace + " bytes/s");
         assertTrue(java.util.regex.Pattern.compile("transfer: segments out \\d+ \\(43440 payload bytes, \\d+ "
                 + "retransmitted\\), in \\d+ \\(0 payload bytes\\)").matcher(slow.stdout()).find(),
                 "all 43,440 bytes sent, none echoed: " + slow.stdout().lines().filter(l -> l.contains("transfer:")).toList());
