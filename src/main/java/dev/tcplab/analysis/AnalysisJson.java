@@ -409,6 +409,13 @@ public final class AnalysisJson implements AnalysisSink {
             stringField(RESET_BY, c.resetBy());
             stringField(STATE_CLIENT, c.clientState().name());
             stringField(STATE_SERVER, c.serverState().name());
+            // Only where a window shut and then moved: a reading pace of 0 would say the application never read.
+            if (c.clientReadRate() > 0) {
+                json.writeNumberField("client_read_rate", c.clientReadRate());
+            }
+            if (c.serverReadRate() > 0) {
+                json.writeNumberField("server_read_rate", c.serverReadRate());
+            }
             json.writeObjectFieldStart("events");
             for (Map.Entry<String, Long> e : c.eventCounts().entrySet()) {
                 json.writeNumberField(e.getKey(), e.getValue());

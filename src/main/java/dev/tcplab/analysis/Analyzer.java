@@ -303,6 +303,9 @@ public final class Analyzer {
         c.lastNanos = now;
         c.count(events);
         long window = syn ? s.window() : (long) s.window() << from.shift();
+        if (ackBit) {
+            from.reading.saw(Integer.toUnsignedLong(ack), window, Event.ZERO_WINDOW.in(events), now);
+        }
         Text note = Event.HANDSHAKE_COMPLETE.in(events) && c.handshakeRtt >= 0 ? handshakeNote(c.handshakeRtt)
                 : c.simultaneousOpen && !simultaneousBefore ? SIMULTANEOUS_OPEN
                 : Event.KEEP_ALIVE.in(events) && to.window == 0 ? LINUX_ZERO_WINDOW_PROBE : null;

@@ -99,7 +99,8 @@ final class Connection {
         String timeWait = bothInTimeWait ? "both" : firstToTimeWait == null ? null : role(firstToTimeWait);
         return new ConnectionSummary(id, client.address, server.address, firstFrame, lastFrame, startNanos, lastNanos,
                 client.packets, server.packets, client.payloadBytes, server.payloadBytes, handshakeSeen, handshakeRtt,
-                closeKind(), timeWait, resetBy == null ? null : role(resetBy), client.state, server.state, counts);
+                closeKind(), timeWait, resetBy == null ? null : role(resetBy), client.state, server.state, counts,
+                client.reading.bytesPerSecond(), server.reading.bytesPerSecond());
     }
 
     String role(FlowSide side) {

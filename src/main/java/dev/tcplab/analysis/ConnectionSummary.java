@@ -11,10 +11,14 @@ import java.util.Map;
  * @param timeWait          which side entered TIME_WAIT ("client", "server", "both"), or null
  * @param resetBy           which side sent the first RST, or null
  * @param eventCounts       how many segments carried each event, by JSON name
+ * @param clientReadRate    how fast the client's application read once its window had shut, in bytes a
+ *                          second ({@link ReadingPace}); 0 when its window never shut
+ * @param serverReadRate    the same for the server's
  */
 public record ConnectionSummary(int conn, HostPort client, HostPort server, long firstFrame, long lastFrame,
                                 long startNanos, long endNanos, long packetsFromClient, long packetsFromServer,
                                 long bytesFromClient, long bytesFromServer, boolean handshakeSeen,
                                 long handshakeRttNanos, CloseKind close, String timeWait, String resetBy,
-                                TcpState clientState, TcpState serverState, Map<String, Long> eventCounts) {
+                                TcpState clientState, TcpState serverState, Map<String, Long> eventCounts,
+                                long clientReadRate, long serverReadRate) {
 }

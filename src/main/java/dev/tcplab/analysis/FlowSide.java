@@ -17,6 +17,8 @@ final class FlowSide {
     static final int UNKNOWN_SCALING = -1, NO_SCALING = -2;
     /** The window-scale shift from this side's SYN, or one of the two markers above (Wireshark's). */
     int windowScale = UNKNOWN_SCALING;
+    /** This side's application's reading pace, once its window has shut. */
+    final ReadingPace reading = new ReadingPace();
 
     // Wireshark's tcp_analyze_seq_info for segments this side sends (absolute numbers).
     int nextSeq;

@@ -25,9 +25,8 @@ import java.util.List;
  * @param quiet             how long the connection stayed quiet at its end, and the keep-alives that probed it
  * @param serverZeroWindowFrames the frames in which the server advertised a zero window (its application
  *                          did not read), in order
- * @param serverReadRate    how fast the server's application read once its window had shut, in bytes a second:
- *                          how far the right edge of its window (ACK + window) moved from its first zero window to
- *                          its last move, over that time; 0 without a zero window or a move after it
+ * @param serverReadRate    how fast the server's application read once its window had shut, in bytes a second
+ *                          ({@link ReadingPace}); 0 without a zero window or a move after it
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
@@ -126,11 +125,6 @@ public record RecordedConversation(int conn, String client, String server, List<
                 : Text.of("neither side's FIN is in the capture", "抓包中没有任何一方的 FIN");
     }
 
-    /** Bytes a second, over a stretch long enough to say (a tenth of a second at least); else 0. */
-    private static long readRate(long bytes, long nanos) {
-        return bytes > 0 && nanos >= 100_000_000L ? Math.round(bytes * 1e9 / nanos) : 0;
-    }
-
     public long clientBytes() {
         return chunks.stream().mapToLong(c -> c.data().length).sum();
     }
@@ -188,8 +182,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         long clientProbesQuietSince = -1, serverProbesQuietSince = -1;
         boolean clientProbesAnswered = false, serverProbesAnswered = false;
         List<Long> zeroWindows = new ArrayList<>();
-        // The right edge of the server's window moves only as its application reads, once the window has shut.
-        long shutEdge = -1, shutNanos = 0, lastEdge = -1, lastEdgeNanos = 0;
+        ReadingPace serverReading = new ReadingPace();
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
@@ -244,13 +237,8 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (s.has(Event.ZERO_WINDOW)) {
                     zeroWindows.add(s.frame());
                 }
-                long edge = s.ack() + s.window();
-                if (s.ack() >= 0 && shutEdge < 0 && s.has(Event.ZERO_WINDOW)) {
-                    shutEdge = lastEdge = edge;
-                    shutNanos = lastEdgeNanos = s.timeNanos();
-                } else if (s.ack() >= 0 && shutEdge >= 0 && edge > lastEdge) {
-                    lastEdge = edge;
-                    lastEdgeNanos = s.timeNanos();
+                if (s.ack() >= 0) {
+                    serverReading.saw(s.ack(), s.window(), s.has(Event.ZERO_WINDOW), s.timeNanos());
                 }
                 serverNext = Math.max(serverNext, s.seq() + s.length() + (s.segment().flags().syn() ? 1 : 0));
                 if (s.segment().flags().fin() && serverFin < 0) {
@@ -269,6 +257,6 @@ public record RecordedConversation(int conn, String client, String server, List<
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData,
-                quiet, List.copyOf(zeroWindows), readRate(lastEdge - shutEdge, lastEdgeNanos - shutNanos));
+                quiet, List.copyOf(zeroWindows), serverReading.bytesPerSecond());
     }
 }

@@ -148,6 +148,7 @@ public final class SummaryTable implements AnalysisSink {
                     + "接收方收到了抓包程序漏掉的包（tcpdump 停止时把它们计为 \"dropped by kernel\"；-B 16384 给它更大的"
                     + "缓冲区），或者这些包走了抓包看不到的路径"));
         }
+        slowReaders();
         List<CaptureInterface> interfaces = st.interfacesWithPackets();
         if (interfaces.size() > 1) {
             String each = interfaces.stream().map(i -> i.name() + " " + i.packets()).collect(Collectors.joining(", "));
@@ -158,6 +159,39 @@ public final class SummaryTable implements AnalysisSink {
                     + "第二份按重传分析，与 Wireshark 相同；只看一个接口：tshark -r FILE -Y frame.interface_id==N -w ONE.pcapng"));
         }
         out.flush();
+    }
+
+    /** Readers shown by name under the table; the rest are counted (the JSON has every one). */
+    static final int SLOW_READERS_SHOWN = 5;
+
+    /**
+     * The connections a slow reader held back: a side whose window shut again and again, opening only as
+     * its application read ({@link ReadingPace}). Said under the table, since no event counts it.
+     */
+    private void slowReaders() {
+        List<String> en = new java.util.ArrayList<>(), zh = new java.util.ArrayList<>();
+        int found = 0;
+        for (ConnectionSummary c : rows) {
+            for (String side : new String[] {"client", "server"}) {
+                long rate = side.equals("client") ? c.clientReadRate() : c.serverReadRate();
+                if (rate > 0 && found++ < SLOW_READERS_SHOWN) {
+                    en.add("connection " + c.conn() + "'s " + side + " about " + ReadingPace.text(rate));
+                    zh.add("第 " + c.conn() + " 个连接的" + role(side, Text.Lang.zh) + "大约 " + ReadingPace.text(rate));
+                }
+            }
+        }
+        if (found == 0) {
+            return;
+        }
+        String more = found > SLOW_READERS_SHOWN ? ", and " + (found - SLOW_READERS_SHOWN) + " more" : "";
+        String moreZh = found > SLOW_READERS_SHOWN ? "，还有 " + (found - SLOW_READERS_SHOWN) + " 个" : "";
+        say(Text.of("slow readers (a window that shut again and again, opening only as its application read; the pace "
+                + "is how far it let the sender on from its first zero window to its last, over that time): "
+                + String.join(", ", en) + more + ". The sender could go no faster (--format json: client_read_rate, "
+                + "server_read_rate, bytes a second)",
+                "读得慢的一方（窗口一再关闭，只随应用程序的读取而打开；速度是从第一次零窗口到最后一次零窗口，它让发送方"
+                + "前进的字节数除以这段时间）：" + String.join("，", zh) + moreZh + "。发送方无法更快（--format json："
+                + "client_read_rate、server_read_rate，单位为字节每秒）"));
     }
 
     /** How it closed; a reset says by whom. */

@@ -8,6 +8,7 @@ import dev.tcplab.analysis.Analyzer;
 import dev.tcplab.analysis.FaultAnnotations;
 import dev.tcplab.analysis.LiveComparison;
 import dev.tcplab.analysis.Pacer;
+import dev.tcplab.analysis.ReadingPace;
 import dev.tcplab.analysis.RecordedConversation;
 import dev.tcplab.analysis.Selection;
 import dev.tcplab.analysis.SummaryTable;
@@ -333,7 +334,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String times = frames.size() + " time" + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on)";
         String timesZh = frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）";
         long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, twoFigures(rec.serverReadRate())));
+                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
         String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
         return Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
                 + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
@@ -344,14 +345,6 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "所以它的 ACK 落在别处：" + option + " 让它也读得这么慢（缓冲区 8 KB）");
     }
 
-    /** A measured rate said as people say one: 10073 bytes/s as 10KB/s, 1234 as 1.2KB/s. */
-    static long twoFigures(long n) {
-        if (n < 100) {
-            return n;
-        }
-        long unit = (long) Math.pow(10, (long) Math.log10(n) - 1);
-        return Math.round((double) n / unit) * unit;
-    }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
     private static Text fastOpenHint(RecordedConversation rec) {

@@ -106,7 +106,7 @@ class AnalysisJsonTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AnalysisJson json = new AnalysisJson(out);
         json.connection(new ConnectionSummary(1, A, B, 1, 9, 575_000, 575_000 + 631_000, 5, 4, 8, 8, true, 16_000,
-                CloseKind.THREE_SEGMENT, "client", null, TcpState.TIME_WAIT, TcpState.CLOSED, Map.of()));
+                CloseKind.THREE_SEGMENT, "client", null, TcpState.TIME_WAIT, TcpState.CLOSED, Map.of(), 0, 0));
         json.finish(new AnalysisStats());
         String line = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
         assertTrue(line.contains("\"start\":0.000575,\"duration\":0.000631,"), line);

@@ -134,6 +134,29 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aSlowReaderIsNamedWithItsPaceAndALateOneIsNot() throws IOException {
+        // kernel-mix.pcap's connection 8: a server that read 512 bytes every 50 ms; its zero windows (tshark) from
+        // frame 3901 (tcp.ack 4345, at .494322) to frame 4275 (tcp.ack 43441, at 4.418351): 39,096 bytes in 3.924 s.
+        assertEquals(0, run("--summary", "captures/kernel-mix.pcap"), err());
+        assertTrue(out().contains("slow readers (a window that shut again and again, opening only as its application "
+                + "read; the pace is how far it let the sender on from its first zero window to its last, over that "
+                + "time): connection 8's server about 10 KB/s. The sender could go no faster"), out());
+        out.reset();
+        assertEquals(0, run("--format", "json", "--summary", "captures/kernel-mix.pcap"), err());
+        List<JsonNode> slow = json().stream().filter(n -> n.has("server_read_rate") || n.has("client_read_rate")).toList();
+        assertEquals(1, slow.size(), slow.toString());
+        assertEquals(8, slow.get(0).get("conn").asInt());
+        assertEquals(9963, slow.get(0).get("server_read_rate").asLong());
+        // A late reader (nothing for 1.5 s, then all at once): its window shut once, and no pace is made up for it.
+        out.reset();
+        assertEquals(0, run("--summary", "captures/zero-window-probes.pcap"), err());
+        assertFalse(out().contains("slow readers"), out());
+        out.reset();
+        assertEquals(0, run("--summary", "--lang", "zh", "captures/recorder-dropped.pcap"), err());
+        assertTrue(out().contains("第 1 个连接的服务器大约 9.3 KB/s，第 2 个连接的服务器大约 9.2 KB/s。发送方无法更快"), out());
+    }
+
+    @Test
     void aCaptureFromTwoInterfacesSaysWhyItsPacketsAppearTwice() throws IOException {
         assertEquals(0, run("--summary", "captures/two-interfaces-loopback.pcapng"), err());
         assertTrue(out().contains("packets from 2 interfaces (lo 30, any 30): a packet captured on two of them is in the"

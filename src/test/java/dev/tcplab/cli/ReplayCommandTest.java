@@ -30,15 +30,6 @@ class ReplayCommandTest {
     }
 
     @Test
-    void aMeasuredReadingPaceIsSaidToTwoFigures() {
-        assertEquals(10_000, ReplayCommand.twoFigures(10_073));
-        assertEquals(1_200, ReplayCommand.twoFigures(1_234));
-        assertEquals(990, ReplayCommand.twoFigures(987));
-        assertEquals(150, ReplayCommand.twoFigures(149));
-        assertEquals(99, ReplayCommand.twoFigures(99));
-    }
-
-    @Test
     void playsTheLadderOfOneConnectionAtFullSpeed() {
         assertEquals(0, run("--speed", "max", "--conn", "1", "captures/time-wait-reack.pcap"), err.toString(StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);

@@ -223,7 +223,8 @@ class ReplayLiveTest {
         assertFalse(slow.stderr().contains("--peer-read-rate 10KB/s makes it"), "no hint for an option given: "
                 + slow.stderr());
         // Read so, the live kernel's window shuts again and again (each reopening a segment wide, filled at once),
-        // and its right edge moves no faster than 10 KB/s, give or take a few segments over the ~4 s (9,584 measured).
+        // and from its first zero window to its last it lets us on no faster than 10 KB/s, give or take a few segments
+        // over the ~4 s (9,584 measured).
         List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window");
         assertTrue(shut.size() >= 10, "zero windows in frames " + shut + "\n" + slow.stderr());
         long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
