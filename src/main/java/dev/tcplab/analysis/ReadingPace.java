@@ -15,29 +15,35 @@ public final class ReadingPace {
 
     private int shuttings;
     private boolean shut;
-    private long firstEdge;
     private long firstNanos;
-    private long lastEdge;
     private long lastNanos;
+    /** The last zero window's ACK, and how far the ACKs of zero windows moved since the first (modulo 2^32). */
+    private long lastAck;
+    private long moved;
 
     /**
      * A segment of the reader's that acknowledges.
      *
-     * @param ack        relative to the other side's ISN
+     * @param ack        relative to the other side's ISN, or absolute: only differences count
      * @param window     in bytes (scaled)
      * @param zeroWindow Wireshark's zero window: 0 offered, and the segment not a SYN, FIN or RST
      */
     void saw(long ack, long window, boolean zeroWindow, long nanos) {
         if (zeroWindow) {
             if (shuttings == 0) {
-                firstEdge = ack;
                 firstNanos = nanos;
+                lastAck = ack;
+            }
+            // Sequence space wraps after 4 GiB; an ACK from before (reordered) does not move it back.
+            int forward = (int) (ack - lastAck);
+            if (forward > 0) {
+                moved += forward;
+                lastAck = ack;
             }
             if (!shut) {
                 shuttings++;
                 shut = true;
             }
-            lastEdge = ack;
             lastNanos = nanos;
         } else if (window > 0) {
             shut = false;
@@ -46,8 +52,8 @@ public final class ReadingPace {
 
     /** Bytes a second, or 0 when the window shut fewer than {@value #SHUTTINGS} times or over too short a time. */
     long bytesPerSecond() {
-        long bytes = lastEdge - firstEdge, nanos = lastNanos - firstNanos;
-        return shuttings >= SHUTTINGS && bytes > 0 && nanos >= SHORTEST_NANOS ? Math.round(bytes * 1e9 / nanos) : 0;
+        long nanos = lastNanos - firstNanos;
+        return shuttings >= SHUTTINGS && moved > 0 && nanos >= SHORTEST_NANOS ? Math.round(moved * 1e9 / nanos) : 0;
     }
 
     /** A measured rate rounded as people say one: 10,073 bytes/s as 10,000, 1,234 as 1,200. */

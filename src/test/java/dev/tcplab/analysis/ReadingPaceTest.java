@@ -22,6 +22,19 @@ class ReadingPaceTest {
     }
 
     @Test
+    void thePaceCountsAcrossTheWrapOfTheSequenceSpace() {
+        ReadingPace p = new ReadingPace();
+        long nearTheEnd = (1L << 32) - 1_000;
+        p.saw(nearTheEnd, 0, true, 0);
+        p.saw(nearTheEnd, 1_000, false, 50 * MS);
+        p.saw(0, 0, true, 100 * MS);               // 1,000 bytes on: past 2^32, so 0
+        p.saw(0, 1_000, false, 150 * MS);
+        p.saw(500, 0, true, 200 * MS);
+        p.saw(400, 0, true, 210 * MS);             // a reordered, older ACK: no step back
+        assertEquals(7_143, p.bytesPerSecond(), "1,500 bytes in 210 ms");
+    }
+
+    @Test
     void aWindowThatShutOnceOrTwiceIsALateReadersAndHasNoPace() {
         ReadingPace late = new ReadingPace();
         late.saw(4_344, 0, true, 50 * MS);
