@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Arbitrary segments in every state: the endpoint, put into each of the eleven states, meets
  * random segments (some with numbers near the connection's own, to get past the sequence check),
  * timer expiries and application calls. It must never throw, never emit a segment it could not
- * encode or that is addressed elsewhere, never answer one segment with a flood, and never leave
- * bytes waiting with no timer to act on them. CI runs a
+ * encode or that is addressed elsewhere, never answer one segment with a flood, never send new data
+ * past the peer's window, and never leave bytes waiting with no timer to act on them. CI runs a
  * bounded slice; -Dtcplab.fuzz.endpoint=200000 is the nightly-sized run per state.
  */
 class EndpointFuzzTest {
@@ -54,8 +54,42 @@ class EndpointFuzzTest {
         TcpConfig config = TcpConfig.defaults().withMsl(Duration.ofMillis(500))
                 .withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
                 .withDelayedAcks(delayedAcks);
-        conn = new TcpConnection(config, clock, US, PEER, () -> OUR_ISN, (s, w) -> sent.add(s), new ConnectionListener() {
+        sentEnd = null;
+        conn = new TcpConnection(config, clock, US, PEER, () -> OUR_ISN, (s, w) -> {
+            keptWithinTheWindow(s);
+            sent.add(s);
+        }, new ConnectionListener() {
         });
+    }
+
+    /** Where the data sent so far ends: bytes from there on are new. Null before any. */
+    SeqNum sentEnd;
+    /** The first segment of new data sent past the peer's window, or null. */
+    String pastTheWindow;
+
+    /**
+     * Flow control (RFC 9293 §3.8.6): new data only within the window the peer offered, SND.UNA + SND.WND,
+     * read as the segment leaves; a shut window only a one-byte probe (§3.8.6.1). Data sent before the peer
+     * shrank its window may be retransmitted (RFC 1122 §4.2.2.16 asks a sender to bear shrinking), so only
+     * new bytes are held to it.
+     */
+    void keptWithinTheWindow(Segment s) {
+        int len = s.payloadLength();
+        if (len == 0) {
+            return;
+        }
+        SeqNum end = s.seq().plus(len);
+        if (sentEnd != null && end.le(sentEnd)) {
+            return;
+        }
+        SeqNum edge = conn.sndUna().plus(conn.sndWnd());
+        boolean probe = conn.sndWnd() == 0 && len == 1 && s.seq().equals(conn.sndUna());
+        if (!probe && end.gt(edge) && pastTheWindow == null) {
+            pastTheWindow = "seq " + (s.seq().value() - OUR_ISN) + " len " + len + " past the edge "
+                    + (edge.value() - OUR_ISN) + " (SND.UNA " + (conn.sndUna().value() - OUR_ISN) + ", SND.WND "
+                    + conn.sndWnd() + ")";
+        }
+        sentEnd = end;
     }
 
     Segment peer(Flags f, long seq, long ack) {
@@ -124,6 +158,11 @@ class EndpointFuzzTest {
                         + ") broke the endpoint; the last inputs:\n" + String.join("\n", recent), e);
             }
             assertTrue(sent.size() - before <= 200, "one input made " + (sent.size() - before) + " segments in " + state);
+            if (pastTheWindow != null) {
+                throw new AssertionError("input " + i + " in " + state + " (-Dtcplab.fuzz.seed=" + (seed ^ state.ordinal())
+                        + ") sent new data past the peer's window: " + pastTheWindow + "; the last inputs:\n"
+                        + String.join("\n", recent));
+            }
             for (int k = before; k < sent.size(); k++) {
                 Segment s = sent.get(k);
                 assertEquals(US, s.srcPort(), "our port on " + s);
