@@ -39,7 +39,8 @@ public final class Window implements Exercise {
 
     @Override
     public Text title() {
-        return Text.of("Flow control: a shut window and the persist timer", "流量控制：关闭的窗口与持续计时器");
+        return Text.of("Flow control: a shut window, the persist timer, a slow reader",
+                "流量控制：关闭的窗口、持续计时器、读得慢的一方");
     }
 
     @Override
