@@ -230,10 +230,11 @@ public final class Window implements Exercise {
             shown.add(ms(shuts.get(shuts.size() - 1)));
         }
         String times = shown.isEmpty() ? "-" : String.join(", ", shown);
+        String timesZh = shown.isEmpty() ? "-" : String.join("，", shown);
         out.add(Check.of(Text.of("a slow reader: the kernel's window shut again and again, and opened each time its "
                 + "application read", "读得慢的一方：内核的窗口一再关闭，每当它的应用程序读取时又打开"),
                 shuts.size() >= 3 && reopened >= shuts.size(), Text.of("window 0 " + shuts.size() + " times (at "
-                + times + "), opened " + reopened + " times", "窗口 " + shuts.size() + " 次为 0（" + times + "），"
+                + times + "), opened " + reopened + " times", "窗口 " + shuts.size() + " 次为 0（" + timesZh + "），"
                 + reopened + " 次打开")));
 
         // The kernel's window in bytes: scaled when both SYNs offered scaling, except in the SYN+ACK itself.
