@@ -53,7 +53,10 @@ public final class TcpConnection {
     // Receive sequence variables
     private SeqNum irs;
     private SeqNum rcvNxt;
-    /** The window we offer, in bytes: {@link #rcvLimit} less what our application has not read. */
+    /**
+     * The window we offer, in bytes: at most {@link #rcvLimit} less what our application has not read; after
+     * a partial read, less, until it can grow by enough to be worth the sender's while (RFC 1122 §4.2.3.3).
+     */
     private long rcvWnd;
     /** Our receive buffer: at most 64 KiB − 1 until window scaling is agreed. */
     private long rcvLimit;
@@ -218,6 +221,34 @@ public final class TcpConnection {
             sendAck(Text.of("window update: our application read the " + read + " bytes waiting; window " + rcvWnd,
                     "窗口更新：我们的应用程序读取了等待中的 " + read + " 个字节；窗口为 " + rcvWnd));
         }
+    }
+
+    /**
+     * The application, not reading freely ({@link #holdReading}), reads at most {@code max} of the bytes
+     * waiting. The window grows only when it can grow by a full segment or half the buffer (RFC 1122
+     * §4.2.3.3, the receiver's silly-window avoidance: small openings would draw small segments), and then
+     * the peer is told at once, a window update.
+     *
+     * @return how many bytes it read
+     */
+    public long read(long max) {
+        long n = Math.min(Math.max(0, max), unread);
+        unread -= n;
+        long grows = rcvLimit - unread - rcvWnd;
+        if (n > 0 && grows >= Math.min(rcvLimit / 2, effectiveMss())) {
+            rcvWnd = rcvLimit - unread;
+            if (state.synchronizedState() && state != TcpState.TIME_WAIT) {
+                sendAck(Text.of("window update: our application has read enough for the window to grow by " + grows
+                        + " bytes, to " + rcvWnd, "窗口更新：我们的应用程序读取的数据已足够让窗口增大 " + grows
+                        + " 个字节，达到 " + rcvWnd));
+            }
+        }
+        return n;
+    }
+
+    /** Bytes received in order that the application has not read. */
+    public long unreadBytes() {
+        return unread;
     }
 
     /** ABORT: RST to the peer in synchronized states, then CLOSED (RFC 9293 §3.10.5). */
@@ -592,7 +623,7 @@ public final class TcpConnection {
                 listener.dataReceived(p.data());
                 if (readingHeld) {
                     unread += p.data().length;  // RCV.NXT and the unread grow together: the right edge stays put
-                    rcvWnd = Math.max(0, rcvLimit - unread);
+                    rcvWnd = Math.max(0, rcvWnd - p.data().length);
                 }
             }
             if (p.fin()) {

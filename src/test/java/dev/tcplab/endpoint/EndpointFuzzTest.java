@@ -217,11 +217,17 @@ class EndpointFuzzTest {
                     || s == TcpState.SYN_RECEIVED;
             try {
                 if (what == 97) {
-                    boolean hold = r.nextBoolean(); // the application stops reading, or reads what waits
-                    log(hold ? "application stops reading" : "application reads what waits");
-                    if (hold) {
+                    // The application stops reading, reads a little (a slow reader), or reads what waits.
+                    int how = r.nextInt(3);
+                    if (how == 0) {
+                        log("application stops reading");
                         conn.holdReading();
+                    } else if (how == 1) {
+                        int n = r.nextInt(3000);
+                        log("application reads " + n + " bytes");
+                        conn.read(n);
                     } else {
+                        log("application reads what waits");
                         conn.readHeld();
                     }
                 } else if (what < 98 && canSend) {

@@ -914,6 +914,42 @@ class TcpConnectionTest {
         }
 
         @Test
+        void aSlowReaderOpensItsWindowOnlyBySegmentsAndTellsThePeerEachTime() {
+            establish();
+            conn.holdReading();
+            long next = peerSends(0, 65535);
+            assertEquals(0, last().window(), "the buffer is full");
+            sent.clear();
+            assertEquals(800, conn.read(800));
+            assertEquals(0, sent.size(), "800 bytes of room is less than a segment: not offered (RFC 1122 §4.2.3.3)");
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + next, OUR_ISN + 1)); // a probe: still 0
+            assertEquals(0, last().window(), "the small opening is held back from the probe's answer too");
+            sent.clear();
+            why.clear();
+            assertEquals(800, conn.read(800));
+            assertEquals(1, sent.size(), "1,600 bytes read: a segment's worth, and the peer is told");
+            assertEquals(1600, last().window());
+            assertEquals(PEER_ISN + 1 + next + 1600, last().ack().value() + last().window(), "the right edge moved 1,600");
+            assertTrue(why.get(0).startsWith("window update: our application has read enough for the window to grow by "
+                    + "1600 bytes, to 1600"), why.toString());
+            next = peerSends(next, 1460);
+            assertEquals(140, last().window(), "what arrives takes from the window; the right edge stays");
+            assertEquals(PEER_ISN + 1 + next + 140, last().ack().value() + last().window());
+        }
+
+        @Test
+        void aReadOfMoreThanWaitsReadsWhatWaits() {
+            establish();
+            conn.holdReading();
+            peerSends(0, 3000);
+            assertEquals(3000, conn.unreadBytes());
+            assertEquals(3000, conn.read(10_000));
+            assertEquals(0, conn.unreadBytes());
+            assertEquals(0, conn.read(10_000));
+            assertEquals(65535, last().window(), "all read: the whole buffer again");
+        }
+
+        @Test
         void anApplicationThatReadsKeepsTheWholeWindowOpen() {
             establish();
             peerSends(0, 100_000);
