@@ -116,6 +116,12 @@ final class ConnectCommand implements Callable<Integer> {
                     + "read and send a window update.")
     Duration readDelay;
 
+    @Option(names = "--read-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "Our application reads at most RATE (e.g. 100KB/s), a little every 50 ms (after --read-delay): "
+                    + "with --peer-send 1MB our window fills, and it opens only by a segment or more at a time (RFC "
+                    + "1122's silly-window avoidance), each time with a window update; watch how the kernel sends into it.")
+    Long readRate;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Make N connections in a row, each from the next port (new ISNs every time).")
     int repeat;
@@ -144,6 +150,9 @@ final class ConnectCommand implements Callable<Integer> {
                 new LiveOptions.Wait("--peer-read-delay " + DurationConverter.text(peerReadDelay), peerReadDelay),
                 new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay), readDelay),
                 readingAtRate(peerReadRate, payload.length),
+                new LiveOptions.Wait("--read-rate " + (readRate == null ? "" : RateConverter.text(readRate)) + " over "
+                        + (peerSend != null ? peerSend : payload.length) + " bytes", readRate == null ? Duration.ZERO
+                        : Duration.ofMillis((peerSend != null ? peerSend : payload.length) * 1000 / readRate)),
                 live.timeWait());
         PrintWriter err = spec.commandLine().getErr();
         String small = lateReaderGetsTooLittle(peerReadDelay, peerReadRate != null, payload.length, language.lang);
@@ -158,7 +167,8 @@ final class ConnectCommand implements Callable<Integer> {
                 .withReadRate(peerReadRate == null ? 0 : peerReadRate);
         ConnectOptions opt = new ConnectOptions(live.iface, live.peerOrNull(), live.srcOrNull(), sport, peerPort,
                 payload, live.tcpConfig(), live.rstGuard, live.capturePath("connect"), timeout,
-                Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer, readDelay);
+                Duration.ofSeconds(2), repeat, hold, live.faults(), kernelPeer, readDelay)
+                .withReadRate(readRate == null ? 0 : readRate);
         ConnectOutcome o = new ConnectRun(opt, live.trace(spec.commandLine().getOut(), language.lang), err)
                 .inLanguage(language.lang).execute();
         err.println(summary(o, opt.expectedBack(), language.lang));

@@ -19,11 +19,12 @@ import java.util.List;
  * @param hold       how long the connection stays open, idle, after the echo before we close
  * @param faults     segments to drop, delay or duplicate (applied to the link; the endpoint is unaware)
  * @param readDelay  how long our application reads nothing after the handshake (0: it reads at once)
+ * @param readRate   after that, how many bytes a second it reads (0: all at once), from our window's buffer
  */
 public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
                              TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
                              int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions,
-                             Duration readDelay) {
+                             Duration readDelay, long readRate) {
 
     /** Connections in a row (--repeat): each from the next source port. */
     public static final int MAX_REPEAT = 4000;
@@ -40,6 +41,18 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
         if (readDelay.isNegative() || readDelay.compareTo(PeerOptions.MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--read-delay must be between 0 and 10m");
         }
+        if (readRate != 0 && (readRate < PeerOptions.MIN_READ_RATE || readRate > PeerOptions.MAX_READ_RATE)) {
+            throw new IllegalArgumentException("--read-rate must be between " + PeerOptions.MIN_READ_RATE
+                    + " bytes/s and " + PeerOptions.MAX_READ_RATE / 1_000_000 + "MB/s, got " + readRate + " bytes/s");
+        }
+    }
+
+    public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
+                          TcpConfig tcp, RstGuard rstGuard, Path capture, Duration timeout, Duration echoWait,
+                          int repeat, Duration hold, List<FaultRule> faults, PeerOptions peerOptions,
+                          Duration readDelay) {
+        this(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout, echoWait, repeat, hold,
+                faults, peerOptions, readDelay, 0);
     }
 
     public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,
@@ -58,22 +71,28 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
 
     public ConnectOptions withFaults(List<FaultRule> rules) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, hold, rules, peerOptions, readDelay);
+                echoWait, repeat, hold, rules, peerOptions, readDelay, readRate);
     }
 
     public ConnectOptions withHold(Duration d) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, d, faults, peerOptions, readDelay);
+                echoWait, repeat, d, faults, peerOptions, readDelay, readRate);
     }
 
     public ConnectOptions withPeerOptions(PeerOptions p) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, hold, faults, p, readDelay);
+                echoWait, repeat, hold, faults, p, readDelay, readRate);
     }
 
     public ConnectOptions withReadDelay(Duration d) {
         return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
-                echoWait, repeat, hold, faults, peerOptions, d);
+                echoWait, repeat, hold, faults, peerOptions, d, readRate);
+    }
+
+    /** Our application reads this many bytes a second (after {@code readDelay}): a slow reader. */
+    public ConnectOptions withReadRate(long bytesPerSecond) {
+        return new ConnectOptions(iface, peer, src, srcPort, peerPort, payload, tcp, rstGuard, capture, timeout,
+                echoWait, repeat, hold, faults, peerOptions, readDelay, bytesPerSecond);
     }
 
     /** What should come back: the payload from an echo server, nothing from one that discards. */

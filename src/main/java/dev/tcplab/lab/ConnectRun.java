@@ -156,7 +156,8 @@ public final class ConnectRun {
     private ConnectOutcome runOne(LiveSession session, HostPort me, HostPort peer, int number) {
         LiveSession.Script script = application != null ? application.get()
                 : new ConnectScript(opt.payload(), opt.expectedBack().length, opt.echoWait().toNanos(),
-                        opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0).readingLate(opt.readDelay().toNanos());
+                        opt.hold().toNanos(), opt.peerOptions().sendBytes() > 0).readingLate(opt.readDelay().toNanos())
+                        .readingSlowly(opt.readRate());
         KernelView view = null;
         if (kernelLookup != null) {
             view = new KernelView(script, kernelLookup, me, peer, EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT_2,

@@ -16,6 +16,9 @@ public final class ConnectScript implements LiveSession.Script {
     private final long holdNanos;
     private final boolean untilPeerCloses;
     private long readDelayNanos;
+    /** Bytes a second our application reads once it reads (0: all that waits). */
+    private long readRate;
+    private long lastReadAt;
     private long establishedAt = -1;
     private boolean readingHeld;
     private long echoedAt = -1;
@@ -46,11 +49,20 @@ public final class ConnectScript implements LiveSession.Script {
         return this;
     }
 
+    /** Once it reads, the application reads at most this many bytes a second, a little every tick. */
+    public ConnectScript readingSlowly(long bytesPerSecond) {
+        this.readRate = bytesPerSecond;
+        return this;
+    }
+
+    /** A slow reader reads this often: each time what its rate allows since the last read. */
+    static final long READ_TICK_NANOS = 50_000_000L;
+
     @Override
     public boolean step(TcpConnection conn, LiveSession session) {
         if (!opened) {
             opened = true;
-            if (readDelayNanos > 0) {
+            if (readDelayNanos > 0 || readRate > 0) {
                 conn.holdReading();
                 readingHeld = true;
             }
@@ -110,7 +122,10 @@ public final class ConnectScript implements LiveSession.Script {
         return false;
     }
 
-    /** After --read-delay, the application reads what waited: the window opens again. */
+    /**
+     * After --read-delay, the application reads what waited: the window opens again. A slow reader
+     * (--read-rate) instead reads, every tick, what its rate allows, and never catches up at once.
+     */
     private void readWhenDue(TcpConnection conn, LiveSession session) {
         if (!readingHeld || !conn.state().synchronizedState()) {
             return;
@@ -118,11 +133,20 @@ public final class ConnectScript implements LiveSession.Script {
         long now = System.nanoTime();
         if (establishedAt < 0) {
             establishedAt = now;
-        } else if (now - establishedAt >= readDelayNanos) {
+        } else if (now - establishedAt < readDelayNanos) {
+            return;
+        } else if (readRate == 0) {
             readingHeld = false;
             session.note(Text.of("our application reads now (--read-delay " + readDelayNanos / 1_000_000 + " ms)",
                     "我们的应用程序现在读取（--read-delay " + readDelayNanos / 1_000_000 + " 毫秒）"));
             conn.readHeld();
+        } else if (lastReadAt == 0) {
+            lastReadAt = now;
+            session.note(Text.of("our application reads " + readRate + " bytes a second from now on (--read-rate)",
+                    "我们的应用程序从现在起每秒读取 " + readRate + " 个字节（--read-rate）"));
+        } else if (now - lastReadAt >= READ_TICK_NANOS) {
+            conn.read(readRate * (now - lastReadAt) / 1_000_000_000L);
+            lastReadAt = now;
         }
     }
 }

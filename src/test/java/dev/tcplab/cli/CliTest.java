@@ -415,6 +415,11 @@ class CliTest {
         assertRefused("--peer-read-rate 10KB/s over 24000 bytes and TIME_WAIT (2 × --msl 1s) together take 4400ms, which "
                 + "does not fit in --timeout 4s", "connect", "--send-size", "24KB", "--peer-read-rate", "10KB/s",
                 "--timeout", "4s");
+        assertRefused("--read-rate must be between 100 bytes/s and 10MB/s, got 20000000 bytes/s", "connect",
+                "--read-rate", "20MB/s");
+        // Ours reading 1 MB at 100 KB/s takes 10 s of the run's time.
+        assertRefused("--read-rate 100KB/s over 1000000 bytes and TIME_WAIT (2 × --msl 1s) together take 12s, which does "
+                + "not fit in --timeout 5s", "connect", "--peer-send", "1MB", "--read-rate", "100KB/s", "--timeout", "5s");
         assertRefused("--peer-read-rate sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.10:7", "--peer-read-rate", "10KB/s", "no-such.pcap");
     }

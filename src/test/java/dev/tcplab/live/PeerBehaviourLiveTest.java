@@ -200,4 +200,50 @@ class PeerBehaviourLiveTest {
                 .count(), told::toString);
         assertTrue(told.stream().anyMatch(t -> t.startsWith("window update: our application read the")), told::toString);
     }
+
+    @Test
+    void whenOurApplicationReadsSlowlyOurWindowOpensOnlyASegmentOrMoreAtATime() throws Exception {
+        // The kernel sends 280,000 bytes; ours reads 20 KB/s, 1,000 bytes every 50 ms, once our 256 KB have filled.
+        // RFC 1122 §4.2.3.3: our window may grow only by a full segment (1,448 bytes here) or more, so a tick's
+        // 1,000 bytes are never offered alone, and each opening comes with a window update.
+        ConnectOptions o = options(PeerOptions.DEFAULT.withSendBytes(280_000), new byte[0]).withReadRate(20_000);
+        List<String> told = new java.util.ArrayList<>();
+        ConnectOutcome out = new ConnectRun(o, e -> {
+            if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
+                told.add(s.why().en());
+            }
+        }, new PrintWriter(info, true)).execute();
+        assertTrue(out.complete(new byte[0]), () -> out + "\n" + info);
+        assertEquals(out.peerSentSha256(), out.receivedSha256(), "every byte, in order");
+        // Our windows as tshark reads them (scaled), in order: each reopening after a 0 is a segment's worth, less
+        // at most what the scale's rounding takes (a field of 11 × 128 = 1,408 for 1,448 bytes).
+        dev.tcplab.host.Shell.Result ours = dev.tcplab.host.Shell.run(List.of("tshark", "-r", pcap.toString(), "-Y",
+                "ip.src == " + US + " && tcp.flags.syn == 0", "-T", "fields", "-e", "tcp.window_size"));
+        List<Long> windows = ours.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).map(Long::parseLong).toList();
+        int shut = 0;
+        for (int i = 1; i < windows.size(); i++) {
+            if (windows.get(i - 1) == 0 && windows.get(i) > 0) {
+                shut++;
+                assertTrue(windows.get(i) >= 1408, "reopened by only " + windows.get(i) + " bytes: " + windows);
+            }
+        }
+        assertTrue(shut >= 5, "our window shut and reopened " + shut + " times: " + windows);
+        assertTrue(told.stream().filter(t -> t.startsWith("window update: our application has read enough")).count()
+                >= shut, told::toString);
+        // How far our window let the kernel on from our first zero window to our last: no faster than we read.
+        long[] pace = {0};
+        try (dev.tcplab.capture.CaptureReader r = dev.tcplab.capture.CaptureReader.open(pcap)) {
+            new dev.tcplab.analysis.Analyzer(new dev.tcplab.analysis.AnalysisSink() {
+                @Override
+                public void segment(dev.tcplab.analysis.AnalyzedSegment seg) {
+                }
+
+                @Override
+                public void connection(dev.tcplab.analysis.ConnectionSummary c) {
+                    pace[0] = c.clientReadRate();
+                }
+            }, false).run(r, p -> { });
+        }
+        assertTrue(pace[0] > 0 && pace[0] <= 25_000, "our reading pace " + pace[0] + " bytes/s");
+    }
 }
