@@ -18,7 +18,9 @@ public final class ConnectScript implements LiveSession.Script {
     private long readDelayNanos;
     /** Bytes a second our application reads once it reads (0: all that waits). */
     private long readRate;
-    private long lastReadAt;
+    /** A slow reader reads this often: each time what its rate allows since the last read. */
+    static final long READ_TICK_NANOS = 50_000_000L;
+    private long lastReadAt = -1;
     private long establishedAt = -1;
     private boolean readingHeld;
     private long echoedAt = -1;
@@ -54,9 +56,6 @@ public final class ConnectScript implements LiveSession.Script {
         this.readRate = bytesPerSecond;
         return this;
     }
-
-    /** A slow reader reads this often: each time what its rate allows since the last read. */
-    static final long READ_TICK_NANOS = 50_000_000L;
 
     @Override
     public boolean step(TcpConnection conn, LiveSession session) {
@@ -140,7 +139,7 @@ public final class ConnectScript implements LiveSession.Script {
             session.note(Text.of("our application reads now (--read-delay " + readDelayNanos / 1_000_000 + " ms)",
                     "我们的应用程序现在读取（--read-delay " + readDelayNanos / 1_000_000 + " 毫秒）"));
             conn.readHeld();
-        } else if (lastReadAt == 0) {
+        } else if (lastReadAt < 0) {
             lastReadAt = now;
             session.note(Text.of("our application reads " + readRate + " bytes a second from now on (--read-rate)",
                     "我们的应用程序从现在起每秒读取 " + readRate + " 个字节（--read-rate）"));
