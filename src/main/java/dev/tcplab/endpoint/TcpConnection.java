@@ -1017,6 +1017,8 @@ public final class TcpConnection {
     public SeqNum sndUna() { return sndUna; }
     public SeqNum sndNxt() { return sndNxt; }
     public SeqNum rcvNxt() { return rcvNxt; }
+    /** RCV.WND in bytes, before the scale's rounding: RCV.NXT + RCV.WND is the right edge we offer. */
+    public long rcvWnd() { return rcvWnd; }
     public int sndWnd() { return sndWnd; }
     public int localPort() { return localPort; }
     public int remotePort() { return remotePort; }

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * random segments (some with numbers near the connection's own, to get past the sequence check),
  * timer expiries and application calls. It must never throw, never emit a segment it could not
  * encode or that is addressed elsewhere, never answer one segment with a flood, never send new data
- * past the peer's window, and never leave bytes waiting with no timer to act on them. CI runs a
+ * past the peer's window, never move its own window's right edge back, and never leave bytes waiting
+ * with no timer to act on them. CI runs a
  * bounded slice; -Dtcplab.fuzz.endpoint=200000 is the nightly-sized run per state.
  */
 class EndpointFuzzTest {
@@ -55,11 +56,36 @@ class EndpointFuzzTest {
                 .withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
                 .withDelayedAcks(delayedAcks);
         sentEnd = null;
+        rightEdge = null;
         conn = new TcpConnection(config, clock, US, PEER, () -> OUR_ISN, (s, w) -> {
             keptWithinTheWindow(s);
             sent.add(s);
         }, new ConnectionListener() {
         });
+    }
+
+    /** The furthest right edge of our window so far (RCV.NXT + RCV.WND), or null before the peer's SYN. */
+    SeqNum rightEdge;
+
+    /**
+     * RFC 9293 §3.8.6.2.2 (and RFC 1122 §4.2.2.16): a receiver should not shrink its window, i.e. move
+     * its right edge back; the peer may already have sent up to it. A partial read, the data that arrives,
+     * a full read: none may take it back. Null when it holds, else what moved.
+     */
+    String edgeMovedBack() {
+        TcpState st = conn.state();
+        if (!st.synchronizedState() && st != TcpState.SYN_RECEIVED || conn.rcvNxt() == null) {
+            rightEdge = null; // no connection, or a new one: a new right edge
+            return null;
+        }
+        SeqNum edge = conn.rcvNxt().plus(conn.rcvWnd());
+        String moved = rightEdge != null && edge.lt(rightEdge) ? "our right edge moved back by "
+                + rightEdge.minus(edge) + " bytes (RCV.NXT " + (conn.rcvNxt().value() - PEER_ISN) + ", RCV.WND "
+                + conn.rcvWnd() + ")" : null;
+        if (rightEdge == null || edge.gt(rightEdge)) {
+            rightEdge = edge;
+        }
+        return moved;
     }
 
     /** Where the data sent so far ends: bytes from there on are new. Null before any. */
@@ -147,6 +173,9 @@ class EndpointFuzzTest {
         for (int i = 0; i < INPUTS; i++) {
             if (i % 200 == 0 || conn == null) {
                 reach(state); // a fresh one now and then, so that most inputs meet the state under test
+                if (r.nextBoolean()) {
+                    conn.holdReading(); // half of them with an application that reads late or slowly
+                }
                 rebuilt++;
                 recent.clear();
             }
@@ -158,6 +187,11 @@ class EndpointFuzzTest {
                         + ") broke the endpoint; the last inputs:\n" + String.join("\n", recent), e);
             }
             assertTrue(sent.size() - before <= 200, "one input made " + (sent.size() - before) + " segments in " + state);
+            String back = edgeMovedBack();
+            if (back != null) {
+                throw new AssertionError("input " + i + " in " + state + " (-Dtcplab.fuzz.seed=" + (seed ^ state.ordinal())
+                        + ") " + back + "; the last inputs:\n" + String.join("\n", recent));
+            }
             if (pastTheWindow != null) {
                 throw new AssertionError("input " + i + " in " + state + " (-Dtcplab.fuzz.seed=" + (seed ^ state.ordinal())
                         + ") sent new data past the peer's window: " + pastTheWindow + "; the last inputs:\n"
