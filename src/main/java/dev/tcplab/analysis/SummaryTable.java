@@ -214,7 +214,7 @@ public final class SummaryTable implements AnalysisSink {
 
     /**
      * The table's last three columns in one line: how it closed, who went into TIME_WAIT, and its events
-     * but the time_wait that says that again.
+     * but the time_wait that says that again; then a slow reader's pace, which no column shows.
      */
     public static String inOneLine(ConnectionSummary c, Text.Lang lang) {
         boolean zh = lang == Text.Lang.zh;
@@ -223,7 +223,15 @@ public final class SummaryTable implements AnalysisSink {
             line += (zh ? "，TIME_WAIT：" : ", TIME_WAIT: ") + role(c.timeWait(), lang);
         }
         String events = events(c, false);
-        return events.isEmpty() ? line : line + (zh ? "；" : "; ") + events;
+        line = events.isEmpty() ? line : line + (zh ? "；" : "; ") + events;
+        for (String side : new String[] {"client", "server"}) {
+            long rate = side.equals("client") ? c.clientReadRate() : c.serverReadRate();
+            if (rate > 0) {
+                line += zh ? "；" + role(side, lang) + "读得慢，大约 " + ReadingPace.text(rate)
+                        : "; the " + side + " read slowly, about " + ReadingPace.text(rate);
+            }
+        }
+        return line;
     }
 
     /**

@@ -154,6 +154,11 @@ class AnalyzeCommandTest {
         out.reset();
         assertEquals(0, run("--summary", "--lang", "zh", "captures/recorder-dropped.pcap"), err());
         assertTrue(out().contains("第 1 个连接的服务器大约 9.3 KB/s，第 2 个连接的服务器大约 9.2 KB/s。发送方无法更快"), out());
+        // The page's connection picker says it in each connection's line.
+        Path page = dir.resolve("slow.html");
+        assertEquals(0, run("--format", "html", "-o", page.toString(), "captures/recorder-dropped.pcap"), err());
+        String html = java.nio.file.Files.readString(page);
+        assertTrue(html.contains("; the server read slowly, about 9.3 KB/s") && html.contains("about 9.2 KB/s"), html);
     }
 
     @Test
