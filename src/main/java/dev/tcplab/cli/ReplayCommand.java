@@ -346,6 +346,32 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
 
+    /**
+     * A recording whose server's window shut: how often the live kernel's did, and both paces, so that
+     * --peer-read-rate can be judged by what it re-created. Null without zero windows, or when the live
+     * capture cannot be read again.
+     */
+    private static Text windowsSideBySide(RecordedConversation rec, Path liveCapture) {
+        if (rec.serverZeroWindowFrames().isEmpty()) {
+            return null;
+        }
+        RecordedConversation live;
+        try {
+            live = RecordedConversation.read(liveCapture, 0);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        String paces = rec.serverReadRate() > 0 && live.serverReadRate() > 0 ? ", and read about "
+                + ReadingPace.text(live.serverReadRate()) + " once it had (recorded about "
+                + ReadingPace.text(rec.serverReadRate()) + ")" : "";
+        String pacesZh = rec.serverReadRate() > 0 && live.serverReadRate() > 0 ? "，此后每秒大约读取 "
+                + ReadingPace.text(live.serverReadRate()).replace("/s", "") + "（录制中大约 "
+                + ReadingPace.text(rec.serverReadRate()).replace("/s", "") + "）" : "";
+        int shut = live.serverZeroWindowFrames().size(), recorded = rec.serverZeroWindowFrames().size();
+        return Text.of("the live kernel advertised a zero window " + shut + " time" + (shut == 1 ? "" : "s") + " (recorded "
+                + recorded + ")" + paces, "实际的内核通告了 " + shut + " 次零窗口（录制中 " + recorded + " 次）" + pacesZh);
+    }
+
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
     private static Text fastOpenHint(RecordedConversation rec) {
         if (rec.synDataBytes() == 0) {
@@ -481,7 +507,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "数据何时到达，而重演有它自己的节奏"));
         }
         for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec)}) {
+            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), windowsSideBySide(rec, o.capture())}) {
             if (hint != null) {
                 say.accept(hint);
             }

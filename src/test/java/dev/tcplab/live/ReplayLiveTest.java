@@ -217,6 +217,7 @@ class ReplayLiveTest {
                 fast.stderr());
         Path pcap = dir.resolve("live.pcap");
         assertTrue(Tshark.frames(pcap, "tcp.analysis.zero_window").isEmpty(), "a reader that keeps up never shuts");
+        assertTrue(fast.stderr().contains("the live kernel advertised a zero window 0 times (recorded 15)"), fast.stderr());
 
         Shell.Result slow = replay("captures/kernel-mix.pcap", "--conn", "8", "--peer-discard", "--peer-read-rate",
                 "10KB/s");
@@ -227,6 +228,10 @@ class ReplayLiveTest {
         // over the ~4 s (9,584 measured).
         List<Integer> shut = Tshark.frames(pcap, "tcp.analysis.zero_window");
         assertTrue(shut.size() >= 10, "zero windows in frames " + shut + "\n" + slow.stderr());
+        // Said side by side with the recording: tshark's count, and both paces.
+        assertTrue(slow.stderr().contains("the live kernel advertised a zero window " + shut.size() + " times (recorded "
+                + "15), and read about "), slow.stderr());
+        assertTrue(slow.stderr().contains(" once it had (recorded about 10 KB/s)"), slow.stderr());
         long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
         assertTrue(pace > 0 && pace <= 12_000, "the live kernel's reading pace " + pace + " bytes/s");
         assertTrue(java.util.regex.Pattern.compile("transfer: segments out \\d+ \\(43440 payload bytes, \\d+ "
