@@ -247,6 +247,27 @@ class LabExercisesLiveTest {
         assertFails(ex, replace(runs, 2, slow.without(e -> e instanceof TraceEvent.SegmentEvent s
                 && s.direction() == Direction.IN && s.segment().payloadLength() > 0 && s.timeNanos() > firstEcho)), 9,
                 "when the echo stopped after its first segment");
+
+        // Run 4: ours reading slowly.
+        Timeline ours = runs.get(3);
+        long ourFirstZero = ours.out(s -> s.window() == 0 && !s.flags().syn()).get(0).timeNanos();
+        assertFails(ex, replace(runs, 3, ours.map(segments(s -> s.direction() == Direction.OUT
+                && s.timeNanos() > ourFirstZero && s.segment().window() > 0, s -> withWindow(s, 1)))), 10,
+                "when our window reopened by a sliver");
+        List<TraceEvent.SegmentEvent> ourSegments = ours.out(s -> !s.flags().syn());
+        java.util.Set<TraceEvent.SegmentEvent> updates = new java.util.HashSet<>();
+        for (int i = 1; i < ourSegments.size(); i++) {
+            Segment before = ourSegments.get(i - 1).segment(), now = ourSegments.get(i).segment();
+            if (before.window() == 0 && now.window() > 0 && now.ack().equals(before.ack())) {
+                updates.add(ourSegments.get(i));
+            }
+        }
+        assertFails(ex, replace(runs, 3, ours.without(updates::contains)), 11,
+                "when our window reopened only in ACKs of new data");
+        TraceEvent.SegmentEvent intoOurWindow = ours.in(s -> s.payloadLength() > 0).stream()
+                .filter(s -> s.timeNanos() > ourFirstZero).findFirst().orElseThrow();
+        assertFails(ex, replace(runs, 3, ours.map(segments(s -> s == intoOurWindow,
+                s -> s.withPayload(new byte[s.payloadLength() + 3000])))), 12, "when the kernel ran 3000 bytes past it");
     }
 
     static Segment withWindow(Segment s, int window) {

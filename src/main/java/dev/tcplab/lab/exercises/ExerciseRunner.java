@@ -128,7 +128,7 @@ public final class ExerciseRunner {
         } else {
             ConnectOptions opt = new ConnectOptions(setup.iface(), setup.peer(), setup.src(), 0, 7, run.payload(), tcp,
                     setup.rstGuard(), capture, run.timeout(), Duration.ofSeconds(2), 1, run.hold(), run.faults(), peer,
-                    run.readDelay());
+                    run.readDelay()).withReadRate(run.readRate());
             java.util.function.Supplier<LiveSession.Script> application = !run.oldDuplicateSynFirst() ? null
                     : () -> new OldDuplicateSyn(new ConnectScript(run.payload(), run.payload().length,
                             Duration.ofSeconds(2).toNanos(), run.hold().toNanos(), false));

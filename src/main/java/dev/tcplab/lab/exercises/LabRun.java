@@ -14,12 +14,12 @@ import java.util.List;
  */
 public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold, List<FaultRule> faults,
                      PeerOptions peer, Duration msl, Duration closeDelay, Duration timeout,
-                     boolean oldDuplicateSynFirst, Duration readDelay) {
+                     boolean oldDuplicateSynFirst, Duration readDelay, long readRate) {
 
     public static LabRun connect(Text label) {
         return new LabRun(label, false, "hello, kernel\n".getBytes(StandardCharsets.UTF_8), Duration.ZERO, List.of(),
                 PeerOptions.DEFAULT, Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(30), false,
-                Duration.ZERO);
+                Duration.ZERO, 0);
     }
 
     public static LabRun listen(Text label) {
@@ -28,17 +28,17 @@ public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold
 
     LabRun asListener() {
         return new LabRun(label, true, payload, hold, faults, peer, msl, closeDelay, timeout, oldDuplicateSynFirst,
-                readDelay);
+                readDelay, readRate);
     }
 
     public LabRun sending(byte[] data) {
         return new LabRun(label, weListen, data, hold, faults, peer, msl, closeDelay, timeout,
-                oldDuplicateSynFirst, readDelay);
+                oldDuplicateSynFirst, readDelay, readRate);
     }
 
     public LabRun holding(Duration d) {
         return new LabRun(label, weListen, payload, d, faults, peer, msl, closeDelay, timeout,
-                oldDuplicateSynFirst, readDelay);
+                oldDuplicateSynFirst, readDelay, readRate);
     }
 
     public LabRun withFaults(String... rules) {
@@ -49,32 +49,39 @@ public record LabRun(Text label, boolean weListen, byte[] payload, Duration hold
             list.add(FaultRule.parse(a, actionAndRule[1]));
         }
         return new LabRun(label, weListen, payload, hold, List.copyOf(list), peer, msl, closeDelay, timeout,
-                oldDuplicateSynFirst, readDelay);
+                oldDuplicateSynFirst, readDelay, readRate);
     }
 
     public LabRun withPeer(PeerOptions p) {
         return new LabRun(label, weListen, payload, hold, faults, p, msl, closeDelay, timeout,
-                oldDuplicateSynFirst, readDelay);
+                oldDuplicateSynFirst, readDelay, readRate);
     }
 
     public LabRun withMsl(Duration d) {
         return new LabRun(label, weListen, payload, hold, faults, peer, d, closeDelay, timeout,
-                oldDuplicateSynFirst, readDelay);
+                oldDuplicateSynFirst, readDelay, readRate);
     }
 
     /** Before opening, send a SYN with a stale ISN, as an old duplicate from an earlier incarnation would be. */
     public LabRun afterOldDuplicateSyn() {
-        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout, true, readDelay);
+        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout, true, readDelay,
+                readRate);
     }
 
     /** Our application reads nothing for {@code d} after the handshake: the window we offer shrinks. */
     public LabRun readingLate(Duration d) {
         return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout,
-                oldDuplicateSynFirst, d);
+                oldDuplicateSynFirst, d, readRate);
+    }
+
+    /** Our application reads this many bytes a second (after any read delay): the window we offer stays small. */
+    public LabRun readingSlowly(long bytesPerSecond) {
+        return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, timeout,
+                oldDuplicateSynFirst, readDelay, bytesPerSecond);
     }
 
     public LabRun withTimeout(Duration d) {
         return new LabRun(label, weListen, payload, hold, faults, peer, msl, closeDelay, d, oldDuplicateSynFirst,
-                readDelay);
+                readDelay, readRate);
     }
 }

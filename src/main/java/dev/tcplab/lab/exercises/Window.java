@@ -7,6 +7,7 @@ import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.Direction;
 import dev.tcplab.trace.TraceEvent;
+import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.SeqNum;
 import dev.tcplab.wire.TcpOption;
 import java.time.Duration;
@@ -29,6 +30,12 @@ public final class Window implements Exercise {
     static final Duration READ_DELAY = Duration.ofMillis(1200);
     /** Run 3: how fast the kernel's application reads; the 24 KB then take about a second past its buffer's 8 KB. */
     static final long SLOW_RATE = 16_000;
+    /** Run 4: what the kernel sends while ours reads slowly; our 256 KB window first, then ~18 KB more. */
+    static final int KERNEL_SENDS_SLOWLY = 280_000;
+    /** Run 4: how fast our application reads: 1,000 bytes a tick, less than a segment. */
+    static final long OUR_RATE = 20_000;
+    /** A segment (1,448 bytes) as a window field rounds it: 11 × 128 with the kernel's scale of 7. */
+    private static final long SEGMENT_ROUNDED = 1408;
     /** The measured wait may fall a little short of 200 ms: the clock reads the ACK's arrival before the timer starts. */
     private static final long MIN_RTO_NANOS = 190_000_000L;
 
@@ -55,14 +62,18 @@ public final class Window implements Exercise {
                 buffer while tcplab sends 24 KB. Run 2 turns the roles round: the kernel sends 1 MB and
                 tcplab's application reads nothing for 1.2 s; watch how Linux probes. Run 3: the kernel's
                 application reads, but slowly (16 KB/s): its window shuts, opens a little, shuts again, and
-                tcplab never sends past it. Watch the win column.""", """
+                tcplab never sends past it. Run 4: ours reads slowly (20 KB/s, 1,000 bytes every 50 ms): tcplab
+                opens its window only by a full segment or more (RFC 1122's silly-window avoidance), else the
+                kernel would send slivers. Watch the win column.""", """
                 每个报文段的窗口字段表示发送它的一方还能接收多少字节。内核的应用程序不读时，它的缓冲区被填满，窗口降到 0：
                 tcplab 必须停止发送。让窗口重新打开的只是一个不带数据的 ACK，而丢失的 ACK 没有人重传：双方就会永远等下去。
                 所以发送方设有持续计时器：窗口为 0 时，它发送探测，接收方必须用自己的窗口回应；第一个探测在一个 RTO 之后，
                 之后间隔逐次加倍（RFC 9293 §3.8.6.1）。第 1 次运行：内核的应用程序在 1.2 秒内什么也不读，缓冲区只有 8 KB，
                 而 tcplab 发送 24 KB。第 2 次运行交换角色：内核发送 1 MB，tcplab 的应用程序在 1.2 秒内什么也不读；
                 看看 Linux 怎样探测。第 3 次运行：内核的应用程序在读，但读得慢（每秒 16 KB）：它的窗口关闭，打开一点，
-                又关闭，而 tcplab 从不越过它发送。请看 win 一列。""");
+                又关闭，而 tcplab 从不越过它发送。第 4 次运行：我们的应用程序读得慢（每秒 20 KB，每 50 毫秒 1000 字节）：
+                tcplab 每次至少打开一个完整报文段的窗口（RFC 1122 的糊涂窗口避免），否则内核会发送零碎的小报文段。
+                请看 win 一列。""");
     }
 
     @Override
@@ -73,7 +84,10 @@ public final class Window implements Exercise {
                         .sending(new byte[0]).withPeer(PeerOptions.DEFAULT.withSendBytes(KERNEL_SENDS))
                         .readingLate(READ_DELAY),
                 LabRun.connect(Text.of("the kernel's application reads slowly", "内核的应用程序读得慢"))
-                        .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadRate(SLOW_RATE)));
+                        .sending(Payloads.stream(SENT)).withPeer(PeerOptions.DEFAULT.withReadRate(SLOW_RATE)),
+                LabRun.connect(Text.of("ours reads slowly", "我们的应用程序读得慢"))
+                        .sending(new byte[0]).withPeer(PeerOptions.DEFAULT.withSendBytes(KERNEL_SENDS_SLOWLY))
+                        .readingSlowly(OUR_RATE));
     }
 
     @Override
@@ -81,6 +95,7 @@ public final class Window implements Exercise {
         List<Check> out = new ArrayList<>(weProbe(runs.get(0)));
         out.addAll(kernelProbing(runs.get(1)));
         out.addAll(slowReader(runs.get(2)));
+        out.addAll(weReadSlowly(runs.get(3)));
         return out;
     }
 
@@ -238,17 +253,13 @@ public final class Window implements Exercise {
                 + reopened + " 次打开")));
 
         // The kernel's window in bytes: scaled when both SYNs offered scaling, except in the SYN+ACK itself.
-        int shift = t.onWire(Direction.IN, sg -> sg.flags().syn()).stream().findFirst()
-                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).map(TcpOption.WindowScale::shift)
-                .orElse(0);
-        boolean weScale = t.onWire(Direction.OUT, sg -> sg.flags().syn()).stream().findFirst()
-                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).isPresent();
+        int shift = shift(t, Direction.IN, Direction.OUT);
         long edge = -1, sent = 0;
         boolean win0 = false;
         Text past = null;
         for (TraceEvent.SegmentEvent e : t.segments()) {
             if (e.direction() == Direction.IN && e.segment().flags().ack()) {
-                long window = (long) e.segment().window() << (e.segment().flags().syn() || !weScale ? 0 : shift);
+                long window = (long) e.segment().window() << (e.segment().flags().syn() ? 0 : shift);
                 edge = rel(e.segment().ack(), ourIsn) + window;
                 win0 = window == 0;
             } else if (e.direction() == Direction.OUT && !e.lost() && e.segment().payloadLength() > 0) {
@@ -271,6 +282,77 @@ public final class Window implements Exercise {
         out.add(Check.of(Text.of("all " + SENT + " bytes came back", "全部 " + SENT + " 个字节都回来了"), echoed == SENT,
                 Text.of(echoed + " bytes echoed", "回显了 " + echoed + " 个字节")));
         return out;
+    }
+
+    /** Run 4: our window opened by segments, announced at once, and the kernel kept within it. */
+    private static List<Check> weReadSlowly(Timeline t) {
+        SeqNum theirIsn = t.isn(Direction.IN);
+        if (theirIsn == null) {
+            return List.of(Check.of(Text.of("the connection opened", "连接已打开"), false,
+                    Text.of("no SYN+ACK from the kernel", "没有内核的 SYN+ACK")));
+        }
+        int ourShift = shift(t, Direction.OUT, Direction.IN);
+        List<TraceEvent.SegmentEvent> ours = t.onWire(Direction.OUT, sg -> !sg.flags().syn());
+        int reopened = 0, slivers = 0, late = 0;
+        List<Long> openings = new ArrayList<>();
+        for (int i = 1; i < ours.size(); i++) {
+            Segment before = ours.get(i - 1).segment(), now = ours.get(i).segment();
+            if (before.window() == 0 && now.window() > 0 && now.ack().equals(before.ack())) {
+                reopened++;
+                long bytes = (long) now.window() << ourShift;
+                openings.add(bytes);
+                slivers += bytes < SEGMENT_ROUNDED ? 1 : 0;
+            } else if (before.window() == 0 && now.window() > 0) {
+                late++; // reopened only in an ACK of new data: the kernel had to probe to learn of it
+            }
+        }
+        List<Check> out = new ArrayList<>();
+        String sizes = openings.stream().distinct().limit(6).map(String::valueOf).reduce((a, b) -> a + ", " + b)
+                .orElse("-");
+        out.add(Check.of(Text.of("ours reading slowly: our window shut, and reopened only by a segment or more each "
+                + "time (RFC 1122 §4.2.3.3), never by the 1,000 bytes a read frees", "我们的应用程序读得慢：我们的窗口关闭，"
+                + "每次至少重新打开一个报文段（RFC 1122 §4.2.3.3），从不只打开一次读取腾出的 1000 字节"),
+                reopened >= 3 && slivers == 0, Text.of("reopened " + reopened + " times, by " + sizes + " bytes"
+                + (slivers > 0 ? "; " + slivers + " times by less than a segment" : ""), "重新打开 " + reopened
+                + " 次，大小 " + sizes + " 字节" + (slivers > 0 ? "；" + slivers + " 次不足一个报文段" : ""))));
+        out.add(Check.of(Text.of("each reopening went at once, in a window update (the same ACK, a new window): the "
+                + "kernel did not have to probe to learn of it", "每次重新打开都立即通过窗口更新发出（ACK 不变，窗口更新）："
+                + "内核不必探测就知道"), reopened > 0 && late == 0, Text.of(reopened + " window updates; " + late
+                + " reopenings only in an ACK of new data", reopened + " 个窗口更新；" + late + " 次只在确认新数据的 ACK 中打开")));
+
+        // The kernel's data against the right edge we offered last (ACK + window, scaled; the SYN's unscaled).
+        long edge = -1, sent = 0;
+        Text past = null;
+        for (TraceEvent.SegmentEvent e : t.segments()) {
+            if (e.direction() == Direction.OUT && e.segment().flags().ack()) {
+                long window = (long) e.segment().window() << (e.segment().flags().syn() ? 0 : ourShift);
+                edge = Math.max(edge, rel(e.segment().ack(), theirIsn) + window); // an edge moved back binds no one
+            } else if (e.direction() == Direction.IN && e.segment().payloadLength() > 0 && !e.segment().flags().syn()) {
+                long end = rel(e.segment().seq(), theirIsn) + e.segment().payloadLength();
+                sent++;
+                if (end > edge && past == null) {
+                    past = Text.of("at " + ms(e.timeNanos()) + " its bytes up to " + (end - 1) + ", our window's edge at "
+                            + (edge - 1), ms(e.timeNanos()) + " 时它发到第 " + (end - 1) + " 个字节，我们窗口的边在第 "
+                            + (edge - 1) + " 个");
+                }
+            }
+        }
+        long arrived = theirBytes(t);
+        out.add(Check.of(Text.of("the kernel never sent past the window we offered, and all " + KERNEL_SENDS_SLOWLY
+                + " bytes arrived", "内核从不越过我们提供的窗口发送，全部 " + KERNEL_SENDS_SLOWLY + " 个字节都到了"),
+                past == null && sent > 0 && arrived == KERNEL_SENDS_SLOWLY, past != null ? past : Text.of(sent
+                + " data segments within our window; " + arrived + " bytes", sent + " 个数据报文段都在我们的窗口之内；"
+                + arrived + " 个字节")));
+        return out;
+    }
+
+    /** The window scale a side's SYN asked for, in force when the other's SYN offered scaling too; else 0. */
+    private static int shift(Timeline t, Direction side, Direction other) {
+        boolean both = t.onWire(other, sg -> sg.flags().syn()).stream().findFirst()
+                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).isPresent();
+        return !both ? 0 : t.onWire(side, sg -> sg.flags().syn()).stream().findFirst()
+                .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).map(TcpOption.WindowScale::shift)
+                .orElse(0);
     }
 
     private static String seqs(List<TraceEvent.SegmentEvent> probes, SeqNum isn) {
@@ -326,11 +408,16 @@ public final class Window implements Exercise {
                 + "calls a keep-alive; tcplab's ladder names it for what it is. Either way the connection stays open "
                 + "as long as the probes are answered, however long the window stays shut; Linux gives up only after "
                 + "net.ipv4.tcp_retries2 probes that nobody answered. Run 3 is the window's everyday work: a reader "
-                + "that keeps up only slowly holds the sender to its pace, a segment each time its window opens.",
+                + "that keeps up only slowly holds the sender to its pace, a segment each time its window opens. Run 4 is the "
+                + "receiver's half of silly-window avoidance: offered each 1,000 bytes as they were read, the kernel "
+                + "would send 1,000-byte segments, then smaller ones, for ever; waiting for a segment's worth keeps "
+                + "the segments full.",
                 "tcplab 按 RFC 9293 的说法探测：发送一个字节的新数据（Wireshark 称为 \"TCP ZeroWindowProbe\"）。Linux "
                 + "发送的是接收方已有的字节（seq = SND.UNA − 1，不带数据，第 2 次运行），Wireshark 把它称为保活探测；"
                 + "tcplab 的时序图按它的真实身份称呼它。无论哪种，只要探测得到回应，不管窗口关闭多久，"
                 + "连接都保持打开；只有连续 net.ipv4.tcp_retries2 个探测都没有回应，Linux 才放弃。第 3 次运行是窗口的日常工作："
-                + "读得慢的一方把发送方拖到自己的节奏上，窗口每打开一次，放进一个报文段。");
+                + "读得慢的一方把发送方拖到自己的节奏上，窗口每打开一次，放进一个报文段。第 4 次运行是接收方这一半的糊涂窗口避免："
+                + "如果每读 1000 字节就通告出去，内核就会发送 1000 字节的报文段，然后更小的，一直下去；等到够一个报文段再打开，"
+                + "报文段就保持满载。");
     }
 }
