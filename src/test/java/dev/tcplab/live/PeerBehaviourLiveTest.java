@@ -53,6 +53,15 @@ class PeerBehaviourLiveTest {
         return new ConnectRun(o, e -> { }, new PrintWriter(info, true)).execute();
     }
 
+    /** The run, with the ladder's reason for each segment that has one (in English) put in {@code told}. */
+    ConnectOutcome runTellingWhy(ConnectOptions o, List<String> told) {
+        return new ConnectRun(o, e -> {
+            if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
+                told.add(s.why().en());
+            }
+        }, new PrintWriter(info, true)).execute();
+    }
+
     ConnectOptions options(PeerOptions peer) {
         return options(peer, "keep this\n".getBytes());
     }
@@ -166,11 +175,7 @@ class PeerBehaviourLiveTest {
         ConnectOptions o = options(PeerOptions.DEFAULT.withSendBytes(1_000_000), new byte[0])
                 .withReadDelay(Duration.ofMillis(1200));
         List<String> told = new java.util.ArrayList<>();
-        ConnectOutcome out = new ConnectRun(o, e -> {
-            if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
-                told.add(s.why().en());
-            }
-        }, new PrintWriter(info, true)).execute();
+        ConnectOutcome out = runTellingWhy(o, told);
         assertTrue(out.complete(new byte[0]), () -> out + "\n" + info);
         assertEquals(1_000_000, out.receivedCount());
         assertEquals(out.peerSentSha256(), out.receivedSha256(), "every byte, in order");
@@ -208,11 +213,7 @@ class PeerBehaviourLiveTest {
         // 1,000 bytes are never offered alone, and each opening comes with a window update.
         ConnectOptions o = options(PeerOptions.DEFAULT.withSendBytes(280_000), new byte[0]).withReadRate(20_000);
         List<String> told = new java.util.ArrayList<>();
-        ConnectOutcome out = new ConnectRun(o, e -> {
-            if (e instanceof TraceEvent.SegmentEvent s && s.why() != null) {
-                told.add(s.why().en());
-            }
-        }, new PrintWriter(info, true)).execute();
+        ConnectOutcome out = runTellingWhy(o, told);
         assertTrue(out.complete(new byte[0]), () -> out + "\n" + info);
         assertEquals(out.peerSentSha256(), out.receivedSha256(), "every byte, in order");
         // Our windows as tshark reads them (scaled), in order: each reopening after a 0 is a segment's worth, less
