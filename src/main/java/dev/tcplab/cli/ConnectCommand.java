@@ -149,10 +149,8 @@ final class ConnectCommand implements Callable<Integer> {
                 new LiveOptions.Wait("--peer-close-delay " + DurationConverter.text(peerCloseDelay), peerCloseDelay),
                 new LiveOptions.Wait("--peer-read-delay " + DurationConverter.text(peerReadDelay), peerReadDelay),
                 new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay), readDelay),
-                readingAtRate(peerReadRate, payload.length),
-                new LiveOptions.Wait("--read-rate " + (readRate == null ? "" : RateConverter.text(readRate)) + " over "
-                        + (peerSend != null ? peerSend : payload.length) + " bytes", readRate == null ? Duration.ZERO
-                        : Duration.ofMillis((peerSend != null ? peerSend : payload.length) * 1000 / readRate)),
+                readingAtRate("--peer-read-rate", peerReadRate, payload.length),
+                readingAtRate("--read-rate", readRate, peerSend != null ? peerSend : payload.length),
                 live.timeWait());
         PrintWriter err = spec.commandLine().getErr();
         String small = lateReaderGetsTooLittle(peerReadDelay, peerReadRate != null, payload.length, language.lang);
@@ -205,10 +203,10 @@ final class ConnectCommand implements Callable<Integer> {
                 + " KB，这 " + payloadBytes + " 个字节放得下：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
     }
 
-    /** How long a slow reader takes over what we send (its echo comes as slowly): part of the run's time. */
-    static LiveOptions.Wait readingAtRate(Long bytesPerSecond, long bytes) {
+    /** How long a slow reader, the kernel's or ours, takes over the bytes it reads: part of the run's time. */
+    static LiveOptions.Wait readingAtRate(String option, Long bytesPerSecond, long bytes) {
         Duration d = bytesPerSecond == null ? Duration.ZERO : Duration.ofMillis(bytes * 1000 / bytesPerSecond);
-        return new LiveOptions.Wait("--peer-read-rate " + (bytesPerSecond == null ? "" : RateConverter.text(bytesPerSecond))
+        return new LiveOptions.Wait(option + " " + (bytesPerSecond == null ? "" : RateConverter.text(bytesPerSecond))
                 + " over " + bytes + " bytes", d);
     }
 

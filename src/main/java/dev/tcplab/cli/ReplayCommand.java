@@ -461,7 +461,8 @@ public final class ReplayCommand implements Callable<Integer> {
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
-                + "idle time", idle), ConnectCommand.readingAtRate(peerReadRate, rec.clientBytes()),
+                + "idle time", idle), ConnectCommand.readingAtRate("--peer-read-rate", peerReadRate,
+                rec.clientBytes()),
                 liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
