@@ -21,4 +21,9 @@ public record ConnectionSummary(int conn, HostPort client, HostPort server, long
                                 long handshakeRttNanos, CloseKind close, String timeWait, String resetBy,
                                 TcpState clientState, TcpState serverState, Map<String, Long> eventCounts,
                                 long clientReadRate, long serverReadRate) {
+
+    /** The read rate of a side by its role ("client" or "server"). */
+    public long readRate(String side) {
+        return side.equals("client") ? clientReadRate : serverReadRate;
+    }
 }

@@ -173,7 +173,7 @@ public final class SummaryTable implements AnalysisSink {
         int found = 0;
         for (ConnectionSummary c : rows) {
             for (String side : new String[] {"client", "server"}) {
-                long rate = side.equals("client") ? c.clientReadRate() : c.serverReadRate();
+                long rate = c.readRate(side);
                 if (rate > 0 && found++ < SLOW_READERS_SHOWN) {
                     en.add("connection " + c.conn() + "'s " + side + " about " + ReadingPace.text(rate));
                     zh.add("第 " + c.conn() + " 个连接的" + role(side, Text.Lang.zh) + "大约 " + ReadingPace.text(rate));
@@ -225,7 +225,7 @@ public final class SummaryTable implements AnalysisSink {
         String events = events(c, false);
         line = events.isEmpty() ? line : line + (zh ? "；" : "; ") + events;
         for (String side : new String[] {"client", "server"}) {
-            long rate = side.equals("client") ? c.clientReadRate() : c.serverReadRate();
+            long rate = c.readRate(side);
             if (rate > 0) {
                 line += zh ? "；" + role(side, lang) + "读得慢，大约 " + ReadingPace.text(rate)
                         : "; the " + side + " read slowly, about " + ReadingPace.text(rate);

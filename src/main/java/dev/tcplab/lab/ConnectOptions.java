@@ -41,10 +41,7 @@ public record ConnectOptions(String iface, HostPort peer, Ipv4Address src, int s
         if (readDelay.isNegative() || readDelay.compareTo(PeerOptions.MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--read-delay must be between 0 and 10m");
         }
-        if (readRate != 0 && (readRate < PeerOptions.MIN_READ_RATE || readRate > PeerOptions.MAX_READ_RATE)) {
-            throw new IllegalArgumentException("--read-rate must be between " + PeerOptions.MIN_READ_RATE
-                    + " bytes/s and " + PeerOptions.MAX_READ_RATE / 1_000_000 + "MB/s, got " + readRate + " bytes/s");
-        }
+        PeerOptions.checkReadRate("--read-rate", readRate);
     }
 
     public ConnectOptions(String iface, HostPort peer, Ipv4Address src, int srcPort, int peerPort, byte[] payload,

@@ -86,6 +86,14 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
                 resetOnClose, d, readRate);
     }
 
+    /** A slow reader's rate, the kernel's or ours: 0 (no limit) or within the bounds above. */
+    static void checkReadRate(String option, long bytesPerSecond) {
+        if (bytesPerSecond != 0 && (bytesPerSecond < MIN_READ_RATE || bytesPerSecond > MAX_READ_RATE)) {
+            throw new IllegalArgumentException(option + " must be between " + MIN_READ_RATE + " bytes/s and "
+                    + MAX_READ_RATE / 1_000_000 + "MB/s, got " + bytesPerSecond + " bytes/s");
+        }
+    }
+
     KernelPeer.Behaviour behaviour() {
         return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay,
                 readRate);
@@ -107,10 +115,7 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
             throw new IllegalArgumentException("--peer-read-delay is for a peer that reads what we send; with "
                     + "--peer-send it sends instead");
         }
-        if (readRate != 0 && (readRate < MIN_READ_RATE || readRate > MAX_READ_RATE)) {
-            throw new IllegalArgumentException("--peer-read-rate must be between " + MIN_READ_RATE + " bytes/s and "
-                    + MAX_READ_RATE / 1_000_000 + "MB/s, got " + readRate + " bytes/s");
-        }
+        checkReadRate("--peer-read-rate", readRate);
         if (readRate > 0 && sendBytes > 0) {
             throw new IllegalArgumentException("--peer-read-rate is for a peer that reads what we send; with "
                     + "--peer-send it sends instead");
