@@ -99,7 +99,7 @@ public final class KernelPeer implements AutoCloseable {
         }
 
         /** Reads late or slowly: what a small receive buffer is for. */
-        public boolean readsSlowly() {
+        boolean readsSlowly() {
             return !readDelay.isZero() || readRate > 0;
         }
     }
@@ -240,7 +240,8 @@ public final class KernelPeer implements AutoCloseable {
             idle(readDelay);
         }
         // A slow reader takes what one tick allows per read, then waits as long as those bytes take at its rate.
-        int most = readRate > 0 ? (int) Math.max(1, Math.min(buf.length, readRate * SLOW_READ_TICK_MS / 1000)) : buf.length;
+        int most = readRate == 0 ? buf.length
+                : (int) Math.max(1, Math.min(buf.length, readRate * SLOW_READ_TICK_MS / 1000));
         if (readRate > 0) {
             log.accept("reading at most " + readRate + " bytes/s (" + most + " every " + SLOW_READ_TICK_MS + " ms, receive "
                     + "buffer " + c.getReceiveBufferSize() + " bytes): a faster sender fills the window again and again");
