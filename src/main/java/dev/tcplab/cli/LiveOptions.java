@@ -94,6 +94,16 @@ final class LiveOptions {
             + "(default: every segment, so the ladder shows each ACK).")
     boolean delayedAck;
 
+    @Option(names = "--window", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Our receive buffer, the most window we offer: 1KB to 8MB (default 256KiB). The "
+                    + "sender can have no more than SIZE in flight, and when our application does not keep up, our "
+                    + "window shuts after SIZE bytes.")
+    Long window;
+
+    /** Bounds of --window: below a segment or two the window is all silly; 8 MB fits our window scale of 7. */
+    static final long MIN_WINDOW = 1000;
+    static final long MAX_WINDOW = 8_000_000;
+
     @Option(names = "--absolute", description = "Print raw sequence numbers instead of relative ones.")
     boolean absolute;
 
@@ -180,6 +190,13 @@ final class LiveOptions {
     TcpConfig tcpConfig() {
         TcpConfig c = TcpConfig.defaults().withMsl(msl).withSynRetries(synRetries).withInitialRto(rto)
                 .withDelayedAcks(delayedAck);
+        if (window != null) {
+            if (window < MIN_WINDOW || window > MAX_WINDOW) {
+                throw new IllegalArgumentException("--window must be between 1KB and 8MB (our window scale of 7 "
+                        + "announces up to 8,388,480 bytes), got " + window + " bytes");
+            }
+            c = c.withReceiveWindow(window.intValue());
+        }
         return keepalive == null ? c : c.withKeepalive(parseKeepalive(keepalive));
     }
 

@@ -79,6 +79,12 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
         return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on, delayedAcks);
     }
 
+    /** Our receive buffer: the most window we offer (RCV.WND when the application has read everything). */
+    public TcpConfig withReceiveWindow(int bytes) {
+        return new TcpConfig(mss, bytes, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions,
+                delayedAcks);
+    }
+
     public TcpConfig withDelayedAcks(boolean on) {
         return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive,
                 extensions, on);

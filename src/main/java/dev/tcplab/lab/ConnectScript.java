@@ -18,11 +18,7 @@ public final class ConnectScript implements LiveSession.Script {
     private long readDelayNanos;
     /** Bytes a second our application reads once it reads (0: all that waits). */
     private long readRate;
-    /** A slow reader reads this often: each time what its rate allows since the last read. */
-    static final long READ_TICK_NANOS = 50_000_000L;
-    private long lastReadAt = -1;
-    private long establishedAt = -1;
-    private boolean readingHeld;
+    private ApplicationReading reading;
     private long echoedAt = -1;
     private long lastCount = -1;
     private long lastProgress;
@@ -61,10 +57,8 @@ public final class ConnectScript implements LiveSession.Script {
     public boolean step(TcpConnection conn, LiveSession session) {
         if (!opened) {
             opened = true;
-            if (readDelayNanos > 0 || readRate > 0) {
-                conn.holdReading();
-                readingHeld = true;
-            }
+            reading = new ApplicationReading(readDelayNanos, readRate);
+            reading.start(conn);
             conn.open();
             return false;
         }
@@ -72,7 +66,7 @@ public final class ConnectScript implements LiveSession.Script {
         if (s == TcpState.CLOSED) {
             return true;
         }
-        readWhenDue(conn, session);
+        reading.step(conn, session);
         if (!sent && s == TcpState.ESTABLISHED) {
             sent = true;
             sentAt = System.nanoTime();
@@ -105,7 +99,7 @@ public final class ConnectScript implements LiveSession.Script {
             boolean held = echoed && now - echoedAt >= holdNanos;
             // Not while our application does not read: the echo stalls because our window is shut.
             boolean waitedEnough = now - Math.max(sentAt, lastProgress) > echoWaitNanos + holdNanos
-                    && conn.unacknowledgedBytes() == 0 && !readingHeld;
+                    && conn.unacknowledgedBytes() == 0 && !reading.held();
             if (held || waitedEnough || conn.peerClosed()) {
                 if (!echoed) {
                     long ms = echoWaitNanos / 1_000_000;
@@ -119,33 +113,5 @@ public final class ConnectScript implements LiveSession.Script {
             }
         }
         return false;
-    }
-
-    /**
-     * After --read-delay, the application reads what waited: the window opens again. A slow reader
-     * (--read-rate) instead reads, every tick, what its rate allows, and never catches up at once.
-     */
-    private void readWhenDue(TcpConnection conn, LiveSession session) {
-        if (!readingHeld || !conn.state().synchronizedState()) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (establishedAt < 0) {
-            establishedAt = now;
-        } else if (now - establishedAt < readDelayNanos) {
-            return;
-        } else if (readRate == 0) {
-            readingHeld = false;
-            session.note(Text.of("our application reads now (--read-delay " + readDelayNanos / 1_000_000 + " ms)",
-                    "我们的应用程序现在读取（--read-delay " + readDelayNanos / 1_000_000 + " 毫秒）"));
-            conn.readHeld();
-        } else if (lastReadAt < 0) {
-            lastReadAt = now;
-            session.note(Text.of("our application reads " + readRate + " bytes a second from now on (--read-rate)",
-                    "我们的应用程序从现在起每秒读取 " + readRate + " 个字节（--read-rate）"));
-        } else if (now - lastReadAt >= READ_TICK_NANOS) {
-            conn.read(readRate * (now - lastReadAt) / 1_000_000_000L);
-            lastReadAt = now;
-        }
     }
 }

@@ -94,13 +94,15 @@ public final class ListenRun {
                 lookup = remote;
             }
             if (lab.peerNamespace != null) {
+                // A late reader of ours echoes nothing until it reads: the client waits that much longer.
                 kernelClient = KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
-                        CLIENT_READ_WAIT);
+                        CLIENT_READ_WAIT.plus(opt.readDelay()));
                 cleanup.add(kernelClient);
                 session.note(Text.of("a kernel client in " + lab.peerNamespace + " connects to " + us,
                         lab.peerNamespace + " 中的一个内核客户端连接 " + us));
             }
-            LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos());
+            LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos(), opt.readDelay().toNanos(),
+                    opt.readRate());
             KernelView view = null;
             if (lookup != null) {
                 view = new KernelView(script, lookup, us, lab.peer, EnumSet.of(TcpState.ESTABLISHED,

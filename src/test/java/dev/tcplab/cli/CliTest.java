@@ -425,6 +425,28 @@ class CliTest {
     }
 
     @Test
+    void ourWindowAndAListeningApplicationThatReadsSlowlyAreChecked() {
+        assertEquals(16_000, parsedConnect("--window", "16KB").live.tcpConfig().receiveWindow());
+        assertEquals(256 * 1024, parsedConnect().live.tcpConfig().receiveWindow());
+        assertRefused("--window must be between 1KB and 8MB", "connect", "--window", "500");
+        assertRefused("--window must be between 1KB and 8MB", "listen", "--window", "9MB");
+        // A rate of 0 divided the time a slow reader takes by zero: an unexpected error, not a sentence.
+        assertRefused("a rate must be above 0", "connect", "--read-rate", "0");
+        assertRefused("a rate must be above 0", "replay", "--live", "--peer-read-rate", "0B/s", "no-such.pcap");
+        assertRefused("--read-rate must be between 100 bytes/s and 10MB/s, got 50 bytes/s", "listen", "--read-rate",
+                "50B/s");
+        assertRefused("--read-delay must be between 0 and 10m", "listen", "--read-delay", "11m");
+        assertRefused("--send and --send-size both choose what the client sends; give one", "listen", "--send", "hi",
+                "--send-size", "1KB");
+        assertRefused("--send-size for listen goes up to 1MB", "listen", "--send-size", "2MB");
+        assertRefused("--send-size sets up the lab network's kernel client", "listen", "--iface", "tcplab-none0",
+                "--peer", "192.0.2.10:7", "--send-size", "1KB");
+        // Ours reading 64 KB at 16 KB/s takes 4 s of the run's time.
+        assertRefused("--read-rate 16KB/s over 64000 bytes takes 4s, which does not fit in --timeout 3s", "listen",
+                "--send-size", "64KB", "--read-rate", "16KB/s", "--timeout", "3s");
+    }
+
+    @Test
     void ratesAreReadWithOrWithoutPerSecond() {
         RateConverter c = new RateConverter();
         assertEquals(10_000L, c.convert("10KB/s"));

@@ -50,6 +50,50 @@ class PassiveAndSimultaneousLiveTest {
     }
 
     @Test
+    void aListeningApplicationOfOursThatReadsSlowlyOffersItsSmallWindowASegmentAtATimeAndEchoesEverything()
+            throws Exception {
+        // The kernel client sends 64,000 bytes into our 16,000-byte window; ours reads 16 KB/s and echoes what it
+        // has read. Our window shuts, and reopens only by a segment (1,448 bytes) or more (RFC 1122 §4.2.3.3).
+        byte[] payload = dev.tcplab.lab.Payloads.stream(64_000);
+        Path pcap = dir.resolve("listen-slow.pcap");
+        ListenRun r = new ListenRun(new ListenOptions(null, null, null, 8080, payload,
+                TcpConfig.defaults().withMsl(Duration.ofMillis(100)).withReceiveWindow(16_000), RstGuard.ADDRESS, pcap,
+                Duration.ofSeconds(20), Duration.ZERO, List.of(), PeerOptions.DEFAULT).withReading(Duration.ZERO, 16_000),
+                events::add, new PrintWriter(info, true));
+        ListenOutcome o = r.execute();
+        assertTrue(o.complete(payload, true), () -> "every byte echoed, and a passive close: " + o + "\n" + info);
+        dev.tcplab.host.Shell.Result ours = dev.tcplab.host.Shell.run(List.of("tshark", "-r", pcap.toString(), "-Y",
+                "ip.src == " + US + " && tcp.flags.syn == 0", "-T", "fields", "-e", "tcp.window_size"));
+        List<Long> windows = ours.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).map(Long::parseLong)
+                .toList();
+        int shut = 0;
+        for (int i = 1; i < windows.size(); i++) {
+            assertTrue(windows.get(i) <= 16_000, "never more than our buffer: " + windows);
+            if (windows.get(i - 1) == 0 && windows.get(i) > 0) {
+                shut++;
+                // A segment less the scale's rounding: a field of 11 × 128 = 1,408 for 1,448 bytes.
+                assertTrue(windows.get(i) >= 1408, "reopened by only " + windows.get(i) + " bytes: " + windows);
+            }
+        }
+        assertTrue(shut >= 5, "our window shut and reopened " + shut + " times: " + windows);
+        // The capture's analysis finds the server (us) reading at about our pace, from its zero windows.
+        long[] pace = {0};
+        try (dev.tcplab.capture.CaptureReader reader = dev.tcplab.capture.CaptureReader.open(pcap)) {
+            new dev.tcplab.analysis.Analyzer(new dev.tcplab.analysis.AnalysisSink() {
+                @Override
+                public void segment(dev.tcplab.analysis.AnalyzedSegment seg) {
+                }
+
+                @Override
+                public void connection(dev.tcplab.analysis.ConnectionSummary c) {
+                    pace[0] = c.serverReadRate();
+                }
+            }, false).run(reader, p -> { });
+        }
+        assertTrue(pace[0] >= 10_000 && pace[0] <= 22_000, "our reading pace " + pace[0] + " bytes/s");
+    }
+
+    @Test
     void passiveOpenFromAKernelClientAndPassiveClose() {
         byte[] payload = "from the kernel\n".getBytes();
         Path pcap = dir.resolve("listen.pcap");
