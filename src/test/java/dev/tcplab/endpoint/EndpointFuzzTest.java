@@ -47,6 +47,8 @@ class EndpointFuzzTest {
 
     /** Every other connection uses delayed ACKs, so the burst (stretch ACK) path is fuzzed too. */
     boolean delayedAcks;
+    /** Our receive buffer: the default, or for a third of the connections a small one (--window 1KB to 20KB). */
+    int receiveWindow = 256 * 1024;
 
     void build() {
         clock = new ManualClock();
@@ -54,7 +56,7 @@ class EndpointFuzzTest {
         delayedAcks = !delayedAcks;
         TcpConfig config = TcpConfig.defaults().withMsl(Duration.ofMillis(500))
                 .withKeepalive(new TcpConfig.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
-                .withDelayedAcks(delayedAcks);
+                .withDelayedAcks(delayedAcks).withReceiveWindow(receiveWindow);
         sentEnd = null;
         rightEdge = null;
         conn = new TcpConnection(config, clock, US, PEER, () -> OUR_ISN, (s, w) -> {
@@ -172,6 +174,7 @@ class EndpointFuzzTest {
         int rebuilt = 0;
         for (int i = 0; i < INPUTS; i++) {
             if (i % 200 == 0 || conn == null) {
+                receiveWindow = r.nextInt(3) == 0 ? 1000 + r.nextInt(19_001) : 256 * 1024;
                 reach(state); // a fresh one now and then, so that most inputs meet the state under test
                 if (r.nextBoolean()) {
                     conn.holdReading(); // half of them with an application that reads late or slowly
