@@ -157,6 +157,12 @@ final class ConnectCommand implements Callable<Integer> {
         if (small != null) {
             err.println("tcplab: " + small);
         }
+        long incoming = peerSend != null ? peerSend : peerDiscard ? 0 : payload.length;
+        String fits = ourWindowHoldsItAll(readDelay, readRate != null, incoming, live.tcpConfig().receiveWindow(),
+                "--peer-send 1MB", language.lang);
+        if (fits != null && live.iface == null) { // on --iface the peer sends what it will
+            err.println("tcplab: " + fits);
+        }
         PeerOptions kernelPeer = PeerOptions.DEFAULT.withCloseDelay(peerCloseDelay).withSysctls(live.peerSysctls)
                 .withCloseFirst(peerClosesFirst)
                 .withKeepalive(peerKeepalive == null ? null : parsePeerKeepalive(peerKeepalive))
@@ -201,6 +207,24 @@ final class ConnectCommand implements Callable<Integer> {
                 + "shuts, and " + payloadBytes + " bytes fit in that: its window will not shut. Send more, e.g. "
                 + "--send-size 24KB", (readRate ? "读得慢的" : "迟迟不读的") + "对端在窗口关闭之前大约能收下 " + kb
                 + " KB，这 " + payloadBytes + " 个字节放得下：它的窗口不会关闭。请多发一些，例如 --send-size 24KB").in(lang);
+    }
+
+    /**
+     * The same for our own application: while it does not read, what arrives must be more than our window, or
+     * the window never shuts. Null when more comes, or when ours reads at once.
+     *
+     * @param sendMore how to have more sent, e.g. "--peer-send 1MB"
+     */
+    static String ourWindowHoldsItAll(Duration readDelay, boolean readRate, long incomingBytes, int window,
+                                      String sendMore, Text.Lang lang) {
+        if (readDelay.isZero() && !readRate || incomingBytes >= window) {
+            return null;
+        }
+        return Text.of("our window is " + window + " bytes (--window), and the " + incomingBytes + " bytes coming fit "
+                + "in it: it will not shut. Have more sent (e.g. " + sendMore + ") or give a smaller window (e.g. "
+                + "--window 16KB)", "我们的窗口有 " + window + " 字节（--window），要来的 " + incomingBytes
+                + " 个字节放得下：它不会关闭。请让对端多发一些（例如 " + sendMore + "），或者把窗口设小一些（例如 --window 16KB）")
+                .in(lang);
     }
 
     /** How long a slow reader, the kernel's or ours, takes over the bytes it reads: part of the run's time. */

@@ -96,6 +96,11 @@ final class ListenCommand implements Callable<Integer> {
                 PeerOptions.DEFAULT.withSysctls(live.peerSysctls))
                 .withReading(readDelay, readRate == null ? 0 : readRate);
         PrintWriter err = spec.commandLine().getErr();
+        String fits = ConnectCommand.ourWindowHoldsItAll(readDelay, readRate != null, payload.length,
+                opt.tcp().receiveWindow(), "--send-size 300KB", language.lang);
+        if (fits != null && live.iface == null) { // on --iface the client sends what it will
+            err.println("tcplab: " + fits);
+        }
         Text.Lang lang = language.lang;
         ListenOutcome o = new ListenRun(opt, live.trace(spec.commandLine().getOut(), lang), err).inLanguage(lang)
                 .execute();

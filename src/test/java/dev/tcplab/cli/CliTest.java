@@ -474,6 +474,20 @@ class CliTest {
     }
 
     @Test
+    void ourLateReaderThatWouldTakeEverythingInIsSaidBeforeTheRun() {
+        assertEquals("our window is 262144 bytes (--window), and the 100000 bytes coming fit in it: it will not shut. "
+                + "Have more sent (e.g. --peer-send 1MB) or give a smaller window (e.g. --window 16KB)",
+                ConnectCommand.ourWindowHoldsItAll(Duration.ofSeconds(1), false, 100_000, 262_144, "--peer-send 1MB",
+                        Text.Lang.en));
+        assertTrue(ConnectCommand.ourWindowHoldsItAll(Duration.ZERO, true, 22, 16_000, "--send-size 300KB", Text.Lang.zh)
+                .startsWith("我们的窗口有 16000 字节（--window），要来的 22 个字节放得下"));
+        // As many as the window holds shut it (RCV.WND falls to 0); and an application reading at once never does.
+        assertEquals(null, ConnectCommand.ourWindowHoldsItAll(Duration.ofSeconds(1), false, 16_000, 16_000, "x",
+                Text.Lang.en));
+        assertEquals(null, ConnectCommand.ourWindowHoldsItAll(Duration.ZERO, false, 22, 16_000, "x", Text.Lang.en));
+    }
+
+    @Test
     void aRunThatCouldNotWorkIsRefusedBeforeItStarts() {
         assertRefused("--hold 3s and TIME_WAIT (2 × --msl 1s) together take 5s, which does not fit in --timeout "
                 + "2500ms",
