@@ -38,6 +38,10 @@ final class PeerCommand implements Callable<Integer> {
                 description = "Instead of echoing, send SIZE bytes (a fixed stream) to each client, then close.")
         Long sendBytes;
 
+        @Option(names = "--discard", description = "Keep what arrives and send nothing back (a discard server: its ACKs "
+                + "alone, e.g. the duplicate ACKs of tcplab lab loss).")
+        boolean discard;
+
         @Option(names = "--close-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
                 description = "Wait this long after the client's FIN before closing (CLOSE_WAIT visible).")
         java.time.Duration closeDelay;
@@ -71,13 +75,17 @@ final class PeerCommand implements Callable<Integer> {
                         + "B/s and " + RateConverter.text(dev.tcplab.lab.PeerOptions.MAX_READ_RATE) + ", and is for a "
                         + "peer that reads, not with --send-bytes");
             }
+            if (discard && sendBytes != null) {
+                throw new IllegalArgumentException("--discard sends nothing back, --send-bytes sends a stream: give one");
+            }
             KernelPeer.Behaviour b = new KernelPeer.Behaviour(closeDelay, false, null, sendBytes == null ? 0 : sendBytes,
-                    false, false, readDelay, rate);
+                    discard, false, readDelay, rate);
             try (KernelPeer peer = KernelPeer.echo(null, port, m -> {
                 err.println("tcplab peer: " + m);
                 err.flush();
             }, b)) {
-                err.println("tcplab peer: echo server listening on port " + port + " (Ctrl-C stops it)");
+                err.println("tcplab peer: " + (discard ? "discard" : sendBytes != null ? "sending" : "echo")
+                        + " server listening on port " + port + " (Ctrl-C stops it)");
                 err.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
                 forever.await();

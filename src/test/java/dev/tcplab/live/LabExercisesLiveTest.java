@@ -270,6 +270,61 @@ class LabExercisesLiveTest {
                 s -> s.withPayload(new byte[s.payloadLength() + 3000])))), 12, "when the kernel ran 3000 bytes past it");
     }
 
+    @Test
+    void loss() {
+        Exercise ex = Exercises.named("loss").orElseThrow();
+        List<Timeline> runs = runLive("loss").timelines();
+
+        // Run 1: our segment lost twice, the timer's waits.
+        Timeline t = runs.get(0);
+        List<TraceEvent.SegmentEvent> data = t.segments().stream().filter(s -> s.direction() == Direction.OUT
+                && s.segment().payloadLength() > 0).toList();
+        TraceEvent.SegmentEvent first = data.get(0);
+        assertFails(ex, replace(runs, 0, t.map(segments(s -> s.direction() == Direction.OUT && s != first
+                && s.segment().payloadLength() > 0, s -> withNumbers(s, 100, 0)))), 0,
+                "when the retransmissions carried other bytes");
+        assertFails(ex, replace(runs, 0, t.map(movedTo(data.get(1), first.timeNanos() + 50_000_000L)
+                .andThen(movedTo(data.get(2), first.timeNanos() + 150_000_000L))::apply)), 1,
+                "when the first retransmission came 50 ms after the segment (no RTO)");
+        assertFails(ex, replace(runs, 0, t.map(movedTo(data.get(2), data.get(1).timeNanos()
+                + (data.get(1).timeNanos() - first.timeNanos())))), 1, "when the second wait did not double");
+        assertFails(ex, replace(runs, 0, t.without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.IN && s.segment().payloadLength() > 0)), 2, "without the echo");
+
+        // Run 2: one segment of a burst lost, the duplicate ACKs, the fast retransmit.
+        Timeline burst = runs.get(1);
+        TraceEvent.SegmentEvent lost = burst.segments().stream().filter(s -> s.direction() == Direction.OUT && s.lost())
+                .findFirst().orElseThrow();
+        TraceEvent.SegmentEvent again = burst.out(s -> s.seq().equals(lost.segment().seq()) && s.payloadLength() > 0)
+                .stream().filter(s -> s.timeNanos() > lost.timeNanos()).findFirst().orElseThrow();
+        assertFails(ex, replace(runs, 1, burst.map(segments(s -> s.direction() == Direction.IN,
+                s -> s.withOptions(List.of())))), 3, "when the kernel's ACKs carried no SACK blocks");
+        assertFails(ex, replace(runs, 1, burst.map(movedTo(again, lost.timeNanos() + 300_000_000L))), 4,
+                "when the retransmission came 300 ms after the loss, as a timer's would");
+        assertFails(ex, replace(runs, 1, burst.map(segments(s -> s.direction() == Direction.IN
+                && s.timeNanos() > again.timeNanos() && !s.segment().ack().equals(lost.segment().seq()),
+                s -> withNumbers(s, 0, lost.segment().seq().plus(lost.segment().payloadLength()).minus(s.ack()))))), 5,
+                "when the kernel's ACK covered only the retransmitted segment");
+
+        // Run 3: the kernel's echo lost, and its copy.
+        Timeline echo = runs.get(2);
+        TraceEvent.SegmentEvent theirs = echo.segments().stream().filter(s -> s.direction() == Direction.IN && s.lost())
+                .findFirst().orElseThrow();
+        assertFails(ex, replace(runs, 2, echo.without(e -> e instanceof TraceEvent.SegmentEvent s
+                && s.direction() == Direction.IN && !s.lost() && s.segment().payloadLength() > 0)), 6,
+                "without the kernel's copy");
+        TraceEvent.SegmentEvent ourAck = echo.out(s -> s.ack().equals(theirs.segment().seq()
+                .plus(theirs.segment().payloadLength())) && !s.flags().syn()).get(0);
+        assertFails(ex, replace(runs, 2, echo.map(movedTo(ourAck, theirs.timeNanos() + 1_000_000L))), 7,
+                "when tcplab acknowledged the lost echo");
+    }
+
+    /** One segment's event at another time: a doctored timeline. */
+    static UnaryOperator<TraceEvent> movedTo(TraceEvent.SegmentEvent which, long timeNanos) {
+        return e -> e == which ? new TraceEvent.SegmentEvent(timeNanos, which.direction(), which.src(), which.dst(),
+                which.segment(), which.state(), which.why(), which.lost()) : e;
+    }
+
     static Segment withWindow(Segment s, int window) {
         return new Segment(s.srcPort(), s.dstPort(), s.seq(), s.ack(), s.flags(), window, s.urgentPointer(), s.options(),
                 s.payload());

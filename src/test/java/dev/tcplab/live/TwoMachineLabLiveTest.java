@@ -77,7 +77,7 @@ class TwoMachineLabLiveTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"seq-ack", "handshake", "close", "time-wait", "two-way", "keepalive", "window"})
+    @ValueSource(strings = {"seq-ack", "handshake", "close", "time-wait", "two-way", "keepalive", "window", "loss"})
     void everyExercisePassesAgainstAPeerMachineRunTheAgent(String name) {
         String synackRetries = sysctlIn(PEER_VM, "net.ipv4.tcp_synack_retries");
         StringWriter text = new StringWriter();

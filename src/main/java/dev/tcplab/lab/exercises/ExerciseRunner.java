@@ -155,6 +155,9 @@ public final class ExerciseRunner {
         if (p.sendBytes() > 0) {
             needs.add("send a stream and close (tcplab peer listen --send-bytes " + p.sendBytes() + ")");
         }
+        if (p.discard()) {
+            needs.add("keep what arrives and send nothing back (tcplab peer listen --discard)");
+        }
         if (p.keepalive() != null) {
             needs.add("probe with keepalive " + p.keepalive().idleSeconds() + "," + p.keepalive().intervalSeconds() + ","
                     + p.keepalive().count() + " (sysctl net.ipv4.tcp_keepalive_time/intvl/probes there, and an"

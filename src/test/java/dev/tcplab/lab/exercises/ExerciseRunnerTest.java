@@ -22,10 +22,12 @@ class ExerciseRunnerTest {
                 ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withReadDelay(Duration.ofMillis(1500))));
         assertEquals("send a stream and close (tcplab peer listen --send-bytes 1000000)",
                 ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withSendBytes(1_000_000)));
+        assertEquals("keep what arrives and send nothing back (tcplab peer listen --discard)",
+                ExerciseRunner.peerNeeds(PeerOptions.DEFAULT.withDiscard(true)));
     }
 
     @Test
-    void everyExerciseSpeaksBothLanguagesAndTheSevenAreThere() {
+    void everyExerciseSpeaksBothLanguagesAndTheEightAreThere() {
         for (Exercise e : Exercises.all()) {
             assertTrue(!e.title().en().isBlank() && !e.title().zh().isBlank(), e.name());
             assertTrue(!e.intro().en().isBlank() && e.intro().zh().codePoints().anyMatch(c -> c > 0x4e00), e.name());
@@ -33,6 +35,6 @@ class ExerciseRunnerTest {
                 assertTrue(!r.label().zh().isBlank(), e.name());
             }
         }
-        assertEquals(7, Exercises.all().size());
+        assertEquals(8, Exercises.all().size());
     }
 }
