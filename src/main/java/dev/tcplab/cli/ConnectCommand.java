@@ -112,8 +112,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--read-delay", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "Our application reads nothing for DURATION after the handshake: what the kernel sends fills "
                     + "our window (256 KB, or --window; e.g. with --peer-send 1MB), we offer a zero window, and the "
-                    + "kernel probes it (Linux's zero-window probes, seq = our RCV.NXT − 1, which Wireshark calls keep-alives) until we "
-                    + "read and send a window update.")
+                    + "kernel probes it (Linux's zero-window probes, seq = our RCV.NXT − 1, which Wireshark calls "
+                    + "keep-alives) until we read and send a window update.")
     Duration readDelay;
 
     @Option(names = "--read-rate", paramLabel = "RATE", converter = RateConverter.class,

@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Guided exercises, one per claim of the seed notes, and two beyond them (window: flow control; loss: "
-                + "retransmission).",
+        description = {"Guided exercises, one per claim of the seed notes, and two beyond them (window: flow control; "
+                + "loss: retransmission).",
                 "An explanation, the live run with the ladder and the kernel's own state beside ours, then checks "
                 + "printed as PASS/FAIL with the numbers seen."},
         footerHeading = "%nExamples:%n",

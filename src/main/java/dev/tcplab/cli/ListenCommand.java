@@ -77,8 +77,8 @@ final class ListenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         live.checkInterfaceOptions(" (with --iface, --peer names the client)");
-        live.refuseLabOnlyOnIface(spec.commandLine().getParseResult(), List.of("--send", "--send-size", "--peer-sysctl"), "client",
-                "the client is whoever connects (for example tcplab peer connect on that machine)");
+        live.refuseLabOnlyOnIface(spec.commandLine().getParseResult(), List.of("--send", "--send-size", "--peer-sysctl"),
+                "client", "the client is whoever connects (for example tcplab peer connect on that machine)");
         if (spec.commandLine().getParseResult().hasMatchedOption("--send") && sendSize != null) {
             throw new IllegalArgumentException("--send and --send-size both choose what the client sends; give one");
         }
