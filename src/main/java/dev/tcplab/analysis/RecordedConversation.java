@@ -27,15 +27,54 @@ import java.util.List;
  *                          did not read), in order
  * @param serverReadRate    how fast the server's application read once its window had shut, in bytes a second
  *                          ({@link ReadingPace}); 0 without a zero window or a move after it
+ * @param serverReplies     the server's data, retransmissions removed, in sequence order, each with how much of
+ *                          the client's it had received when it sent it: what a re-enactment's peer answers with
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
                                    long serverCloseDelayNanos, long synDataBytes, Quiet quiet,
-                                   List<Long> serverZeroWindowFrames, long serverReadRate) {
+                                   List<Long> serverZeroWindowFrames, long serverReadRate, List<Reply> serverReplies) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
+    }
+
+    /** @param clientBytesBefore how many of the client's data bytes the server had received when it sent this */
+    public record Reply(byte[] data, long clientBytesBefore, long frame) {
+    }
+
+    /**
+     * One side's bytes in sequence order: a retransmission's old bytes dropped, and what the capture missed
+     * (a segment not captured, or cut by the snaplen) filled with zeros and counted.
+     */
+    private static final class ByteStream {
+        /** The relative seq of the next new byte. */
+        long next = 1;
+        long filled, unseen;
+
+        /** The new bytes of a segment: none, or a piece, after a piece of zeros for a gap before it. */
+        List<byte[]> take(long seq, int length, byte[] captured) {
+            long end = seq + length;
+            List<byte[]> pieces = new ArrayList<>(2);
+            if (length > 0 && seq > next && seq - next < 1 << 20) {
+                int missing = (int) (seq - next);
+                pieces.add(new byte[missing]);
+                filled += missing;
+                unseen += missing;
+                next = seq;
+            }
+            if (length > 0 && end > next && seq <= next) {
+                int skip = (int) (next - seq);
+                byte[] data = new byte[(int) (end - next)];
+                int have = Math.max(0, Math.min(data.length, captured.length - skip));
+                System.arraycopy(captured, Math.min(skip, captured.length), data, 0, have);
+                filled += data.length - have;
+                pieces.add(data);
+                next = end;
+            }
+            return pieces;
+        }
     }
 
     /**
@@ -171,9 +210,9 @@ public record RecordedConversation(int conn, String client, String server, List<
     static RecordedConversation from(List<AnalyzedSegment> segments) {
         List<Chunk> chunks = new ArrayList<>();
         List<SegmentShape> server = new ArrayList<>();
-        long clientNext = 1;   // relative seq of the client's next new byte
-        long serverNext = 1;
-        long clientFin = -1, serverFin = -1, filled = 0, unseen = 0, serverBytesBeforeFin = 0;
+        ByteStream clientStream = new ByteStream(), serverStream = new ByteStream();
+        List<Reply> replies = new ArrayList<>();
+        long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
         // When the connection last did something other than keep itself alive, and each side's probes before
         // the client's FIN, with the quiet time when they began and whether the other side answered.
@@ -205,32 +244,17 @@ public record RecordedConversation(int conn, String client, String server, List<
             if (s.fromClient()) {
                 // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
                 boolean syn = s.segment().flags().syn();
-                long seq = s.seq() + (syn ? 1 : 0), end = seq + s.length();
+                long seq = s.seq() + (syn ? 1 : 0);
                 if (syn && s.length() > 0 && synData == 0) {
                     synData = s.length();
                 }
-                if (s.length() > 0 && seq > clientNext && seq - clientNext < 1 << 20) {
-                    // Bytes the capture missed (a segment not captured): sent as zeros, and counted.
-                    int missing = (int) (seq - clientNext);
-                    chunks.add(new Chunk(new byte[missing], serverNext - 1, s.frame()));
-                    filled += missing;
-                    unseen += missing;
-                    clientNext = seq;
-                }
-                if (s.length() > 0 && end > clientNext && seq <= clientNext) {
-                    int skip = (int) (clientNext - seq);
-                    byte[] data = new byte[(int) (end - clientNext)];
-                    byte[] captured = s.segment().payload();
-                    int have = Math.max(0, Math.min(data.length, captured.length - skip));
-                    System.arraycopy(captured, Math.min(skip, captured.length), data, 0, have);
-                    filled += data.length - have;
-                    chunks.add(new Chunk(data, serverNext - 1, s.frame()));
-                    clientNext = end;
+                for (byte[] piece : clientStream.take(seq, s.length(), s.segment().payload())) {
+                    chunks.add(new Chunk(piece, serverStream.next - 1, s.frame()));
                 }
                 if (s.segment().flags().fin() && clientFin < 0) {
                     clientFin = s.frame();
                     clientFinNanos = s.timeNanos();
-                    serverBytesBeforeFin = serverNext - 1;
+                    serverBytesBeforeFin = serverStream.next - 1;
                 }
             } else {
                 server.add(SegmentShape.of(s));
@@ -240,7 +264,12 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (s.ack() >= 0) {
                     serverReading.saw(s.ack(), s.window(), s.has(Event.ZERO_WINDOW), s.timeNanos());
                 }
-                serverNext = Math.max(serverNext, s.seq() + s.length() + (s.segment().flags().syn() ? 1 : 0));
+                // What the server had received when it sent this: its ACK says (its FIN, if any, is capped below).
+                long received = s.ack() > 0 ? s.ack() - 1 : 0;
+                long seq = s.seq() + (s.segment().flags().syn() ? 1 : 0);
+                for (byte[] piece : serverStream.take(seq, s.length(), s.segment().payload())) {
+                    replies.add(new Reply(piece, received, s.frame()));
+                }
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
                     serverFinNanos = s.timeNanos();
@@ -255,8 +284,12 @@ public record RecordedConversation(int conn, String client, String server, List<
                 Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered, endNanos));
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
+        long clientData = clientStream.next - 1;
+        List<Reply> cappedReplies = replies.stream().map(r -> r.clientBytesBefore() <= clientData ? r
+                : new Reply(r.data(), clientData, r.frame())).toList();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
-                server, filled, unseen, clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData,
-                quiet, List.copyOf(zeroWindows), serverReading.bytesPerSecond());
+                server, clientStream.filled, clientStream.unseen,
+                clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData, quiet,
+                List.copyOf(zeroWindows), serverReading.bytesPerSecond(), cappedReplies);
     }
 }

@@ -114,6 +114,12 @@ public final class ReplayCommand implements Callable<Integer> {
             + "nothing back, as a server that only reads (an upload's) instead of an echo server.")
     boolean peerDiscard;
 
+    @Option(names = "--peer-answers", description = "With --live: the lab's kernel peer answers with the recorded "
+            + "server's data instead of an echo, each reply once it has read as many of our bytes as the recorded server "
+            + "had received when it sent it (an HTTP server's responses, say): the live kernel then carries the same "
+            + "conversation.")
+    boolean peerAnswers;
+
     @Option(names = "--peer-read-rate", paramLabel = "RATE", converter = RateConverter.class,
             description = "With --live: the lab's kernel peer's application reads at most RATE (e.g. 10KB/s) from an 8 KB "
                     + "receive buffer, as a server that read slowly: its window shuts and opens again and again.")
@@ -393,7 +399,7 @@ public final class ReplayCommand implements Callable<Integer> {
         // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
         long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
                 .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
-        if (liveOptions.iface != null || peerDiscard || served == rec.clientBytes()) {
+        if (liveOptions.iface != null || peerDiscard || peerAnswers || served == rec.clientBytes()) {
             return null;
         }
         if (served == 0) {
@@ -403,16 +409,19 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "--peer-discard 让它只收不回，像录制中的服务器那样");
         }
         return Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
-                + "not an echo server, and the lab's kernel peer echoes what it gets. To compare with a server like the "
-                + "recorded one, start it on another machine and re-enact against it with --iface and --peer",
-                "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节：它不是回显服务器，"
-                + "而实验网络的内核对端回显收到的一切。要与录制中那样的服务器比较，请在另一台机器上启动它，"
+                + "not an echo server, and the lab's kernel peer echoes what it gets. --peer-answers makes it answer with "
+                + "the recorded server's bytes, each reply once it has read what the recorded server had received before "
+                + "it; or start a server like the recorded one on another machine and re-enact against it with --iface "
+                + "and --peer", "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节："
+                + "它不是回显服务器，而实验网络的内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
+                + "每段回应都等它读到录制中的服务器在发出这段之前已收到的字节；或者在另一台机器上启动一个像录制中那样的服务器，"
                 + "并用 --iface 和 --peer 对它重演");
     }
 
     /** The lab network's kernel peer is shaped by these; on --iface the peer is someone else's socket. */
     private static final List<String> LAB_PEER_OPTIONS = List.of("--peer-close-delay", "--peer-closes-first",
-            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-rate");
+            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-sysctl", "--peer-read-rate",
+            "--peer-answers");
 
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
     static final int DIFFERENCES_SHOWN = 20;
@@ -470,7 +479,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose)
-                        .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate));
+                        .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate)
+                        .withAnswers(!peerAnswers ? List.of() : rec.serverReplies().stream()
+                                .map(r -> new KernelPeer.Answer(r.clientBytesBefore(), r.data())).toList()));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos(),

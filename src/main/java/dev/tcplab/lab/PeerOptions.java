@@ -2,6 +2,7 @@ package dev.tcplab.lab;
 
 import dev.tcplab.netns.KernelPeer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,66 +25,68 @@ import java.util.Map;
  *                    what we send fills its window and it advertises zero (0: reads at once)
  * @param readRate    the peer's application reads at most this many bytes a second (after {@code readDelay}),
  *                    with the same small buffer: a faster sender meets zero windows again and again (0: no limit)
+ * @param answers     if any, the peer's application writes these instead of an echo, each once it has read the
+ *                    client bytes it waits for (a recorded server's replies, for replay --live)
  */
 public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, boolean closeFirst,
                           KernelPeer.Keepalive keepalive, long sendBytes, double lossPercent, boolean discard,
-                          boolean resetOnClose, Duration readDelay, long readRate) {
+                          boolean resetOnClose, Duration readDelay, long readRate, List<KernelPeer.Answer> answers) {
     /** Bounded: a lab's close or read delay is seconds, never a hang. (Declared first: DEFAULT's check reads it.) */
     public static final Duration MAX_DELAY = Duration.ofMinutes(10);
     /** A slow reader's bounds: slower than 100 bytes/s no lab waits for, faster than 10 MB/s is not slow. */
     public static final long MIN_READ_RATE = 100, MAX_READ_RATE = 10_000_000;
     public static final PeerOptions DEFAULT = new PeerOptions(Duration.ZERO, Map.of(), false, null, 0, 0, false,
-            false, Duration.ZERO, 0);
+            false, Duration.ZERO, 0, List.of());
 
     /** Start from {@link #DEFAULT} and change what a lab needs with the withers. */
     public PeerOptions withCloseDelay(Duration d) {
         return new PeerOptions(d, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withSysctls(Map<String, String> s) {
         return new PeerOptions(closeDelay, s, closeFirst, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withCloseFirst(boolean on) {
         return new PeerOptions(closeDelay, sysctls, on, keepalive, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withKeepalive(KernelPeer.Keepalive k) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, k, sendBytes, lossPercent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withLoss(double percent) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, percent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withSendBytes(long n) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, n, lossPercent, discard, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withDiscard(boolean on) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, on, resetOnClose,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withResetOnClose(boolean on) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard, on,
-                readDelay, readRate);
+                readDelay, readRate, answers);
     }
 
     public PeerOptions withReadRate(long bytesPerSecond) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
-                resetOnClose, readDelay, bytesPerSecond);
+                resetOnClose, readDelay, bytesPerSecond, answers);
     }
 
     public PeerOptions withReadDelay(Duration d) {
         return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
-                resetOnClose, d, readRate);
+                resetOnClose, d, readRate, answers);
     }
 
     /** A slow reader's rate, the kernel's or ours: 0 (no limit) or within the bounds above. */
@@ -94,13 +97,24 @@ public record PeerOptions(Duration closeDelay, Map<String, String> sysctls, bool
         }
     }
 
+    /** The recorded server's replies, written instead of an echo (replay --live --peer-answers). */
+    public PeerOptions withAnswers(List<KernelPeer.Answer> replies) {
+        return new PeerOptions(closeDelay, sysctls, closeFirst, keepalive, sendBytes, lossPercent, discard,
+                resetOnClose, readDelay, readRate, replies);
+    }
+
     KernelPeer.Behaviour behaviour() {
         return new KernelPeer.Behaviour(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay,
-                readRate);
+                readRate, answers);
     }
 
     public PeerOptions {
         sysctls = Map.copyOf(sysctls);
+        answers = List.copyOf(answers);
+        if (!answers.isEmpty() && (sendBytes > 0 || discard)) {
+            throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-send and "
+                    + "--peer-discard choose other replies: give one");
+        }
         if (closeDelay.isNegative() || closeDelay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("--peer-close-delay must be between 0 and 10m");
         }

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,7 @@ public final class KernelPeer implements AutoCloseable {
     private final boolean resetOnClose;
     private final Duration readDelay;
     private final long readRate;
+    private final List<Answer> answers;
     private volatile String sentDigest = "";
 
     /**
@@ -69,6 +71,10 @@ public final class KernelPeer implements AutoCloseable {
      * TCP_KEEPCNT), in whole seconds as the kernel takes them.
      */
     public record Keepalive(int idleSeconds, int intervalSeconds, int count) {
+    }
+
+    /** A reply the application writes once it has read {@code afterClientBytes} of the client's bytes. */
+    public record Answer(long afterClientBytes, byte[] data) {
     }
 
     /**
@@ -84,10 +90,22 @@ public final class KernelPeer implements AutoCloseable {
      * @param readRate     if above 0: the same small buffer, and the application reads at most this many
      *                     bytes a second (every {@value #SLOW_READ_TICK_MS} ms what the rate allows), after
      *                     {@code readDelay}: a client that sends faster meets zero windows again and again
+     * @param answers      if any: instead of echoing, the application writes these, each once it has read as
+     *                     many of the client's bytes as it asks (a recorded server's replies, re-enacted)
      */
     public record Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
-                            boolean discard, boolean resetOnClose, Duration readDelay, long readRate) {
+                            boolean discard, boolean resetOnClose, Duration readDelay, long readRate,
+                            List<Answer> answers) {
         public static final Behaviour ECHO = new Behaviour(Duration.ZERO, false, null, 0);
+
+        public Behaviour {
+            answers = List.copyOf(answers);
+        }
+
+        public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes,
+                         boolean discard, boolean resetOnClose, Duration readDelay, long readRate) {
+            this(closeDelay, closeFirst, keepalive, sendBytes, discard, resetOnClose, readDelay, readRate, List.of());
+        }
 
         public Behaviour(Duration closeDelay, boolean closeFirst, Keepalive keepalive, long sendBytes) {
             this(closeDelay, closeFirst, keepalive, sendBytes, false, false);
@@ -127,6 +145,7 @@ public final class KernelPeer implements AutoCloseable {
         this.resetOnClose = b.resetOnClose();
         this.readDelay = b.readDelay();
         this.readRate = b.readRate();
+        this.answers = b.answers();
         ServerSocket[] holder = new ServerSocket[1];
         RuntimeException[] err = new RuntimeException[1];
         CountDownLatch opened = new CountDownLatch(1);
@@ -203,7 +222,8 @@ public final class KernelPeer implements AutoCloseable {
             try (Socket c = s.accept()) {
                 connections.incrementAndGet();
                 String who = c.getRemoteSocketAddress().toString().replaceFirst("^/", "");
-                log.accept("connection from " + who + ": echoing");
+                log.accept("connection from " + who + (answers.isEmpty() ? ": echoing"
+                        : ": answering with " + answers.size() + " recorded replies"));
                 echo(c);
                 log.accept("connection from " + who + " closed by its FIN; closing ours");
             } catch (SocketTimeoutException e) {
@@ -246,6 +266,8 @@ public final class KernelPeer implements AutoCloseable {
             log.accept("reading at most " + readRate + " bytes/s (" + most + " every " + SLOW_READ_TICK_MS + " ms, receive "
                     + "buffer " + c.getReceiveBufferSize() + " bytes): a faster sender fills the window again and again");
         }
+        long read = 0;
+        int answered = answerWhatIsDue(out, read, 0); // a server that speaks first (a banner)
         while (!stopped) {
             int n;
             try {
@@ -260,20 +282,39 @@ public final class KernelPeer implements AutoCloseable {
             synchronized (received) {
                 received.write(buf, 0, n);
             }
-            if (!discard) {
+            read += n;
+            if (!answers.isEmpty()) {
+                answered = answerWhatIsDue(out, read, answered);
+            } else if (!discard) {
                 out.write(buf, 0, n);
                 out.flush();
             }
             if (readRate > 0) {
                 idle(Duration.ofNanos(n * 1_000_000_000L / readRate));
             }
-            if (closeFirst) {
-                // Close without waiting for the client's FIN, but only once the echo has left on its
-                // own: closed at once, Linux may piggyback the FIN on the still-queued data.
+            if (closeFirst && answered == answers.size()) {
+                // Close without waiting for the client's FIN, but only once the echo (or the last reply) has
+                // left on its own: closed at once, Linux may piggyback the FIN on the still-queued data.
                 pause(CLOSE_FIRST_PAUSE_MS);
                 return;
             }
         }
+    }
+
+    /**
+     * Writes the replies due once {@code read} of the client's bytes have been read, from the {@code from}th
+     * on; returns how many have been written in all.
+     */
+    private int answerWhatIsDue(OutputStream out, long read, int from) throws IOException {
+        int next = from;
+        while (next < answers.size() && answers.get(next).afterClientBytes() <= read) {
+            out.write(answers.get(next).data());
+            next++;
+        }
+        if (next > from) {
+            out.flush();
+        }
+        return next;
     }
 
     private static void pause(int millis) {

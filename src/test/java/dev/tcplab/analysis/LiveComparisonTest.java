@@ -129,6 +129,46 @@ class LiveComparisonTest {
         assertEquals("（抓包里没有的 100 个字节以零代替发送：其中 100 个在从未抓到的报文段里）", rec.zerosExplained().zh());
     }
 
+    /**
+     * What the server answered, for a re-enactment's peer to answer the same (tshark: corner-cases.pcap's second
+     * connection's server sends 40 bytes of 'y' in frame 19, with ack 401; handshake-echo-close.pcap's echo, 18
+     * bytes in frame 8, with ack 19).
+     */
+    @Test
+    void aRecordingGivesTheServersRepliesAndHowMuchItHadReceivedBeforeEach() throws IOException {
+        RecordedConversation rec = RecordedConversation.read(Path.of("captures/corner-cases.pcap"), 2);
+        assertEquals(1, rec.serverReplies().size());
+        RecordedConversation.Reply reply = rec.serverReplies().get(0);
+        assertArrayEquals("y".repeat(40).getBytes(StandardCharsets.US_ASCII), reply.data());
+        assertEquals(400, reply.clientBytesBefore(), "after the client's four pieces of 100 bytes");
+        assertEquals(19, reply.frame());
+        RecordedConversation echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0);
+        assertEquals(1, echo.serverReplies().size());
+        assertArrayEquals("hello from tcplab\n".getBytes(StandardCharsets.UTF_8), echo.serverReplies().get(0).data());
+        assertEquals(18, echo.serverReplies().get(0).clientBytesBefore());
+        assertEquals(8, echo.serverReplies().get(0).frame());
+    }
+
+    /** A reply sent after the client's FIN had arrived: its ACK counts the FIN, which is no byte to wait for. */
+    @Test
+    void aReplyAfterTheClientsFinWaitsForTheClientsBytesNotItsFin() {
+        dev.tcplab.wire.HostPort c = dev.tcplab.wire.HostPort.parse("10.0.0.1:1000");
+        dev.tcplab.wire.HostPort s = dev.tcplab.wire.HostPort.parse("10.0.0.2:80");
+        AnalyzedSegment syn = new AnalyzedSegment(1, 0, 0, 1, true, c, s, dev.tcplab.wire.Segment.of(1000, 80,
+                dev.tcplab.wire.SeqNum.ZERO, dev.tcplab.wire.SeqNum.ZERO, Flags.SYN, 100), 0, -1, 0, 100,
+                dev.tcplab.endpoint.TcpState.SYN_SENT, dev.tcplab.endpoint.TcpState.SYN_RECEIVED, 0, null);
+        AnalyzedSegment dataAndFin = new AnalyzedSegment(2, 0, 0, 1, true, c, s, dev.tcplab.wire.Segment.of(1000, 80,
+                dev.tcplab.wire.SeqNum.of(1), dev.tcplab.wire.SeqNum.of(1), Flags.FIN_ACK, 100).withPayload(new byte[100]),
+                1, 1, 100, 100, dev.tcplab.endpoint.TcpState.FIN_WAIT_1, dev.tcplab.endpoint.TcpState.CLOSE_WAIT, 0, null);
+        AnalyzedSegment reply = new AnalyzedSegment(3, 0, 0, 1, false, s, c, dev.tcplab.wire.Segment.of(80, 1000,
+                dev.tcplab.wire.SeqNum.of(1), dev.tcplab.wire.SeqNum.of(102), Flags.PSH_ACK, 100)
+                .withPayload("bye".getBytes(StandardCharsets.US_ASCII)), 1, 102, 3, 100,
+                dev.tcplab.endpoint.TcpState.CLOSE_WAIT, dev.tcplab.endpoint.TcpState.FIN_WAIT_2, 0, null);
+        RecordedConversation rec = RecordedConversation.from(List.of(syn, dataAndFin, reply));
+        assertEquals(1, rec.serverReplies().size());
+        assertEquals(100, rec.serverReplies().get(0).clientBytesBefore(), "ack 102 less the SYN and the FIN");
+    }
+
     /** TCP Fast Open: the SYN's data starts after the SYN's own number, all of it sent, and it is said so. */
     @Test
     void dataInTheClientsSynIsSentWholeAfterTheHandshake() throws IOException {

@@ -645,6 +645,12 @@ class CliTest {
                 "captures/handshake-echo-close.pcap");
         assertRefused("--peer-rst-close sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-rst-close", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-answers is for --live", "replay", "--peer-answers", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-answers sets up the lab network's kernel peer", "replay", "--live", "--iface",
+                "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-answers", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-answers replies as the recorded server did; --peer-send and --peer-discard choose other "
+                + "replies: give one", "replay", "--live", "--peer-answers", "--peer-discard",
+                "captures/handshake-echo-close.pcap");
     }
 
     @Test

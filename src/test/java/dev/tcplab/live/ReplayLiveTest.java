@@ -91,9 +91,18 @@ class ReplayLiveTest {
         assertTrue(r.stderr().contains("recorded frame 6: PSH,ACK seq 1 ack 494 len 186; live instead: PSH,ACK seq 1 "
                 + "ack 494 len 493"), r.stderr());
         assertTrue(r.stderr().contains("the recorded server sent 200 bytes for the client's 493: it was not an echo "
-                + "server, and the lab's kernel peer echoes what it gets"), r.stderr());
+                + "server, and the lab's kernel peer echoes what it gets. --peer-answers makes it answer with the recorded "
+                + "server's bytes"), r.stderr());
         Shell.Result echo = replay("captures/handshake-echo-close.pcap");
         assertFalse(echo.stderr().contains("not an echo server"), echo.stderr());
+        // With the recorded server's replies (186 and 14 bytes once the request's 493 have been read), and its close
+        // before the client's, the live kernel carries the same conversation, segment for segment.
+        Shell.Result same = replay("src/test/resources/captures-external/simple_http.pcap", "--peer-answers",
+                "--peer-closes-first");
+        assertEquals(0, same.exitCode(), same.stderr());
+        assertTrue(same.stderr().contains("the live kernel answered as the recorded server did: 6 segments"),
+                same.stderr());
+        assertFalse(same.stderr().contains("not an echo server"), same.stderr());
     }
 
     /** A client that sent data in its SYN (TCP Fast Open): all of it goes after the handshake, and the run says why. */

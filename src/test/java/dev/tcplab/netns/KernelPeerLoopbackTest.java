@@ -66,4 +66,29 @@ class KernelPeerLoopbackTest {
             assertEquals(HexFormat.of().formatHex(sha.digest()), peer.sentDigest());
         }
     }
+
+    @Test
+    void anAnsweringPeerSpeaksFirstWhenToldAndThenEachReplyOnceItHasReadWhatItWaitsFor() throws Exception {
+        int port = freePort();
+        java.util.List<KernelPeer.Answer> replies = java.util.List.of(new KernelPeer.Answer(0, "220 ready\n".getBytes()),
+                new KernelPeer.Answer(10, "250 ok\n".getBytes()));
+        try (KernelPeer peer = KernelPeer.echo(null, port, new KernelPeer.Behaviour(Duration.ZERO, false, null, 0, false,
+                false, Duration.ZERO, 0, replies));
+             Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            assertEquals("220 ready\n", new String(in.readNBytes(10)), "the banner, before we sent anything");
+            s.getOutputStream().write("HELO a".getBytes()); // 6 of the 10 bytes the next reply waits for
+            s.getOutputStream().flush();
+            s.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, in::read, "no reply before 10 bytes have come");
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("bc\n\n".getBytes());
+            s.getOutputStream().flush();
+            assertEquals("250 ok\n", new String(in.readNBytes(7)), "the second reply, not an echo");
+            s.shutdownOutput();
+            assertEquals(-1, in.read(), "then the peer closes after our FIN");
+            assertEquals("HELO abc\n\n", new String(peer.received()));
+        }
+    }
 }
