@@ -29,19 +29,76 @@ import java.util.List;
  *                          ({@link ReadingPace}); 0 without a zero window or a move after it
  * @param serverReplies     the server's data, retransmissions removed, in sequence order, each with how much of
  *                          the client's it had received when it sent it: what a re-enactment's peer answers with
+ * @param clientReading     how the client's application read what the server sent (its window shutting or not)
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
                                    long serverCloseDelayNanos, long synDataBytes, Quiet quiet,
-                                   List<Long> serverZeroWindowFrames, long serverReadRate, List<Reply> serverReplies) {
+                                   List<Long> serverZeroWindowFrames, long serverReadRate, List<Reply> serverReplies,
+                                   ClientReading clientReading) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
     }
 
-    /** @param clientBytesBefore how many of the client's data bytes the server had received when it sent this */
+    /**
+     * One write of the server's application.
+     *
+     * @param clientBytesBefore how many of the client's data bytes the server had received when it sent this
+     * @param frame             where its first byte was sent
+     */
     public record Reply(byte[] data, long clientBytesBefore, long frame) {
+    }
+
+    /**
+     * @param zeroWindowFrames the frames in which the client advertised a zero window (its application did not
+     *                         read), in order
+     * @param readRate         how fast it read once its window had shut, in bytes a second ({@link ReadingPace});
+     *                         0 without a zero window or a move after it
+     * @param largestWindow    the most window it offered after the handshake, in bytes (scaled): its buffer, near
+     *                         enough
+     */
+    public record ClientReading(List<Long> zeroWindowFrames, long readRate, long largestWindow) {
+    }
+
+    /**
+     * The server application's writes, put back together from its segments: Linux marks the last segment of a
+     * write with PSH, so the pieces up to one with PSH were one write (and one reply to re-enact, written at
+     * once, so that the live kernel cuts and marks it as the recorded one did); so were those sent after the
+     * same client bytes, unless a PSH parted them.
+     */
+    private static final class Writes {
+        private final List<Reply> done = new ArrayList<>();
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        private long pendingBefore = -1;
+        private long pendingFrame;
+
+        void add(byte[] piece, long clientBytesBefore, long frame, boolean push) {
+            if (pending.size() > 0 && clientBytesBefore != pendingBefore) {
+                flush();
+            }
+            if (pending.size() == 0) {
+                pendingBefore = clientBytesBefore;
+                pendingFrame = frame;
+            }
+            pending.writeBytes(piece);
+            if (push) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (pending.size() > 0) {
+                done.add(new Reply(pending.toByteArray(), pendingBefore, pendingFrame));
+                pending.reset();
+            }
+        }
+
+        List<Reply> all() {
+            flush();
+            return done;
+        }
     }
 
     /**
@@ -168,6 +225,11 @@ public record RecordedConversation(int conn, String client, String server, List<
         return chunks.stream().mapToLong(c -> c.data().length).sum();
     }
 
+    /** The server's data bytes, each once (what a re-enactment's client reads when the peer answers). */
+    public long serverBytes() {
+        return serverReplies.stream().mapToLong(r -> r.data().length).sum();
+    }
+
     /**
      * Reads connection {@code conn} (1-based, as `analyze` numbers them; 0 for the first whose
      * handshake was captured). Throws IllegalArgumentException naming what is missing.
@@ -211,7 +273,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         List<Chunk> chunks = new ArrayList<>();
         List<SegmentShape> server = new ArrayList<>();
         ByteStream clientStream = new ByteStream(), serverStream = new ByteStream();
-        List<Reply> replies = new ArrayList<>();
+        Writes writes = new Writes();
         long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
         // When the connection last did something other than keep itself alive, and each side's probes before
@@ -222,6 +284,9 @@ public record RecordedConversation(int conn, String client, String server, List<
         boolean clientProbesAnswered = false, serverProbesAnswered = false;
         List<Long> zeroWindows = new ArrayList<>();
         ReadingPace serverReading = new ReadingPace();
+        List<Long> clientZeroWindows = new ArrayList<>();
+        ReadingPace clientPace = new ReadingPace();
+        long clientLargestWindow = 0;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
@@ -242,6 +307,15 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
             }
             if (s.fromClient()) {
+                if (s.has(Event.ZERO_WINDOW)) {
+                    clientZeroWindows.add(s.frame());
+                }
+                if (s.ack() >= 0) {
+                    clientPace.saw(s.ack(), s.window(), s.has(Event.ZERO_WINDOW), s.timeNanos());
+                }
+                if (!s.segment().flags().syn()) {
+                    clientLargestWindow = Math.max(clientLargestWindow, s.window());
+                }
                 // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
                 boolean syn = s.segment().flags().syn();
                 long seq = s.seq() + (syn ? 1 : 0);
@@ -268,7 +342,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 long received = s.ack() > 0 ? s.ack() - 1 : 0;
                 long seq = s.seq() + (s.segment().flags().syn() ? 1 : 0);
                 for (byte[] piece : serverStream.take(seq, s.length(), s.segment().payload())) {
-                    replies.add(new Reply(piece, received, s.frame()));
+                    writes.add(piece, received, s.frame(), s.segment().flags().psh());
                 }
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
@@ -285,11 +359,12 @@ public record RecordedConversation(int conn, String client, String server, List<
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         long clientData = clientStream.next - 1;
-        List<Reply> cappedReplies = replies.stream().map(r -> r.clientBytesBefore() <= clientData ? r
+        List<Reply> cappedReplies = writes.all().stream().map(r -> r.clientBytesBefore() <= clientData ? r
                 : new Reply(r.data(), clientData, r.frame())).toList();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, clientStream.filled, clientStream.unseen,
                 clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData, quiet,
-                List.copyOf(zeroWindows), serverReading.bytesPerSecond(), cappedReplies);
+                List.copyOf(zeroWindows), serverReading.bytesPerSecond(), cappedReplies,
+                new ClientReading(List.copyOf(clientZeroWindows), clientPace.bytesPerSecond(), clientLargestWindow));
     }
 }

@@ -125,6 +125,17 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "receive buffer, as a server that read slowly: its window shuts and opens again and again.")
     Long peerReadRate;
 
+    @Option(names = "--read-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --live: our application, the re-enacted client's, reads nothing for DURATION after the "
+                    + "handshake, as a client whose window shut did.")
+    Duration readDelay = Duration.ZERO;
+
+    @Option(names = "--read-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "With --live: our application reads at most RATE (e.g. 20KB/s), a little every 50 ms, as a "
+                    + "client that read slowly did (its window shut and opened again and again); --window sets its "
+                    + "buffer.")
+    Long readRate;
+
     @Option(names = "--lang", paramLabel = "en|zh", description = "Language of the ladder's heads, reasons and remarks, "
             + "the summary table and, with --live, of what tcplab says on the lab network and the comparison (default: "
             + "zh where the locale is Chinese, such as LANG=zh_CN.UTF-8, else en); --format json and error messages stay "
@@ -353,6 +364,54 @@ public final class ReplayCommand implements Callable<Integer> {
 
 
     /**
+     * The recorded client's application read slowly and its window shut: the server's segments then went
+     * where that window opened. Ours reads at once unless --read-rate slows it, which is said with the recorded
+     * pace and the most window the client offered. On the lab network and --iface alike (the reading is ours);
+     * null without the client's zero windows, or when a read rate was given.
+     */
+    private Text slowClientHint(RecordedConversation rec) {
+        RecordedConversation.ClientReading r = rec.clientReading();
+        if (r.zeroWindowFrames().isEmpty() || readRate != null) {
+            return null;
+        }
+        List<Long> frames = r.zeroWindowFrames();
+        long rate = r.readRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
+                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(r.readRate())));
+        String option = (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
+                + (r.largestWindow() > 0 && r.largestWindow() < 256 * 1024 ? " --window " + r.largestWindow() : "");
+        return Text.of("the recorded client advertised a zero window " + frames.size() + " time" + (frames.size() == 1 ? ""
+                : "s") + " (from frame " + frames.get(0) + " on): its application read " + (rate > 0 ? "slowly, about "
+                + RateConverter.text(rate) + " once its window had shut" : "late") + "; ours reads at once, so the server's "
+                + "segments fall elsewhere: " + option + " makes it read so", "录制中的客户端通告了 " + frames.size()
+                + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
+                + RateConverter.text(rate).replace("/s", "") : "迟") + "；我们的立即读取，所以服务器的报文段落在别处："
+                + option + " 让它也这样读");
+    }
+
+    /** The same side by side for the client: how often our window shut live, and both paces. */
+    private static Text clientWindowsSideBySide(RecordedConversation rec, Path liveCapture) {
+        if (rec.clientReading().zeroWindowFrames().isEmpty()) {
+            return null;
+        }
+        RecordedConversation live;
+        try {
+            live = RecordedConversation.read(liveCapture, 0);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        long recordedRate = rec.clientReading().readRate(), liveRate = live.clientReading().readRate();
+        String paces = recordedRate > 0 && liveRate > 0 ? ", and read about " + ReadingPace.text(liveRate)
+                + " once it had (recorded about " + ReadingPace.text(recordedRate) + ")" : "";
+        String pacesZh = recordedRate > 0 && liveRate > 0 ? "，此后每秒大约读取 " + ReadingPace.text(liveRate)
+                .replace("/s", "") + "（录制中大约 " + ReadingPace.text(recordedRate).replace("/s", "") + "）" : "";
+        int shut = live.clientReading().zeroWindowFrames().size();
+        int recorded = rec.clientReading().zeroWindowFrames().size();
+        return Text.of("live, our client advertised a zero window " + shut + " time" + (shut == 1 ? "" : "s")
+                + " (recorded " + recorded + ")" + paces, "实际运行中，我们的客户端通告了 " + shut + " 次零窗口（录制中 "
+                + recorded + " 次）" + pacesZh);
+    }
+
+    /**
      * A recording whose server's window shut: how often the live kernel's did, and both paces, so that
      * --peer-read-rate can be judged by what it re-created. Null without zero windows, or when the live
      * capture cannot be read again.
@@ -471,7 +530,8 @@ public final class ReplayCommand implements Callable<Integer> {
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
                 + "idle time", idle), ConnectCommand.readingAtRate("--peer-read-rate", peerReadRate,
-                rec.clientBytes()),
+                rec.clientBytes()), new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay),
+                readDelay), ConnectCommand.readingAtRate("--read-rate", readRate, rec.serverBytes()),
                 liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
@@ -485,7 +545,8 @@ public final class ReplayCommand implements Callable<Integer> {
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos(),
-                        probesReenacted ? probes.probes() : 0, afterProbes)).inLanguage(lang).execute();
+                        probesReenacted ? probes.probes() : 0, afterProbes)
+                        .reading(readDelay.toNanos(), readRate == null ? 0 : readRate)).inLanguage(lang).execute();
         List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),
@@ -519,7 +580,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "数据何时到达，而重演有它自己的节奏"));
         }
         for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), windowsSideBySide(rec, o.capture())}) {
+            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), windowsSideBySide(rec, o.capture()),
+            slowClientHint(rec), clientWindowsSideBySide(rec, o.capture())}) {
             if (hint != null) {
                 say.accept(hint);
             }

@@ -27,6 +27,7 @@ public final class ReplayScript implements LiveSession.Script {
     private long turnCameAt = -1;
     private long probesDoneAt = -1;
     private boolean closeCalled;
+    private ApplicationReading reading = new ApplicationReading(0, 0);
 
     /**
      * {@code idleNanos}: how long to stay idle, once the turn to close has come, before closing; or, when the
@@ -45,10 +46,20 @@ public final class ReplayScript implements LiveSession.Script {
         this.afterProbesNanos = afterProbesNanos;
     }
 
+    /**
+     * The re-enacted client's application reads late or slowly (--read-delay, --read-rate), as a recorded one
+     * whose window shut did; it closes only once it has read everything.
+     */
+    public ReplayScript reading(long delayNanos, long bytesPerSecond) {
+        this.reading = new ApplicationReading(delayNanos, bytesPerSecond);
+        return this;
+    }
+
     @Override
     public boolean step(TcpConnection conn, LiveSession session) {
         if (!opened) {
             opened = true;
+            reading.start(conn);
             conn.open();
             return false;
         }
@@ -56,6 +67,7 @@ public final class ReplayScript implements LiveSession.Script {
         if (s == TcpState.CLOSED) {
             return true;
         }
+        reading.step(conn, session);
         if (s != TcpState.ESTABLISHED && s != TcpState.CLOSE_WAIT || closeCalled) {
             return false;
         }
@@ -114,7 +126,7 @@ public final class ReplayScript implements LiveSession.Script {
                 return false;
             }
         }
-        if (turnCame || waited) {
+        if ((turnCame || waited) && conn.unreadBytes() == 0) { // an application closes after reading what came
             if (!turnCame) {
                 session.note(gaveUpWaiting(now - allSentAt));
             }

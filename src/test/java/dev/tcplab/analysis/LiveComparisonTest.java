@@ -149,6 +149,24 @@ class LiveComparisonTest {
         assertEquals(8, echo.serverReplies().get(0).frame());
     }
 
+    /**
+     * The server application's writes come back whole: Linux marks a write's last segment with PSH (tshark:
+     * simple_http.pcap's Python server sends 186 bytes with PSH, then 14 with PSH; loss-both-ways.pcap's echo
+     * server 40,000 bytes in 29 segments that are no retransmission, 7 of them with PSH).
+     */
+    @Test
+    void theServersRepliesAreItsWritesPutBackTogetherAtEachPush() throws IOException {
+        RecordedConversation http = RecordedConversation.read(
+                Path.of("src/test/resources/captures-external/simple_http.pcap"), 1);
+        assertEquals(List.of(186, 14), http.serverReplies().stream().map(r -> r.data().length).toList());
+        assertEquals(List.of(493L, 493L), http.serverReplies().stream().map(RecordedConversation.Reply::clientBytesBefore)
+                .toList());
+        RecordedConversation echo = RecordedConversation.read(Path.of("captures/loss-both-ways.pcap"), 1);
+        assertEquals(40_000, echo.serverBytes(), "each byte once, the retransmissions left out");
+        assertTrue(echo.serverReplies().size() >= 7 && echo.serverReplies().size() < 29,
+                "merged up to each push, and parted where the bytes received differ: " + echo.serverReplies().size());
+    }
+
     /** A reply sent after the client's FIN had arrived: its ACK counts the FIN, which is no byte to wait for. */
     @Test
     void aReplyAfterTheClientsFinWaitsForTheClientsBytesNotItsFin() {

@@ -646,6 +646,7 @@ class CliTest {
         assertRefused("--peer-rst-close sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-rst-close", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-answers is for --live", "replay", "--peer-answers", "captures/handshake-echo-close.pcap");
+        assertRefused("--read-rate is for --live", "replay", "--read-rate", "10KB/s", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-answers sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-answers", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-answers replies as the recorded server did; --peer-send and --peer-discard choose other "

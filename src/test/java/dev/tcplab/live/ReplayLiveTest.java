@@ -249,6 +249,41 @@ class ReplayLiveTest {
     }
 
     @Test
+    void aClientThatReadSlowlyIsFoundOutAndThenReenactedReadingAtTheRecordedPace() throws Exception {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        // The recording: the kernel sends 64,000 bytes to a client (ours) that reads 16 KB/s from a 16,000-byte
+        // window, so the client's window shuts again and again.
+        Path recorded = dir.resolve("slow-client.pcap");
+        Shell.Result made = CliLiveTest.tcplab(List.of(), "connect", "--peer-send", "64KB", "--window", "16KB",
+                "--read-rate", "16KB/s", "--msl", "100ms", "--capture", recorded.toString(), "--format", "quiet");
+        assertEquals(0, made.exitCode(), made.stderr());
+        int recordedShut = Tshark.frames(recorded, "ip.src == 10.77.1.1 && tcp.analysis.zero_window").size();
+        assertTrue(recordedShut >= 5, "the recording's client shut its window " + recordedShut + " times");
+
+        // Re-enacted with the recorded server's replies, ours reads at once: no zero window, and the hint.
+        Shell.Result fast = replay(recorded.toString(), "--peer-answers", "--peer-closes-first");
+        assertTrue(fast.stderr().contains("the recorded client advertised a zero window " + recordedShut + " times"),
+                fast.stderr());
+        assertTrue(fast.stderr().contains("--read-rate 16KB/s --window 16000 makes it read so"), fast.stderr());
+        assertTrue(fast.stderr().contains("live, our client advertised a zero window 0 times (recorded " + recordedShut
+                + ")"), fast.stderr());
+
+        // With the hinted options, ours shuts its window as the recorded client did, at its pace, and reads all.
+        Shell.Result slow = replay(recorded.toString(), "--peer-answers", "--peer-closes-first", "--read-rate", "16KB/s",
+                "--window", "16000");
+        assertFalse(slow.stderr().contains("makes it read so"), "no hint for options given: " + slow.stderr());
+        Path live = dir.resolve("live.pcap");
+        int liveShut = Tshark.frames(live, "ip.src == 10.77.1.1 && tcp.analysis.zero_window").size();
+        assertTrue(liveShut >= recordedShut / 2, "live zero windows " + liveShut + ", recorded " + recordedShut);
+        assertTrue(slow.stderr().contains("live, our client advertised a zero window " + liveShut + " times (recorded "
+                + recordedShut + "), and read about "), slow.stderr());
+        long pace = dev.tcplab.analysis.RecordedConversation.read(live, 1).clientReading().readRate();
+        assertTrue(pace >= 10_000 && pace <= 22_000, "our reading pace " + pace + " bytes/s");
+        assertTrue(java.util.regex.Pattern.compile("in \\d+ \\(64000 payload bytes\\)").matcher(slow.stdout()).find(),
+                "all 64,000 bytes came: " + slow.stdout().lines().filter(l -> l.contains("transfer:")).toList());
+    }
+
+    @Test
     void aServerKernelsKeepaliveGivingUpOnACrashedClientIsReenactedWithItsTimersAndTheLostAnswers() {
         Live.require("ip", "ss", "ethtool");
         // The sample made with connect --peer-keepalive 1,1,3 --drop in:keepalive:all: three probes nobody answered
