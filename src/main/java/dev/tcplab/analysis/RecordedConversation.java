@@ -3,6 +3,7 @@ package dev.tcplab.analysis;
 import dev.tcplab.capture.CaptureReader;
 import dev.tcplab.text.Text;
 import dev.tcplab.wire.Flags;
+import dev.tcplab.wire.TcpOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +31,14 @@ import java.util.List;
  * @param serverReplies     the server's data, retransmissions removed, in sequence order, each with how much of
  *                          the client's it had received when it sent it: what a re-enactment's peer answers with
  * @param clientReading     how the client's application read what the server sent (its window shutting or not)
+ * @param clientSyn         what the client's SYN offered, which decides how the server cuts its data
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
                                    long serverCloseDelayNanos, long synDataBytes, Quiet quiet,
                                    List<Long> serverZeroWindowFrames, long serverReadRate, List<Reply> serverReplies,
-                                   ClientReading clientReading) {
+                                   ClientReading clientReading, ClientSyn clientSyn) {
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
@@ -47,8 +49,11 @@ public record RecordedConversation(int conn, String client, String server, List<
      *
      * @param clientBytesBefore how many of the client's data bytes the server had received when it sent this
      * @param frame             where its first byte was sent
+     * @param pauseNanos        how long the server had been quiet before it, since the client's last new data or
+     *                          its own last reply, whichever came later (its application's think time, and the
+     *                          path's delay as the capture saw it)
      */
-    public record Reply(byte[] data, long clientBytesBefore, long frame) {
+    public record Reply(byte[] data, long clientBytesBefore, long frame, long pauseNanos) {
     }
 
     /**
@@ -63,6 +68,14 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /**
+     * @param mss        the MSS it announced; 0 without one
+     * @param timestamps whether it offered timestamps (Windows does not by default): with them, each segment
+     *                   carries 12 bytes of data less
+     */
+    public record ClientSyn(int mss, boolean timestamps) {
+    }
+
+    /**
      * The server application's writes, put back together from its segments: Linux marks the last segment of a
      * write with PSH, so the pieces up to one with PSH were one write (and one reply to re-enact, written at
      * once, so that the live kernel cuts and marks it as the recorded one did); so were those sent after the
@@ -73,14 +86,16 @@ public record RecordedConversation(int conn, String client, String server, List<
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         private long pendingBefore = -1;
         private long pendingFrame;
+        private long pendingPause;
 
-        void add(byte[] piece, long clientBytesBefore, long frame, boolean push) {
+        void add(byte[] piece, long clientBytesBefore, long frame, boolean push, long pauseNanos) {
             if (pending.size() > 0 && clientBytesBefore != pendingBefore) {
                 flush();
             }
             if (pending.size() == 0) {
                 pendingBefore = clientBytesBefore;
                 pendingFrame = frame;
+                pendingPause = pauseNanos;
             }
             pending.writeBytes(piece);
             if (push) {
@@ -90,7 +105,7 @@ public record RecordedConversation(int conn, String client, String server, List<
 
         private void flush() {
             if (pending.size() > 0) {
-                done.add(new Reply(pending.toByteArray(), pendingBefore, pendingFrame));
+                done.add(new Reply(pending.toByteArray(), pendingBefore, pendingFrame, pendingPause));
                 pending.reset();
             }
         }
@@ -274,6 +289,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         List<SegmentShape> server = new ArrayList<>();
         ByteStream clientStream = new ByteStream(), serverStream = new ByteStream();
         Writes writes = new Writes();
+        long lastClientDataNanos = segments.get(0).timeNanos(), lastServerDataNanos = lastClientDataNanos;
         long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
         // When the connection last did something other than keep itself alive, and each side's probes before
@@ -324,6 +340,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
                 for (byte[] piece : clientStream.take(seq, s.length(), s.segment().payload())) {
                     chunks.add(new Chunk(piece, serverStream.next - 1, s.frame()));
+                    lastClientDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && clientFin < 0) {
                     clientFin = s.frame();
@@ -341,8 +358,10 @@ public record RecordedConversation(int conn, String client, String server, List<
                 // What the server had received when it sent this: its ACK says (its FIN, if any, is capped below).
                 long received = s.ack() > 0 ? s.ack() - 1 : 0;
                 long seq = s.seq() + (s.segment().flags().syn() ? 1 : 0);
+                long pause = s.timeNanos() - Math.max(lastClientDataNanos, lastServerDataNanos);
                 for (byte[] piece : serverStream.take(seq, s.length(), s.segment().payload())) {
-                    writes.add(piece, received, s.frame(), s.segment().flags().psh());
+                    writes.add(piece, received, s.frame(), s.segment().flags().psh(), pause);
+                    lastServerDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
@@ -356,15 +375,18 @@ public record RecordedConversation(int conn, String client, String server, List<
                 clientFin >= 0 ? -1 : lastNanos - quietBeforeLast,
                 Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered, endNanos),
                 Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered, endNanos));
+        ClientSyn clientSyn = new ClientSyn(first.segment().option(TcpOption.Mss.class).map(TcpOption.Mss::value).orElse(0),
+                first.segment().option(TcpOption.Timestamps.class).isPresent());
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         long clientData = clientStream.next - 1;
         List<Reply> cappedReplies = writes.all().stream().map(r -> r.clientBytesBefore() <= clientData ? r
-                : new Reply(r.data(), clientData, r.frame())).toList();
+                : new Reply(r.data(), clientData, r.frame(), r.pauseNanos())).toList();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, clientStream.filled, clientStream.unseen,
                 clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData, quiet,
                 List.copyOf(zeroWindows), serverReading.bytesPerSecond(), cappedReplies,
-                new ClientReading(List.copyOf(clientZeroWindows), clientPace.bytesPerSecond(), clientLargestWindow));
+                new ClientReading(List.copyOf(clientZeroWindows), clientPace.bytesPerSecond(), clientLargestWindow),
+                clientSyn);
     }
 }

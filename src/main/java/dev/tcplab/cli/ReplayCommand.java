@@ -450,6 +450,55 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
+     * Our SYN as the recorded client's: its MSS (up to the lab link's 1460) and timestamps or none decide how
+     * many bytes each of the server's segments carries, so the live kernel's must be asked the same. Said
+     * when it is not what tcplab offers by default.
+     */
+    private static TcpConfig withTheRecordedSyn(TcpConfig tcp, RecordedConversation.ClientSyn syn, Consumer<Text> say) {
+        int mss = syn.mss() >= MIN_MSS && syn.mss() < tcp.mss() ? syn.mss() : tcp.mss();
+        if (mss != tcp.mss() || !syn.timestamps()) {
+            String what = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !syn.timestamps() ? " and " : "")
+                    + (syn.timestamps() ? "" : "no timestamps");
+            String whatZh = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !syn.timestamps() ? "，" : "")
+                    + (syn.timestamps() ? "" : "不带时间戳");
+            say.accept(Text.of("the recorded client's SYN offered " + what + "; so does ours, so that the server cuts its "
+                    + "data as it did", "录制中的客户端的 SYN 提供的是 " + whatZh + "；我们的也一样，这样服务器切分数据的方式与录制中相同"));
+        }
+        return tcp.withMss(mss).withTimestamps(syn.timestamps());
+    }
+
+    /** RFC 9293 §3.7.1: every host takes segments of 536 bytes; a recorded SYN offering less is not followed. */
+    private static final int MIN_MSS = 536;
+
+    /**
+     * The recorded server's replies for --peer-answers, each with the pause before it that an application took
+     * (from {@link #MIN_IDLE_REENACTED}: shorter is the path's delay or the kernel's pace; at most
+     * {@link #MAX_IDLE_REENACTED}), said when there are any.
+     */
+    private static List<KernelPeer.Answer> answersOf(RecordedConversation rec, Consumer<Text> say) {
+        List<KernelPeer.Answer> answers = new java.util.ArrayList<>();
+        int paused = 0;
+        Duration total = Duration.ZERO;
+        for (RecordedConversation.Reply r : rec.serverReplies()) {
+            Duration pause = Duration.ofNanos(r.pauseNanos());
+            pause = pause.compareTo(MIN_IDLE_REENACTED) < 0 ? Duration.ZERO
+                    : pause.compareTo(MAX_IDLE_REENACTED) > 0 ? MAX_IDLE_REENACTED : pause;
+            if (!pause.isZero()) {
+                paused++;
+                total = total.plus(pause);
+            }
+            answers.add(new KernelPeer.Answer(r.clientBytesBefore(), r.data(), pause));
+        }
+        if (paused > 0) {
+            say.accept(Text.of("the recorded server paused before " + paused + " of its " + answers.size() + " replies ("
+                    + DurationConverter.text(total) + " in all): the lab's kernel peer pauses as long",
+                    "录制中的服务器在它的 " + answers.size() + " 段回应中有 " + paused + " 段之前停顿过（共 "
+                    + DurationConverter.text(total) + "）：实验网络的内核对端也停顿同样长"));
+        }
+        return answers;
+    }
+
+    /**
      * The difference a re-enactment of another program's capture meets first: its server answered with
      * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
      * lab network when the recorded server's bytes are not as many as the client's; else null.
@@ -519,7 +568,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "，" + rec.clientBytes() + " 个字节，分 " + pieces + " 段发送；" + rec.closeOrder().zh()
                 + rec.zerosExplained().zh()));
         Duration idle = idleToReenact(rec, say);
-        TcpConfig tcp = liveOptions.tcpConfig();
+        TcpConfig tcp = withTheRecordedSyn(liveOptions.tcpConfig(), rec.clientSyn(), say);
         RecordedConversation.Keepalive probes = rec.quiet().client();
         boolean probesReenacted = !idle.isZero() && probes != null && liveOptions.keepalive == null;
         if (probesReenacted) {
@@ -527,10 +576,13 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         // After the last probe, the recorded quiet, but at most half the time to a next probe of ours.
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
+        List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, say) : List.of();
+        Duration serverPauses = replies.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
                 + "idle time", idle), ConnectCommand.readingAtRate("--peer-read-rate", peerReadRate,
-                rec.clientBytes()), new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay),
+                rec.clientBytes()), new LiveOptions.Wait("the recorded server's pauses", serverPauses),
+                new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay),
                 readDelay), ConnectCommand.readingAtRate("--read-rate", readRate, rec.serverBytes()),
                 liveOptions.timeWait());
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
@@ -540,11 +592,11 @@ public final class ReplayCommand implements Callable<Integer> {
                         .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose)
                         .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate)
-                        .withAnswers(!peerAnswers ? List.of() : rec.serverReplies().stream()
-                                .map(r -> new KernelPeer.Answer(r.clientBytesBefore(), r.data())).toList()));
+                        .withAnswers(replies));
         InboundShapes answers = new InboundShapes();
         ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
-                info, () -> new ReplayScript(rec, responseWait.toNanos(), idle.toNanos(),
+                // Our client waits for the peer's turn as long again as the recorded server paused.
+                info, () -> new ReplayScript(rec, responseWait.plus(serverPauses).toNanos(), idle.toNanos(),
                         probesReenacted ? probes.probes() : 0, afterProbes)
                         .reading(readDelay.toNanos(), readRate == null ? 0 : readRate)).inLanguage(lang).execute();
         List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());

@@ -18,6 +18,7 @@ final class Negotiated {
     static final int TIMESTAMP_SPACE = 12;
 
     private final boolean offer;
+    private final boolean offerTimestamps;
     private final Clock clock;
     private boolean scaling;
     private int sndShift;
@@ -25,9 +26,13 @@ final class Negotiated {
     private long tsRecent;
     private boolean sackPermitted;
 
-    /** @param offer whether to offer the extensions at all (off: MSS only, as a 1981 stack would) */
-    Negotiated(boolean offer, Clock clock) {
+    /**
+     * @param offer           whether to offer the extensions at all (off: MSS only, as a 1981 stack would)
+     * @param offerTimestamps with them, timestamps too (off: as Windows, SACK and window scale only)
+     */
+    Negotiated(boolean offer, boolean offerTimestamps, Clock clock) {
         this.offer = offer;
+        this.offerTimestamps = offerTimestamps;
         this.clock = clock;
     }
 
@@ -38,7 +43,7 @@ final class Negotiated {
         if (offer && (!answering || sackPermitted)) {
             o.add(new TcpOption.SackPermitted());
         }
-        if (offer && (!answering || timestamps)) {
+        if (offer && offerTimestamps && (!answering || timestamps)) {
             o.add(new TcpOption.Timestamps(tsVal(), answering ? tsRecent : 0));
         }
         if (offer && (!answering || scaling)) {
@@ -57,7 +62,7 @@ final class Negotiated {
             scaling = true;
             sndShift = Math.min(w.shift(), 14); // RFC 7323 §2.3: treat more than 14 as 14
         });
-        syn.option(TcpOption.Timestamps.class).ifPresent(t -> {
+        syn.option(TcpOption.Timestamps.class).filter(t -> offerTimestamps).ifPresent(t -> {
             timestamps = true;
             tsRecent = t.tsVal();
         });

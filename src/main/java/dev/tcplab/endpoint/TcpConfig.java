@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param extensions     offer SACK permitted, timestamps and window scale in our SYN, as Linux does
  * @param delayedAcks    ACK every second full segment or after 40 ms (RFC 1122 §4.2.3.2), as stacks do
  *                       for bulk data; off by default so that a ladder shows the ACK of every segment
+ * @param timestamps     with the extensions, offer timestamps too (RFC 7323), as Linux does; off, as Windows
+ *                       does by default: then every segment carries 12 bytes more of data
  */
 public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duration minRto, Duration maxRto,
                         int synRetries, int dataRetries, Duration msl, Keepalive keepalive, boolean extensions,
-                        boolean delayedAcks) {
+                        boolean delayedAcks, boolean timestamps) {
 
     /**
      * RFC 1122 §4.2.3.6 keep-alive: after {@code idle} without a segment from the peer, a probe;
@@ -47,7 +49,7 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
 
     public static TcpConfig defaults() {
         return new TcpConfig(1460, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
-                4, 8, Duration.ofSeconds(1), null, true, false);
+                4, 8, Duration.ofSeconds(1), null, true, false, true);
     }
 
     public TcpConfig {
@@ -59,38 +61,50 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     }
 
     public TcpConfig withMsl(Duration d) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive, extensions, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, d, keepalive, extensions, delayedAcks, timestamps);
     }
 
     public TcpConfig withSynRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive, extensions, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, n, dataRetries, msl, keepalive, extensions, delayedAcks, timestamps);
     }
 
     public TcpConfig withInitialRto(Duration d) {
-        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, d, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions, delayedAcks, timestamps);
     }
 
     public TcpConfig withKeepalive(Keepalive k) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k, extensions, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, k, extensions, delayedAcks, timestamps);
     }
 
     /** Off: only MSS in our SYN, so no extension is agreed (a plain RFC 793 exchange). */
     public TcpConfig withExtensions(boolean on) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, on, delayedAcks, timestamps);
     }
 
     /** Our receive buffer: the most window we offer (RCV.WND when the application has read everything). */
     public TcpConfig withReceiveWindow(int bytes) {
         return new TcpConfig(mss, bytes, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive, extensions,
-                delayedAcks);
+                delayedAcks, timestamps);
     }
 
     public TcpConfig withDelayedAcks(boolean on) {
         return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive,
-                extensions, on);
+                extensions, on, timestamps);
     }
 
     public TcpConfig withDataRetries(int n) {
-        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive, extensions, delayedAcks);
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, n, msl, keepalive, extensions, delayedAcks, timestamps);
+    }
+
+    /** Offer timestamps with the other extensions, or not (a recorded Windows client's SYN did not). */
+    public TcpConfig withTimestamps(boolean on) {
+        return new TcpConfig(mss, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive,
+                extensions, delayedAcks, on);
+    }
+
+    /** The MSS our SYN announces (what a recorded client's did, say). */
+    public TcpConfig withMss(int bytes) {
+        return new TcpConfig(bytes, receiveWindow, initialRto, minRto, maxRto, synRetries, dataRetries, msl, keepalive,
+                extensions, delayedAcks, timestamps);
     }
 }

@@ -121,7 +121,7 @@ public final class TcpConnection {
         this.isnSource = isnSource;
         this.out = out;
         this.listener = listener;
-        this.negotiated = new Negotiated(config.extensions(), clock);
+        this.negotiated = new Negotiated(config.extensions(), config.timestamps(), clock);
         this.rcvLimit = Math.min(config.receiveWindow(), 0xffff);
         this.rcvWnd = rcvLimit;
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),

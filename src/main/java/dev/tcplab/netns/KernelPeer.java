@@ -73,8 +73,14 @@ public final class KernelPeer implements AutoCloseable {
     public record Keepalive(int idleSeconds, int intervalSeconds, int count) {
     }
 
-    /** A reply the application writes once it has read {@code afterClientBytes} of the client's bytes. */
-    public record Answer(long afterClientBytes, byte[] data) {
+    /**
+     * A reply the application writes once it has read {@code afterClientBytes} of the client's bytes, after
+     * {@code pause} more (a recorded server's think time).
+     */
+    public record Answer(long afterClientBytes, byte[] data, Duration pause) {
+        public Answer(long afterClientBytes, byte[] data) {
+            this(afterClientBytes, data, Duration.ZERO);
+        }
     }
 
     /**
@@ -307,8 +313,13 @@ public final class KernelPeer implements AutoCloseable {
      */
     private int answerWhatIsDue(OutputStream out, long read, int from) throws IOException {
         int next = from;
-        while (next < answers.size() && answers.get(next).afterClientBytes() <= read) {
-            out.write(answers.get(next).data());
+        while (next < answers.size() && answers.get(next).afterClientBytes() <= read && !stopped) {
+            Answer a = answers.get(next);
+            if (!a.pause().isZero()) {
+                out.flush(); // what went before leaves first, as it did in the recording
+                idle(a.pause());
+            }
+            out.write(a.data());
             next++;
         }
         if (next > from) {

@@ -167,6 +167,23 @@ class LiveComparisonTest {
                 "merged up to each push, and parted where the bytes received differ: " + echo.serverReplies().size());
     }
 
+    /**
+     * A Windows client's SYN (no timestamps) and a server that thinks before it answers (tshark, 200722_tcp_anon.pcapng's
+     * second connection: the client's last data at 9.047601 s, the server's 2-byte replies at 17.699266, 19.204565 and
+     * 21.427095 s, each with PSH).
+     */
+    @Test
+    void aRecordingGivesTheClientsSynAndTheServersPausesBeforeItsReplies() throws IOException {
+        RecordedConversation rec = RecordedConversation.read(
+                Path.of("src/test/resources/captures-external/200722_tcp_anon.pcapng"), 2);
+        assertEquals(new RecordedConversation.ClientSyn(1460, false), rec.clientSyn());
+        assertEquals(List.of(2, 2, 2), rec.serverReplies().stream().map(r -> r.data().length).toList());
+        assertEquals(List.of(8_651_665L, 1_505_299L, 2_222_530L), rec.serverReplies().stream()
+                .map(r -> r.pauseNanos() / 1000).toList(), "microseconds since the client's last data, then each reply");
+        assertEquals(new RecordedConversation.ClientSyn(1460, true),
+                RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0).clientSyn());
+    }
+
     /** A reply sent after the client's FIN had arrived: its ACK counts the FIN, which is no byte to wait for. */
     @Test
     void aReplyAfterTheClientsFinWaitsForTheClientsBytesNotItsFin() {

@@ -996,6 +996,35 @@ class TcpConnectionTest {
             assertEquals(1448, sent.get(sent.size() - 3).payloadLength(), "1460 − 12 bytes of timestamp option");
         }
 
+        /** As a Windows client: SACK and window scale, no timestamps; so no option on later segments, and no 12 bytes less. */
+        @Test
+        void withoutTimestampsOurSynOffersTheRestAndSegmentsCarryTheWholeMss() {
+            config = config.withTimestamps(false);
+            build(OUR_ISN);
+            conn.open();
+            assertEquals(List.of("Mss", "SackPermitted", "Nop", "WindowScale"),
+                    last().options().stream().map(o -> o.getClass().getSimpleName()).toList());
+            conn.onSegment(linuxSynAck(5000, 0)); // Linux answers with timestamps only when the SYN offered them
+            assertFalse(last().option(TcpOption.Timestamps.class).isPresent(), "not echoed: we did not offer them");
+            conn.onSegment(peer(Flags.ACK, PEER_ISN + 1, OUR_ISN + 1));
+            assertEquals(65535 << 10, conn.sndWnd(), "window scale still agreed");
+            conn.send(new byte[3000]);
+            assertEquals(1460, sent.get(sent.size() - 3).payloadLength(), "the whole MSS");
+        }
+
+        /** Listening, a SYN that offers timestamps is answered without them when we offer none. */
+        @Test
+        void withoutTimestampsAPeersOfferIsNotTakenUp() {
+            config = config.withTimestamps(false);
+            build(OUR_ISN);
+            conn.listen();
+            conn.onSegment(peer(Flags.SYN, PEER_ISN, 0).withOptions(List.of(new TcpOption.Mss(1460),
+                    new TcpOption.SackPermitted(), new TcpOption.Timestamps(7, 0), new TcpOption.Nop(),
+                    new TcpOption.WindowScale(7))));
+            assertEquals(List.of("Mss", "SackPermitted", "Nop", "WindowScale"),
+                    last().options().stream().map(o -> o.getClass().getSimpleName()).toList(), "our SYN+ACK");
+        }
+
         @Test
         void withoutTheirWindowScaleOurWindowStaysBelow64KiB() {
             conn.open();

@@ -105,6 +105,24 @@ class ReplayLiveTest {
         assertFalse(same.stderr().contains("not an echo server"), same.stderr());
     }
 
+    /**
+     * A Windows client (no timestamps in its SYN) and a server that answered three times, seconds apart, then
+     * closed first: with its SYN's options, the server's replies and their pauses re-enacted, the live kernel
+     * carries the conversation segment for segment (before the SYN and the pauses were kept, each 1,460-byte piece
+     * drew an ACK more, and the replies came as one).
+     */
+    @Test
+    void aWindowsClientAndAServerThatThinksBeforeItAnswersAreReenactedSegmentForSegment() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("src/test/resources/captures-external/200722_tcp_anon.pcapng", "--conn", "2",
+                "--peer-answers", "--peer-closes-first");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("the recorded client's SYN offered no timestamps; so does ours"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server paused before 3 of its 3 replies (12379ms in all)"),
+                r.stderr());
+        assertTrue(r.stderr().contains("the live kernel answered as the recorded server did: 13 segments"), r.stderr());
+    }
+
     /** A client that sent data in its SYN (TCP Fast Open): all of it goes after the handshake, and the run says why. */
     @Test
     void aFastOpenClientsSynDataGoesAfterTheHandshake() {
