@@ -557,6 +557,10 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
                     + (parsed.hasMatchedOption("--speed") ? "--speed" : "--max-gap") + " is for the replay without --live");
         }
+        if (peerAnswers && peerDiscard) {
+            throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-discard keeps "
+                    + "what arrives and answers nothing: give one");
+        }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
         PrintWriter info = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         Consumer<Text> say = t -> info.println("tcplab: " + t.in(lang));
@@ -577,6 +581,8 @@ public final class ReplayCommand implements Callable<Integer> {
         // After the last probe, the recorded quiet, but at most half the time to a next probe of ours.
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
         List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, say) : List.of();
+        // A recorded server that sent nothing is answered so: by a peer that only reads.
+        boolean onlyReads = peerDiscard || peerAnswers && replies.isEmpty();
         Duration serverPauses = replies.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         Duration timeout = liveOptions.connectionTimeout(new LiveOptions.Wait("--peer-close-delay "
                 + DurationConverter.text(peerCloseDelay), peerCloseDelay), new LiveOptions.Wait("the recorded client's "
@@ -589,7 +595,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
                 timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
-                        .withDiscard(peerDiscard).withCloseFirst(peerClosesFirst)
+                        .withDiscard(onlyReads).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose)
                         .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate)
                         .withAnswers(replies));

@@ -649,8 +649,8 @@ class CliTest {
         assertRefused("--read-rate is for --live", "replay", "--read-rate", "10KB/s", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-answers sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-answers", "captures/handshake-echo-close.pcap");
-        assertRefused("--peer-answers replies as the recorded server did; --peer-send and --peer-discard choose other "
-                + "replies: give one", "replay", "--live", "--peer-answers", "--peer-discard",
+        assertRefused("--peer-answers replies as the recorded server did; --peer-discard keeps what arrives and answers "
+                + "nothing: give one", "replay", "--live", "--peer-answers", "--peer-discard",
                 "captures/handshake-echo-close.pcap");
     }
 
