@@ -375,7 +375,8 @@ public record RecordedConversation(int conn, String client, String server, List<
                 clientFin >= 0 ? -1 : lastNanos - quietBeforeLast,
                 Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered, endNanos),
                 Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered, endNanos));
-        ClientSyn clientSyn = new ClientSyn(first.segment().option(TcpOption.Mss.class).map(TcpOption.Mss::value).orElse(0),
+        ClientSyn clientSyn = new ClientSyn(
+                first.segment().option(TcpOption.Mss.class).map(TcpOption.Mss::value).orElse(0),
                 first.segment().option(TcpOption.Timestamps.class).isPresent());
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
