@@ -76,20 +76,37 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /**
-     * The server application's writes, put back together from its segments: Linux marks the last segment of a
-     * write with PSH, so the pieces up to one with PSH were one write (and one reply to re-enact, written at
-     * once, so that the live kernel cuts and marks it as the recorded one did); so were those sent after the
-     * same client bytes, unless a PSH parted them.
+     * The server application's writes, put back together from its segments, each one reply to re-enact, written
+     * at once, so that the live kernel cuts and marks it as the recorded one did. Linux marks the last segment of
+     * a write with PSH, and the next write's data waits for nothing. But a long write gets a PSH wherever its
+     * kernel pushed what it had so far (every half window, or where the client's window stopped it), and its
+     * data goes on without a word from the client. So a PSH ends a write when the client acknowledged it before
+     * the server sent more, and when the segment did not stop at the client's window.
      */
     private static final class Writes {
+        /** A sender stopped by the window leaves less than a segment of it unused. */
+        private static final long NEAR_THE_EDGE = 1448;
         private final List<Reply> done = new ArrayList<>();
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         private long pendingBefore = -1;
         private long pendingFrame;
         private long pendingPause;
+        /** The end of the last PSH segment that may have ended a write, until the client acknowledges it; or -1. */
+        private long pushedEnd = -1;
+        private boolean pushAcknowledged;
+        /** The furthest right edge of the window the client offered, in the server's sequence space. */
+        private long clientEdge = -1;
 
-        void add(byte[] piece, long clientBytesBefore, long frame, boolean push, long pauseNanos) {
-            if (pending.size() > 0 && clientBytesBefore != pendingBefore) {
+        /** A segment of the client's: its ACK and window. */
+        void clientSaw(long ack, long window) {
+            clientEdge = Math.max(clientEdge, ack + window);
+            pushAcknowledged |= pushedEnd >= 0 && ack >= pushedEnd;
+        }
+
+        /** New data of the server's, {@code end} its segment's end, {@code push} its PSH. */
+        void add(byte[] piece, long clientBytesBefore, long frame, long end, boolean push, long pauseNanos) {
+            boolean ended = pushedEnd >= 0 && pushAcknowledged;
+            if (pending.size() > 0 && (ended || clientBytesBefore != pendingBefore)) {
                 flush();
             }
             if (pending.size() == 0) {
@@ -98,9 +115,9 @@ public record RecordedConversation(int conn, String client, String server, List<
                 pendingPause = pauseNanos;
             }
             pending.writeBytes(piece);
-            if (push) {
-                flush();
-            }
+            boolean stoppedByTheWindow = clientEdge >= 0 && end + NEAR_THE_EDGE > clientEdge;
+            pushedEnd = push && !stoppedByTheWindow ? end : -1;
+            pushAcknowledged = false;
         }
 
         private void flush() {
@@ -332,6 +349,9 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (!s.segment().flags().syn()) {
                     clientLargestWindow = Math.max(clientLargestWindow, s.window());
                 }
+                if (s.ack() >= 0) {
+                    writes.clientSaw(s.ack(), s.window());
+                }
                 // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
                 boolean syn = s.segment().flags().syn();
                 long seq = s.seq() + (syn ? 1 : 0);
@@ -360,7 +380,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 long seq = s.seq() + (s.segment().flags().syn() ? 1 : 0);
                 long pause = s.timeNanos() - Math.max(lastClientDataNanos, lastServerDataNanos);
                 for (byte[] piece : serverStream.take(seq, s.length(), s.segment().payload())) {
-                    writes.add(piece, received, s.frame(), s.segment().flags().psh(), pause);
+                    writes.add(piece, received, s.frame(), seq + s.length(), s.segment().flags().psh(), pause);
                     lastServerDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && serverFin < 0) {
