@@ -388,53 +388,36 @@ public final class ReplayCommand implements Callable<Integer> {
                 + option + " 让它也这样读");
     }
 
-    /** The same side by side for the client: how often our window shut live, and both paces. */
-    private static Text clientWindowsSideBySide(RecordedConversation rec, Path liveCapture) {
-        if (rec.clientReading().zeroWindowFrames().isEmpty()) {
+    /**
+     * A recording in which one side's window shut: how often the live one's did, and both paces, so that a read
+     * rate can be judged by what it re-created. Null without zero windows on that side, or when the live capture
+     * could not be read again.
+     *
+     * @param who        the live side, as the sentence starts ("the live kernel", "live, our client")
+     * @param liveFrames the live side's zero windows, or null when the live capture could not be read again
+     */
+    private static Text windowsSideBySide(Text who, List<Long> recordedFrames, long recordedRate, List<Long> liveFrames,
+                                          long liveRate) {
+        if (recordedFrames.isEmpty() || liveFrames == null) {
             return null;
         }
-        RecordedConversation live;
-        try {
-            live = RecordedConversation.read(liveCapture, 0);
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-        long recordedRate = rec.clientReading().readRate(), liveRate = live.clientReading().readRate();
         String paces = recordedRate > 0 && liveRate > 0 ? ", and read about " + ReadingPace.text(liveRate)
                 + " once it had (recorded about " + ReadingPace.text(recordedRate) + ")" : "";
         String pacesZh = recordedRate > 0 && liveRate > 0 ? "，此后每秒大约读取 " + ReadingPace.text(liveRate)
                 .replace("/s", "") + "（录制中大约 " + ReadingPace.text(recordedRate).replace("/s", "") + "）" : "";
-        int shut = live.clientReading().zeroWindowFrames().size();
-        int recorded = rec.clientReading().zeroWindowFrames().size();
-        return Text.of("live, our client advertised a zero window " + shut + " time" + (shut == 1 ? "" : "s")
-                + " (recorded " + recorded + ")" + paces, "实际运行中，我们的客户端通告了 " + shut + " 次零窗口（录制中 "
-                + recorded + " 次）" + pacesZh);
+        int shut = liveFrames.size(), recorded = recordedFrames.size();
+        return Text.of(who.en() + " advertised a zero window " + shut + " time" + (shut == 1 ? "" : "s")
+                + " (recorded " + recorded + ")" + paces, who.zh() + "通告了 " + shut + " 次零窗口（录制中 " + recorded
+                + " 次）" + pacesZh);
     }
 
-    /**
-     * A recording whose server's window shut: how often the live kernel's did, and both paces, so that
-     * --peer-read-rate can be judged by what it re-created. Null without zero windows, or when the live
-     * capture cannot be read again.
-     */
-    private static Text windowsSideBySide(RecordedConversation rec, Path liveCapture) {
-        if (rec.serverZeroWindowFrames().isEmpty()) {
-            return null;
-        }
-        RecordedConversation live;
+    /** The live run's capture read as a recording, to set beside the recorded one; null when it cannot be. */
+    private static RecordedConversation readAgain(Path liveCapture) {
         try {
-            live = RecordedConversation.read(liveCapture, 0);
+            return RecordedConversation.read(liveCapture, 0);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
-        String paces = rec.serverReadRate() > 0 && live.serverReadRate() > 0 ? ", and read about "
-                + ReadingPace.text(live.serverReadRate()) + " once it had (recorded about "
-                + ReadingPace.text(rec.serverReadRate()) + ")" : "";
-        String pacesZh = rec.serverReadRate() > 0 && live.serverReadRate() > 0 ? "，此后每秒大约读取 "
-                + ReadingPace.text(live.serverReadRate()).replace("/s", "") + "（录制中大约 "
-                + ReadingPace.text(rec.serverReadRate()).replace("/s", "") + "）" : "";
-        int shut = live.serverZeroWindowFrames().size(), recorded = rec.serverZeroWindowFrames().size();
-        return Text.of("the live kernel advertised a zero window " + shut + " time" + (shut == 1 ? "" : "s") + " (recorded "
-                + recorded + ")" + paces, "实际的内核通告了 " + shut + " 次零窗口（录制中 " + recorded + " 次）" + pacesZh);
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
@@ -637,9 +620,18 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
                     + "数据何时到达，而重演有它自己的节奏"));
         }
+        boolean someShut = !rec.serverZeroWindowFrames().isEmpty() || !rec.clientReading().zeroWindowFrames().isEmpty();
+        RecordedConversation again = someShut ? readAgain(o.capture()) : null;
+        Text serverWindows = windowsSideBySide(Text.of("the live kernel", "实际的内核"), rec.serverZeroWindowFrames(),
+                rec.serverReadRate(), again == null ? null : again.serverZeroWindowFrames(),
+                again == null ? 0 : again.serverReadRate());
+        Text clientWindows = windowsSideBySide(Text.of("live, our client", "实际运行中，我们的客户端"),
+                rec.clientReading().zeroWindowFrames(), rec.clientReading().readRate(),
+                again == null ? null : again.clientReading().zeroWindowFrames(),
+                again == null ? 0 : again.clientReading().readRate());
         for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), windowsSideBySide(rec, o.capture()),
-            slowClientHint(rec), clientWindowsSideBySide(rec, o.capture())}) {
+            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), serverWindows, slowClientHint(rec),
+            clientWindows}) {
             if (hint != null) {
                 say.accept(hint);
             }

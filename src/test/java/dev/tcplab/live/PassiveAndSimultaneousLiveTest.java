@@ -77,20 +77,8 @@ class PassiveAndSimultaneousLiveTest {
         }
         assertTrue(shut >= 5, "our window shut and reopened " + shut + " times: " + windows);
         // The capture's analysis finds the server (us) reading at about our pace, from its zero windows.
-        long[] pace = {0};
-        try (dev.tcplab.capture.CaptureReader reader = dev.tcplab.capture.CaptureReader.open(pcap)) {
-            new dev.tcplab.analysis.Analyzer(new dev.tcplab.analysis.AnalysisSink() {
-                @Override
-                public void segment(dev.tcplab.analysis.AnalyzedSegment seg) {
-                }
-
-                @Override
-                public void connection(dev.tcplab.analysis.ConnectionSummary c) {
-                    pace[0] = c.serverReadRate();
-                }
-            }, false).run(reader, p -> { });
-        }
-        assertTrue(pace[0] >= 10_000 && pace[0] <= 22_000, "our reading pace " + pace[0] + " bytes/s");
+        long pace = dev.tcplab.analysis.RecordedConversation.read(pcap, 1).serverReadRate();
+        assertTrue(pace >= 10_000 && pace <= 22_000, "our reading pace " + pace + " bytes/s");
     }
 
     @Test
