@@ -1,6 +1,7 @@
 package dev.tcplab.lab.exercises;
 
 import dev.tcplab.text.Text;
+import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.SeqNum;
 import java.util.List;
 
@@ -32,5 +33,17 @@ public interface Exercise {
     /** A sequence number relative to an ISN, as the ladder prints it. */
     static long rel(SeqNum n, SeqNum isn) {
         return Integer.toUnsignedLong(n.minus(isn));
+    }
+
+    /** The segments' distinct relative seqs, as a check shows them: "1" or "1/1449"; "-" for none. */
+    static String seqs(List<TraceEvent.SegmentEvent> segments, SeqNum isn) {
+        return segments.stream().map(p -> "" + rel(p.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
+                .orElse("-");
+    }
+
+    /** The segments' distinct payload lengths, the same way. */
+    static String lengths(List<TraceEvent.SegmentEvent> segments) {
+        return segments.stream().map(s -> "" + s.segment().payloadLength()).distinct().reduce((a, b) -> a + "/" + b)
+                .orElse("-");
     }
 }

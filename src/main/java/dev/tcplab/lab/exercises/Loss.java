@@ -1,6 +1,8 @@
 package dev.tcplab.lab.exercises;
 
+import static dev.tcplab.lab.exercises.Exercise.lengths;
 import static dev.tcplab.lab.exercises.Exercise.rel;
+import static dev.tcplab.lab.exercises.Exercise.seqs;
 
 import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
@@ -109,7 +111,7 @@ public final class Loss implements Exercise {
         long lastSent = data.isEmpty() ? Long.MAX_VALUE : data.get(data.size() - 1).timeNanos();
         boolean acked = t.in(s -> !s.flags().syn() && rel(s.ack(), ourIsn) >= end).stream()
                 .anyMatch(s -> s.timeNanos() >= lastSent);
-        long echoed = theirBytes(t);
+        long echoed = t.bytesSent(Direction.IN);
         out.add(Check.of(Text.of("the third copy arrived: the kernel acknowledged it (ack = seq + length) and echoed "
                 + "the bytes", "第三份到达了：内核确认了它（ack = seq + 长度），并回显了这些字节"),
                 acked && first != null && echoed == first.segment().payloadLength(),
@@ -200,26 +202,6 @@ public final class Loss implements Exercise {
     private static Check opened() {
         return Check.of(Text.of("the connection opened and a segment was lost", "连接已打开，且有报文段丢失"), false,
                 Text.of("no handshake, or nothing lost", "没有握手，或者没有丢失"));
-    }
-
-    /** The kernel's data, as the highest byte it sent (its retransmissions counted once, its FIN not). */
-    private static long theirBytes(Timeline t) {
-        SeqNum isn = t.isn(Direction.IN);
-        long end = 1;
-        for (TraceEvent.SegmentEvent s : t.onWire(Direction.IN, x -> x.payloadLength() > 0)) {
-            end = Math.max(end, rel(s.segment().seq().plus(s.segment().payloadLength()), isn));
-        }
-        return isn == null ? 0 : end - 1;
-    }
-
-    private static String seqs(List<TraceEvent.SegmentEvent> segments, SeqNum isn) {
-        return segments.stream().map(s -> "" + rel(s.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
-                .orElse("-");
-    }
-
-    private static String lengths(List<TraceEvent.SegmentEvent> segments) {
-        return segments.stream().map(s -> "" + s.segment().payloadLength()).distinct().reduce((a, b) -> a + "/" + b)
-                .orElse("-");
     }
 
     private static String ms(long nanos) {

@@ -72,6 +72,19 @@ public final class Timeline {
         return syns.isEmpty() ? null : syns.get(0).segment().seq();
     }
 
+    /** A side's data, as the highest byte it sent: its retransmissions counted once, its FIN not; 0 without a SYN. */
+    public long bytesSent(Direction d) {
+        SeqNum isn = isn(d);
+        if (isn == null) {
+            return 0;
+        }
+        long end = 1;
+        for (TraceEvent.SegmentEvent s : onWire(d, x -> x.payloadLength() > 0)) {
+            end = Math.max(end, Exercise.rel(s.segment().seq().plus(s.segment().payloadLength()), isn));
+        }
+        return end - 1;
+    }
+
     public List<TraceEvent.StateChange> stateChanges() {
         List<TraceEvent.StateChange> out = new ArrayList<>();
         for (TraceEvent e : events) {

@@ -1,6 +1,8 @@
 package dev.tcplab.lab.exercises;
 
+import static dev.tcplab.lab.exercises.Exercise.lengths;
 import static dev.tcplab.lab.exercises.Exercise.rel;
+import static dev.tcplab.lab.exercises.Exercise.seqs;
 
 import dev.tcplab.lab.Payloads;
 import dev.tcplab.lab.PeerOptions;
@@ -159,7 +161,7 @@ public final class Window implements Exercise {
                 Text.of(answered + " of " + whileShut.size() + " probes answered so",
                         whileShut.size() + " 个探测中 " + answered + " 个得到这样的回应")));
 
-        long echoed = theirBytes(t);
+        long echoed = t.bytesSent(Direction.IN);
         out.add(Check.of(Text.of("when its application read, its window opened and all " + SENT + " bytes came back",
                 "它的应用程序读取之后，窗口打开，全部 " + SENT + " 个字节都回来了"), opened != null && echoed == SENT,
                 Text.of((opened == null ? "the window never opened" : "window " + opened.segment().window() + " at "
@@ -205,7 +207,7 @@ public final class Window implements Exercise {
                 answered++;
             }
         }
-        long arrived = theirBytes(t);
+        long arrived = t.bytesSent(Direction.IN);
         out.add(Check.of(Text.of("we answered each probe with window 0; when our application read, our window update "
                         + "reopened it and all " + KERNEL_SENDS + " bytes arrived",
                 "我们用窗口 0 回应每个探测；我们的应用程序读取之后，窗口更新让它重新打开，全部 " + KERNEL_SENDS + " 个字节都到了"),
@@ -278,7 +280,7 @@ public final class Window implements Exercise {
                 sent > 0 && past == null, past != null ? past : Text.of(sent + " data segments, each within the window",
                 sent + " 个数据报文段，每个都在窗口之内")));
 
-        long echoed = theirBytes(t);
+        long echoed = t.bytesSent(Direction.IN);
         out.add(Check.of(Text.of("all " + SENT + " bytes came back", "全部 " + SENT + " 个字节都回来了"), echoed == SENT,
                 Text.of(echoed + " bytes echoed", "回显了 " + echoed + " 个字节")));
         return out;
@@ -337,7 +339,7 @@ public final class Window implements Exercise {
                 }
             }
         }
-        long arrived = theirBytes(t);
+        long arrived = t.bytesSent(Direction.IN);
         out.add(Check.of(Text.of("the kernel never sent past the window we offered, and all " + KERNEL_SENDS_SLOWLY
                 + " bytes arrived", "内核从不越过我们提供的窗口发送，全部 " + KERNEL_SENDS_SLOWLY + " 个字节都到了"),
                 past == null && sent > 0 && arrived == KERNEL_SENDS_SLOWLY, past != null ? past : Text.of(sent
@@ -353,11 +355,6 @@ public final class Window implements Exercise {
         return !both ? 0 : t.onWire(side, sg -> sg.flags().syn()).stream().findFirst()
                 .flatMap(sg -> sg.segment().option(TcpOption.WindowScale.class)).map(TcpOption.WindowScale::shift)
                 .orElse(0);
-    }
-
-    private static String seqs(List<TraceEvent.SegmentEvent> probes, SeqNum isn) {
-        return probes.stream().map(p -> "" + rel(p.segment().seq(), isn)).distinct().reduce((a, b) -> a + "/" + b)
-                .orElse("-");
     }
 
     /** Where one side's window first fell to 0, and where it next opened; either may be null. */
@@ -377,24 +374,6 @@ public final class Window implements Exercise {
         long openedAt() {
             return opened == null ? Long.MAX_VALUE : opened.timeNanos();
         }
-    }
-
-    /** The kernel's data, as the highest byte it sent (its retransmissions counted once, its FIN not). */
-    private static long theirBytes(Timeline t) {
-        SeqNum isn = t.isn(Direction.IN);
-        if (isn == null) {
-            return 0;
-        }
-        long end = 1;
-        for (TraceEvent.SegmentEvent s : t.onWire(Direction.IN, x -> x.payloadLength() > 0)) {
-            end = Math.max(end, rel(s.segment().seq().plus(s.segment().payloadLength()), isn));
-        }
-        return end - 1;
-    }
-
-    private static String lengths(List<TraceEvent.SegmentEvent> segments) {
-        return segments.stream().map(s -> "" + s.segment().payloadLength()).distinct().reduce((a, b) -> a + "/" + b)
-                .orElse("-");
     }
 
     private static String ms(long nanos) {
