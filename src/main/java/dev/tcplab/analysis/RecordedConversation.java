@@ -32,28 +32,46 @@ import java.util.List;
  *                          the client's it had received when it sent it: what a re-enactment's peer answers with
  * @param clientReading     how the client's application read what the server sent (its window shutting or not)
  * @param clientSyn         what the client's SYN offered, which decides how the server cuts its data
+ * @param mirror            what a re-enactment of the server needs: the client as a kernel client plays it
  */
 public record RecordedConversation(int conn, String client, String server, List<Chunk> chunks,
                                    boolean clientClosedFirst, long serverBytesBeforeClientFin,
                                    List<SegmentShape> serverSegments, long filledBytes, long unseenBytes,
                                    long serverCloseDelayNanos, long synDataBytes, Quiet quiet,
-                                   List<Long> serverZeroWindowFrames, long serverReadRate, List<Reply> serverReplies,
-                                   ClientReading clientReading, ClientSyn clientSyn) {
+                                   List<Long> serverZeroWindowFrames, long serverReadRate, List<Write> serverReplies,
+                                   ClientReading clientReading, SynOffer clientSyn, Mirror mirror) {
+
+    /**
+     * The recorded client, as a re-enactment of the server (`replay --live --as server`) has the lab's kernel
+     * client play it and compares it with what that client does.
+     *
+     * @param clientSegments     its segments, numbers relative to each ISN
+     * @param clientWrites       its data as its application's writes, each with how much of the server's data it
+     *                           had received before it
+     * @param bytesBeforeServerFin how many data bytes the client had sent when the server sent its FIN; -1 without
+     * @param clientCloseDelayNanos when the server closed first: how long after the server's FIN the client's came
+     *                           (its application's delay); -1 otherwise
+     * @param serverSynAck       what the server's SYN+ACK offered (timestamps only if it echoed the client's), which
+     *                           decides how the client cuts its data; null without a SYN+ACK in the capture
+     */
+    public record Mirror(List<SegmentShape> clientSegments, List<Write> clientWrites, long bytesBeforeServerFin,
+                         long clientCloseDelayNanos, SynOffer serverSynAck) {
+    }
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */
     public record Chunk(byte[] data, long serverBytesBefore, long frame) {
     }
 
     /**
-     * One write of the server's application.
+     * One write of an application: a reply of the server's, or a piece of the client's data.
      *
-     * @param clientBytesBefore how many of the client's data bytes the server had received when it sent this
-     * @param frame             where its first byte was sent
-     * @param pauseNanos        how long the server had been quiet before it, since the client's last new data or
-     *                          its own last reply, whichever came later (its application's think time, and the
-     *                          path's delay as the capture saw it)
+     * @param receivedBefore how many of the other side's data bytes it had received when it sent this
+     * @param frame          where its first byte was sent
+     * @param pauseNanos     how long it had been quiet before it, since the other side's last new data or its own
+     *                       last write, whichever came later (its application's think time, and the path's delay
+     *                       as the capture saw it)
      */
-    public record Reply(byte[] data, long clientBytesBefore, long frame, long pauseNanos) {
+    public record Write(byte[] data, long receivedBefore, long frame, long pauseNanos) {
     }
 
     /**
@@ -68,15 +86,21 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /**
+     * What a SYN or SYN+ACK offered.
+     *
      * @param mss        the MSS it announced; 0 without one
      * @param timestamps whether it offered timestamps (Windows does not by default): with them, each segment
      *                   carries 12 bytes of data less
      */
-    public record ClientSyn(int mss, boolean timestamps) {
+    public record SynOffer(int mss, boolean timestamps) {
+        static SynOffer of(AnalyzedSegment syn) {
+            return new SynOffer(syn.segment().option(TcpOption.Mss.class).map(TcpOption.Mss::value).orElse(0),
+                    syn.segment().option(TcpOption.Timestamps.class).isPresent());
+        }
     }
 
     /**
-     * The server application's writes, put back together from its segments, each one reply to re-enact, written
+     * An application's writes (the server's, or the client's), put back together from its segments, each one to re-enact, written
      * at once, so that the live kernel cuts and marks it as the recorded one did. Linux marks the last segment of
      * a write with PSH, and the next write's data waits for nothing. But a long write gets a PSH wherever its
      * kernel pushed what it had so far (every half window, or where the client's window stopped it), and its
@@ -86,7 +110,7 @@ public record RecordedConversation(int conn, String client, String server, List<
     private static final class Writes {
         /** A sender stopped by the window leaves less than a segment of it unused. */
         private static final long NEAR_THE_EDGE = 1448;
-        private final List<Reply> done = new ArrayList<>();
+        private final List<Write> done = new ArrayList<>();
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         private long pendingBefore = -1;
         private long pendingFrame;
@@ -97,20 +121,20 @@ public record RecordedConversation(int conn, String client, String server, List<
         /** The furthest right edge of the window the client offered, in the server's sequence space. */
         private long clientEdge = -1;
 
-        /** A segment of the client's: its ACK and window. */
-        void clientSaw(long ack, long window) {
+        /** A segment of the receiving side's: its ACK and window. */
+        void receiverSaw(long ack, long window) {
             clientEdge = Math.max(clientEdge, ack + window);
             pushAcknowledged |= pushedEnd >= 0 && ack >= pushedEnd;
         }
 
         /** New data of the server's, {@code end} its segment's end, {@code push} its PSH. */
-        void add(byte[] piece, long clientBytesBefore, long frame, long end, boolean push, long pauseNanos) {
+        void add(byte[] piece, long receivedBefore, long frame, long end, boolean push, long pauseNanos) {
             boolean ended = pushedEnd >= 0 && pushAcknowledged;
-            if (pending.size() > 0 && (ended || clientBytesBefore != pendingBefore)) {
+            if (pending.size() > 0 && (ended || receivedBefore != pendingBefore)) {
                 flush();
             }
             if (pending.size() == 0) {
-                pendingBefore = clientBytesBefore;
+                pendingBefore = receivedBefore;
                 pendingFrame = frame;
                 pendingPause = pauseNanos;
             }
@@ -122,12 +146,12 @@ public record RecordedConversation(int conn, String client, String server, List<
 
         private void flush() {
             if (pending.size() > 0) {
-                done.add(new Reply(pending.toByteArray(), pendingBefore, pendingFrame, pendingPause));
+                done.add(new Write(pending.toByteArray(), pendingBefore, pendingFrame, pendingPause));
                 pending.reset();
             }
         }
 
-        List<Reply> all() {
+        List<Write> all() {
             flush();
             return done;
         }
@@ -303,11 +327,12 @@ public record RecordedConversation(int conn, String client, String server, List<
 
     static RecordedConversation from(List<AnalyzedSegment> segments) {
         List<Chunk> chunks = new ArrayList<>();
-        List<SegmentShape> server = new ArrayList<>();
+        List<SegmentShape> server = new ArrayList<>(), clientShapes = new ArrayList<>();
+        AnalyzedSegment synAck = null;
         ByteStream clientStream = new ByteStream(), serverStream = new ByteStream();
-        Writes writes = new Writes();
+        Writes writes = new Writes(), clientWrites = new Writes();
         long lastClientDataNanos = segments.get(0).timeNanos(), lastServerDataNanos = lastClientDataNanos;
-        long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0;
+        long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0, clientBytesBeforeServerFin = -1;
         long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
         // When the connection last did something other than keep itself alive, and each side's probes before
         // the client's FIN, with the quiet time when they began and whether the other side answered.
@@ -340,6 +365,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
             }
             if (s.fromClient()) {
+                clientShapes.add(SegmentShape.of(s));
                 if (s.has(Event.ZERO_WINDOW)) {
                     clientZeroWindows.add(s.frame());
                 }
@@ -350,7 +376,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                     clientLargestWindow = Math.max(clientLargestWindow, s.window());
                 }
                 if (s.ack() >= 0) {
-                    writes.clientSaw(s.ack(), s.window());
+                    writes.receiverSaw(s.ack(), s.window());
                 }
                 // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
                 boolean syn = s.segment().flags().syn();
@@ -358,8 +384,11 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (syn && s.length() > 0 && synData == 0) {
                     synData = s.length();
                 }
+                long pause = s.timeNanos() - Math.max(lastClientDataNanos, lastServerDataNanos);
                 for (byte[] piece : clientStream.take(seq, s.length(), s.segment().payload())) {
                     chunks.add(new Chunk(piece, serverStream.next - 1, s.frame()));
+                    clientWrites.add(piece, serverStream.next - 1, s.frame(), seq + s.length(), s.segment().flags().psh(),
+                            pause);
                     lastClientDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && clientFin < 0) {
@@ -369,10 +398,14 @@ public record RecordedConversation(int conn, String client, String server, List<
                 }
             } else {
                 server.add(SegmentShape.of(s));
+                if (synAck == null && s.segment().flags().syn()) {
+                    synAck = s;
+                }
                 if (s.has(Event.ZERO_WINDOW)) {
                     zeroWindows.add(s.frame());
                 }
                 if (s.ack() >= 0) {
+                    clientWrites.receiverSaw(s.ack(), s.window());
                     serverReading.saw(s.ack(), s.window(), s.has(Event.ZERO_WINDOW), s.timeNanos());
                 }
                 // What the server had received when it sent this: its ACK says (its FIN, if any, is capped below).
@@ -386,6 +419,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (s.segment().flags().fin() && serverFin < 0) {
                     serverFin = s.frame();
                     serverFinNanos = s.timeNanos();
+                    clientBytesBeforeServerFin = clientStream.next - 1;
                 }
             }
         }
@@ -395,19 +429,18 @@ public record RecordedConversation(int conn, String client, String server, List<
                 clientFin >= 0 ? -1 : lastNanos - quietBeforeLast,
                 Keepalive.of(clientProbes, clientProbesQuietSince, clientProbesAnswered, endNanos),
                 Keepalive.of(serverProbes, serverProbesQuietSince, serverProbesAnswered, endNanos));
-        ClientSyn clientSyn = new ClientSyn(
-                first.segment().option(TcpOption.Mss.class).map(TcpOption.Mss::value).orElse(0),
-                first.segment().option(TcpOption.Timestamps.class).isPresent());
         String client = (first.fromClient() ? first.src() : first.dst()).toString();
         String serverName = (first.fromClient() ? first.dst() : first.src()).toString();
         long clientData = clientStream.next - 1;
-        List<Reply> cappedReplies = writes.all().stream().map(r -> r.clientBytesBefore() <= clientData ? r
-                : new Reply(r.data(), clientData, r.frame(), r.pauseNanos())).toList();
+        List<Write> cappedReplies = writes.all().stream().map(r -> r.receivedBefore() <= clientData ? r
+                : new Write(r.data(), clientData, r.frame(), r.pauseNanos())).toList();
         return new RecordedConversation(first.conn(), client, serverName, chunks, clientFirst, serverBytesBeforeFin,
                 server, clientStream.filled, clientStream.unseen,
                 clientFirst && serverFin >= 0 ? serverFinNanos - clientFinNanos : -1, synData, quiet,
                 List.copyOf(zeroWindows), serverReading.bytesPerSecond(), cappedReplies,
                 new ClientReading(List.copyOf(clientZeroWindows), clientPace.bytesPerSecond(), clientLargestWindow),
-                clientSyn);
+                SynOffer.of(first), new Mirror(clientShapes, clientWrites.all(), clientBytesBeforeServerFin,
+                        !clientFirst && clientFin >= 0 && serverFin >= 0 ? clientFinNanos - serverFinNanos : -1,
+                        synAck == null ? null : SynOffer.of(synAck)));
     }
 }

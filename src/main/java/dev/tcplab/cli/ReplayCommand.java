@@ -88,6 +88,15 @@ public final class ReplayCommand implements Callable<Integer> {
             "Reports every place where the live kernel answered differently from the recorded server. Needs root."})
     boolean live;
 
+    /** Which recorded side tcplab's endpoint plays; the lab's kernel plays the other. */
+    enum Side { client, server }
+
+    @Option(names = "--as", paramLabel = "client|server", description = {"With --live: which recorded side our endpoint "
+            + "plays (default client). server: ours listens and answers as the recorded server did, while the lab's "
+            + "kernel connects and sends as the recorded client did; the live kernel client is then compared with the "
+            + "recorded one (lab network only)."})
+    Side as = Side.client;
+
     @Option(names = "--response-wait", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "With --live: how long to wait for the peer's turn before sending the next recorded piece (default 2s).")
     Duration responseWait = Duration.ofSeconds(2);
@@ -126,14 +135,14 @@ public final class ReplayCommand implements Callable<Integer> {
     Long peerReadRate;
 
     @Option(names = "--read-delay", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --live: our application, the re-enacted client's, reads nothing for DURATION after the "
-                    + "handshake, as a client whose window shut did.")
+            description = "With --live: our application, the re-enacted client's (with --as server, the server's), reads "
+                    + "nothing for DURATION after the handshake, as one whose window shut did.")
     Duration readDelay = Duration.ZERO;
 
     @Option(names = "--read-rate", paramLabel = "RATE", converter = RateConverter.class,
             description = "With --live: our application reads at most RATE (e.g. 20KB/s), a little every 50 ms, as a "
-                    + "client that read slowly did (its window shut and opened again and again); --window sets its "
-                    + "buffer.")
+                    + "client (with --as server, a server) that read slowly did (its window shut and opened again and "
+                    + "again); --window sets its buffer.")
     Long readRate;
 
     @Option(names = "--lang", paramLabel = "en|zh", description = "Language of the ladder's heads, reasons and remarks, "
@@ -262,7 +271,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * none, on until the connection ended. From {@link #MIN_IDLE_REENACTED} to {@link #MAX_IDLE_REENACTED};
      * a longer quiet is said and not kept.
      */
-    private static Duration idleToReenact(RecordedConversation rec, Consumer<Text> say) {
+    static Duration idleToReenact(RecordedConversation rec, Consumer<Text> say) {
         RecordedConversation.Quiet q = rec.quiet();
         boolean fin = q.clientBeforeFinNanos() >= 0;
         Duration idle = Duration.ofNanos(Math.max(0, fin ? q.clientBeforeFinNanos() : q.clientToEndNanos()));
@@ -437,7 +446,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * many bytes each of the server's segments carries, so the live kernel's must be asked the same. Said
      * when it is not what tcplab offers by default.
      */
-    private static TcpConfig withTheRecordedSyn(TcpConfig tcp, RecordedConversation.ClientSyn syn, Consumer<Text> say) {
+    static TcpConfig withTheRecordedSyn(TcpConfig tcp, RecordedConversation.SynOffer syn, Consumer<Text> say) {
         int mss = syn.mss() >= MIN_MSS && syn.mss() < tcp.mss() ? syn.mss() : tcp.mss();
         if (mss != tcp.mss() || !syn.timestamps()) {
             String what = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !syn.timestamps() ? " and " : "")
@@ -451,32 +460,37 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** RFC 9293 §3.7.1: every host takes segments of 536 bytes; a recorded SYN offering less is not followed. */
-    private static final int MIN_MSS = 536;
+    static final int MIN_MSS = 536;
 
     /**
      * The recorded server's replies for --peer-answers, each with the pause before it that an application took
      * (from {@link #MIN_IDLE_REENACTED}: shorter is the path's delay or the kernel's pace; at most
      * {@link #MAX_IDLE_REENACTED}), said when there are any.
      */
-    private static List<KernelPeer.Answer> answersOf(RecordedConversation rec, Consumer<Text> say) {
+    /** A recorded application's pause, as a re-enactment keeps it: none below {@link #MIN_IDLE_REENACTED}, capped. */
+    static Duration pauseToReenact(long nanos) {
+        Duration pause = Duration.ofNanos(nanos);
+        return pause.compareTo(MIN_IDLE_REENACTED) < 0 ? Duration.ZERO
+                : pause.compareTo(MAX_IDLE_REENACTED) > 0 ? MAX_IDLE_REENACTED : pause;
+    }
+
+    static List<KernelPeer.Answer> answersOf(RecordedConversation rec, Text whoPauses, Consumer<Text> say) {
         List<KernelPeer.Answer> answers = new java.util.ArrayList<>();
         int paused = 0;
         Duration total = Duration.ZERO;
-        for (RecordedConversation.Reply r : rec.serverReplies()) {
-            Duration pause = Duration.ofNanos(r.pauseNanos());
-            pause = pause.compareTo(MIN_IDLE_REENACTED) < 0 ? Duration.ZERO
-                    : pause.compareTo(MAX_IDLE_REENACTED) > 0 ? MAX_IDLE_REENACTED : pause;
+        for (RecordedConversation.Write r : rec.serverReplies()) {
+            Duration pause = pauseToReenact(r.pauseNanos());
             if (!pause.isZero()) {
                 paused++;
                 total = total.plus(pause);
             }
-            answers.add(new KernelPeer.Answer(r.clientBytesBefore(), r.data(), pause));
+            answers.add(new KernelPeer.Answer(r.receivedBefore(), r.data(), pause));
         }
         if (paused > 0) {
             say.accept(Text.of("the recorded server paused before " + paused + " of its " + answers.size() + " replies ("
-                    + DurationConverter.text(total) + " in all): the lab's kernel peer pauses as long",
+                    + DurationConverter.text(total) + " in all): " + whoPauses.en() + " pauses as long",
                     "录制中的服务器在它的 " + answers.size() + " 段回应中有 " + paused + " 段之前停顿过（共 "
-                    + DurationConverter.text(total) + "）：实验网络的内核对端也停顿同样长"));
+                    + DurationConverter.text(total) + "）：" + whoPauses.zh() + "也停顿同样长"));
         }
         return answers;
     }
@@ -523,7 +537,7 @@ public final class ReplayCommand implements Callable<Integer> {
     static final Duration MAX_IDLE_REENACTED = Duration.ofSeconds(60);
 
     /** Below this, a server's FIN after the client's is the kernel's own pace, not an application's delay. */
-    private static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
+    static final long CLOSE_DELAY_WORTH_A_HINT_MS = 20;
 
     /** Plays the recorded client live and compares the live kernel's answers with the recorded server's. */
     private int reenact() throws IOException {
@@ -544,6 +558,9 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-discard keeps "
                     + "what arrives and answers nothing: give one");
         }
+        if (as == Side.server) {
+            return new ServerReenactment(this).run();
+        }
         RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
         PrintWriter info = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         Consumer<Text> say = t -> info.println("tcplab: " + t.in(lang));
@@ -563,7 +580,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         // After the last probe, the recorded quiet, but at most half the time to a next probe of ours.
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
-        List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, say) : List.of();
+        List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, Text.of("the lab's kernel peer", "实验网络的内核对端"), say)
+                : List.of();
         // A recorded server that sent nothing is answered so: by a peer that only reads.
         boolean onlyReads = peerDiscard || peerAnswers && replies.isEmpty();
         Duration serverPauses = replies.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);

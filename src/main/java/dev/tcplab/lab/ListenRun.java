@@ -54,6 +54,24 @@ public final class ListenRun {
         return this;
     }
 
+    /** Starts the lab's kernel client in namespace {@code ns}, to connect to us at {@code us}. */
+    public interface KernelClientStart {
+        KernelClient start(String ns, HostPort us);
+    }
+
+    private KernelClientStart clientStart;
+    private LiveSession.Script application;
+
+    /**
+     * Instead of `listen`'s pair (a kernel client that sends the payload and reads its echo, and our echo
+     * server): this kernel client and this application of ours (a recorded conversation, re-enacted).
+     */
+    public ListenRun playing(KernelClientStart client, LiveSession.Script ours) {
+        this.clientStart = client;
+        this.application = ours;
+        return this;
+    }
+
     public ListenRun withAgent(HostPort agentAddress, PeerOptions peer) {
         this.agent = agentAddress;
         this.agentPeer = peer;
@@ -95,14 +113,15 @@ public final class ListenRun {
             }
             if (lab.peerNamespace != null) {
                 // A late reader of ours echoes nothing until it reads: the client waits that much longer.
-                kernelClient = KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
+                kernelClient = clientStart != null ? clientStart.start(lab.peerNamespace, us)
+                        : KernelClient.start(lab.peerNamespace, us.addr().toString(), us.port(), opt.payload(),
                         CLIENT_READ_WAIT.plus(opt.readDelay()));
                 cleanup.add(kernelClient);
                 session.note(Text.of("a kernel client in " + lab.peerNamespace + " connects to " + us,
                         lab.peerNamespace + " 中的一个内核客户端连接 " + us));
             }
-            LiveSession.Script script = new ListenScript(opt.closeDelay().toNanos(), opt.readDelay().toNanos(),
-                    opt.readRate());
+            LiveSession.Script script = application != null ? application
+                    : new ListenScript(opt.closeDelay().toNanos(), opt.readDelay().toNanos(), opt.readRate());
             KernelView view = null;
             if (lookup != null) {
                 view = new KernelView(script, lookup, us, lab.peer, EnumSet.of(TcpState.ESTABLISHED,

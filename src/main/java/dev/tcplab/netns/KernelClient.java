@@ -7,13 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The Linux kernel as the client: a plain Java socket opened on a thread inside the peer namespace
  * connects to tcplab's listening endpoint, sends a payload, reads the echo, and closes first. The
  * kernel is then the active closer, and its TIME_WAIT is visible with `ss` for Linux's fixed 60 s.
+ * Or it plays a recorded client ({@link #playing}): its data in turns, and its close first or second.
  */
 public final class KernelClient implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -25,6 +28,34 @@ public final class KernelClient implements AutoCloseable {
 
     private KernelClient() {
     }
+
+    /**
+     * One write of a recorded client's application: once the server has sent {@code afterServerBytes}, and
+     * {@code pause} after that (its think time).
+     */
+    public record Turn(long afterServerBytes, byte[] data, Duration pause) {
+    }
+
+    /**
+     * A recorded client, as the kernel plays it.
+     *
+     * @param turns         its data, in order
+     * @param closeFirst    it sent its FIN before the server's: once all is written, the server has sent
+     *                      {@code finAfterServerBytes} and {@code idleBeforeFin} has passed; otherwise it closes
+     *                      when the server's FIN has been read and {@code closeDelay} has passed
+     * @param turnWait      how long to wait for the server's bytes before writing anyway (a live server that says
+     *                      less than the recorded one must not leave the client waiting for ever)
+     * @param keepalive     the kernel's keep-alive on the socket, or null
+     */
+    public record Play(List<Turn> turns, boolean closeFirst, long finAfterServerBytes, Duration idleBeforeFin,
+                       Duration closeDelay, Duration turnWait, KernelPeer.Keepalive keepalive) {
+        public Play {
+            turns = List.copyOf(turns);
+        }
+    }
+
+    /** How often a playing client looks at the clock while no byte arrives. */
+    private static final int POLL_MS = 10;
 
     /**
      * Starts the client; it reads until it has as many bytes as it sent or {@code readTimeout}
@@ -40,6 +71,86 @@ public final class KernelClient implements AutoCloseable {
         KernelClient c = new KernelClient();
         Namespaces.start(ns, "kernel-client", () -> c.run(host, port, localPort, payload, readTimeout));
         return c;
+    }
+
+    /** Starts a client that plays {@code play}; it gives up {@code limit} after it began, closing. */
+    public static KernelClient playing(String ns, String host, int port, Play play, Duration limit) {
+        KernelClient c = new KernelClient();
+        Namespaces.start(ns, "kernel-client", () -> c.play(host, port, play, limit));
+        return c;
+    }
+
+    private void play(String host, int port, Play play, Duration limit) {
+        long giveUpAt = System.nanoTime() + limit.toNanos();
+        try (Socket s = new Socket()) {
+            socket = s;
+            if (play.keepalive() != null) {
+                s.setKeepAlive(true);
+                s.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, play.keepalive().idleSeconds());
+                s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, play.keepalive().intervalSeconds());
+                s.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, play.keepalive().count());
+            }
+            s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            s.setSoTimeout(POLL_MS);
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[65536];
+            int next = 0;
+            long read = 0;
+            boolean serverClosed = false, finSent = false;
+            long waitingSince = System.nanoTime(), allWrittenAt = -1, dueSince = -1, serverClosedAt = -1;
+            while (System.nanoTime() < giveUpAt) {
+                long now = System.nanoTime();
+                while (next < play.turns().size()) {
+                    Turn t = play.turns().get(next);
+                    if (t.afterServerBytes() > read && !serverClosed && now - waitingSince < play.turnWait().toNanos()) {
+                        break;
+                    }
+                    if (dueSince < 0) {
+                        dueSince = now;
+                    }
+                    if (now - dueSince < t.pause().toNanos()) {
+                        break; // its think time; reading goes on meanwhile
+                    }
+                    s.getOutputStream().write(t.data());
+                    next++;
+                    dueSince = -1;
+                    waitingSince = now = System.nanoTime();
+                }
+                if (next == play.turns().size() && allWrittenAt < 0) {
+                    allWrittenAt = now;
+                }
+                boolean turnToClose = read >= play.finAfterServerBytes() || serverClosed
+                        || now - waitingSince >= play.turnWait().toNanos();
+                if (play.closeFirst() && !finSent && allWrittenAt >= 0 && turnToClose
+                        && now - allWrittenAt >= play.idleBeforeFin().toNanos()) {
+                    s.shutdownOutput(); // the FIN, the application's close with the server still to answer
+                    finSent = true;
+                }
+                boolean closeDelayOver = serverClosedAt >= 0 && now - serverClosedAt >= play.closeDelay().toNanos();
+                if (serverClosed && allWrittenAt >= 0 && (finSent || !play.closeFirst() && closeDelayOver)) {
+                    return; // closing the socket sends the passive closer's FIN, or ends the active close
+                }
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                if (n < 0) {
+                    serverClosed = true;
+                    serverClosedAt = System.nanoTime();
+                    continue;
+                }
+                synchronized (received) {
+                    received.write(buf, 0, n);
+                }
+                read += n;
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            finished.countDown();
+        }
     }
 
     private void run(String host, int port, int localPort, byte[] payload, Duration readTimeout) {

@@ -138,14 +138,14 @@ class LiveComparisonTest {
     void aRecordingGivesTheServersRepliesAndHowMuchItHadReceivedBeforeEach() throws IOException {
         RecordedConversation rec = RecordedConversation.read(Path.of("captures/corner-cases.pcap"), 2);
         assertEquals(1, rec.serverReplies().size());
-        RecordedConversation.Reply reply = rec.serverReplies().get(0);
+        RecordedConversation.Write reply = rec.serverReplies().get(0);
         assertArrayEquals("y".repeat(40).getBytes(StandardCharsets.US_ASCII), reply.data());
-        assertEquals(400, reply.clientBytesBefore(), "after the client's four pieces of 100 bytes");
+        assertEquals(400, reply.receivedBefore(), "after the client's four pieces of 100 bytes");
         assertEquals(19, reply.frame());
         RecordedConversation echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0);
         assertEquals(1, echo.serverReplies().size());
         assertArrayEquals("hello from tcplab\n".getBytes(StandardCharsets.UTF_8), echo.serverReplies().get(0).data());
-        assertEquals(18, echo.serverReplies().get(0).clientBytesBefore());
+        assertEquals(18, echo.serverReplies().get(0).receivedBefore());
         assertEquals(8, echo.serverReplies().get(0).frame());
     }
 
@@ -160,7 +160,7 @@ class LiveComparisonTest {
         RecordedConversation http = RecordedConversation.read(
                 Path.of("src/test/resources/captures-external/simple_http.pcap"), 1);
         assertEquals(List.of(186, 14), http.serverReplies().stream().map(r -> r.data().length).toList());
-        assertEquals(List.of(493L, 493L), http.serverReplies().stream().map(RecordedConversation.Reply::clientBytesBefore)
+        assertEquals(List.of(493L, 493L), http.serverReplies().stream().map(RecordedConversation.Write::receivedBefore)
                 .toList());
         RecordedConversation echo = RecordedConversation.read(Path.of("captures/loss-both-ways.pcap"), 1);
         assertEquals(40_000, echo.serverBytes(), "each byte once, the retransmissions left out");
@@ -177,12 +177,36 @@ class LiveComparisonTest {
     void aRecordingGivesTheClientsSynAndTheServersPausesBeforeItsReplies() throws IOException {
         RecordedConversation rec = RecordedConversation.read(
                 Path.of("src/test/resources/captures-external/200722_tcp_anon.pcapng"), 2);
-        assertEquals(new RecordedConversation.ClientSyn(1460, false), rec.clientSyn());
+        assertEquals(new RecordedConversation.SynOffer(1460, false), rec.clientSyn());
         assertEquals(List.of(2, 2, 2), rec.serverReplies().stream().map(r -> r.data().length).toList());
         assertEquals(List.of(8_651_665L, 1_505_299L, 2_222_530L), rec.serverReplies().stream()
                 .map(r -> r.pauseNanos() / 1000).toList(), "microseconds since the client's last data, then each reply");
-        assertEquals(new RecordedConversation.ClientSyn(1460, true),
+        assertEquals(new RecordedConversation.SynOffer(1460, true),
                 RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0).clientSyn());
+    }
+
+    /**
+     * What a re-enactment of the server needs of the recorded client (tshark, 200722_tcp_anon.pcapng's second
+     * connection: the Windows client's 14 segments, its 9,519 bytes in frames 12-24 with PSH on the last only,
+     * before any of the server's; the server's SYN+ACK with MSS 1460 and no timestamps; its FIN in frame 32 at
+     * 27.667394 s, the client's in frame 34 at 27.670958 s).
+     */
+    @Test
+    void aRecordingGivesTheClientsWritesSegmentsAndCloseForAReenactmentOfTheServer() throws IOException {
+        RecordedConversation.Mirror m = RecordedConversation.read(
+                Path.of("src/test/resources/captures-external/200722_tcp_anon.pcapng"), 2).mirror();
+        assertEquals(14, m.clientSegments().size());
+        assertEquals(List.of(9519), m.clientWrites().stream().map(w -> w.data().length).toList(),
+                "seven segments without PSH but the last: one write");
+        assertEquals(0, m.clientWrites().get(0).receivedBefore());
+        assertEquals(12, m.clientWrites().get(0).frame());
+        assertEquals(9519, m.bytesBeforeServerFin());
+        assertEquals(3564, m.clientCloseDelayNanos() / 1000, "microseconds from the server's FIN to the client's");
+        assertEquals(new RecordedConversation.SynOffer(1460, false), m.serverSynAck());
+        RecordedConversation.Mirror echo = RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 0)
+                .mirror();
+        assertEquals(-1, echo.clientCloseDelayNanos(), "the client closed first");
+        assertEquals(true, echo.serverSynAck().timestamps());
     }
 
     /**
@@ -241,7 +265,7 @@ class LiveComparisonTest {
                 dev.tcplab.endpoint.TcpState.CLOSE_WAIT, dev.tcplab.endpoint.TcpState.FIN_WAIT_2, 0, null);
         RecordedConversation rec = RecordedConversation.from(List.of(syn, dataAndFin, reply));
         assertEquals(1, rec.serverReplies().size());
-        assertEquals(100, rec.serverReplies().get(0).clientBytesBefore(), "ack 102 less the SYN and the FIN");
+        assertEquals(100, rec.serverReplies().get(0).receivedBefore(), "ack 102 less the SYN and the FIN");
     }
 
     /** TCP Fast Open: the SYN's data starts after the SYN's own number, all of it sent, and it is said so. */

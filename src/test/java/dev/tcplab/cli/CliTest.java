@@ -652,6 +652,15 @@ class CliTest {
         assertRefused("--peer-answers replies as the recorded server did; --peer-discard keeps what arrives and answers "
                 + "nothing: give one", "replay", "--live", "--peer-answers", "--peer-discard",
                 "captures/handshake-echo-close.pcap");
+        assertRefused("--as is for --live", "replay", "--as", "server", "captures/handshake-echo-close.pcap");
+        assertRefused("--peer-closes-first, --peer-answers shape the kernel server of a re-enacted client; with --as "
+                + "server our endpoint is the server and the lab's kernel the client", "replay", "--live", "--as", "server",
+                "--peer-answers", "--peer-closes-first", "captures/handshake-echo-close.pcap");
+        assertRefused("--as server needs the lab network, whose kernel client plays the recorded client", "replay",
+                "--live", "--as", "server", "--iface", "tcplab-none0", "--peer", "192.0.2.1:7",
+                "captures/handshake-echo-close.pcap");
+        assertRefused("Invalid value for option '--as'", "replay", "--live", "--as", "both",
+                "captures/handshake-echo-close.pcap");
     }
 
     @Test

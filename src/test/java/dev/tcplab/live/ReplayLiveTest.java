@@ -123,6 +123,82 @@ class ReplayLiveTest {
         assertTrue(r.stderr().contains("the live kernel answered as the recorded server did: 13 segments"), r.stderr());
     }
 
+    /**
+     * The mirror (--as server): our endpoint plays the recorded server, the lab's kernel the recorded client.
+     * listen's capture was made with a Linux kernel client that closed first and a server application that closed
+     * 313 ms after its FIN, so the live kernel client does segment for segment what the recorded one did, and our
+     * FIN waits as long as the recorded server's did (tshark, on the live capture).
+     */
+    @Test
+    void reenactingTheServerHasTheKernelClientDoWhatTheRecordedLinuxClientDid() {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        Shell.Result r = replay("captures/passive-open-listen.pcap", "--as", "server");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("re-enacting the server of connection 1 of captures/passive-open-listen.pcap: "
+                + "ours answers as 10.77.1.1:8080 did, 22 bytes in 1 reply; the lab's kernel connects as 10.77.1.2:38920 "
+                + "did and sends 22 bytes in 1 write; the client closed first"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server's application closed 313 ms after the client's FIN: ours too"),
+                r.stderr());
+        assertTrue(r.stderr().contains("the live kernel client did as the recorded client did: 6 segments"), r.stderr());
+        List<Tshark.Row> fins = Tshark.tcp(dir.resolve("live.pcap")).stream().filter(Tshark.Row::hasFin).toList();
+        assertEquals(2, fins.size(), fins.toString());
+        assertEquals(8080, fins.get(0).dstPort(), "the kernel client's FIN first: " + fins);
+        double wait = fins.get(1).time() - fins.get(0).time();
+        assertTrue(wait >= 0.313 && wait < 1.5, "our FIN " + wait + " s after the client's");
+    }
+
+    /**
+     * A server that closed first (Python's http.server, to a browser): ours closes once it has answered, and
+     * TIME_WAIT is ours; the live kernel client answers our FIN as the recorded browser did.
+     */
+    @Test
+    void reenactingAServerThatClosedFirstPutsTimeWaitOnOurSide() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("src/test/resources/captures-external/simple_http.pcap", "--as", "server");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("200 bytes in 2 replies; the lab's kernel connects as 127.0.0.1:32784 did and "
+                + "sends 493 bytes in 1 write; the client closed second"), r.stderr());
+        assertTrue(r.stderr().contains("the live kernel client did as the recorded client did: 6 segments"), r.stderr());
+        assertTrue(r.stdout().contains("FIN_WAIT_2 → TIME_WAIT"), r.stdout());
+    }
+
+    /**
+     * A recorded client that stayed idle 4 s before its FIN, its kernel probing every second (kernel-mix.pcap's
+     * fourth connection): the lab's kernel client gets the same keep-alive and closes after its third probe.
+     */
+    @Test
+    void reenactingTheServerOfAnIdleClientHasTheKernelClientProbeAsRecorded() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("captures/kernel-mix.pcap", "--conn", "4", "--as", "server");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("the recorded client probed the quiet connection with keep-alives (3 from frame "
+                + "4220): so does the lab's kernel client, the first after 1 s, then every 1 s"), r.stderr());
+        assertTrue(r.stderr().contains("the live kernel client did as the recorded client did: 7 segments"), r.stderr());
+    }
+
+    /**
+     * A Windows client's conversation carried by a Linux client: our SYN+ACK offers what the recorded server's did
+     * (no timestamps), so the kernel cuts the one 9,519-byte write into 1,460-byte segments as Windows did, but
+     * it answers the server's FIN with its own FIN at once, where the Windows client first sent an ACK alone
+     * (frame 33, 3.6 ms before its FIN).
+     */
+    @Test
+    void aWindowsClientsConversationCarriedByTheLinuxKernelShowsWhereLinuxDiffers() {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        Shell.Result r = replay("src/test/resources/captures-external/200722_tcp_anon.pcapng", "--conn", "2", "--as",
+                "server");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("sends 9519 bytes in 1 write; the client closed second"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server's SYN+ACK offered no timestamps; so does ours"), r.stderr());
+        assertTrue(r.stderr().contains("the recorded server paused before 3 of its 3 replies (12379ms in all): ours pauses "
+                + "as long"), r.stderr());
+        assertTrue(r.stderr().contains("  recorded frame 33: ACK seq 9520 ack 8 len 0; live: no such segment"),
+                r.stderr());
+        List<Integer> clientData = Tshark.tcp(dir.resolve("live.pcap")).stream()
+                .filter(t -> t.dstPort() == 2000 && t.len() > 0).map(Tshark.Row::len).toList();
+        assertEquals(List.of(1460, 1460, 1460, 1460, 1460, 1460, 759), clientData);
+    }
+
     /** A client that sent data in its SYN (TCP Fast Open): all of it goes after the handshake, and the run says why. */
     @Test
     void aFastOpenClientsSynDataGoesAfterTheHandshake() {

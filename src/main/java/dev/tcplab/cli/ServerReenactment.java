@@ -1,0 +1,252 @@
+package dev.tcplab.cli;
+
+import dev.tcplab.analysis.LiveComparison;
+import dev.tcplab.analysis.ReadingPace;
+import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.endpoint.TcpConfig;
+import dev.tcplab.lab.InboundShapes;
+import dev.tcplab.lab.ListenOptions;
+import dev.tcplab.lab.ListenOutcome;
+import dev.tcplab.lab.ListenRun;
+import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.lab.ServerReplayScript;
+import dev.tcplab.netns.KernelClient;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.text.Text;
+import dev.tcplab.trace.TraceSink;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * `replay --live --as server`: the mirror of the client's re-enactment. Our endpoint listens and plays the
+ * recorded server (its replies in their turns, its close), while a kernel client in the lab's peer namespace
+ * plays the recorded client (its data in its turns, its close first or second). What is compared is then the
+ * live kernel client's segments with the recorded client's: how a Linux client carries the same conversation.
+ */
+final class ServerReenactment {
+    /** What shapes the lab's kernel server, which a re-enactment of the server has none of. */
+    private static final List<String> SERVER_PEER_OPTIONS = List.of("--peer-close-delay", "--peer-closes-first",
+            "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-read-rate", "--peer-answers");
+
+    private final ReplayCommand cmd;
+
+    ServerReenactment(ReplayCommand cmd) {
+        this.cmd = cmd;
+    }
+
+    int run() throws IOException {
+        if (cmd.liveOptions.iface != null) {
+            throw new IllegalArgumentException("--as server needs the lab network, whose kernel client plays the recorded "
+                    + "client; on --iface, re-enact the client (without --as server) against the server --peer names");
+        }
+        List<String> given = SERVER_PEER_OPTIONS.stream()
+                .filter(cmd.spec.commandLine().getParseResult()::hasMatchedOption).toList();
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " shapes" : " shape")
+                    + " the kernel server of a re-enacted client; with --as server our endpoint is the server and the "
+                    + "lab's kernel the client");
+        }
+        Text.Lang lang = cmd.lang;
+        RecordedConversation rec = RecordedConversation.read(cmd.file, cmd.conns.isEmpty() ? 0 : cmd.conns.get(0));
+        PrintWriter info = new PrintWriter(new OutputStreamWriter(cmd.err, StandardCharsets.UTF_8), true);
+        Consumer<Text> say = t -> info.println("tcplab: " + t.in(lang));
+        int replies = rec.serverReplies().size(), pieces = rec.mirror().clientWrites().size();
+        say.accept(Text.of("re-enacting the server of connection " + rec.conn() + " of " + cmd.file + ": ours answers as "
+                + rec.server() + " did, " + rec.serverBytes() + " bytes in " + replies + " repl" + (replies == 1 ? "y" : "ies")
+                + "; the lab's kernel connects as " + rec.client() + " did and sends " + rec.clientBytes() + " bytes in "
+                + pieces + " write" + (pieces == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
+                "重演 " + cmd.file + " 的第 " + rec.conn() + " 个连接的服务器：我们像 " + rec.server() + " 那样回应，"
+                + rec.serverBytes() + " 个字节，分 " + replies + " 段；实验网络的内核像 " + rec.client() + " 那样连接，发送 "
+                + rec.clientBytes() + " 个字节，分 " + pieces + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
+
+        TcpConfig tcp = theRecordedSynAck(cmd.liveOptions.tcpConfig(), rec, say);
+        List<KernelPeer.Answer> answers = ReplayCommand.answersOf(rec, Text.of("ours", "我们的"), say);
+        Duration serverPauses = answers.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
+        List<KernelClient.Turn> turns = turnsOf(rec, say);
+        Duration clientPauses = turns.stream().map(KernelClient.Turn::pause).reduce(Duration.ZERO, Duration::plus);
+        Duration idle = rec.clientClosedFirst() ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
+        Duration closeDelay = closeDelay(rec.serverCloseDelayNanos(), Text.of("server", "服务器"),
+                Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
+        Duration clientCloseDelay = closeDelay(rec.mirror().clientCloseDelayNanos(), Text.of("client", "客户端"),
+                Text.of("server", "服务器"), Text.of("so does the lab's kernel client", "实验网络的内核客户端也一样"), say);
+        Duration readDelay = cmd.readDelay;
+        long readRate = cmd.readRate == null ? 0 : cmd.readRate;
+        Duration timeout = cmd.liveOptions.connectionTimeout(new LiveOptions.Wait("the recorded client's idle time", idle),
+                new LiveOptions.Wait("the recorded server's pauses", serverPauses),
+                new LiveOptions.Wait("the recorded client's pauses", clientPauses),
+                new LiveOptions.Wait("the recorded server's close", closeDelay),
+                new LiveOptions.Wait("the recorded client's close", clientCloseDelay),
+                new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay), readDelay),
+                ConnectCommand.readingAtRate("--read-rate", cmd.readRate, rec.clientBytes()),
+                cmd.liveOptions.timeWait());
+
+        ServerReplayScript.Ending ending = rec.serverResetFrame() >= 0 ? ServerReplayScript.Ending.RESET
+                : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST : ServerReplayScript.Ending.AFTER_THE_CLIENT;
+        // Each side waits for the other's turn as long again as the recording paused, then goes on.
+        Duration turnWait = cmd.responseWait.plus(serverPauses).plus(clientPauses);
+        long clientBytesBeforeClose = rec.mirror().bytesBeforeServerFin() >= 0 ? rec.mirror().bytesBeforeServerFin()
+                : rec.clientBytes();
+        ServerReplayScript ours = new ServerReplayScript(answers, ending, clientBytesBeforeClose, closeDelay.toNanos(),
+                turnWait.toNanos(), readDelay.toNanos(), readRate);
+        RecordedConversation.Keepalive probes = idle.isZero() ? null : rec.quiet().client();
+        KernelPeer.Keepalive keepalive = probes == null ? null : clientKeepalive(probes, say);
+        if (keepalive != null) {
+            // As many probes as recorded, then the recorded quiet, but at most half the time to a next probe.
+            long interval = keepalive.intervalSeconds() * 1_000_000_000L;
+            idle = Duration.ofNanos(keepalive.idleSeconds() * 1_000_000_000L + (probes.probes() - 1) * interval
+                    + Math.min(probes.afterLastNanos(), interval / 2));
+        }
+        KernelClient.Play play = new KernelClient.Play(turns, rec.clientClosedFirst(), rec.serverBytesBeforeClientFin(),
+                idle, clientCloseDelay, turnWait.plus(readDelay), keepalive);
+        int port = Integer.parseInt(rec.server().substring(rec.server().lastIndexOf(':') + 1));
+        Path capture = cmd.liveOptions.capturePath("replay");
+        ListenOptions opt = new ListenOptions(null, null, cmd.liveOptions.srcOrNull(), port, new byte[0], tcp,
+                cmd.liveOptions.rstGuard, capture, timeout, Duration.ZERO, cmd.liveOptions.faults(),
+                PeerOptions.DEFAULT.withSysctls(cmd.liveOptions.peerSysctls)).withReading(readDelay, readRate);
+        InboundShapes client = new InboundShapes();
+        TraceSink trace = TraceSink.both(cmd.liveOptions.trace(cmd.spec.commandLine().getOut(), lang), client);
+        ListenOutcome o = new ListenRun(opt, trace, info).inLanguage(lang)
+                .playing((ns, us) -> KernelClient.playing(ns, us.addr().toString(), us.port(), play, timeout), ours)
+                .execute();
+        if (!o.established()) {
+            say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + capture,
+                    "没有建立连接：" + o.closeText().zh() + "。抓包：" + capture));
+            return ExitCodes.CHECK_FAILED;
+        }
+        return compare(rec, client.shapes(), capture, info, say);
+    }
+
+    /**
+     * The recorded client's keep-alive for the kernel client: its timers in whole seconds, as the kernel takes
+     * them (at least 1 s).
+     */
+    private static KernelPeer.Keepalive clientKeepalive(RecordedConversation.Keepalive k, Consumer<Text> say) {
+        int idle = (int) Math.max(1, Math.round(k.idleNanos() / 1e9));
+        int interval = (int) Math.max(1, Math.round(k.intervalNanos() / 1e9));
+        say.accept(Text.of("the recorded client probed the quiet connection with keep-alives (" + k.probes() + " from frame "
+                + k.firstFrame() + "): so does the lab's kernel client, the first after " + idle + " s, then every "
+                + interval + " s", "录制中的客户端用保活探测检查安静的连接（从第 " + k.firstFrame() + " 帧起 " + k.probes()
+                + " 个）：实验网络的内核客户端也这样，" + idle + " 秒后第一个，之后每 " + interval + " 秒一个"));
+        return new KernelPeer.Keepalive(idle, interval, k.probes() + 1);
+    }
+
+    /**
+     * The recorded client's writes for the kernel client, each with the pause before it that its application
+     * took (kept as the server's are), said when there are any.
+     */
+    private static List<KernelClient.Turn> turnsOf(RecordedConversation rec, Consumer<Text> say) {
+        List<KernelClient.Turn> turns = rec.mirror().clientWrites().stream().map(w -> new KernelClient.Turn(
+                w.receivedBefore(), w.data(), ReplayCommand.pauseToReenact(w.pauseNanos()))).toList();
+        List<Duration> pauses = turns.stream().map(KernelClient.Turn::pause).filter(p -> !p.isZero()).toList();
+        if (!pauses.isEmpty()) {
+            String total = DurationConverter.text(pauses.stream().reduce(Duration.ZERO, Duration::plus));
+            say.accept(Text.of("the recorded client paused before " + pauses.size() + " of its " + turns.size()
+                    + " writes (" + total + " in all): the lab's kernel client pauses as long", "录制中的客户端在它的 "
+                    + turns.size() + " 次写入中有 " + pauses.size() + " 次之前停顿过（共 " + total + "）：实验网络的内核客户端"
+                    + "也停顿同样长"));
+        }
+        return turns;
+    }
+
+    /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
+    private int compare(RecordedConversation rec, List<dev.tcplab.analysis.SegmentShape> live, Path capture,
+                        PrintWriter info, Consumer<Text> say) throws IOException {
+        List<Text> differences = LiveComparison.differences(rec.mirror().clientSegments(), live);
+        int recorded = rec.mirror().clientSegments().size();
+        if (differences.isEmpty()) {
+            say.accept(Text.of("the live kernel client did as the recorded client did: " + recorded + " segments, the same "
+                    + "flags, relative seq/ack and lengths. Capture: " + capture, "实际的内核客户端与录制中的客户端做得一样："
+                    + recorded + " 个报文段，flags、相对 seq/ack 和长度都相同。抓包：" + capture));
+            return ExitCodes.OK;
+        }
+        int n = differences.size();
+        say.accept(Text.of("the live kernel client did differently in " + n + " place" + (n == 1 ? "" : "s")
+                + " (recorded " + recorded + " client segments, live " + live.size() + "):", "实际的内核客户端在 " + n
+                + " 处与录制中不同（录制中客户端 " + recorded + " 个报文段，实际 " + live.size() + " 个）："));
+        differences.stream().limit(ReplayCommand.DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d.in(cmd.lang)));
+        if (n > ReplayCommand.DIFFERENCES_SHOWN) {
+            Path all = capture.resolveSibling(capture.getFileName().toString().replaceFirst("\\.pcap$", "")
+                    + ".differences.txt");
+            Files.write(all, differences.stream().map(d -> d.in(cmd.lang)).toList());
+            info.println("  " + Text.of("… and " + (n - ReplayCommand.DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
+                    "…… 还有 " + (n - ReplayCommand.DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(cmd.lang));
+        }
+        if (LiveComparison.onlyAcksDiffer(rec.mirror().clientSegments(), live)) {
+            say.accept(Text.of("every SYN and FIN came as recorded, and every data segment with the same seq and length; "
+                    + "only acknowledgements differ, which follow when the data arrived, and a re-enactment keeps its own "
+                    + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
+                    + "数据何时到达，而重演有它自己的节奏"));
+        }
+        Text slow = slowServerHint(rec);
+        if (slow != null) {
+            say.accept(slow);
+        }
+        say.accept(Text.of("capture of the live run: " + capture, "这次实际运行的抓包：" + capture));
+        return ExitCodes.CHECK_FAILED;
+    }
+
+    /**
+     * Our SYN+ACK offers what the recorded server's did (its MSS, timestamps or none), so that the kernel client
+     * cuts its data as the recorded client did.
+     */
+    private static TcpConfig theRecordedSynAck(TcpConfig tcp, RecordedConversation rec, Consumer<Text> say) {
+        RecordedConversation.SynOffer synAck = rec.mirror().serverSynAck();
+        if (synAck == null) {
+            return tcp;
+        }
+        int mss = synAck.mss() >= ReplayCommand.MIN_MSS && synAck.mss() < tcp.mss() ? synAck.mss() : tcp.mss();
+        if (mss != tcp.mss() || !synAck.timestamps()) {
+            String what = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !synAck.timestamps() ? " and " : "")
+                    + (synAck.timestamps() ? "" : "no timestamps");
+            String whatZh = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !synAck.timestamps() ? "，" : "")
+                    + (synAck.timestamps() ? "" : "不带时间戳");
+            say.accept(Text.of("the recorded server's SYN+ACK offered " + what + "; so does ours, so that the client cuts "
+                    + "its data as it did", "录制中的服务器的 SYN+ACK 提供的是 " + whatZh + "；我们的也一样，这样客户端切分"
+                    + "数据的方式与录制中相同"));
+        }
+        return tcp.withMss(mss).withTimestamps(synAck.timestamps());
+    }
+
+    /**
+     * How long the side that closed second took to close after the other's FIN ({@code nanos}, -1 when it did
+     * not close second), which its re-enactment takes too: from 20 ms (shorter is the kernel's own pace), at
+     * most a minute. Said when kept.
+     */
+    private static Duration closeDelay(long nanos, Text closer, Text other, Text alsoHere, Consumer<Text> say) {
+        if (nanos < ReplayCommand.CLOSE_DELAY_WORTH_A_HINT_MS * 1_000_000) {
+            return Duration.ZERO;
+        }
+        Duration d = Duration.ofMillis(nanos / 1_000_000);
+        d = d.compareTo(ReplayCommand.MAX_IDLE_REENACTED) > 0 ? ReplayCommand.MAX_IDLE_REENACTED : d;
+        say.accept(Text.of("the recorded " + closer.en() + "'s application closed " + d.toMillis() + " ms after the "
+                + other.en() + "'s FIN: " + alsoHere.en(), "录制中" + closer.zh() + "的应用程序在" + other.zh()
+                + "的 FIN 之后 " + d.toMillis() + " 毫秒才关闭：" + alsoHere.zh()));
+        return d;
+    }
+
+    /**
+     * The recorded server's application read slowly and its window shut, so the client's data went where that
+     * window opened; ours reads at once unless --read-rate slows it. Null without zero windows or with a rate.
+     */
+    private Text slowServerHint(RecordedConversation rec) {
+        List<Long> frames = rec.serverZeroWindowFrames();
+        if (frames.isEmpty() || cmd.readRate != null) {
+            return null;
+        }
+        long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
+                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
+        String option = rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate";
+        return Text.of("the recorded server advertised a zero window " + frames.size() + " time"
+                + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read slowly; "
+                + "ours reads at once: " + option + " makes it read as the recorded one did", "录制中的服务器通告了 "
+                + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢；我们的立即读取："
+                + option + " 让它像录制中的那样读");
+    }
+}

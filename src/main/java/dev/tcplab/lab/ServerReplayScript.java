@@ -1,0 +1,112 @@
+package dev.tcplab.lab;
+
+import dev.tcplab.endpoint.TcpConnection;
+import dev.tcplab.endpoint.TcpState;
+import dev.tcplab.netns.KernelPeer;
+import dev.tcplab.text.Text;
+import java.util.List;
+
+/**
+ * The application behind `tcplab replay --live --as server`: plays the recorded server of one connection
+ * while a kernel client plays the recorded client. It listens, writes each recorded reply once it has read as
+ * many of the client's bytes as the recorded server had received before it (after the recorded pause), and
+ * closes as the recorded server did: after the client's FIN, when the client closed first; first, once its
+ * replies are out and it has read what the recorded server had read before its FIN; or with a RST, when the
+ * recorded server reset the connection.
+ */
+public final class ServerReplayScript implements LiveSession.Script {
+    /** How the recorded server ended the connection. */
+    public enum Ending {
+        /** After the client's FIN (the passive close), or when the recording has no FIN of the server's. */
+        AFTER_THE_CLIENT,
+        /** Its FIN first. */
+        FIRST,
+        /** A RST, its application's abort. */
+        RESET
+    }
+
+    private final List<KernelPeer.Answer> replies;
+    private final Ending ending;
+    private final long closeAfterClientBytes;
+    private final long closeDelayNanos;
+    private final long replyWaitNanos;
+    private final ApplicationReading reading;
+    private boolean started;
+    private int next;
+    private long dueSince = -1;
+    private long waitingSince = -1;
+    private long peerClosedAt = -1;
+    private boolean closeCalled;
+
+    /**
+     * @param closeAfterClientBytes with {@link Ending#FIRST}: the client's bytes to have read before closing
+     * @param closeDelayNanos       with {@link Ending#AFTER_THE_CLIENT}: how long after the client's FIN
+     * @param replyWaitNanos        how long to wait for the client's bytes before replying anyway (a live client
+     *                              that sends less than the recorded one must not leave us waiting for ever)
+     */
+    public ServerReplayScript(List<KernelPeer.Answer> replies, Ending ending, long closeAfterClientBytes,
+                              long closeDelayNanos, long replyWaitNanos, long readDelayNanos, long readRate) {
+        this.replies = List.copyOf(replies);
+        this.ending = ending;
+        this.closeAfterClientBytes = closeAfterClientBytes;
+        this.closeDelayNanos = closeDelayNanos;
+        this.replyWaitNanos = replyWaitNanos;
+        this.reading = new ApplicationReading(readDelayNanos, readRate);
+    }
+
+    @Override
+    public boolean step(TcpConnection conn, LiveSession session) {
+        if (!started) {
+            started = true; // still in LISTEN: nothing has arrived that could have been read
+            reading.start(conn);
+        }
+        TcpState s = conn.state();
+        if (s == TcpState.CLOSED) {
+            return true;
+        }
+        reading.step(conn, session);
+        if (s != TcpState.ESTABLISHED && s != TcpState.CLOSE_WAIT || closeCalled) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (waitingSince < 0) {
+            waitingSince = now;
+        }
+        long read = session.receivedCount() - conn.unreadBytes();
+        if (conn.peerClosed() && peerClosedAt < 0) {
+            peerClosedAt = now;
+        }
+        while (next < replies.size()) {
+            KernelPeer.Answer r = replies.get(next);
+            boolean clientDone = peerClosedAt >= 0 && conn.unreadBytes() == 0;
+            if (r.afterClientBytes() > read && !clientDone && now - waitingSince < replyWaitNanos) {
+                return false;
+            }
+            if (dueSince < 0) {
+                dueSince = now;
+            }
+            if (now - dueSince < r.pause().toNanos()) {
+                return false; // the recorded server's think time
+            }
+            conn.send(r.data());
+            next++;
+            dueSince = -1;
+            waitingSince = now;
+        }
+        boolean close = switch (ending) {
+            case AFTER_THE_CLIENT -> peerClosedAt >= 0 && now - peerClosedAt >= closeDelayNanos
+                    && conn.unreadBytes() == 0;
+            case FIRST, RESET -> read >= closeAfterClientBytes || peerClosedAt >= 0
+                    || now - waitingSince >= replyWaitNanos;
+        };
+        if (close) {
+            closeCalled = true;
+            if (ending == Ending.RESET) {
+                conn.abort(Text.of("the recorded server reset the connection", "录制中的服务器重置了连接"));
+            } else {
+                conn.close();
+            }
+        }
+        return false;
+    }
+}
