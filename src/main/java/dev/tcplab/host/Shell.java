@@ -3,6 +3,7 @@ package dev.tcplab.host;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,11 @@ public final class Shell {
 
     /** Runs and returns whatever happened; never throws for a non-zero exit. */
     public static Result run(List<String> command) {
+        return run(command, Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** The same, for a command that may take longer (a re-enactment that keeps a recording's pauses). */
+    public static Result run(List<String> command, Duration limit) {
         ProcessBuilder pb = new ProcessBuilder(command);
         Process p;
         try {
@@ -37,10 +43,10 @@ public final class Shell {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread e = drain(p.getErrorStream(), err);
             Thread o = drain(p.getInputStream(), out);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new EnvironmentProblem("'" + String.join(" ", command) + "' did not finish in "
-                        + TIMEOUT_SECONDS + " s");
+                        + limit.toSeconds() + " s");
             }
             o.join();
             e.join();

@@ -32,10 +32,15 @@ class CliLiveTest {
     }
 
     static Shell.Result tcplab(List<String> prefix, String... args) {
+        return tcplab(java.time.Duration.ofSeconds(20), prefix, args);
+    }
+
+    /** With a longer limit than a system command's 20 s, for a run that waits as long as a recording did. */
+    static Shell.Result tcplab(java.time.Duration limit, List<String> prefix, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), "dev.tcplab.cli.Main"));
         cmd.addAll(List.of(args));
-        return Shell.run(cmd);
+        return Shell.run(cmd, limit);
     }
 
     static String javaBin() {
