@@ -18,14 +18,22 @@ public final class LiveComparison {
     private LiveComparison() {
     }
 
-    /** Each place they part, in both languages (the segments as {@link SegmentShape} writes them). */
+    /** Each place the recorded server and the live kernel part, in both languages. */
     public static List<Text> differences(List<SegmentShape> recorded, List<SegmentShape> live) {
+        return differences(recorded, live, Text.of("server", "服务器"));
+    }
+
+    /**
+     * Each place they part, in both languages (the segments as {@link SegmentShape} writes them); {@code side}
+     * names the recorded side the live kernel plays.
+     */
+    public static List<Text> differences(List<SegmentShape> recorded, List<SegmentShape> live, Text side) {
         List<Text> out = new ArrayList<>();
         if (recorded.size() > MAX_ALIGNED || live.size() > MAX_ALIGNED) {
             if (recorded.size() != live.size()) {
-                out.add(Text.of("the recording has " + recorded.size() + " server segments, the live kernel sent "
-                        + live.size() + " (too many to line up one by one)", "录制中服务器有 " + recorded.size()
-                        + " 个报文段，实际的内核发送了 " + live.size() + " 个（太多，无法逐个对齐）"));
+                out.add(Text.of("the recording has " + recorded.size() + " " + side.en() + " segments, the live kernel "
+                        + "sent " + live.size() + " (too many to line up one by one)", "录制中" + side.zh() + "有 "
+                        + recorded.size() + " 个报文段，实际的内核发送了 " + live.size() + " 个（太多，无法逐个对齐）"));
             }
             return out;
         }

@@ -158,7 +158,8 @@ final class ServerReenactment {
     /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
     private int compare(RecordedConversation rec, List<dev.tcplab.analysis.SegmentShape> live, Path capture,
                         PrintWriter info, Consumer<Text> say) throws IOException {
-        List<Text> differences = LiveComparison.differences(rec.mirror().clientSegments(), live);
+        List<Text> differences = LiveComparison.differences(rec.mirror().clientSegments(), live,
+                Text.of("client", "客户端"));
         int recorded = rec.mirror().clientSegments().size();
         if (differences.isEmpty()) {
             say.accept(Text.of("the live kernel client did as the recorded client did: " + recorded + " segments, the same "

@@ -29,6 +29,18 @@ class LiveComparisonTest {
         assertTrue(LiveComparison.differences(recorded, live).isEmpty());
     }
 
+    /** Beyond 4,000 segments a side only the counts are compared, and the line names the side compared. */
+    @Test
+    void tooManySegmentsToLineUpAreCountedForTheSideCompared() {
+        List<SegmentShape> many = java.util.stream.IntStream.range(0, 4001)
+                .mapToObj(i -> shape(Flags.ACK, 1 + 1448L * i, 1, 1448, i + 1)).toList();
+        List<Text> d = LiveComparison.differences(many, many.subList(0, 3990), Text.of("client", "客户端"));
+        assertEquals(List.of("the recording has 4001 client segments, the live kernel sent 3990 (too many to line up "
+                + "one by one)"), d.stream().map(Text::en).toList());
+        assertEquals("录制中客户端有 4001 个报文段，实际的内核发送了 3990 个（太多，无法逐个对齐）", d.get(0).zh());
+        assertTrue(LiveComparison.differences(many, many).isEmpty(), "as many on both sides: nothing to say");
+    }
+
     @Test
     void aMissingSegmentIsOneLineAndTheRestStillLinesUp() {
         List<SegmentShape> live = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(4));
