@@ -56,6 +56,22 @@ public record RecordedConversation(int conn, String client, String server, List<
      */
     public record Mirror(List<SegmentShape> clientSegments, List<Write> clientWrites, long bytesBeforeServerFin,
                          long clientCloseDelayNanos, SynOffer serverSynAck) {
+
+        /**
+         * The frame of the RST with which the recorded client ended the connection (its application's abort),
+         * before any FIN of its own; or -1.
+         */
+        public long clientResetFrame() {
+            for (SegmentShape s : clientSegments) {
+                if (s.flags().fin()) {
+                    return -1;
+                }
+                if (s.flags().rst() && !s.flags().syn()) {
+                    return s.frame();
+                }
+            }
+            return -1;
+        }
     }
 
     /** @param serverBytesBefore how many data bytes the server had sent when the client sent this */

@@ -71,7 +71,24 @@ final class ServerReenactment {
         Duration serverPauses = answers.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         List<KernelClient.Turn> turns = turnsOf(rec, say);
         Duration clientPauses = turns.stream().map(KernelClient.Turn::pause).reduce(Duration.ZERO, Duration::plus);
-        Duration idle = rec.clientClosedFirst() ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
+        RecordedConversation.Mirror mirror = rec.mirror();
+        boolean clientReset = mirror.clientResetFrame() >= 0;
+        // A client that closed first or reset ends the connection after its writes and its idle time, not after
+        // the server's FIN; one that never closed stays quiet as long before the run ends.
+        boolean clientEnds = rec.clientClosedFirst() || clientReset;
+        boolean neitherCloses = !clientEnds && !rec.serverClosedFirst() && rec.serverResetFrame() < 0;
+        Duration idle = clientEnds || neitherCloses ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
+        if (rec.synDataBytes() > 0) {
+            say.accept(Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC "
+                    + "7413); Java's sockets do not open fast, so the lab's kernel client sends them after the handshake",
+                    "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413）；Java 的套接字"
+                    + "不做快速打开，所以实验网络的内核客户端在握手之后才发送它们"));
+        }
+        if (clientReset) {
+            say.accept(Text.of("the recorded client ended the connection with a RST (frame " + mirror.clientResetFrame()
+                    + ", an abortive close): so does the lab's kernel client (SO_LINGER 0)", "录制中的客户端用 RST 结束了连接"
+                    + "（第 " + mirror.clientResetFrame() + " 帧，异常关闭）：实验网络的内核客户端也这样（SO_LINGER 0）"));
+        }
         Duration closeDelay = closeDelay(rec.serverCloseDelayNanos(), Text.of("server", "服务器"),
                 Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
         Duration clientCloseDelay = closeDelay(rec.mirror().clientCloseDelayNanos(), Text.of("client", "客户端"),
@@ -88,12 +105,14 @@ final class ServerReenactment {
                 cmd.liveOptions.timeWait());
 
         ServerReplayScript.Ending ending = rec.serverResetFrame() >= 0 ? ServerReplayScript.Ending.RESET
-                : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST : ServerReplayScript.Ending.AFTER_THE_CLIENT;
+                : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST
+                : neitherCloses ? ServerReplayScript.Ending.NEVER : ServerReplayScript.Ending.AFTER_THE_CLIENT;
         // Each side waits for the other's turn as long again as the recording paused, then goes on.
         Duration turnWait = cmd.responseWait.plus(serverPauses).plus(clientPauses);
         long clientBytesBeforeClose = rec.mirror().bytesBeforeServerFin() >= 0 ? rec.mirror().bytesBeforeServerFin()
                 : rec.clientBytes();
-        ServerReplayScript ours = new ServerReplayScript(answers, ending, clientBytesBeforeClose, closeDelay.toNanos(),
+        ServerReplayScript ours = new ServerReplayScript(answers, ending, clientBytesBeforeClose,
+                (neitherCloses ? idle : closeDelay).toNanos(),
                 turnWait.toNanos(), readDelay.toNanos(), readRate);
         RecordedConversation.Keepalive probes = idle.isZero() ? null : rec.quiet().client();
         KernelPeer.Keepalive keepalive = probes == null ? null : clientKeepalive(probes, say);
@@ -103,8 +122,9 @@ final class ServerReenactment {
             idle = Duration.ofNanos(keepalive.idleSeconds() * 1_000_000_000L + (probes.probes() - 1) * interval
                     + Math.min(probes.afterLastNanos(), interval / 2));
         }
-        KernelClient.Play play = new KernelClient.Play(turns, rec.clientClosedFirst(), rec.serverBytesBeforeClientFin(),
-                idle, clientCloseDelay, turnWait.plus(readDelay), keepalive);
+        KernelClient.Play play = new KernelClient.Play(turns, clientEnds, clientReset ? rec.serverBytes()
+                : rec.serverBytesBeforeClientFin(), idle, clientCloseDelay, turnWait.plus(readDelay), keepalive,
+                clientReset);
         int port = Integer.parseInt(rec.server().substring(rec.server().lastIndexOf(':') + 1));
         Path capture = cmd.liveOptions.capturePath("replay");
         ListenOptions opt = new ListenOptions(null, null, cmd.liveOptions.srcOrNull(), port, new byte[0], tcp,

@@ -11,8 +11,8 @@ import java.util.List;
  * while a kernel client plays the recorded client. It listens, writes each recorded reply once it has read as
  * many of the client's bytes as the recorded server had received before it (after the recorded pause), and
  * closes as the recorded server did: after the client's FIN, when the client closed first; first, once its
- * replies are out and it has read what the recorded server had read before its FIN; or with a RST, when the
- * recorded server reset the connection.
+ * replies are out and it has read what the recorded server had read before its FIN; with a RST, when the
+ * recorded server reset the connection; or not at all, when the capture ends with the connection open.
  */
 public final class ServerReplayScript implements LiveSession.Script {
     /** How the recorded server ended the connection. */
@@ -22,7 +22,12 @@ public final class ServerReplayScript implements LiveSession.Script {
         /** Its FIN first. */
         FIRST,
         /** A RST, its application's abort. */
-        RESET
+        RESET,
+        /**
+         * Neither: the capture ends with the connection open. Ours ends the run without closing, once the
+         * client's bytes are in and the recorded quiet has passed (the kernel client's socket is closed after).
+         */
+        NEVER
     }
 
     private final List<KernelPeer.Answer> replies;
@@ -37,10 +42,14 @@ public final class ServerReplayScript implements LiveSession.Script {
     private long waitingSince = -1;
     private long peerClosedAt = -1;
     private boolean closeCalled;
+    private long lastRead = -1;
+    private long quietSince;
 
     /**
-     * @param closeAfterClientBytes with {@link Ending#FIRST}: the client's bytes to have read before closing
-     * @param closeDelayNanos       with {@link Ending#AFTER_THE_CLIENT}: how long after the client's FIN
+     * @param closeAfterClientBytes with {@link Ending#FIRST} and {@link Ending#NEVER}: the client's bytes to have
+     *                              read before closing, or ending the run
+     * @param closeDelayNanos       with {@link Ending#AFTER_THE_CLIENT}: how long after the client's FIN; with
+     *                              {@link Ending#NEVER}: how long the connection stays quiet before the run ends
      * @param replyWaitNanos        how long to wait for the client's bytes before replying anyway (a live client
      *                              that sends less than the recorded one must not leave us waiting for ever)
      */
@@ -93,10 +102,19 @@ public final class ServerReplayScript implements LiveSession.Script {
             dueSince = -1;
             waitingSince = now;
         }
+        if (ending == Ending.NEVER) {
+            // The quiet counts from the last byte that came in or went out.
+            if (read != lastRead) {
+                lastRead = read;
+                quietSince = now;
+            }
+            boolean allIn = read >= closeAfterClientBytes || now - quietSince >= replyWaitNanos;
+            return allIn && now - Math.max(quietSince, waitingSince) >= closeDelayNanos;
+        }
         boolean close = switch (ending) {
             case AFTER_THE_CLIENT -> peerClosedAt >= 0 && now - peerClosedAt >= closeDelayNanos
                     && conn.unreadBytes() == 0;
-            case FIRST, RESET -> read >= closeAfterClientBytes || peerClosedAt >= 0
+            case FIRST, RESET, NEVER -> read >= closeAfterClientBytes || peerClosedAt >= 0
                     || now - waitingSince >= replyWaitNanos;
         };
         if (close) {

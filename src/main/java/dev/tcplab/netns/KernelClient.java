@@ -46,9 +46,11 @@ public final class KernelClient implements AutoCloseable {
      * @param turnWait      how long to wait for the server's bytes before writing anyway (a live server that says
      *                      less than the recorded one must not leave the client waiting for ever)
      * @param keepalive     the kernel's keep-alive on the socket, or null
+     * @param resetOnClose  close first with SO_LINGER 0: the kernel sends RST instead of FIN (an abort)
      */
     public record Play(List<Turn> turns, boolean closeFirst, long finAfterServerBytes, Duration idleBeforeFin,
-                       Duration closeDelay, Duration turnWait, KernelPeer.Keepalive keepalive) {
+                       Duration closeDelay, Duration turnWait, KernelPeer.Keepalive keepalive,
+                       boolean resetOnClose) {
         public Play {
             turns = List.copyOf(turns);
         }
@@ -90,6 +92,9 @@ public final class KernelClient implements AutoCloseable {
                 s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, play.keepalive().intervalSeconds());
                 s.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, play.keepalive().count());
             }
+            // The writes were put back together from the recorded segments: each goes at once, as they did,
+            // rather than wait behind an unacknowledged small one (Nagle's algorithm) and merge with the next.
+            s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             s.setSoTimeout(POLL_MS);
             InputStream in = s.getInputStream();
@@ -123,6 +128,10 @@ public final class KernelClient implements AutoCloseable {
                         || now - waitingSince >= play.turnWait().toNanos();
                 if (play.closeFirst() && !finSent && allWrittenAt >= 0 && turnToClose
                         && now - allWrittenAt >= play.idleBeforeFin().toNanos()) {
+                    if (play.resetOnClose()) {
+                        s.setSoLinger(true, 0); // RFC 9293 §3.10.5 ABORT: closing now sends RST, no FIN
+                        return;
+                    }
                     s.shutdownOutput(); // the FIN, the application's close with the server still to answer
                     finSent = true;
                 }

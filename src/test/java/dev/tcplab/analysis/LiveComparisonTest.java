@@ -219,6 +219,9 @@ class LiveComparisonTest {
                 .mirror();
         assertEquals(-1, echo.clientCloseDelayNanos(), "the client closed first");
         assertEquals(true, echo.serverSynAck().timestamps());
+        assertEquals(-1, echo.clientResetFrame());
+        assertEquals(30, RecordedConversation.read(Path.of("captures/corner-cases.pcap"), 3).mirror().clientResetFrame(),
+                "corner-cases.pcap's third client ends with RST,ACK in frame 30, without a FIN");
     }
 
     /**

@@ -178,6 +178,26 @@ class ReplayLiveTest {
     }
 
     /**
+     * corner-cases.pcap's second client wrote 100 bytes four times, each in a segment of its own: the kernel
+     * client writes them without Nagle's algorithm, which would have merged the last three behind the first.
+     * Its third wrote twice and reset: the kernel client aborts too, after both writes (its ECN and URG flags,
+     * made by hand, no kernel repeats).
+     */
+    @Test
+    void reenactingTheServerKeepsTheClientsSmallWritesApartAndItsReset() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result writes = replay("captures/corner-cases.pcap", "--conn", "2", "--as", "server");
+        assertTrue(writes.stderr().contains("sends 400 bytes in 4 writes"), writes.stderr());
+        assertTrue(writes.stderr().contains("every SYN and FIN came as recorded, and every data segment with the same seq "
+                + "and length"), writes.stderr());
+        Shell.Result reset = replay("captures/corner-cases.pcap", "--conn", "3", "--as", "server");
+        assertTrue(reset.stderr().contains("the recorded client ended the connection with a RST (frame 30, an abortive "
+                + "close): so does the lab's kernel client (SO_LINGER 0)"), reset.stderr());
+        assertTrue(reset.stderr().contains("differently in 3 places (recorded 5 client segments, live 5)"), reset.stderr());
+        assertFalse(reset.stderr().contains("recorded frame 30"), "the RST as recorded: " + reset.stderr());
+    }
+
+    /**
      * A Windows client's conversation carried by a Linux client: our SYN+ACK offers what the recorded server's did
      * (no timestamps), so the kernel cuts the one 9,519-byte write into 1,460-byte segments as Windows did, but
      * it answers the server's FIN with its own FIN at once, where the Windows client first sent an ACK alone
