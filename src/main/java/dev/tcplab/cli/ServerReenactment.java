@@ -41,54 +41,51 @@ final class ServerReenactment {
         this.cmd = cmd;
     }
 
+    /**
+     * How each side ends the connection, from the recording.
+     *
+     * @param clientEnds    the client closed first or reset: it ends the connection after its writes and its idle
+     *                      time, not after the server's FIN
+     * @param neither       neither side closed nor reset: the capture ends with the connection open, and so does
+     *                      the run, after the recorded quiet
+     * @param clientResets  the client ended it with a RST
+     * @param ours          how our endpoint, the server, ends it
+     */
+    private record Closing(boolean clientEnds, boolean neither, boolean clientResets, ServerReplayScript.Ending ours) {
+        static Closing of(RecordedConversation rec) {
+            boolean reset = rec.mirror().clientResetFrame() >= 0;
+            boolean clientEnds = rec.clientClosedFirst() || reset;
+            boolean neither = !clientEnds && !rec.serverClosedFirst() && rec.serverResetFrame() < 0;
+            ServerReplayScript.Ending ours = rec.serverResetFrame() >= 0 ? ServerReplayScript.Ending.RESET
+                    : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST
+                    : neither ? ServerReplayScript.Ending.NEVER : ServerReplayScript.Ending.AFTER_THE_CLIENT;
+            return new Closing(clientEnds, neither, reset, ours);
+        }
+    }
+
     int run() throws IOException {
-        if (cmd.liveOptions.iface != null) {
-            throw new IllegalArgumentException("--as server needs the lab network, whose kernel client plays the recorded "
-                    + "client; on --iface, re-enact the client (without --as server) against the server --peer names");
-        }
-        List<String> given = SERVER_PEER_OPTIONS.stream()
-                .filter(cmd.spec.commandLine().getParseResult()::hasMatchedOption).toList();
-        if (!given.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " shapes" : " shape")
-                    + " the kernel server of a re-enacted client; with --as server our endpoint is the server and the "
-                    + "lab's kernel the client");
-        }
+        refuseWhatShapesAKernelServer();
         Text.Lang lang = cmd.lang;
         RecordedConversation rec = RecordedConversation.read(cmd.file, cmd.conns.isEmpty() ? 0 : cmd.conns.get(0));
         PrintWriter info = new PrintWriter(new OutputStreamWriter(cmd.err, StandardCharsets.UTF_8), true);
         Consumer<Text> say = t -> info.println("tcplab: " + t.in(lang));
-        int replies = rec.serverReplies().size(), pieces = rec.mirror().clientWrites().size();
+        int replies = rec.serverReplies().size(), writes = rec.mirror().clientWrites().size();
         say.accept(Text.of("re-enacting the server of connection " + rec.conn() + " of " + cmd.file + ": ours answers as "
                 + rec.server() + " did, " + rec.serverBytes() + " bytes in " + replies + " repl" + (replies == 1 ? "y" : "ies")
                 + "; the lab's kernel connects as " + rec.client() + " did and sends " + rec.clientBytes() + " bytes in "
-                + pieces + " write" + (pieces == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
+                + writes + " write" + (writes == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
                 "重演 " + cmd.file + " 的第 " + rec.conn() + " 个连接的服务器：我们像 " + rec.server() + " 那样回应，"
                 + rec.serverBytes() + " 个字节，分 " + replies + " 段；实验网络的内核像 " + rec.client() + " 那样连接，发送 "
-                + rec.clientBytes() + " 个字节，分 " + pieces + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
+                + rec.clientBytes() + " 个字节，分 " + writes + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
 
         TcpConfig tcp = theRecordedSynAck(cmd.liveOptions.tcpConfig(), rec, say);
         List<KernelPeer.Answer> answers = ReplayCommand.answersOf(rec, Text.of("ours", "我们的"), say);
         Duration serverPauses = answers.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         List<KernelClient.Turn> turns = turnsOf(rec, say);
         Duration clientPauses = turns.stream().map(KernelClient.Turn::pause).reduce(Duration.ZERO, Duration::plus);
-        RecordedConversation.Mirror mirror = rec.mirror();
-        boolean clientReset = mirror.clientResetFrame() >= 0;
-        // A client that closed first or reset ends the connection after its writes and its idle time, not after
-        // the server's FIN; one that never closed stays quiet as long before the run ends.
-        boolean clientEnds = rec.clientClosedFirst() || clientReset;
-        boolean neitherCloses = !clientEnds && !rec.serverClosedFirst() && rec.serverResetFrame() < 0;
-        Duration idle = clientEnds || neitherCloses ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
-        if (rec.synDataBytes() > 0) {
-            say.accept(Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC "
-                    + "7413); Java's sockets do not open fast, so the lab's kernel client sends them after the handshake",
-                    "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413）；Java 的套接字"
-                    + "不做快速打开，所以实验网络的内核客户端在握手之后才发送它们"));
-        }
-        if (clientReset) {
-            say.accept(Text.of("the recorded client ended the connection with a RST (frame " + mirror.clientResetFrame()
-                    + ", an abortive close): so does the lab's kernel client (SO_LINGER 0)", "录制中的客户端用 RST 结束了连接"
-                    + "（第 " + mirror.clientResetFrame() + " 帧，异常关闭）：实验网络的内核客户端也这样（SO_LINGER 0）"));
-        }
+        Closing closing = Closing.of(rec);
+        Duration idle = closing.clientEnds() || closing.neither() ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
+        sayWhatTheKernelClientDoesOtherwise(rec, say);
         Duration closeDelay = closeDelay(rec.serverCloseDelayNanos(), Text.of("server", "服务器"),
                 Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
         Duration clientCloseDelay = closeDelay(rec.mirror().clientCloseDelayNanos(), Text.of("client", "客户端"),
@@ -104,27 +101,14 @@ final class ServerReenactment {
                 ConnectCommand.readingAtRate("--read-rate", cmd.readRate, rec.clientBytes()),
                 cmd.liveOptions.timeWait());
 
-        ServerReplayScript.Ending ending = rec.serverResetFrame() >= 0 ? ServerReplayScript.Ending.RESET
-                : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST
-                : neitherCloses ? ServerReplayScript.Ending.NEVER : ServerReplayScript.Ending.AFTER_THE_CLIENT;
         // Each side waits for the other's turn as long again as the recording paused, then goes on.
         Duration turnWait = cmd.responseWait.plus(serverPauses).plus(clientPauses);
         long clientBytesBeforeClose = rec.mirror().bytesBeforeServerFin() >= 0 ? rec.mirror().bytesBeforeServerFin()
                 : rec.clientBytes();
-        ServerReplayScript ours = new ServerReplayScript(answers, ending, clientBytesBeforeClose,
-                (neitherCloses ? idle : closeDelay).toNanos(),
-                turnWait.toNanos(), readDelay.toNanos(), readRate);
-        RecordedConversation.Keepalive probes = idle.isZero() ? null : rec.quiet().client();
-        KernelPeer.Keepalive keepalive = probes == null ? null : clientKeepalive(probes, say);
-        if (keepalive != null) {
-            // As many probes as recorded, then the recorded quiet, but at most half the time to a next probe.
-            long interval = keepalive.intervalSeconds() * 1_000_000_000L;
-            idle = Duration.ofNanos(keepalive.idleSeconds() * 1_000_000_000L + (probes.probes() - 1) * interval
-                    + Math.min(probes.afterLastNanos(), interval / 2));
-        }
-        KernelClient.Play play = new KernelClient.Play(turns, clientEnds, clientReset ? rec.serverBytes()
-                : rec.serverBytesBeforeClientFin(), idle, clientCloseDelay, turnWait.plus(readDelay), keepalive,
-                clientReset);
+        ServerReplayScript ours = new ServerReplayScript(answers, closing.ours(), clientBytesBeforeClose,
+                (closing.neither() ? idle : closeDelay).toNanos(), turnWait.toNanos(), readDelay.toNanos(), readRate);
+        KernelClient.Play play = kernelClientPlay(rec, closing, turns, idle, clientCloseDelay, turnWait.plus(readDelay),
+                say);
         int port = Integer.parseInt(rec.server().substring(rec.server().lastIndexOf(':') + 1));
         Path capture = cmd.liveOptions.capturePath("replay");
         ListenOptions opt = new ListenOptions(null, null, cmd.liveOptions.srcOrNull(), port, new byte[0], tcp,
@@ -141,6 +125,57 @@ final class ServerReenactment {
             return ExitCodes.CHECK_FAILED;
         }
         return compare(rec, client.shapes(), capture, info, say);
+    }
+
+    /** Options that shape the lab's kernel server, or name another network, have no place here: refused. */
+    private void refuseWhatShapesAKernelServer() {
+        if (cmd.liveOptions.iface != null) {
+            throw new IllegalArgumentException("--as server needs the lab network, whose kernel client plays the recorded "
+                    + "client; on --iface, re-enact the client (without --as server) against the server --peer names");
+        }
+        List<String> given = SERVER_PEER_OPTIONS.stream()
+                .filter(cmd.spec.commandLine().getParseResult()::hasMatchedOption).toList();
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " shapes" : " shape")
+                    + " the kernel server of a re-enacted client; with --as server our endpoint is the server and the "
+                    + "lab's kernel the client");
+        }
+    }
+
+    /** What the kernel client cannot do as the recorded client did (open fast), or does by an option (abort). */
+    private static void sayWhatTheKernelClientDoesOtherwise(RecordedConversation rec, Consumer<Text> say) {
+        if (rec.synDataBytes() > 0) {
+            say.accept(Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC "
+                    + "7413); Java's sockets do not open fast, so the lab's kernel client sends them after the handshake",
+                    "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413）；Java 的套接字"
+                    + "不做快速打开，所以实验网络的内核客户端在握手之后才发送它们"));
+        }
+        long reset = rec.mirror().clientResetFrame();
+        if (reset >= 0) {
+            say.accept(Text.of("the recorded client ended the connection with a RST (frame " + reset + ", an abortive "
+                    + "close): so does the lab's kernel client (SO_LINGER 0)", "录制中的客户端用 RST 结束了连接（第 " + reset
+                    + " 帧，异常关闭）：实验网络的内核客户端也这样（SO_LINGER 0）"));
+        }
+    }
+
+    /**
+     * What the kernel client plays: the recorded client's writes, its close (first, with its idle time, or after
+     * the server's FIN, with its delay) and its keep-alive, whose probes then count the idle time: as many as
+     * recorded, then the recorded quiet, but at most half the time to a next probe.
+     */
+    private static KernelClient.Play kernelClientPlay(RecordedConversation rec, Closing closing,
+                                                      List<KernelClient.Turn> turns, Duration idle,
+                                                      Duration closeDelay, Duration turnWait, Consumer<Text> say) {
+        RecordedConversation.Keepalive probes = idle.isZero() ? null : rec.quiet().client();
+        KernelPeer.Keepalive keepalive = probes == null ? null : clientKeepalive(probes, say);
+        if (keepalive != null) {
+            long interval = keepalive.intervalSeconds() * 1_000_000_000L;
+            idle = Duration.ofNanos(keepalive.idleSeconds() * 1_000_000_000L + (probes.probes() - 1) * interval
+                    + Math.min(probes.afterLastNanos(), interval / 2));
+        }
+        long finAfterServerBytes = closing.clientResets() ? rec.serverBytes() : rec.serverBytesBeforeClientFin();
+        return new KernelClient.Play(turns, closing.clientEnds(), finAfterServerBytes, idle, closeDelay, turnWait,
+                keepalive, closing.clientResets());
     }
 
     /**

@@ -103,6 +103,7 @@ public final class KernelClient implements AutoCloseable {
             long read = 0;
             boolean serverClosed = false, finSent = false;
             long waitingSince = System.nanoTime(), allWrittenAt = -1, dueSince = -1, serverClosedAt = -1;
+            long turnToCloseAt = -1;
             while (System.nanoTime() < giveUpAt) {
                 long now = System.nanoTime();
                 while (next < play.turns().size()) {
@@ -126,8 +127,10 @@ public final class KernelClient implements AutoCloseable {
                 }
                 boolean turnToClose = read >= play.finAfterServerBytes() || serverClosed
                         || now - waitingSince >= play.turnWait().toNanos();
-                if (play.closeFirst() && !finSent && allWrittenAt >= 0 && turnToClose
-                        && now - allWrittenAt >= play.idleBeforeFin().toNanos()) {
+                if (play.closeFirst() && !finSent && allWrittenAt >= 0 && turnToClose && turnToCloseAt < 0) {
+                    turnToCloseAt = now; // the recorded idle time counts from here
+                }
+                if (turnToCloseAt >= 0 && !finSent && now - turnToCloseAt >= play.idleBeforeFin().toNanos()) {
                     if (play.resetOnClose()) {
                         s.setSoLinger(true, 0); // RFC 9293 §3.10.5 ABORT: closing now sends RST, no FIN
                         return;
