@@ -447,20 +447,33 @@ public final class ReplayCommand implements Callable<Integer> {
      * when it is not what tcplab offers by default.
      */
     static TcpConfig withTheRecordedSyn(TcpConfig tcp, RecordedConversation.SynOffer syn, Consumer<Text> say) {
+        return withTheRecordedOffer(tcp, syn, true, say);
+    }
+
+    /**
+     * Ours offers what the recorded side's SYN ({@code ofTheClient}) or SYN+ACK did, so that the live kernel, on
+     * the other side, cuts its data as the recording's did; said when it is not tcplab's default.
+     */
+    static TcpConfig withTheRecordedOffer(TcpConfig tcp, RecordedConversation.SynOffer syn, boolean ofTheClient,
+                                          Consumer<Text> say) {
         int mss = syn.mss() >= MIN_MSS && syn.mss() < tcp.mss() ? syn.mss() : tcp.mss();
         if (mss != tcp.mss() || !syn.timestamps()) {
             String what = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !syn.timestamps() ? " and " : "")
                     + (syn.timestamps() ? "" : "no timestamps");
             String whatZh = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !syn.timestamps() ? "，" : "")
                     + (syn.timestamps() ? "" : "不带时间戳");
-            say.accept(Text.of("the recorded client's SYN offered " + what + "; so does ours, so that the server cuts its "
-                    + "data as it did", "录制中的客户端的 SYN 提供的是 " + whatZh + "；我们的也一样，这样服务器切分数据的方式与录制中相同"));
+            say.accept(ofTheClient
+                    ? Text.of("the recorded client's SYN offered " + what + "; so does ours, so that the server cuts its "
+                    + "data as it did", "录制中的客户端的 SYN 提供的是 " + whatZh + "；我们的也一样，这样服务器切分数据的方式与录制中相同")
+                    : Text.of("the recorded server's SYN+ACK offered " + what + "; so does ours, so that the client cuts "
+                    + "its data as it did", "录制中的服务器的 SYN+ACK 提供的是 " + whatZh + "；我们的也一样，这样客户端切分"
+                    + "数据的方式与录制中相同"));
         }
         return tcp.withMss(mss).withTimestamps(syn.timestamps());
     }
 
     /** RFC 9293 §3.7.1: every host takes segments of 536 bytes; a recorded SYN offering less is not followed. */
-    static final int MIN_MSS = 536;
+    private static final int MIN_MSS = 536;
 
     /**
      * The recorded server's replies for --peer-answers, each with the pause before it that an application took

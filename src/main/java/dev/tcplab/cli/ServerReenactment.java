@@ -78,7 +78,11 @@ final class ServerReenactment {
                 + rec.serverBytes() + " 个字节，分 " + replies + " 段；实验网络的内核像 " + rec.client() + " 那样连接，发送 "
                 + rec.clientBytes() + " 个字节，分 " + writes + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
 
-        TcpConfig tcp = theRecordedSynAck(cmd.liveOptions.tcpConfig(), rec, say);
+        // Our SYN+ACK offers what the recorded server's did, so that the kernel client cuts its data as the recorded
+        // client did.
+        RecordedConversation.SynOffer synAck = rec.mirror().serverSynAck();
+        TcpConfig tcp = synAck == null ? cmd.liveOptions.tcpConfig()
+                : ReplayCommand.withTheRecordedOffer(cmd.liveOptions.tcpConfig(), synAck, false, say);
         List<KernelPeer.Answer> answers = ReplayCommand.answersOf(rec, Text.of("ours", "我们的"), say);
         Duration serverPauses = answers.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         List<KernelClient.Turn> turns = turnsOf(rec, say);
@@ -246,28 +250,6 @@ final class ServerReenactment {
         }
         say.accept(Text.of("capture of the live run: " + capture, "这次实际运行的抓包：" + capture));
         return ExitCodes.CHECK_FAILED;
-    }
-
-    /**
-     * Our SYN+ACK offers what the recorded server's did (its MSS, timestamps or none), so that the kernel client
-     * cuts its data as the recorded client did.
-     */
-    private static TcpConfig theRecordedSynAck(TcpConfig tcp, RecordedConversation rec, Consumer<Text> say) {
-        RecordedConversation.SynOffer synAck = rec.mirror().serverSynAck();
-        if (synAck == null) {
-            return tcp;
-        }
-        int mss = synAck.mss() >= ReplayCommand.MIN_MSS && synAck.mss() < tcp.mss() ? synAck.mss() : tcp.mss();
-        if (mss != tcp.mss() || !synAck.timestamps()) {
-            String what = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !synAck.timestamps() ? " and " : "")
-                    + (synAck.timestamps() ? "" : "no timestamps");
-            String whatZh = (mss != tcp.mss() ? "MSS " + mss : "") + (mss != tcp.mss() && !synAck.timestamps() ? "，" : "")
-                    + (synAck.timestamps() ? "" : "不带时间戳");
-            say.accept(Text.of("the recorded server's SYN+ACK offered " + what + "; so does ours, so that the client cuts "
-                    + "its data as it did", "录制中的服务器的 SYN+ACK 提供的是 " + whatZh + "；我们的也一样，这样客户端切分"
-                    + "数据的方式与录制中相同"));
-        }
-        return tcp.withMss(mss).withTimestamps(synAck.timestamps());
     }
 
     /**
