@@ -558,7 +558,7 @@ public final class ReplayCommand implements Callable<Integer> {
         // What the paced replay takes but a re-enactment has no use for is refused, not ignored.
         if (!ports.isEmpty() || conns.size() > 1) {
             throw new IllegalArgumentException("--live re-enacts one connection: choose it with --conn N (--summary of "
-                    + "tcplab analyze lists them)");
+                    + "tcplab analyze lists them), or re-enact each in turn with lab-scripts/reenact-all.sh");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         liveOptions.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer", "the peer is the socket --peer names");

@@ -363,7 +363,7 @@ class CliTest {
     void aReEnactmentRefusesWhatOnlyThePacedReplayTakes() {
         assertRefused("--live re-enacts one connection: choose it with --conn N", "replay", "--live", "--port", "7",
                 "captures/handshake-echo-close.pcap");
-        assertRefused("--live re-enacts one connection", "replay", "--live", "--conn", "1,2",
+        assertRefused("or re-enact each in turn with lab-scripts/reenact-all.sh", "replay", "--live", "--conn", "1,2",
                 "captures/kernel-mix.pcap");
         assertRefused("--speed is for the replay without --live", "replay", "--live", "--speed", "10",
                 "captures/handshake-echo-close.pcap");
