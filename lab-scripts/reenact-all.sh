@@ -50,6 +50,10 @@ for ((c = first; c <= last; c++)); do
     --format quiet --capture "$dir/conn$c.pcap" "$@" >/dev/null 2>"$dir/conn$c.txt"
   rc=$?
   set -e
+  if [ -n "$stopped" ]; then
+    printf '%4d  stopped by Ctrl-C\n' "$c"
+    break
+  fi
   # The lines that name an option for a difference (the run's hints).
   hints=$(grep '^tcplab: .* --[a-z]' "$dir/conn$c.txt" | sed 's/^tcplab: /    /' || true)
   case $rc in
