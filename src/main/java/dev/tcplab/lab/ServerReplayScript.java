@@ -17,7 +17,7 @@ import java.util.List;
 public final class ServerReplayScript implements LiveSession.Script {
     /** How the recorded server ended the connection. */
     public enum Ending {
-        /** After the client's FIN (the passive close), or when the recording has no FIN of the server's. */
+        /** After the client's FIN (the passive close; also where the capture ends before the server's FIN). */
         AFTER_THE_CLIENT,
         /** Its FIN first. */
         FIRST,
@@ -103,20 +103,11 @@ public final class ServerReplayScript implements LiveSession.Script {
             waitingSince = now;
         }
         if (ending == Ending.NEVER) {
-            // The quiet counts from the last byte that came in or went out.
-            if (read != lastRead) {
-                lastRead = read;
-                quietSince = now;
-            }
-            boolean allIn = read >= closeAfterClientBytes || now - quietSince >= replyWaitNanos;
-            return allIn && now - Math.max(quietSince, waitingSince) >= closeDelayNanos;
+            return quietOver(read, now);
         }
-        boolean close = switch (ending) {
-            case AFTER_THE_CLIENT -> peerClosedAt >= 0 && now - peerClosedAt >= closeDelayNanos
-                    && conn.unreadBytes() == 0;
-            case FIRST, RESET, NEVER -> read >= closeAfterClientBytes || peerClosedAt >= 0
-                    || now - waitingSince >= replyWaitNanos;
-        };
+        boolean close = ending == Ending.AFTER_THE_CLIENT
+                ? peerClosedAt >= 0 && now - peerClosedAt >= closeDelayNanos && conn.unreadBytes() == 0
+                : read >= closeAfterClientBytes || peerClosedAt >= 0 || now - waitingSince >= replyWaitNanos;
         if (close) {
             closeCalled = true;
             if (ending == Ending.RESET) {
@@ -126,5 +117,18 @@ public final class ServerReplayScript implements LiveSession.Script {
             }
         }
         return false;
+    }
+
+    /**
+     * For a connection the capture ends open: whether the client's bytes are in and the connection has been
+     * quiet as long as the recorded one, counted from the last byte that came in or went out.
+     */
+    private boolean quietOver(long read, long now) {
+        if (read != lastRead) {
+            lastRead = read;
+            quietSince = now;
+        }
+        boolean allIn = read >= closeAfterClientBytes || now - quietSince >= replyWaitNanos;
+        return allIn && now - Math.max(quietSince, waitingSince) >= closeDelayNanos;
     }
 }
