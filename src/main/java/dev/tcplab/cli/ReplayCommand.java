@@ -84,8 +84,9 @@ public final class ReplayCommand implements Callable<Integer> {
     List<Integer> ports = new ArrayList<>();
 
     @Option(names = "--live", description = {"Re-enact the recorded client of one connection (--conn N; default the "
-            + "first whose SYN was captured) against a live kernel peer: the lab network's echo server, or --iface/--peer.",
-            "Reports every place where the live kernel answered differently from the recorded server. Needs root."})
+            + "first whose SYN was captured) against a live kernel peer: the lab network's echo server, or --iface/--peer "
+            + "(--as server: the recorded server, against a kernel client).",
+            "Reports every place where the live kernel answered differently from the recorded side. Needs root."})
     boolean live;
 
     /** Which recorded side tcplab's endpoint plays; the lab's kernel plays the other. */
@@ -475,11 +476,6 @@ public final class ReplayCommand implements Callable<Integer> {
     /** RFC 9293 §3.7.1: every host takes segments of 536 bytes; a recorded SYN offering less is not followed. */
     private static final int MIN_MSS = 536;
 
-    /**
-     * The recorded server's replies for --peer-answers, each with the pause before it that an application took
-     * (from {@link #MIN_IDLE_REENACTED}: shorter is the path's delay or the kernel's pace; at most
-     * {@link #MAX_IDLE_REENACTED}), said when there are any.
-     */
     /** A recorded application's pause, as a re-enactment keeps it: none below {@link #MIN_IDLE_REENACTED}, capped. */
     static Duration pauseToReenact(long nanos) {
         Duration pause = Duration.ofNanos(nanos);
@@ -487,6 +483,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 : pause.compareTo(MAX_IDLE_REENACTED) > 0 ? MAX_IDLE_REENACTED : pause;
     }
 
+    /**
+     * The recorded server's replies for --peer-answers, each with the pause before it that an application took
+     * (from {@link #MIN_IDLE_REENACTED}: shorter is the path's delay or the kernel's pace; at most
+     * {@link #MAX_IDLE_REENACTED}), said when there are any.
+     */
     static List<KernelPeer.Answer> answersOf(RecordedConversation rec, Text whoPauses, Consumer<Text> say) {
         List<KernelPeer.Answer> answers = new java.util.ArrayList<>();
         int paused = 0;

@@ -97,71 +97,102 @@ public final class KernelClient implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             s.setSoTimeout(POLL_MS);
+            Player player = new Player(play, s);
             InputStream in = s.getInputStream();
             byte[] buf = new byte[65536];
-            int next = 0;
-            long read = 0;
-            boolean serverClosed = false, finSent = false;
-            long waitingSince = System.nanoTime(), allWrittenAt = -1, dueSince = -1, serverClosedAt = -1;
-            long turnToCloseAt = -1;
-            while (System.nanoTime() < giveUpAt) {
-                long now = System.nanoTime();
-                while (next < play.turns().size()) {
-                    Turn t = play.turns().get(next);
-                    if (t.afterServerBytes() > read && !serverClosed && now - waitingSince < play.turnWait().toNanos()) {
-                        break;
-                    }
-                    if (dueSince < 0) {
-                        dueSince = now;
-                    }
-                    if (now - dueSince < t.pause().toNanos()) {
-                        break; // its think time; reading goes on meanwhile
-                    }
-                    s.getOutputStream().write(t.data());
-                    next++;
-                    dueSince = -1;
-                    waitingSince = now = System.nanoTime();
-                }
-                if (next == play.turns().size() && allWrittenAt < 0) {
-                    allWrittenAt = now;
-                }
-                boolean turnToClose = read >= play.finAfterServerBytes() || serverClosed
-                        || now - waitingSince >= play.turnWait().toNanos();
-                if (play.closeFirst() && !finSent && allWrittenAt >= 0 && turnToClose && turnToCloseAt < 0) {
-                    turnToCloseAt = now; // the recorded idle time counts from here
-                }
-                if (turnToCloseAt >= 0 && !finSent && now - turnToCloseAt >= play.idleBeforeFin().toNanos()) {
-                    if (play.resetOnClose()) {
-                        s.setSoLinger(true, 0); // RFC 9293 §3.10.5 ABORT: closing now sends RST, no FIN
-                        return;
-                    }
-                    s.shutdownOutput(); // the FIN, the application's close with the server still to answer
-                    finSent = true;
-                }
-                boolean closeDelayOver = serverClosedAt >= 0 && now - serverClosedAt >= play.closeDelay().toNanos();
-                if (serverClosed && allWrittenAt >= 0 && (finSent || !play.closeFirst() && closeDelayOver)) {
-                    return; // closing the socket sends the passive closer's FIN, or ends the active close
-                }
+            while (System.nanoTime() < giveUpAt && !player.step(System.nanoTime())) {
                 int n;
                 try {
                     n = in.read(buf);
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
+                if (n > 0) {
+                    synchronized (received) {
+                        received.write(buf, 0, n);
+                    }
+                }
+                player.read(n, System.nanoTime());
                 if (n < 0) {
-                    serverClosed = true;
-                    serverClosedAt = System.nanoTime();
-                    continue;
+                    pauseMillis(POLL_MS); // the server's FIN is read at once from now on: no spinning on it
                 }
-                synchronized (received) {
-                    received.write(buf, 0, n);
-                }
-                read += n;
             }
         } catch (IOException e) {
             failure = e;
         } finally {
             finished.countDown();
+        }
+    }
+
+    private static void pauseMillis(int ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The recorded client's application, one look at a time: what to write, and when to close. */
+    private static final class Player {
+        private final Play play;
+        private final Socket socket;
+        private int next;
+        private long read;
+        private long waitingSince = System.nanoTime();
+        private long dueSince = -1;
+        private long turnToCloseAt = -1;
+        private long serverClosedAt = -1;
+        private boolean finSent;
+
+        Player(Play play, Socket socket) {
+            this.play = play;
+            this.socket = socket;
+        }
+
+        /** What the server sent: {@code n} bytes, or its FIN (n < 0). */
+        void read(int n, long now) {
+            if (n < 0) {
+                serverClosedAt = serverClosedAt < 0 ? now : serverClosedAt;
+            } else {
+                read += n;
+            }
+        }
+
+        /** Writes what is due and closes when it is time; true once the socket is to be closed (or aborted). */
+        boolean step(long now) throws IOException {
+            boolean serverClosed = serverClosedAt >= 0;
+            while (next < play.turns().size()) {
+                Turn t = play.turns().get(next);
+                if (t.afterServerBytes() > read && !serverClosed && now - waitingSince < play.turnWait().toNanos()) {
+                    break;
+                }
+                dueSince = dueSince < 0 ? now : dueSince;
+                if (now - dueSince < t.pause().toNanos()) {
+                    break; // its think time; reading goes on meanwhile
+                }
+                socket.getOutputStream().write(t.data());
+                next++;
+                dueSince = -1;
+                waitingSince = now = System.nanoTime();
+            }
+            if (next < play.turns().size()) {
+                return false;
+            }
+            boolean turnToClose = read >= play.finAfterServerBytes() || serverClosed
+                    || now - waitingSince >= play.turnWait().toNanos();
+            if (play.closeFirst() && !finSent && turnToClose && turnToCloseAt < 0) {
+                turnToCloseAt = now; // the recorded idle time counts from here
+            }
+            if (turnToCloseAt >= 0 && !finSent && now - turnToCloseAt >= play.idleBeforeFin().toNanos()) {
+                if (play.resetOnClose()) {
+                    socket.setSoLinger(true, 0); // RFC 9293 §3.10.5 ABORT: closing now sends RST, no FIN
+                    return true;
+                }
+                socket.shutdownOutput(); // the FIN, the application's close with the server still to answer
+                finSent = true;
+            }
+            // Closing the socket ends the active close, or sends the passive closer's FIN after its delay.
+            return serverClosed && (finSent || !play.closeFirst() && now - serverClosedAt >= play.closeDelay().toNanos());
         }
     }
 
