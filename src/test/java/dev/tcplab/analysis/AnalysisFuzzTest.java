@@ -28,15 +28,7 @@ class AnalysisFuzzTest {
 
     @Test
     void mutatedCapturesNeverCrashOrHang() throws IOException {
-        List<byte[]> seeds = new ArrayList<>();
-        for (Path dir : List.of(Path.of("captures"), Path.of("src/test/resources/captures-external"))) {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.filter(f -> f.toString().matches(".*\\.pcap(ng)?$")).sorted().toList()) {
-                    byte[] b = Files.readAllBytes(p);
-                    seeds.add(b.length > 64 * 1024 ? java.util.Arrays.copyOf(b, 64 * 1024) : b);
-                }
-            }
-        }
+        List<byte[]> seeds = seeds();
         long seed = Long.getLong("tcplab.fuzz.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
         long start = System.nanoTime();
@@ -70,6 +62,72 @@ class AnalysisFuzzTest {
                 + " slowest %.1f ms%n", done, (System.nanoTime() - start) / 1e9, seed, problems, skipped, slowest / 1e6);
         assertTrue(done >= Math.min(INPUTS, 1000), "the budget ran out after only " + done + " inputs");
         assertTrue(slowest < 2_000_000_000L, "one input took " + slowest / 1e6 + " ms: a near-hang");
+    }
+
+    /**
+     * What `replay --live` reads of a connection (either side's writes, closes, keep-alives, SYN options) from the
+     * same mutated captures: every connection that begins with its client's SYN gives a recording, or a sentence
+     * (IllegalArgumentException), never another exception.
+     */
+    @Test
+    void mutatedCapturesGiveRecordingsToReenactOrASentence() throws IOException {
+        List<byte[]> seeds = seeds();
+        long seed = Long.getLong("tcplab.fuzz.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        long start = System.nanoTime();
+        int done = 0, recordings = 0;
+        for (; done < INPUTS / 4 && System.nanoTime() - start < BUDGET_NANOS / 2; done++) {
+            byte[] input = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            java.util.Map<Integer, List<AnalyzedSegment>> byConn = new java.util.TreeMap<>();
+            AnalysisSink collect = new AnalysisSink() {
+                @Override
+                public void segment(AnalyzedSegment s) {
+                    byConn.computeIfAbsent(s.conn(), c -> new ArrayList<>()).add(s);
+                }
+
+                @Override
+                public void connection(ConnectionSummary c) {
+                }
+            };
+            try (CaptureReader r = CaptureReader.of(Channels.newChannel(new ByteArrayInputStream(input)), "fuzz")) {
+                new Analyzer(collect, true).run(r, p -> { });
+            } catch (CaptureFormatException refused) {
+                continue;
+            }
+            for (List<AnalyzedSegment> conn : byConn.values()) {
+                AnalyzedSegment first = conn.get(0);
+                if (!first.segment().flags().syn() || !first.fromClient()) {
+                    continue; // read() refuses these in a sentence before from() is asked
+                }
+                try {
+                    RecordedConversation rec = RecordedConversation.from(conn);
+                    rec.mirror().clientResetFrame();
+                    rec.closeOrder();
+                    rec.zerosExplained();
+                    recordings++;
+                } catch (IllegalArgumentException sentence) {
+                    // a recording tcplab cannot re-enact, said so
+                } catch (RuntimeException e) {
+                    throw new AssertionError("input " + done + " of seed " + seed + " (-Dtcplab.fuzz.seed=" + seed
+                            + ") crashed reading a recording of connection " + first.conn(), e);
+                }
+            }
+        }
+        System.out.printf("fuzz: %d inputs (seed %d): %d recordings read%n", done, seed, recordings);
+        assertTrue(recordings > 0, "no mutated capture gave a recording: the test tested nothing");
+    }
+
+    private static List<byte[]> seeds() throws IOException {
+        List<byte[]> seeds = new ArrayList<>();
+        for (Path dir : List.of(Path.of("captures"), Path.of("src/test/resources/captures-external"))) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.filter(f -> f.toString().matches(".*\\.pcap(ng)?$")).sorted().toList()) {
+                    byte[] b = Files.readAllBytes(p);
+                    seeds.add(b.length > 64 * 1024 ? java.util.Arrays.copyOf(b, 64 * 1024) : b);
+                }
+            }
+        }
+        return seeds;
     }
 
     static byte[] mutate(byte[] seed, SplittableRandom r) {
