@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +57,17 @@ class SignalsLiveTest {
 
     /** Starts `tcplab connect ARGS` and returns once a line of its ladder contains {@code marker}. */
     Process startAndWaitFor(String marker, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("connect"));
+        command.addAll(List.of(args));
+        return startCommandAndWaitFor(marker, command);
+    }
+
+    /** Starts `tcplab COMMAND…` (with --capture into the test's folder) and returns as above. */
+    Process startCommandAndWaitFor(String marker, List<String> command) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of(CliLiveTest.javaBin(), "-cp",
-                System.getProperty("java.class.path"), "dev.tcplab.cli.Main", "connect", "--capture",
-                dir.resolve("sig.pcap").toString()));
-        cmd.addAll(List.of(args));
+                System.getProperty("java.class.path"), "dev.tcplab.cli.Main"));
+        cmd.addAll(command);
+        cmd.addAll(List.of("--capture", dir.resolve("sig.pcap").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         proc = pb.start();
@@ -128,6 +136,21 @@ class SignalsLiveTest {
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of SIG" + sig + " during " + phase);
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
         assertEquals(List.of(), childNamespaces(), "its namespaces are gone");
+    }
+
+    /**
+     * Ctrl-C while a re-enactment of the server waits out the recorded server's think time (8.7 s before its first
+     * reply): the run ends at once, and its lab network and the kernel client playing the recorded client go.
+     */
+    @Test
+    void ctrlCDuringAReenactmentOfTheServerLeavesNothing() throws Exception {
+        Process p = startCommandAndWaitFor("ESTABLISHED", List.of("replay", "--live", "--as", "server",
+                "src/test/resources/captures-external/200722_tcp_anon.pcapng", "--conn", "2", "--msl", "100ms"));
+        assertEquals(2, childNamespaces().size(), "the run's two namespaces exist while it runs");
+        signal(p, "INT");
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of Ctrl-C (the recording's pauses had ~8 s left)");
+        assertEquals(List.of(), childNamespaces());
+        assertTrue(Files.size(dir.resolve("sig.pcap")) > 24, "the capture so far is written");
     }
 
     @Test
