@@ -148,6 +148,24 @@ class ReplayLiveTest {
         assertTrue(wait >= 0.313 && wait < 1.5, "our FIN " + wait + " s after the client's");
     }
 
+    /** The mirror in Chinese: its first line, the recorded close it keeps, and its verdict. */
+    @Test
+    void reenactingTheServerInChineseSaysItAllInChinese() {
+        Live.require("ip", "ss", "ethtool");
+        Shell.Result r = replay("captures/passive-open-listen.pcap", "--as", "server", "--lang", "zh");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("tcplab: 重演 captures/passive-open-listen.pcap 的第 1 个连接的服务器：我们像 "
+                + "10.77.1.1:8080 那样回应"), r.stderr());
+        assertTrue(r.stderr().contains("tcplab: 录制中服务器的应用程序在客户端的 FIN 之后 313 毫秒才关闭：我们的也一样"),
+                r.stderr());
+        assertTrue(r.stderr().contains("tcplab: 实际的内核客户端与录制中的客户端做得一样：6 个报文段"), r.stderr());
+        for (String line : r.stderr().split("\n")) {
+            if (line.startsWith("tcplab: ")) {
+                assertTrue(BothLanguages.hasChinese(line), "said in English: " + line);
+            }
+        }
+    }
+
     /**
      * A server that closed first (Python's http.server, to a browser): ours closes once it has answered, and
      * TIME_WAIT is ours; the live kernel client answers our FIN as the recorded browser did.
