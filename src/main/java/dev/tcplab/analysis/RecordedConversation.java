@@ -116,12 +116,12 @@ public record RecordedConversation(int conn, String client, String server, List<
     }
 
     /**
-     * An application's writes (the server's, or the client's), put back together from its segments, each one to re-enact, written
-     * at once, so that the live kernel cuts and marks it as the recorded one did. Linux marks the last segment of
-     * a write with PSH, and the next write's data waits for nothing. But a long write gets a PSH wherever its
-     * kernel pushed what it had so far (every half window, or where the client's window stopped it), and its
-     * data goes on without a word from the client. So a PSH ends a write when the client acknowledged it before
-     * the server sent more, and when the segment did not stop at the client's window.
+     * An application's writes (the server's, or the client's), put back together from its segments, each one to
+     * re-enact, written at once, so that the live kernel cuts and marks it as the recorded one did. Linux marks
+     * the last segment of a write with PSH, and the next write's data waits for nothing. But a long write gets a
+     * PSH wherever its kernel pushed what it had so far (every half window, or where the receiver's window
+     * stopped it), and its data goes on without a word from the receiver. So a PSH ends a write when the receiver
+     * acknowledged it before the writer sent more, and when the segment did not stop at the receiver's window.
      */
     private static final class Writes {
         /** A sender stopped by the window leaves less than a segment of it unused. */
@@ -134,16 +134,16 @@ public record RecordedConversation(int conn, String client, String server, List<
         /** The end of the last PSH segment that may have ended a write, until the client acknowledges it; or -1. */
         private long pushedEnd = -1;
         private boolean pushAcknowledged;
-        /** The furthest right edge of the window the client offered, in the server's sequence space. */
-        private long clientEdge = -1;
+        /** The furthest right edge of the window the receiver offered, in the writer's sequence space. */
+        private long receiverEdge = -1;
 
         /** A segment of the receiving side's: its ACK and window. */
         void receiverSaw(long ack, long window) {
-            clientEdge = Math.max(clientEdge, ack + window);
+            receiverEdge = Math.max(receiverEdge, ack + window);
             pushAcknowledged |= pushedEnd >= 0 && ack >= pushedEnd;
         }
 
-        /** New data of the server's, {@code end} its segment's end, {@code push} its PSH. */
+        /** New data of the writer's, {@code end} its segment's end, {@code push} its PSH. */
         void add(byte[] piece, long receivedBefore, long frame, long end, boolean push, long pauseNanos) {
             boolean ended = pushedEnd >= 0 && pushAcknowledged;
             if (pending.size() > 0 && (ended || receivedBefore != pendingBefore)) {
@@ -155,7 +155,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                 pendingPause = pauseNanos;
             }
             pending.writeBytes(piece);
-            boolean stoppedByTheWindow = clientEdge >= 0 && end + NEAR_THE_EDGE > clientEdge;
+            boolean stoppedByTheWindow = receiverEdge >= 0 && end + NEAR_THE_EDGE > receiverEdge;
             pushedEnd = push && !stoppedByTheWindow ? end : -1;
             pushAcknowledged = false;
         }
