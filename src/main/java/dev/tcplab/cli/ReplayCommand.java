@@ -637,20 +637,9 @@ public final class ReplayCommand implements Callable<Integer> {
         say.accept(Text.of("the live kernel answered differently in " + n + " place" + (n == 1 ? "" : "s") + " (recorded "
                 + recorded + " server segments, live " + live + "):", "实际的内核在 " + n + " 处回应得与录制中不同（录制中服务器 "
                 + recorded + " 个报文段，实际 " + live + " 个）："));
-        differences.stream().limit(DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d.in(lang)));
-        if (n > DIFFERENCES_SHOWN) {
-            // A bulk transfer can part in thousands of places: the first ones here, all of them beside the capture.
-            Path all = o.capture().resolveSibling(o.capture().getFileName().toString().replaceFirst("\\.pcap$", "")
-                    + ".differences.txt");
-            Files.write(all, differences.stream().map(d -> d.in(lang)).toList());
-            info.println("  " + Text.of("… and " + (n - DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
-                    "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
-        }
+        listDifferences(differences, o.capture(), info, lang);
         if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
-            say.accept(Text.of("every SYN and FIN came as recorded, and every data segment with the same seq and length; "
-                    + "only acknowledgements differ, which follow when the data arrived, and a re-enactment keeps its own "
-                    + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
-                    + "数据何时到达，而重演有它自己的节奏"));
+            say.accept(ONLY_ACKS_DIFFER);
         }
         boolean someShut = !rec.serverZeroWindowFrames().isEmpty() || !rec.clientReading().zeroWindowFrames().isEmpty();
         RecordedConversation again = someShut ? readAgain(o.capture()) : null;
@@ -671,6 +660,29 @@ public final class ReplayCommand implements Callable<Integer> {
         say.accept(Text.of("capture of the live run: " + o.capture(), "这次实际运行的抓包：" + o.capture()));
         return ExitCodes.CHECK_FAILED;
     }
+
+    /**
+     * The first {@link #DIFFERENCES_SHOWN} places where a re-enactment parted from the recording, and all of them in
+     * a file beside the live capture when there are more (a bulk transfer can part in thousands of places).
+     */
+    static void listDifferences(List<Text> differences, Path capture, PrintWriter info, Text.Lang lang)
+            throws IOException {
+        int n = differences.size();
+        differences.stream().limit(DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d.in(lang)));
+        if (n > DIFFERENCES_SHOWN) {
+            Path all = capture.resolveSibling(capture.getFileName().toString().replaceFirst("\\.pcap$", "")
+                    + ".differences.txt");
+            Files.write(all, differences.stream().map(d -> d.in(lang)).toList());
+            info.println("  " + Text.of("… and " + (n - DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
+                    "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
+        }
+    }
+
+    /** Said when only acknowledgements differ ({@link LiveComparison#onlyAcksDiffer}). */
+    static final Text ONLY_ACKS_DIFFER = Text.of("every SYN and FIN came as recorded, and every data segment with the "
+            + "same seq and length; only acknowledgements differ, which follow when the data arrived, and a re-enactment "
+            + "keeps its own pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
+            + "数据何时到达，而重演有它自己的节奏");
 
     /** A positive factor, or "max" for no pacing at all. */
     static final class SpeedConverter implements CommandLine.ITypeConverter<Double> {

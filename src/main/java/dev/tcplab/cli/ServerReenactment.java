@@ -3,6 +3,7 @@ package dev.tcplab.cli;
 import dev.tcplab.analysis.LiveComparison;
 import dev.tcplab.analysis.ReadingPace;
 import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.analysis.SegmentShape;
 import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.InboundShapes;
 import dev.tcplab.lab.ListenOptions;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -215,7 +215,7 @@ final class ServerReenactment {
     }
 
     /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
-    private int compare(RecordedConversation rec, List<dev.tcplab.analysis.SegmentShape> live, Path capture,
+    private int compare(RecordedConversation rec, List<SegmentShape> live, Path capture,
                         PrintWriter info, Consumer<Text> say) throws IOException {
         List<Text> differences = LiveComparison.differences(rec.mirror().clientSegments(), live,
                 Text.of("client", "客户端"));
@@ -230,19 +230,9 @@ final class ServerReenactment {
         say.accept(Text.of("the live kernel client did differently in " + n + " place" + (n == 1 ? "" : "s")
                 + " (recorded " + recorded + " client segments, live " + live.size() + "):", "实际的内核客户端在 " + n
                 + " 处与录制中不同（录制中客户端 " + recorded + " 个报文段，实际 " + live.size() + " 个）："));
-        differences.stream().limit(ReplayCommand.DIFFERENCES_SHOWN).forEach(d -> info.println("  " + d.in(cmd.lang)));
-        if (n > ReplayCommand.DIFFERENCES_SHOWN) {
-            Path all = capture.resolveSibling(capture.getFileName().toString().replaceFirst("\\.pcap$", "")
-                    + ".differences.txt");
-            Files.write(all, differences.stream().map(d -> d.in(cmd.lang)).toList());
-            info.println("  " + Text.of("… and " + (n - ReplayCommand.DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
-                    "…… 还有 " + (n - ReplayCommand.DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(cmd.lang));
-        }
+        ReplayCommand.listDifferences(differences, capture, info, cmd.lang);
         if (LiveComparison.onlyAcksDiffer(rec.mirror().clientSegments(), live)) {
-            say.accept(Text.of("every SYN and FIN came as recorded, and every data segment with the same seq and length; "
-                    + "only acknowledgements differ, which follow when the data arrived, and a re-enactment keeps its own "
-                    + "pace", "每个 SYN 和 FIN 都与录制的一样，每个数据报文段的 seq 和长度也相同；只有确认不同：它们取决于"
-                    + "数据何时到达，而重演有它自己的节奏"));
+            say.accept(ReplayCommand.ONLY_ACKS_DIFFER);
         }
         Text slow = slowServerHint(rec);
         if (slow != null) {
