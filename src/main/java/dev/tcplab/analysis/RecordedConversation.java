@@ -53,9 +53,16 @@ public record RecordedConversation(int conn, String client, String server, List<
      *                           (its application's delay); -1 otherwise
      * @param serverSynAck       what the server's SYN+ACK offered (timestamps only if it echoed the client's), which
      *                           decides how the client cuts its data; null without a SYN+ACK in the capture
+     * @param finsCrossedAfterNanos when the two FINs crossed (the second acknowledges nothing of the first: each side
+     *                           closed before the other's FIN reached it, a simultaneous close): how long the
+     *                           connection had been quiet before the first of them; -1 otherwise
      */
     public record Mirror(List<SegmentShape> clientSegments, List<Write> clientWrites, long bytesBeforeServerFin,
-                         long clientCloseDelayNanos, SynOffer serverSynAck) {
+                         long clientCloseDelayNanos, SynOffer serverSynAck, long finsCrossedAfterNanos) {
+
+        public boolean finsCrossed() {
+            return finsCrossedAfterNanos >= 0;
+        }
 
         /**
          * The frame of the RST with which the recorded client ended the connection (its application's abort),
@@ -282,6 +289,9 @@ public record RecordedConversation(int conn, String client, String server, List<
     /** Who closed first, as the re-enactment's first line says it (a reset or no FIN at all are not "second"). */
     public Text closeOrder() {
         boolean clientFin = quiet.clientBeforeFinNanos() >= 0;
+        if (mirror.finsCrossed()) {
+            return Text.of("both closed at once (the FINs crossed)", "双方同时关闭（两个 FIN 交错而过）");
+        }
         if (clientClosedFirst) {
             return Text.of("the client closed first", "客户端先关闭");
         }
@@ -349,7 +359,8 @@ public record RecordedConversation(int conn, String client, String server, List<
         Writes writes = new Writes(), clientWrites = new Writes();
         long lastClientDataNanos = segments.get(0).timeNanos(), lastServerDataNanos = lastClientDataNanos;
         long clientFin = -1, serverFin = -1, serverBytesBeforeFin = 0, clientBytesBeforeServerFin = -1;
-        long clientFinNanos = 0, serverFinNanos = 0, synData = 0;
+        long clientFinNanos = 0, serverFinNanos = 0, synData = 0, quietBeforeFirstFin = -1;
+        SegmentShape clientFinShape = null, serverFinShape = null;
         // When the connection last did something other than keep itself alive, and each side's probes before
         // the client's FIN, with the quiet time when they began and whether the other side answered.
         long quietSince = segments.get(0).timeNanos(), quietBeforeLast = quietSince;
@@ -364,6 +375,9 @@ public record RecordedConversation(int conn, String client, String server, List<
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
+            if (quietBeforeFirstFin < 0 && s.segment().flags().fin()) {
+                quietBeforeFirstFin = s.timeNanos() - quietSince;
+            }
             quietBeforeLast = quietSince;
             if (clientFin < 0 && !clientsFin) {
                 boolean probe = s.has(Event.KEEP_ALIVE);
@@ -408,6 +422,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                     lastClientDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && clientFin < 0) {
+                    clientFinShape = clientShapes.get(clientShapes.size() - 1);
                     clientFin = s.frame();
                     clientFinNanos = s.timeNanos();
                     serverBytesBeforeFin = serverStream.next - 1;
@@ -433,6 +448,7 @@ public record RecordedConversation(int conn, String client, String server, List<
                     lastServerDataNanos = s.timeNanos();
                 }
                 if (s.segment().flags().fin() && serverFin < 0) {
+                    serverFinShape = server.get(server.size() - 1);
                     serverFin = s.frame();
                     serverFinNanos = s.timeNanos();
                     clientBytesBeforeServerFin = clientStream.next - 1;
@@ -457,6 +473,16 @@ public record RecordedConversation(int conn, String client, String server, List<
                 new ClientReading(List.copyOf(clientZeroWindows), clientPace.bytesPerSecond(), clientLargestWindow),
                 SynOffer.of(first), new Mirror(clientShapes, clientWrites.all(), clientBytesBeforeServerFin,
                         !clientFirst && clientFin >= 0 && serverFin >= 0 ? clientFinNanos - serverFinNanos : -1,
-                        synAck == null ? null : SynOffer.of(synAck)));
+                        synAck == null ? null : SynOffer.of(synAck),
+                        crossed(clientFinShape, serverFinShape, clientFirst) ? quietBeforeFirstFin : -1));
+    }
+
+    /** Whether the later of the two FINs acknowledges nothing of the earlier: both were sent before either arrived. */
+    private static boolean crossed(SegmentShape clientFin, SegmentShape serverFin, boolean clientFirst) {
+        if (clientFin == null || serverFin == null) {
+            return false;
+        }
+        SegmentShape earlier = clientFirst ? clientFin : serverFin, later = clientFirst ? serverFin : clientFin;
+        return later.flags().ack() && later.ack() <= earlier.seq() + earlier.length();
     }
 }

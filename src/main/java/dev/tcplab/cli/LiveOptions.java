@@ -77,7 +77,8 @@ final class LiveOptions {
     List<String> drops = new ArrayList<>();
 
     @Option(names = "--delay", paramLabel = "WAY:KIND[:N|all|P%]:TIME",
-            description = "Hold a segment back, e.g. in:data:1:300ms, out:data:5%%:30ms. Repeatable.")
+            description = "Hold a segment back, e.g. in:data:1:300ms, out:data:5%%:30ms, or out:fin:1:until-fin (our "
+                    + "FIN until the peer's has come, at most 10 s: the two cross). Repeatable.")
     List<String> delays = new ArrayList<>();
 
     @Option(names = "--dup", paramLabel = "WAY:KIND[:N|all|P%]", description = "Send or deliver a segment twice. "

@@ -10,6 +10,7 @@ import dev.tcplab.analysis.LiveComparison;
 import dev.tcplab.analysis.Pacer;
 import dev.tcplab.analysis.ReadingPace;
 import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.analysis.SegmentShape;
 import dev.tcplab.analysis.Selection;
 import dev.tcplab.analysis.SummaryTable;
 import dev.tcplab.capture.CaptureFormatException;
@@ -21,6 +22,8 @@ import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.InboundShapes;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.ReplayScript;
+import dev.tcplab.link.FaultRule;
+import dev.tcplab.link.SegmentKind;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.text.Text;
 import dev.tcplab.trace.TraceSink;
@@ -241,7 +244,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private Text closeDelayHint(RecordedConversation rec) {
         long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
         if (liveOptions.iface != null || spec.commandLine().getParseResult().hasMatchedOption("--peer-close-delay")
-                || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS) {
+                || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
             return null;
         }
         return Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
@@ -257,14 +260,46 @@ public final class ReplayCommand implements Callable<Integer> {
      * and the option was not given; else null.
      */
     private Text closeFirstHint(RecordedConversation rec) {
-        if (!rec.serverClosedFirst() || liveOptions.iface != null || peerClosesFirst || rec.clientBytes() == 0) {
+        boolean crossed = rec.mirror().finsCrossed();
+        if (!rec.serverClosedFirst() && !crossed || liveOptions.iface != null || peerClosesFirst
+                || rec.clientBytes() == 0) {
             return null;
+        }
+        if (crossed) {
+            return Text.of("the recorded FINs crossed (a simultaneous close); the lab's echo server waits for the client's "
+                    + "FIN, so live its FIN acknowledges ours: --peer-closes-first makes it close after its first echo, "
+                    + "and our FIN is then held back until the server's arrives, so that they cross",
+                    "录制中的两个 FIN 交错而过（同时关闭）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中它的 FIN "
+                    + "确认了我们的：--peer-closes-first 让它在第一次回显后关闭，我们的 FIN 则被扣留到服务器的 FIN 到达为止，"
+                    + "让两者交错而过");
         }
         return Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
                 + "for the client's FIN, so live the client closes first and TIME_WAIT falls on it: --peer-closes-first "
                 + "makes the server close after its first echo, as the recorded one did",
                 "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
                 + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
+    }
+
+    /**
+     * The recorded FINs crossed, which on the lab's veth (tens of microseconds) two closes would do only by chance.
+     * Each side closes on its own after the recorded quiet, and our FIN waits on the wire until the {@code other}'s
+     * has come (a path as long as it takes), at most {@code atMost}. Said.
+     */
+    static FaultRule crossingFins(RecordedConversation rec, Text other, Duration idle, Duration atMost,
+                                  Consumer<Text> say) {
+        long clientFin = rec.mirror().clientSegments().stream().filter(s -> s.flags().fin()).findFirst()
+                .map(SegmentShape::frame).orElse(-1L);
+        long serverFin = rec.serverSegments().stream().filter(s -> s.flags().fin()).findFirst()
+                .map(SegmentShape::frame).orElse(-1L);
+        long first = Math.min(clientFin, serverFin), second = Math.max(clientFin, serverFin);
+        say.accept(Text.of("the recorded FINs crossed (frames " + first + " and " + second + ": neither acknowledges the "
+                + "other), a simultaneous close: both sides close on their own" + (idle.isZero() ? "" : " after "
+                + DurationConverter.text(idle) + " of quiet") + ", and our FIN is held back on the wire until the "
+                + other.en() + "'s arrives, so that they cross live too", "录制中的两个 FIN 交错而过（第 " + first + " 帧和第 "
+                + second + " 帧：谁也没有确认对方的），是同时关闭：双方各自关闭" + (idle.isZero() ? "" : "（安静 "
+                + DurationConverter.text(idle) + " 之后）") + "，我们的 FIN 在线路上被扣留到" + other.zh() + "的 FIN 到达为止，"
+                + "让它们在实际运行中也交错而过"));
+        return FaultRule.heldUntil(SegmentKind.FIN, SegmentKind.FIN, atMost);
     }
 
     /**
@@ -275,7 +310,10 @@ public final class ReplayCommand implements Callable<Integer> {
     static Duration idleToReenact(RecordedConversation rec, Consumer<Text> say) {
         RecordedConversation.Quiet q = rec.quiet();
         boolean fin = q.clientBeforeFinNanos() >= 0;
-        Duration idle = Duration.ofNanos(Math.max(0, fin ? q.clientBeforeFinNanos() : q.clientToEndNanos()));
+        // Crossed FINs: the quiet before the first of them, which both sides kept before closing.
+        long quiet = rec.mirror().finsCrossed() ? rec.mirror().finsCrossedAfterNanos()
+                : fin ? q.clientBeforeFinNanos() : q.clientToEndNanos();
+        Duration idle = Duration.ofNanos(Math.max(0, quiet));
         if (idle.compareTo(MIN_IDLE_REENACTED) < 0) {
             return Duration.ZERO;
         }
@@ -606,9 +644,14 @@ public final class ReplayCommand implements Callable<Integer> {
                 new LiveOptions.Wait("--read-delay " + DurationConverter.text(readDelay),
                 readDelay), ConnectCommand.readingAtRate("--read-rate", readRate, rec.serverBytes()),
                 liveOptions.timeWait());
+        List<FaultRule> faults = new ArrayList<>(liveOptions.faults());
+        if (rec.mirror().finsCrossed() && peerClosesFirst) {
+            faults.add(crossingFins(rec, Text.of("server", "服务器"), idle, responseWait.plus(serverPauses)
+                    .plusSeconds(1), say));
+        }
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
-                timeout, responseWait, 1, Duration.ZERO, liveOptions.faults(),
+                timeout, responseWait, 1, Duration.ZERO, faults,
                 PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
                         .withDiscard(onlyReads).withCloseFirst(peerClosesFirst)
                         .withResetOnClose(peerRstClose)

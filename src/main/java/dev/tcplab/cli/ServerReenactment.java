@@ -11,6 +11,7 @@ import dev.tcplab.lab.ListenOutcome;
 import dev.tcplab.lab.ListenRun;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.ServerReplayScript;
+import dev.tcplab.link.FaultRule;
 import dev.tcplab.netns.KernelClient;
 import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.text.Text;
@@ -50,18 +51,31 @@ final class ServerReenactment {
      *                      the run, after the recorded quiet
      * @param clientResets  the client ended it with a RST
      * @param ours          how our endpoint, the server, ends it
+     * @param crossed       the FINs crossed: each side closes on its own, and ours is held back on the wire until
+     *                      the client's arrives
      */
-    private record Closing(boolean clientEnds, boolean neither, boolean clientResets, ServerReplayScript.Ending ours) {
+    private record Closing(boolean clientEnds, boolean neither, boolean clientResets, ServerReplayScript.Ending ours,
+                           boolean crossed) {
         static Closing of(RecordedConversation rec) {
+            if (rec.mirror().finsCrossed()) {
+                return new Closing(true, false, false, ServerReplayScript.Ending.FIRST, true);
+            }
             boolean reset = rec.mirror().clientResetFrame() >= 0;
             boolean clientEnds = rec.clientClosedFirst() || reset;
             boolean neither = !clientEnds && !rec.serverClosedFirst() && rec.serverResetFrame() < 0;
             ServerReplayScript.Ending ours = rec.serverResetFrame() >= 0 ? ServerReplayScript.Ending.RESET
                     : rec.serverClosedFirst() ? ServerReplayScript.Ending.FIRST
                     : neither ? ServerReplayScript.Ending.NEVER : ServerReplayScript.Ending.AFTER_THE_CLIENT;
-            return new Closing(clientEnds, neither, reset, ours);
+            return new Closing(clientEnds, neither, reset, ours, false);
         }
     }
+
+    /**
+     * With crossed FINs ours closes this much before the kernel client's idle time runs out, so that its FIN is
+     * already held when the client's comes; far below our shortest retransmission timeout (200 ms), which would
+     * send the FIN again past the hold.
+     */
+    private static final Duration CROSSING_LEAD = Duration.ofMillis(100);
 
     int run() throws IOException {
         refuseWhatShapesAKernelServer();
@@ -90,10 +104,12 @@ final class ServerReenactment {
         Closing closing = Closing.of(rec);
         Duration idle = closing.clientEnds() || closing.neither() ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
         sayWhatTheKernelClientDoesOtherwise(rec, say);
-        Duration closeDelay = closeDelay(rec.serverCloseDelayNanos(), Text.of("server", "服务器"),
-                Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
-        Duration clientCloseDelay = closeDelay(rec.mirror().clientCloseDelayNanos(), Text.of("client", "客户端"),
-                Text.of("server", "服务器"), Text.of("so does the lab's kernel client", "实验网络的内核客户端也一样"), say);
+        // Crossed FINs: neither closed after the other's, so neither has a delay after it.
+        Duration closeDelay = closing.crossed() ? Duration.ZERO : closeDelay(rec.serverCloseDelayNanos(),
+                Text.of("server", "服务器"), Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
+        Duration clientCloseDelay = closing.crossed() ? Duration.ZERO : closeDelay(rec.mirror().clientCloseDelayNanos(),
+                Text.of("client", "客户端"), Text.of("server", "服务器"),
+                Text.of("so does the lab's kernel client", "实验网络的内核客户端也一样"), say);
         Duration readDelay = cmd.readDelay;
         long readRate = cmd.readRate == null ? 0 : cmd.readRate;
         Duration timeout = cmd.liveOptions.connectionTimeout(new LiveOptions.Wait("the recorded client's idle time", idle),
@@ -109,14 +125,20 @@ final class ServerReenactment {
         Duration turnWait = cmd.responseWait.plus(serverPauses).plus(clientPauses);
         long clientBytesBeforeClose = rec.mirror().bytesBeforeServerFin() >= 0 ? rec.mirror().bytesBeforeServerFin()
                 : rec.clientBytes();
+        Duration oursWaits = closing.neither() ? idle : closing.crossed() ? minusTheLead(idle) : closeDelay;
         ServerReplayScript ours = new ServerReplayScript(answers, closing.ours(), clientBytesBeforeClose,
-                (closing.neither() ? idle : closeDelay).toNanos(), turnWait.toNanos(), readDelay.toNanos(), readRate);
+                oursWaits.toNanos(), turnWait.toNanos(), readDelay.toNanos(), readRate);
+        List<FaultRule> faults = new java.util.ArrayList<>(cmd.liveOptions.faults());
+        if (closing.crossed()) {
+            faults.add(ReplayCommand.crossingFins(rec, Text.of("client", "客户端"), idle,
+                    turnWait.plus(CROSSING_LEAD).plusSeconds(1), say));
+        }
         KernelClient.Play play = kernelClientPlay(rec, closing, turns, idle, clientCloseDelay, turnWait.plus(readDelay),
                 say);
         int port = Integer.parseInt(rec.server().substring(rec.server().lastIndexOf(':') + 1));
         Path capture = cmd.liveOptions.capturePath("replay");
         ListenOptions opt = new ListenOptions(null, null, cmd.liveOptions.srcOrNull(), port, new byte[0], tcp,
-                cmd.liveOptions.rstGuard, capture, timeout, Duration.ZERO, cmd.liveOptions.faults(),
+                cmd.liveOptions.rstGuard, capture, timeout, Duration.ZERO, faults,
                 PeerOptions.DEFAULT.withSysctls(cmd.liveOptions.peerSysctls)).withReading(readDelay, readRate);
         InboundShapes client = new InboundShapes();
         TraceSink trace = TraceSink.both(cmd.liveOptions.trace(cmd.spec.commandLine().getOut(), lang), client);
@@ -129,6 +151,10 @@ final class ServerReenactment {
             return ExitCodes.CHECK_FAILED;
         }
         return compare(rec, client.shapes(), capture, info, say);
+    }
+
+    private static Duration minusTheLead(Duration idle) {
+        return idle.compareTo(CROSSING_LEAD) > 0 ? idle.minus(CROSSING_LEAD) : Duration.ZERO;
     }
 
     /** Options that shape the lab's kernel server, or name another network, have no place here: refused. */

@@ -104,7 +104,9 @@ public final class ReplayScript implements LiveSession.Script {
         // client that never closed waits for the peer to end the connection, as long again as it stayed on.
         boolean recordedFin = recording.quiet().clientBeforeFinNanos() >= 0;
         boolean waited = now - allSentAt > responseWaitNanos + (recordedFin ? 0 : idleNanos);
-        boolean turnCame = recording.clientClosedFirst()
+        // Crossed FINs: the recorded client closed on its own, as one that closed first does.
+        boolean onItsOwn = recording.clientClosedFirst() || recording.mirror().finsCrossed();
+        boolean turnCame = onItsOwn
                 ? session.receivedCount() >= recording.serverBytesBeforeClientFin() || conn.peerClosed()
                 : conn.peerClosed();
         if (turnCame && idleNanos > 0 && recordedFin) {
@@ -143,7 +145,7 @@ public final class ReplayScript implements LiveSession.Script {
             return Text.of("replay: the recorded client never closed; the live peer has not ended the connection after "
                     + ms + " ms, so we close", "重演：录制中的客户端从未关闭；现场的对端 " + ms + " 毫秒后仍未结束连接，所以我们关闭");
         }
-        boolean first = recording.clientClosedFirst();
+        boolean first = recording.clientClosedFirst() || recording.mirror().finsCrossed();
         return Text.of("replay: the recorded client closed after " + (first ? recording.serverBytesBeforeClientFin()
                 + " bytes from the server" : "the server's FIN") + "; the live peer has not got there after " + ms
                 + " ms, so we close", "重演：录制中的客户端在" + (first ? "收到服务器的 " + recording.serverBytesBeforeClientFin()

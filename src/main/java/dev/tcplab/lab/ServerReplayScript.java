@@ -49,7 +49,8 @@ public final class ServerReplayScript implements LiveSession.Script {
      * @param closeAfterClientBytes with {@link Ending#FIRST} and {@link Ending#NEVER}: the client's bytes to have
      *                              read before closing, or ending the run
      * @param closeDelayNanos       with {@link Ending#AFTER_THE_CLIENT}: how long after the client's FIN; with
-     *                              {@link Ending#NEVER}: how long the connection stays quiet before the run ends
+     *                              {@link Ending#NEVER}: how long the connection stays quiet before the run ends;
+     *                              with {@link Ending#FIRST} and {@link Ending#RESET}: before ours closes
      * @param replyWaitNanos        how long to wait for the client's bytes before replying anyway (a live client
      *                              that sends less than the recorded one must not leave us waiting for ever)
      */
@@ -105,9 +106,11 @@ public final class ServerReplayScript implements LiveSession.Script {
         if (ending == Ending.NEVER) {
             return quietOver(read, now);
         }
+        // Closing first: once the client's bytes are in (or no longer awaited) and the recorded quiet has passed.
         boolean close = ending == Ending.AFTER_THE_CLIENT
                 ? peerClosedAt >= 0 && now - peerClosedAt >= closeDelayNanos && conn.unreadBytes() == 0
-                : read >= closeAfterClientBytes || peerClosedAt >= 0 || now - waitingSince >= replyWaitNanos;
+                : peerClosedAt >= 0 || (read >= closeAfterClientBytes || now - waitingSince >= replyWaitNanos)
+                        && quietFor(read, now) >= closeDelayNanos;
         if (close) {
             closeCalled = true;
             if (ending == Ending.RESET) {
@@ -124,11 +127,17 @@ public final class ServerReplayScript implements LiveSession.Script {
      * quiet as long as the recorded one, counted from the last byte that came in or went out.
      */
     private boolean quietOver(long read, long now) {
+        long quiet = quietFor(read, now);
+        boolean allIn = read >= closeAfterClientBytes || now - quietSince >= replyWaitNanos;
+        return allIn && quiet >= closeDelayNanos;
+    }
+
+    /** How long nothing has come in (as read) or gone out (a reply); called at every step that may end the run. */
+    private long quietFor(long read, long now) {
         if (read != lastRead) {
             lastRead = read;
             quietSince = now;
         }
-        boolean allIn = read >= closeAfterClientBytes || now - quietSince >= replyWaitNanos;
-        return allIn && now - Math.max(quietSince, waitingSince) >= closeDelayNanos;
+        return now - Math.max(quietSince, waitingSince);
     }
 }

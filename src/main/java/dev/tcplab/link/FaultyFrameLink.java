@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -26,7 +27,12 @@ public final class FaultyFrameLink implements FrameLink {
     public record Injected(long epochNanos, FaultRule rule, boolean outbound, TcpPacket packet) {
     }
 
-    private record Held(long dueNanos, Frame frame, boolean outbound) {
+    /** @param releasedBy for an outbound frame, the kind of arriving segment that sends it sooner; or null */
+    private record Held(long dueNanos, Frame frame, boolean outbound, SegmentKind releasedBy) {
+    }
+
+    /** A TCP segment and the kinds it is, or null for frames that are not TCP. */
+    private record Classified(TcpPacket packet, Set<SegmentKind> kinds) {
     }
 
     private final FrameLink inner;
@@ -37,6 +43,8 @@ public final class FaultyFrameLink implements FrameLink {
     private final RandomGenerator chance;
     private final List<Held> held = new ArrayList<>();
     private final ArrayDeque<Frame> duplicates = new ArrayDeque<>();
+    /** The kinds of segment the peer has sent so far: a hold until one of them arrives has nothing to wait for. */
+    private final Set<SegmentKind> arrived = java.util.EnumSet.noneOf(SegmentKind.class);
 
     public FaultyFrameLink(FrameLink inner, List<FaultRule> rules, Consumer<Injected> log) {
         this(inner, rules, log, new SplittableRandom());
@@ -53,7 +61,7 @@ public final class FaultyFrameLink implements FrameLink {
 
     @Override
     public Frame send(byte[] frame) {
-        FaultRule r = match(frame, true);
+        FaultRule r = match(classify(frame, true), true);
         if (r == null) {
             return inner.send(frame);
         }
@@ -66,10 +74,13 @@ public final class FaultyFrameLink implements FrameLink {
                 yield f.withFault(new Frame.Fault(Text.of("sent twice: " + r, "发送了两次：" + r), false));
             }
             case DELAY -> {
-                held.add(new Held(System.nanoTime() + r.delay().toNanos(), new Frame(frame, now), true));
+                held.add(new Held(System.nanoTime() + r.delay().toNanos(), new Frame(frame, now), true, r.until()));
                 long ms = r.delay().toMillis();
-                yield new Frame(frame, now, frame.length, new Frame.Fault(
-                        Text.of("held back " + ms + " ms: " + r, "扣留 " + ms + " 毫秒：" + r), false));
+                Text why = r.until() == null ? Text.of("held back " + ms + " ms: " + r, "扣留 " + ms + " 毫秒：" + r)
+                        : Text.of("held back until the peer's " + r.until().word.toUpperCase(Locale.ROOT) + " arrives (at "
+                        + "most " + ms + " ms): " + r, "扣留到对端的 " + r.until().word.toUpperCase(Locale.ROOT)
+                        + " 到达为止（最多 " + ms + " 毫秒）：" + r);
+                yield new Frame(frame, now, frame.length, new Frame.Fault(why, false));
             }
         };
     }
@@ -87,7 +98,12 @@ public final class FaultyFrameLink implements FrameLink {
         if (f == null) {
             return null;
         }
-        FaultRule r = match(f.data(), false);
+        Classified c = classify(f.data(), false);
+        if (c != null) {
+            releaseAwaiting(c.kinds());
+            arrived.addAll(c.kinds());
+        }
+        FaultRule r = match(c, false);
         if (r == null) {
             return f;
         }
@@ -100,7 +116,7 @@ public final class FaultyFrameLink implements FrameLink {
             case DELAY -> {
                 held.add(new Held(System.nanoTime() + r.delay().toNanos(),
                         f.withFault(new Frame.Fault(Text.of("arrived " + r.delay().toMillis() + " ms late: " + r,
-                                "晚到 " + r.delay().toMillis() + " 毫秒：" + r), false)), false));
+                                "晚到 " + r.delay().toMillis() + " 毫秒：" + r), false)), false, null));
                 yield null;
             }
         };
@@ -132,7 +148,23 @@ public final class FaultyFrameLink implements FrameLink {
         return null;
     }
 
-    private FaultRule match(byte[] frame, boolean outbound) {
+    /**
+     * Sends the held frames of ours that wait for a segment of one of {@code kinds}, before it is handed up: they
+     * were on the way when it arrived, and so the peer gets them without its answer to that segment.
+     */
+    private void releaseAwaiting(Set<SegmentKind> kinds) {
+        Iterator<Held> it = held.iterator();
+        while (it.hasNext()) {
+            Held h = it.next();
+            if (h.outbound() && h.releasedBy() != null && kinds.contains(h.releasedBy())) {
+                it.remove();
+                inner.send(h.frame().data());
+            }
+        }
+    }
+
+    /** Decodes and classifies a frame; every TCP frame each way goes through here once, in order. */
+    private Classified classify(byte[] frame, boolean outbound) {
         TcpPacket p;
         try {
             p = EthernetFrame.decodeTcp(frame, frame.length);
@@ -142,11 +174,19 @@ public final class FaultyFrameLink implements FrameLink {
         if (p == null) {
             return null; // ARP and the rest pass untouched
         }
-        Set<SegmentKind> kinds = classifier.classify(p.segment(), outbound);
+        return new Classified(p, classifier.classify(p.segment(), outbound));
+    }
+
+    private FaultRule match(Classified c, boolean outbound) {
+        if (c == null) {
+            return null;
+        }
+        TcpPacket p = c.packet();
+        Set<SegmentKind> kinds = c.kinds();
         FaultRule hit = null;
         for (int i = 0; i < rules.size(); i++) {
             FaultRule r = rules.get(i);
-            if (r.outbound() != outbound || !kinds.contains(r.kind())) {
+            if (r.outbound() != outbound || !kinds.contains(r.kind()) || r.until() != null && arrived.contains(r.until())) {
                 continue;
             }
             seen[i]++;

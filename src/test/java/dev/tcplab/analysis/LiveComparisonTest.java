@@ -225,6 +225,28 @@ class LiveComparisonTest {
     }
 
     /**
+     * FINs that crossed (tshark, kernel-mix.pcap's connection 40: the client's ACK in frame 3805 at .489671, the
+     * server's FIN in 3806 at .489689 with ack 9, the client's FIN in 3807 with ack 9 too, neither covering the
+     * other's FIN at 9; simultaneous-close.pcap: both FINs ack 19); and FINs that did not (connection 1, and
+     * handshake-echo-close.pcap).
+     */
+    @Test
+    void finsThatCrossedAreASimultaneousCloseWithTheQuietBeforeThem() throws IOException {
+        Path mix = Path.of("captures/kernel-mix.pcap");
+        RecordedConversation crossed = RecordedConversation.read(mix, 40);
+        assertTrue(crossed.mirror().finsCrossed());
+        assertEquals(18_000, crossed.mirror().finsCrossedAfterNanos(), "from the client's ACK to the server's FIN");
+        assertEquals("both closed at once (the FINs crossed)", crossed.closeOrder().en());
+        BothLanguages.assertTold(crossed.closeOrder());
+        assertTrue(RecordedConversation.read(Path.of("captures/simultaneous-close.pcap"), 1).mirror().finsCrossed());
+        for (RecordedConversation apart : List.of(RecordedConversation.read(mix, 1),
+                RecordedConversation.read(Path.of("captures/handshake-echo-close.pcap"), 1))) {
+            assertFalse(apart.mirror().finsCrossed(), apart.closeOrder().en());
+            assertEquals(-1, apart.mirror().finsCrossedAfterNanos());
+        }
+    }
+
+    /**
      * A long write's PSH, where its kernel pushed what it had or the client's window stopped it, ends no write:
      * the kernel sent 64,000 bytes in one write to a client reading 16 KB/s from a 16,000-byte window (tshark:
      * PSH on 31 of its 72 segments, the first at 5,793 bytes, half the window on).

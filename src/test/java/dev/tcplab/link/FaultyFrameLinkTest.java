@@ -156,4 +156,43 @@ class FaultyFrameLinkTest {
         }
         assertEquals(1, wire.sentFrames().size());
     }
+
+    /** A simultaneous close made on purpose: our FIN is still on its way when theirs arrives, and not later. */
+    @Test
+    void ourFinHeldUntilTheirsArrivesLeavesJustBeforeTheirsIsHandedUp() {
+        FaultRule rule = FaultRule.heldUntil(SegmentKind.FIN, SegmentKind.FIN, Duration.ofSeconds(10));
+        assertEquals("--delay out:fin:1:until-fin", rule.toString());
+        assertEquals(rule, FaultRule.parse(FaultRule.Action.DELAY, "out:fin:until-fin"), "as written on the command line");
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DELAY, "in:fin:1:until-fin"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DROP, "out:fin:1:until-fin"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.parse(FaultRule.Action.DELAY, "out:fin:all:until-fin"));
+        FaultyFrameLink l = new FaultyFrameLink(wire, List.of(rule), injected::add);
+        Frame ours = l.send(out(Flags.FIN_ACK, 101, 501, 0));
+        assertTrue(ours.fault().description().en().startsWith("held back until the peer's FIN arrives (at most 10000 "
+                + "ms)"), ours.fault().description().en());
+        assertNull(l.poll());
+        wire.deliver(in(Flags.ACK, 501, 101));
+        assertNotNull(l.poll(), "their ACK is handed up");
+        assertEquals(0, wire.sentFrames().size(), "an ACK does not end the hold");
+        wire.deliver(in(Flags.FIN_ACK, 501, 101));
+        Frame theirs = l.poll();
+        assertTrue(theirs.data().length > 0 && theirs.fault() == null);
+        assertEquals(1, wire.sentFrames().size(), "ours left as theirs came in");
+        l.send(out(Flags.FIN_ACK, 101, 501, 0));
+        assertEquals(2, wire.sentFrames().size(), "a second FIN goes at once");
+        assertThrows(IllegalArgumentException.class, () -> new FaultRule(FaultRule.Action.DROP, true, SegmentKind.FIN,
+                1, 0, Duration.ZERO, SegmentKind.FIN));
+    }
+
+    /** Their FIN came before ours was sent: ours acknowledges it, there is no crossing to make, and it goes at once. */
+    @Test
+    void ourFinGoesAtOnceWhenTheirsHasAlreadyArrived() {
+        FaultyFrameLink l = new FaultyFrameLink(wire, List.of(FaultRule.heldUntil(SegmentKind.FIN, SegmentKind.FIN,
+                Duration.ofSeconds(10))), injected::add);
+        wire.deliver(in(Flags.FIN_ACK, 501, 101));
+        assertNotNull(l.poll());
+        assertNull(l.send(out(Flags.FIN_ACK, 101, 502, 0)).fault());
+        assertEquals(1, wire.sentFrames().size());
+        assertTrue(injected.isEmpty(), "nothing injected: " + injected);
+    }
 }

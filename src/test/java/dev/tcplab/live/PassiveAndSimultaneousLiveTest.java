@@ -117,7 +117,9 @@ class PassiveAndSimultaneousLiveTest {
     /**
      * The kernel's application closes 20 ms after its echo, and ours right after receiving it; our
      * FIN is held 50 ms on the link (a slow link), so the kernel's FIN always reaches us while ours is
-     * still unacknowledged: without the delay, ours would reach the kernel first.
+     * still unacknowledged: without the delay, ours would reach the kernel first. (Our ACK of the kernel's
+     * FIN then goes before our FIN; {@link #aFinHeldUntilTheirsHasComeCrossesItInTextbookOrder} is the
+     * recipe that keeps the order.)
      */
     @Test
     void finsThatCrossMakeASimultaneousCloseThroughClosing() {
@@ -137,5 +139,33 @@ class PassiveAndSimultaneousLiveTest {
         assertTrue(ourFin.ack() != ((theirFin.seq() + 1) & 0xFFFF_FFFFL)
                         && theirFin.ack() != ((ourFin.seq() + 1) & 0xFFFF_FFFFL),
                 "neither FIN acknowledges the other: they crossed");
+    }
+
+    /**
+     * The recipe the README gives, {@code --delay out:fin:1:until-fin}: our FIN waits on the link only until the
+     * kernel's has come, and leaves just before we take theirs in; so on the wire (tshark) the two FINs, then the
+     * two ACKs, each side's acknowledging the other's FIN.
+     */
+    @Test
+    void aFinHeldUntilTheirsHasComeCrossesItInTextbookOrder() {
+        byte[] payload = "cross\n".getBytes();
+        Path pcap = dir.resolve("crossed.pcap");
+        ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
+                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
+                Duration.ofSeconds(2)).withPeerOptions(PeerOptions.DEFAULT.withCloseFirst(true))
+                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:until-fin"))),
+                events::add, new PrintWriter(info, true)).execute();
+        assertTrue(o.complete(payload), () -> o + "\n" + info);
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), Live.states(events));
+        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        List<Tshark.Row> close = rows.subList(rows.size() - 4, rows.size());
+        assertTrue(close.get(0).hasFin() && !close.get(0).src().equals(US), "the kernel's FIN first: " + close);
+        assertTrue(close.get(1).hasFin() && close.get(1).src().equals(US), "then ours: " + close);
+        assertEquals(close.get(0).seq(), close.get(1).ack(), "ours acknowledges nothing of theirs: " + close);
+        assertEquals(close.get(1).seq(), close.get(0).ack(), "nor theirs of ours: " + close);
+        Tshark.Row ourAck = close.stream().filter(x -> x.src().equals(US) && !x.hasFin()).findFirst().orElseThrow();
+        Tshark.Row theirAck = close.stream().filter(x -> !x.src().equals(US) && !x.hasFin()).findFirst().orElseThrow();
+        assertEquals((close.get(0).seq() + 1) & 0xFFFF_FFFFL, ourAck.ack(), "our ACK of their FIN, after our FIN");
+        assertEquals((close.get(1).seq() + 1) & 0xFFFF_FFFFL, theirAck.ack(), "their ACK of ours");
     }
 }

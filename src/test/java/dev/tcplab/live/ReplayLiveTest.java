@@ -148,6 +148,45 @@ class ReplayLiveTest {
         assertTrue(wait >= 0.313 && wait < 1.5, "our FIN " + wait + " s after the client's");
     }
 
+    /**
+     * kernel-mix.pcap's connection 40 closed with FINs that crossed (each acknowledging 9, neither the other's):
+     * re-enacted either way round, our FIN is held on the wire until the kernel's has come, so that they cross
+     * live too, which on a veth two closes would do only by chance (tshark, on the live capture: neither FIN
+     * acknowledges the other).
+     */
+    @Test
+    void finsThatCrossedInTheRecordingCrossLiveWhicheverSideWeReenact() {
+        Live.require("ip", "ss", "ethtool", "tshark");
+        Shell.Result server = replay("captures/kernel-mix.pcap", "--conn", "40", "--as", "server");
+        assertEquals(0, server.exitCode(), server.stderr());
+        assertTrue(server.stderr().contains("both closed at once (the FINs crossed)"), server.stderr());
+        assertTrue(server.stderr().contains("the recorded FINs crossed (frames 3806 and 3807: neither acknowledges the "
+                + "other), a simultaneous close: both sides close on their own, and our FIN is held back on the wire "
+                + "until the client's arrives"), server.stderr());
+        assertTrue(server.stderr().contains("the live kernel client did as the recorded client did: 6 segments"),
+                server.stderr());
+        assertFinsCrossed(dir.resolve("live.pcap"));
+
+        Shell.Result unshaped = replay("captures/kernel-mix.pcap", "--conn", "40");
+        assertTrue(unshaped.stderr().contains("the recorded FINs crossed (a simultaneous close); the lab's echo server "
+                + "waits for the client's FIN, so live its FIN acknowledges ours: --peer-closes-first"), unshaped.stderr());
+        Shell.Result client = replay("captures/kernel-mix.pcap", "--conn", "40", "--peer-closes-first");
+        assertEquals(0, client.exitCode(), client.stderr());
+        assertTrue(client.stderr().contains("until the server's arrives"), client.stderr());
+        assertTrue(client.stderr().contains("the live kernel answered as the recorded server did: 5 segments"),
+                client.stderr());
+        assertFinsCrossed(dir.resolve("live.pcap"));
+    }
+
+    private static void assertFinsCrossed(Path capture) {
+        List<Tshark.Row> fins = Tshark.tcp(capture).stream().filter(Tshark.Row::hasFin).toList();
+        assertEquals(2, fins.size(), fins.toString());
+        for (int i = 0; i < 2; i++) {
+            Tshark.Row fin = fins.get(i), other = fins.get(1 - i);
+            assertTrue(fin.ack() != ((other.seq() + 1) & 0xFFFF_FFFFL), "FIN " + fin + " acknowledges " + other);
+        }
+    }
+
     /** The mirror in Chinese: its first line, the recorded close it keeps, and its verdict. */
     @Test
     void reenactingTheServerInChineseSaysItAllInChinese() {
