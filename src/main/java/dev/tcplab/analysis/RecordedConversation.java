@@ -56,9 +56,12 @@ public record RecordedConversation(int conn, String client, String server, List<
      * @param finsCrossedAfterNanos when the two FINs crossed (the second acknowledges nothing of the first: each side
      *                           closed before the other's FIN reached it, a simultaneous close): how long the
      *                           connection had been quiet before the first of them; -1 otherwise
+     * @param serverLargestWindow the most window the server offered after the handshake, in bytes (scaled): its
+     *                           buffer, near enough, which a re-enactment's --window gives ours
      */
     public record Mirror(List<SegmentShape> clientSegments, List<Write> clientWrites, long bytesBeforeServerFin,
-                         long clientCloseDelayNanos, SynOffer serverSynAck, long finsCrossedAfterNanos) {
+                         long clientCloseDelayNanos, SynOffer serverSynAck, long finsCrossedAfterNanos,
+                         long serverLargestWindow) {
 
         public boolean finsCrossed() {
             return finsCrossedAfterNanos >= 0;
@@ -371,7 +374,7 @@ public record RecordedConversation(int conn, String client, String server, List<
         ReadingPace serverReading = new ReadingPace();
         List<Long> clientZeroWindows = new ArrayList<>();
         ReadingPace clientPace = new ReadingPace();
-        long clientLargestWindow = 0;
+        long clientLargestWindow = 0, serverLargestWindow = 0;
         AnalyzedSegment first = segments.get(0);
         for (AnalyzedSegment s : segments) {
             boolean clientsFin = s.fromClient() && s.segment().flags().fin();
@@ -432,6 +435,9 @@ public record RecordedConversation(int conn, String client, String server, List<
                 if (synAck == null && s.segment().flags().syn()) {
                     synAck = s;
                 }
+                if (!s.segment().flags().syn()) {
+                    serverLargestWindow = Math.max(serverLargestWindow, s.window());
+                }
                 if (s.has(Event.ZERO_WINDOW)) {
                     zeroWindows.add(s.frame());
                 }
@@ -474,7 +480,8 @@ public record RecordedConversation(int conn, String client, String server, List<
                 SynOffer.of(first), new Mirror(clientShapes, clientWrites.all(), clientBytesBeforeServerFin,
                         !clientFirst && clientFin >= 0 && serverFin >= 0 ? clientFinNanos - serverFinNanos : -1,
                         synAck == null ? null : SynOffer.of(synAck),
-                        crossed(clientFinShape, serverFinShape, clientFirst) ? quietBeforeFirstFin : -1));
+                        crossed(clientFinShape, serverFinShape, clientFirst) ? quietBeforeFirstFin : -1,
+                        serverLargestWindow));
     }
 
     /** Whether the later of the two FINs acknowledges nothing of the earlier: both were sent before either arrived. */

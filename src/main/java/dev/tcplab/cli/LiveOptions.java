@@ -98,10 +98,11 @@ final class LiveOptions {
     @Option(names = "--window", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Our receive buffer, the most window we offer: 1KB to 8MB (default 256KiB). The "
                     + "sender can have no more than SIZE in flight, and when our application does not keep up, our "
-                    + "window shuts after SIZE bytes.")
+                    + "window shuts after SIZE bytes. As a buffer set with SO_RCVBUF on Linux, it sets our window "
+                    + "scale (below 128 KiB none, and the window offered in whole segments).")
     Long window;
 
-    /** Bounds of --window: below a segment or two the window is all silly; 8 MB fits our window scale of 7. */
+    /** Bounds of --window: below a segment or two the window is all silly; 8 MB takes a window scale of 7. */
     static final long MIN_WINDOW = 1000;
     static final long MAX_WINDOW = 8_000_000;
 
@@ -193,8 +194,8 @@ final class LiveOptions {
                 .withDelayedAcks(delayedAck);
         if (window != null) {
             if (window < MIN_WINDOW || window > MAX_WINDOW) {
-                throw new IllegalArgumentException("--window must be between 1KB and 8MB (our window scale of 7 "
-                        + "announces up to 8,388,480 bytes), got " + window + " bytes");
+                throw new IllegalArgumentException("--window must be between 1KB and 8MB (a window scale of 7, "
+                        + "the most we offer, announces up to 8,388,480 bytes), got " + window + " bytes");
             }
             c = c.withReceiveWindow(window.intValue());
         }

@@ -296,7 +296,11 @@ final class ServerReenactment {
         }
         long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
                 Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
-        String option = rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate";
+        // Its buffer too, near enough: the most window it offered, when smaller than ours.
+        long window = rec.mirror().serverLargestWindow();
+        boolean smaller = window >= LiveOptions.MIN_WINDOW && window < TcpConfig.DEFAULT_RECEIVE_WINDOW;
+        String option = (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
+                + (smaller && cmd.liveOptions.window == null ? " --window " + window : "");
         return Text.of("the recorded server advertised a zero window " + frames.size() + " time"
                 + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read slowly; "
                 + "ours reads at once: " + option + " makes it read as the recorded one did", "录制中的服务器通告了 "

@@ -12,14 +12,16 @@ import java.util.List;
  * timestamps on every segment, and the PAWS check on arrival (RFC 7323 §5).
  */
 final class Negotiated {
-    /** Our window-scale shift: 7, as Linux picks for its default buffers; RFC 7323 allows up to 14. */
-    static final int OUR_SHIFT = 7;
+    /** Our window-scale shift with the default buffer: 7, as Linux picks for its autotuned buffers (up to 6 MB). */
+    static final int DEFAULT_SHIFT = 7;
     /** NOP, NOP, timestamps: 12 bytes that every segment carries once timestamps are on. */
     static final int TIMESTAMP_SPACE = 12;
 
     private final boolean offer;
     private final boolean offerTimestamps;
     private final Clock clock;
+    /** Our window-scale shift, from our receive buffer ({@link #shiftFor}). */
+    private final int ourShift;
     private boolean scaling;
     private int sndShift;
     private boolean timestamps;
@@ -30,10 +32,25 @@ final class Negotiated {
      * @param offer           whether to offer the extensions at all (off: MSS only, as a 1981 stack would)
      * @param offerTimestamps with them, timestamps too (off: as Windows, SACK and window scale only)
      */
-    Negotiated(boolean offer, boolean offerTimestamps, Clock clock) {
+    Negotiated(boolean offer, boolean offerTimestamps, int receiveBuffer, Clock clock) {
         this.offer = offer;
         this.offerTimestamps = offerTimestamps;
         this.clock = clock;
+        this.ourShift = shiftFor(receiveBuffer);
+    }
+
+    /**
+     * The shift that announces {@code receiveBuffer} as Linux would. The default buffer stands for Linux's
+     * autotuned one: shift 7. A buffer set on purpose (--window) is one locked with SO_RCVBUF, and Linux then
+     * takes the shift from its size (tcp_select_initial_window: log2 of the space − 15, at least 0): a small
+     * buffer, 0, and its window exact to the byte, where shift 7 would round it to 128-byte steps.
+     */
+    static int shiftFor(int receiveBuffer) {
+        if (receiveBuffer == TcpConfig.DEFAULT_RECEIVE_WINDOW) {
+            return DEFAULT_SHIFT;
+        }
+        int log2 = 31 - Integer.numberOfLeadingZeros(Math.max(1, receiveBuffer));
+        return Math.max(0, Math.min(14, log2 - 15)); // RFC 7323 §2.3: at most 14
     }
 
     /** The options of our SYN or SYN+ACK; a SYN+ACK offers only what the peer's SYN offered. */
@@ -48,7 +65,7 @@ final class Negotiated {
         }
         if (offer && (!answering || scaling)) {
             o.add(new TcpOption.Nop());
-            o.add(new TcpOption.WindowScale(OUR_SHIFT));
+            o.add(new TcpOption.WindowScale(ourShift));
         }
         return o;
     }
@@ -73,6 +90,11 @@ final class Negotiated {
         return scaling;
     }
 
+    /** The shift we offer (and use, once agreed). */
+    int ourShift() {
+        return ourShift;
+    }
+
     boolean timestamps() {
         return timestamps;
     }
@@ -93,13 +115,13 @@ final class Negotiated {
 
     /** The 16-bit field that announces {@code bytes} of window. */
     int windowField(long bytes, boolean syn) {
-        long v = syn || !scaling ? bytes : bytes >> OUR_SHIFT;
+        long v = syn || !scaling ? bytes : bytes >> ourShift;
         return (int) Math.min(0xffff, v);
     }
 
     /** The largest window we may announce: 64 KiB − 1 without scaling. */
     long windowLimit(long wanted) {
-        return scaling ? Math.min(wanted, 0xffffL << OUR_SHIFT) : Math.min(wanted, 0xffff);
+        return scaling ? Math.min(wanted, 0xffffL << ourShift) : Math.min(wanted, 0xffff);
     }
 
     /** Adds NOP, NOP, TS to a non-SYN segment once timestamps are on. */

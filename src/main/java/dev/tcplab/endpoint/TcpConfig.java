@@ -47,8 +47,11 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     /** RFC 9293 §3.4.2's MSL: two minutes. */
     public static final Duration RFC_MSL = Duration.ofMinutes(2);
 
+    /** Our receive buffer unless --window sets one: the most window we offer. */
+    public static final int DEFAULT_RECEIVE_WINDOW = 256 * 1024;
+
     public static TcpConfig defaults() {
-        return new TcpConfig(1460, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
+        return new TcpConfig(1460, DEFAULT_RECEIVE_WINDOW, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
                 4, 8, Duration.ofSeconds(1), null, true, false, true);
     }
 

@@ -121,7 +121,7 @@ public final class TcpConnection {
         this.isnSource = isnSource;
         this.out = out;
         this.listener = listener;
-        this.negotiated = new Negotiated(config.extensions(), config.timestamps(), clock);
+        this.negotiated = new Negotiated(config.extensions(), config.timestamps(), config.receiveWindow(), clock);
         this.rcvLimit = Math.min(config.receiveWindow(), 0xffff);
         this.rcvWnd = rcvLimit;
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
@@ -214,7 +214,7 @@ public final class TcpConnection {
         long read = unread;
         int fieldBefore = window();
         unread = 0;
-        rcvWnd = rcvLimit;
+        rcvWnd = Math.max(rcvWnd, inWholeSegments(rcvLimit));
         // RFC 1122 §4.2.3.3: worth a segment when the window grows by a full segment or half the buffer.
         boolean worthIt = fieldBefore == 0 || read >= Math.min(rcvLimit / 2, config.mss());
         if (read > 0 && worthIt && state.synchronizedState() && state != TcpState.TIME_WAIT) {
@@ -236,7 +236,7 @@ public final class TcpConnection {
         unread -= n;
         long grows = rcvLimit - unread - rcvWnd;
         if (n > 0 && grows >= Math.min(rcvLimit / 2, effectiveMss())) {
-            rcvWnd = rcvLimit - unread;
+            rcvWnd = Math.max(rcvWnd, inWholeSegments(rcvLimit - unread));
             if (state.synchronizedState() && state != TcpState.TIME_WAIT) {
                 sendAck(Text.of("window update: our application has read enough for the window to grow by " + grows
                         + " bytes, to " + rcvWnd, "窗口更新：我们的应用程序读取的数据已足够让窗口增大 " + grows
@@ -349,7 +349,18 @@ public final class TcpConnection {
         syn.option(TcpOption.Mss.class).ifPresent(m -> peerMss = m.value());
         negotiated.peerSyn(syn);
         rcvLimit = negotiated.windowLimit(config.receiveWindow());
-        rcvWnd = Math.max(0, rcvLimit - unread);
+        rcvWnd = inWholeSegments(Math.max(0, rcvLimit - unread));
+    }
+
+    /**
+     * The window to offer for {@code free} bytes of buffer. Without a scale (shift 0: a small buffer set on
+     * purpose), Linux offers whole segments (tcp_select_window rounds the free space down to a multiple of the
+     * MSS), so that the sender fills it with full segments, not a full one and a sliver; callers never let the
+     * right edge move left for it.
+     */
+    private long inWholeSegments(long free) {
+        int mss = effectiveMss();
+        return negotiated.ourShift() == 0 && free > mss ? free - free % mss : free;
     }
 
     /** §3.10.7.3: the reply to our SYN. */

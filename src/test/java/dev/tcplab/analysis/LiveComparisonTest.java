@@ -222,6 +222,10 @@ class LiveComparisonTest {
         assertEquals(-1, echo.clientResetFrame());
         assertEquals(30, RecordedConversation.read(Path.of("captures/corner-cases.pcap"), 3).mirror().clientResetFrame(),
                 "corner-cases.pcap's third client ends with RST,ACK in frame 30, without a FIN");
+        // kernel-mix.pcap's slow reader (tshark: tcp.window_size of the server's segments after its SYN+ACK, at
+        // most 2896, as in frame 4210).
+        assertEquals(2896, RecordedConversation.read(Path.of("captures/kernel-mix.pcap"), 8).mirror()
+                .serverLargestWindow());
     }
 
     /**

@@ -986,6 +986,46 @@ class TcpConnectionTest {
             assertEquals(65535 << 10, conn.sndWnd(), "their field 65535 with their shift 10");
         }
 
+        /**
+         * A buffer set on purpose gets Linux's shift for a buffer locked with SO_RCVBUF (log2 − 15): a small one
+         * is announced exactly (shift 0, as kernel-mix.pcap's slow reader's 2,896-byte buffer), where shift 7
+         * would round its window to 128-byte steps and draw odd-sized segments from the sender. Without a shift,
+         * the window is whole segments (1,448 bytes with timestamps), as Linux offers it.
+         */
+        @Test
+        void theShiftWeOfferFollowsABufferSetOnPurpose() {
+            for (int[] c : new int[][] {{2896, 0, 2896}, {16 * 1024, 0, 11 * 1448}, {65535, 0, 45 * 1448},
+                    {1000, 0, 1000}, {128 * 1024, 2, 32768}, {1 << 20, 5, 32768}, {8 << 20, 8, 32768},
+                    {TcpConfig.DEFAULT_RECEIVE_WINDOW, 7, 2048}}) {
+                config = config.withReceiveWindow(c[0]);
+                build(OUR_ISN);
+                conn.open();
+                assertEquals(c[1], last().option(TcpOption.WindowScale.class).orElseThrow().shift(), c[0] + " bytes");
+                conn.onSegment(linuxSynAck(100, 0));
+                assertEquals(c[2], last().window(), "the window field of " + c[0] + " bytes");
+            }
+        }
+
+        /**
+         * A slow reader with a small buffer (4,000 bytes: 2 segments offered) opens its window by whole segments
+         * and never moves its right edge left for the rounding.
+         */
+        @Test
+        void withoutAShiftASlowReaderOffersWholeSegments() {
+            config = config.withReceiveWindow(4000);
+            build(OUR_ISN);
+            conn.open();
+            conn.onSegment(linuxSynAck(100, 0));
+            assertEquals(2896, last().window());
+            conn.holdReading();
+            conn.onSegment(peerData(PEER_ISN + 1, OUR_ISN + 1, "x".repeat(1448))
+                    .withOptions(List.of(new TcpOption.Timestamps(101, 0))));
+            assertEquals(1448, last().window(), "the right edge stays");
+            assertEquals(1448, conn.read(1448));
+            assertEquals(2896, last().window(), "4,000 bytes free again: two whole segments");
+            assertEquals(PEER_ISN + 1 + 1448 + 2896, last().ack().value() + last().window());
+        }
+
         @Test
         void agreedTimestampsGoOnEverySegmentEchoingTheirsAndShrinkTheMss() {
             conn.open();
