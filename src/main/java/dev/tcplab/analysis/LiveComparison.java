@@ -92,6 +92,53 @@ public final class LiveComparison {
         return true;
     }
 
+    /**
+     * Where the same data went in other segments: both sides carried the same bytes (new data, retransmissions
+     * left out), but from some segment on cut them elsewhere, so that the positional list above shows nearly
+     * every data segment after it as different. Null when the cuts agree or the bytes do not.
+     *
+     * @param recordedFrom the recorded segment from which the cuts part
+     * @param recordedAfter the recorded side's data segments from there on
+     * @param liveAfter     the live side's, from the same byte on
+     * @param bytes         the data bytes both carried
+     */
+    public record CutsPart(SegmentShape recordedFrom, int recordedAfter, int liveAfter, long bytes) {
+    }
+
+    public static CutsPart whereTheCutsPart(List<SegmentShape> recorded, List<SegmentShape> live) {
+        List<SegmentShape> a = newData(recorded), b = newData(live);
+        if (a.isEmpty() || b.isEmpty() || end(a) != end(b)) {
+            return null;
+        }
+        int k = 0;
+        while (k < a.size() && k < b.size() && a.get(k).seq() == b.get(k).seq()
+                && a.get(k).length() == b.get(k).length()) {
+            k++;
+        }
+        if (k == a.size() && k == b.size()) {
+            return null;
+        }
+        return new CutsPart(a.get(Math.min(k, a.size() - 1)), a.size() - k, b.size() - k, end(a) - a.get(0).seq());
+    }
+
+    /** The segments that carry data not sent before, in order. */
+    private static List<SegmentShape> newData(List<SegmentShape> side) {
+        List<SegmentShape> out = new ArrayList<>();
+        long next = Long.MIN_VALUE;
+        for (SegmentShape s : side) {
+            if (s.length() > 0 && s.seq() >= next) {
+                out.add(s);
+                next = s.seq() + s.length();
+            }
+        }
+        return out;
+    }
+
+    private static long end(List<SegmentShape> data) {
+        SegmentShape last = data.get(data.size() - 1);
+        return last.seq() + last.length();
+    }
+
     private static boolean pureAck(SegmentShape s) {
         return s.length() == 0 && s.flags().ack() && !s.flags().syn() && !s.flags().fin() && !s.flags().rst();
     }

@@ -684,6 +684,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
             say.accept(ONLY_ACKS_DIFFER);
         }
+        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(rec.serverSegments(), answers.shapes());
+        if (cuts != null) {
+            say.accept(cutsPart(cuts, Text.of("the live kernel", "实际的内核")));
+        }
         boolean someShut = !rec.serverZeroWindowFrames().isEmpty() || !rec.clientReading().zeroWindowFrames().isEmpty();
         RecordedConversation again = someShut ? readAgain(o.capture()) : null;
         Text serverWindows = windowsSideBySide(Text.of("the live kernel", "实际的内核"), rec.serverZeroWindowFrames(),
@@ -719,6 +723,24 @@ public final class ReplayCommand implements Callable<Integer> {
             info.println("  " + Text.of("… and " + (n - DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
                     "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
         }
+    }
+
+    /**
+     * Said when the same data went in other segments ({@link LiveComparison#whereTheCutsPart}), which a positional
+     * list shows as nearly every data segment after the first: the sentence says where and how many.
+     *
+     * @param who the live side, as the sentence starts ("the live kernel client")
+     */
+    static Text cutsPart(LiveComparison.CutsPart c, Text who) {
+        SegmentShape s = c.recordedFrom();
+        return Text.of(who.en() + " sent the same " + c.bytes() + " bytes of data, but cut them into segments elsewhere "
+                + "from recorded frame " + s.frame() + " (seq " + s.seq() + ", " + s.length() + " bytes) on: from there, "
+                + c.liveAfter() + " data segments live, " + c.recordedAfter() + " recorded, which the list above shows one "
+                + "by one. Where a sender cuts follows where its application's writes ended and when the receiver's ACKs "
+                + "and window let it send", who.zh() + "发送了同样的 " + c.bytes() + " 个字节的数据，但从录制的第 "
+                + s.frame() + " 帧（seq " + s.seq() + "，" + s.length() + " 个字节）起，分段的位置不同：从那里起，实际 "
+                + c.liveAfter() + " 个数据报文段，录制中 " + c.recordedAfter() + " 个，上面的列表逐个列出了它们。发送方在哪里"
+                + "分段，取决于它的应用程序的写入在哪里结束，以及接收方的 ACK 和窗口何时让它发送");
     }
 
     /** Said when only acknowledgements differ ({@link LiveComparison#onlyAcksDiffer}). */

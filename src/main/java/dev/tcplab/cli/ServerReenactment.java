@@ -260,6 +260,10 @@ final class ServerReenactment {
         if (LiveComparison.onlyAcksDiffer(rec.mirror().clientSegments(), live)) {
             say.accept(ReplayCommand.ONLY_ACKS_DIFFER);
         }
+        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(rec.mirror().clientSegments(), live);
+        if (cuts != null) {
+            say.accept(ReplayCommand.cutsPart(cuts, Text.of("the live kernel client", "实际的内核客户端")));
+        }
         Text slow = slowServerHint(rec);
         if (slow != null) {
             say.accept(slow);

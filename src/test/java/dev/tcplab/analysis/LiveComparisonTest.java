@@ -229,6 +229,23 @@ class LiveComparisonTest {
     }
 
     /**
+     * The same 4,000 bytes, cut 1448 + 552 + 1448 + 552 recorded and 1448 + 1448 + 1104 live (a write's end the
+     * live sender did not stop at): the cuts part at the second segment, and a retransmission counts once.
+     */
+    @Test
+    void theSameBytesCutElsewhereAreFoundWhereTheyPart() {
+        List<SegmentShape> rec = List.of(shape(Flags.ACK, 1, 1, 1448, 10), shape(Flags.PSH_ACK, 1449, 1, 552, 11),
+                shape(Flags.ACK, 2001, 1, 1448, 12), shape(Flags.PSH_ACK, 3449, 1, 552, 13));
+        List<SegmentShape> live = List.of(shape(Flags.ACK, 1, 1, 1448, 3), shape(Flags.ACK, 1449, 1, 1448, 4),
+                shape(Flags.ACK, 1449, 1, 1448, 5), shape(Flags.PSH_ACK, 2897, 1, 1104, 6));
+        LiveComparison.CutsPart c = LiveComparison.whereTheCutsPart(rec, live);
+        assertEquals(new LiveComparison.CutsPart(rec.get(1), 3, 2, 4000), c);
+        assertEquals(null, LiveComparison.whereTheCutsPart(rec, rec), "the same cuts");
+        assertEquals(null, LiveComparison.whereTheCutsPart(rec, live.subList(0, 2)), "not the same bytes");
+        assertEquals(null, LiveComparison.whereTheCutsPart(recorded, recorded), "one data segment each, the same");
+    }
+
+    /**
      * FINs that crossed (tshark, kernel-mix.pcap's connection 40: the client's ACK in frame 3805 at .489671, the
      * server's FIN in 3806 at .489689 with ack 9, the client's FIN in 3807 with ack 9 too, neither covering the
      * other's FIN at 9; simultaneous-close.pcap: both FINs ack 19); and FINs that did not (connection 1, and

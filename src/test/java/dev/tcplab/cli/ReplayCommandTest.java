@@ -94,4 +94,18 @@ class ReplayCommandTest {
         // 11 segments on the wire, and the final ACK the live run dropped before it (from the capture's sidecar)
         assertTrue(svg.startsWith("<svg") && svg.split("class=\"arrow\"", -1).length - 1 == 12, svg);
     }
+
+    /** Where a live sender cut the same data elsewhere: the frame, the counts on both sides, in both languages. */
+    @Test
+    void theSentenceForDataCutElsewhereNamesWhereAndHowMany() {
+        dev.tcplab.analysis.SegmentShape from = new dev.tcplab.analysis.SegmentShape(dev.tcplab.wire.Flags.PSH_ACK, 195481,
+                1, 656, 311);
+        dev.tcplab.text.Text t = ReplayCommand.cutsPart(new dev.tcplab.analysis.LiveComparison.CutsPart(from, 1168, 1143,
+                2097152), dev.tcplab.text.Text.of("the live kernel client", "实际的内核客户端"));
+        assertEquals("the live kernel client sent the same 2097152 bytes of data, but cut them into segments elsewhere "
+                + "from recorded frame 311 (seq 195481, 656 bytes) on: from there, 1143 data segments live, 1168 recorded",
+                t.en().substring(0, t.en().indexOf(", which")));
+        dev.tcplab.text.BothLanguages.assertTold(t);
+        assertTrue(t.zh().contains("从录制的第 311 帧（seq 195481，656 个字节）起"), t.zh());
+    }
 }
