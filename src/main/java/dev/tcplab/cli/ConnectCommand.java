@@ -64,7 +64,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--peer-closes-first", description = "The kernel echo server closes 20 ms after its echo "
             + "(with --peer-discard: after the first data arrives), without waiting for our FIN. We close as soon as "
             + "the echo arrives, so ours still goes first; with --delay out:fin:1:until-fin (our FIN held on the "
-            + "link until theirs has come) the two cross, and theirs arrives while ours is unacknowledged: a simultaneous close, FIN_WAIT_1 → CLOSING on our side. "
+            + "link until theirs has come) the two cross, and theirs arrives while ours is unacknowledged: a "
+            + "simultaneous close, FIN_WAIT_1 → CLOSING on our side. "
             + "With --hold 100ms the kernel closes first and we pass through CLOSE_WAIT and LAST_ACK.")
     boolean peerClosesFirst;
 

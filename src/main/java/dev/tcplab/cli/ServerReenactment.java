@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -128,7 +129,7 @@ final class ServerReenactment {
         Duration oursWaits = closing.neither() ? idle : closing.crossed() ? minusTheLead(idle) : closeDelay;
         ServerReplayScript ours = new ServerReplayScript(answers, closing.ours(), clientBytesBeforeClose,
                 oursWaits.toNanos(), turnWait.toNanos(), readDelay.toNanos(), readRate);
-        List<FaultRule> faults = new java.util.ArrayList<>(cmd.liveOptions.faults());
+        List<FaultRule> faults = new ArrayList<>(cmd.liveOptions.faults());
         if (closing.crossed()) {
             faults.add(ReplayCommand.crossingFins(rec, Text.of("client", "客户端"), idle,
                     turnWait.plus(CROSSING_LEAD).plusSeconds(1), say));

@@ -51,8 +51,8 @@ public record TcpConfig(int mss, int receiveWindow, Duration initialRto, Duratio
     public static final int DEFAULT_RECEIVE_WINDOW = 256 * 1024;
 
     public static TcpConfig defaults() {
-        return new TcpConfig(1460, DEFAULT_RECEIVE_WINDOW, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(60),
-                4, 8, Duration.ofSeconds(1), null, true, false, true);
+        return new TcpConfig(1460, DEFAULT_RECEIVE_WINDOW, Duration.ofSeconds(1), Duration.ofMillis(200),
+                Duration.ofSeconds(60), 4, 8, Duration.ofSeconds(1), null, true, false, true);
     }
 
     public TcpConfig {

@@ -87,8 +87,8 @@ public record FaultRule(Action action, boolean outbound, SegmentKind kind, int o
         Duration d = Duration.ZERO;
         if (m.group(6) != null) {
             if (action != Action.DELAY || !m.group(1).equals("out") || n != 1) {
-                throw new IllegalArgumentException("until-KIND holds one segment of ours, e.g. --delay out:fin:1:until-fin, "
-                        + "not " + text);
+                throw new IllegalArgumentException("until-KIND holds one segment of ours, e.g. --delay "
+                        + "out:fin:1:until-fin, not " + text);
             }
             return heldUntil(kind, SegmentKind.parse(m.group(6)), LONGEST_HOLD);
         }

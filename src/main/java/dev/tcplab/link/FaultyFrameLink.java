@@ -76,10 +76,10 @@ public final class FaultyFrameLink implements FrameLink {
             case DELAY -> {
                 held.add(new Held(System.nanoTime() + r.delay().toNanos(), new Frame(frame, now), true, r.until()));
                 long ms = r.delay().toMillis();
-                Text why = r.until() == null ? Text.of("held back " + ms + " ms: " + r, "扣留 " + ms + " 毫秒：" + r)
-                        : Text.of("held back until the peer's " + r.until().word.toUpperCase(Locale.ROOT) + " arrives (at "
-                        + "most " + ms + " ms): " + r, "扣留到对端的 " + r.until().word.toUpperCase(Locale.ROOT)
-                        + " 到达为止（最多 " + ms + " 毫秒）：" + r);
+                String awaited = r.until() == null ? null : r.until().word.toUpperCase(Locale.ROOT);
+                Text why = awaited == null ? Text.of("held back " + ms + " ms: " + r, "扣留 " + ms + " 毫秒：" + r)
+                        : Text.of("held back until the peer's " + awaited + " arrives (at most " + ms + " ms): " + r,
+                        "扣留到对端的 " + awaited + " 到达为止（最多 " + ms + " 毫秒）：" + r);
                 yield new Frame(frame, now, frame.length, new Frame.Fault(why, false));
             }
         };
@@ -186,7 +186,8 @@ public final class FaultyFrameLink implements FrameLink {
         FaultRule hit = null;
         for (int i = 0; i < rules.size(); i++) {
             FaultRule r = rules.get(i);
-            if (r.outbound() != outbound || !kinds.contains(r.kind()) || r.until() != null && arrived.contains(r.until())) {
+            boolean nothingToAwait = r.until() != null && arrived.contains(r.until());
+            if (r.outbound() != outbound || !kinds.contains(r.kind()) || nothingToAwait) {
                 continue;
             }
             seen[i]++;

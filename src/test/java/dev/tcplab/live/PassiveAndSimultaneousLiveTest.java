@@ -123,17 +123,7 @@ class PassiveAndSimultaneousLiveTest {
      */
     @Test
     void finsThatCrossMakeASimultaneousCloseThroughClosing() {
-        byte[] payload = "cross\n".getBytes();
-        Path pcap = dir.resolve("simultaneous.pcap");
-        ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
-                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
-                Duration.ofSeconds(2)).withPeerOptions(PeerOptions.DEFAULT.withCloseFirst(true))
-                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:50ms"))),
-                events::add, new PrintWriter(info, true)).execute();
-        assertTrue(o.complete(payload), () -> o + "\n" + info);
-        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), Live.states(events));
-
-        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        List<Tshark.Row> rows = simultaneousClose("out:fin:1:50ms");
         Tshark.Row ourFin = rows.stream().filter(x -> x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
         Tshark.Row theirFin = rows.stream().filter(x -> !x.src().equals(US) && x.hasFin()).findFirst().orElseThrow();
         assertTrue(ourFin.ack() != ((theirFin.seq() + 1) & 0xFFFF_FFFFL)
@@ -148,16 +138,7 @@ class PassiveAndSimultaneousLiveTest {
      */
     @Test
     void aFinHeldUntilTheirsHasComeCrossesItInTextbookOrder() {
-        byte[] payload = "cross\n".getBytes();
-        Path pcap = dir.resolve("crossed.pcap");
-        ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
-                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
-                Duration.ofSeconds(2)).withPeerOptions(PeerOptions.DEFAULT.withCloseFirst(true))
-                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, "out:fin:1:until-fin"))),
-                events::add, new PrintWriter(info, true)).execute();
-        assertTrue(o.complete(payload), () -> o + "\n" + info);
-        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), Live.states(events));
-        List<Tshark.Row> rows = Tshark.tcp(pcap);
+        List<Tshark.Row> rows = simultaneousClose("out:fin:1:until-fin");
         List<Tshark.Row> close = rows.subList(rows.size() - 4, rows.size());
         assertTrue(close.get(0).hasFin() && !close.get(0).src().equals(US), "the kernel's FIN first: " + close);
         assertTrue(close.get(1).hasFin() && close.get(1).src().equals(US), "then ours: " + close);
@@ -167,5 +148,22 @@ class PassiveAndSimultaneousLiveTest {
         Tshark.Row theirAck = close.stream().filter(x -> !x.src().equals(US) && !x.hasFin()).findFirst().orElseThrow();
         assertEquals((close.get(0).seq() + 1) & 0xFFFF_FFFFL, ourAck.ack(), "our ACK of their FIN, after our FIN");
         assertEquals((close.get(1).seq() + 1) & 0xFFFF_FFFFL, theirAck.ack(), "their ACK of ours");
+    }
+
+    /**
+     * An echo whose kernel closes 20 ms after it (ours right after receiving it), our FIN delayed by
+     * {@code finDelay}: both sides pass through CLOSING. The capture's TCP frames, as tshark reads them.
+     */
+    private List<Tshark.Row> simultaneousClose(String finDelay) {
+        byte[] payload = "cross\n".getBytes();
+        Path pcap = dir.resolve("simultaneous.pcap");
+        ConnectOutcome o = new ConnectRun(new ConnectOptions(null, null, null, 0, 7, payload,
+                TcpConfig.defaults().withMsl(Duration.ofMillis(100)), RstGuard.ADDRESS, pcap, Duration.ofSeconds(20),
+                Duration.ofSeconds(2)).withPeerOptions(PeerOptions.DEFAULT.withCloseFirst(true))
+                .withFaults(List.of(FaultRule.parse(FaultRule.Action.DELAY, finDelay))),
+                events::add, new PrintWriter(info, true)).execute();
+        assertTrue(o.complete(payload), () -> o + "\n" + info);
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"), Live.states(events));
+        return Tshark.tcp(pcap);
     }
 }
