@@ -7,6 +7,7 @@ import dev.tcplab.wire.MalformedPacketException;
 import dev.tcplab.wire.TcpPacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public final class FaultyFrameLink implements FrameLink {
     private final List<Held> held = new ArrayList<>();
     private final ArrayDeque<Frame> duplicates = new ArrayDeque<>();
     /** The kinds of segment the peer has sent so far: a hold until one of them arrives has nothing to wait for. */
-    private final Set<SegmentKind> arrived = java.util.EnumSet.noneOf(SegmentKind.class);
+    private final Set<SegmentKind> arrived = EnumSet.noneOf(SegmentKind.class);
 
     public FaultyFrameLink(FrameLink inner, List<FaultRule> rules, Consumer<Injected> log) {
         this(inner, rules, log, new SplittableRandom());
