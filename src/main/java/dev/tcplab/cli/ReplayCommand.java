@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -237,50 +238,6 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
-     * The difference a re-enactment meets most: the recorded server's application closed a while after the
-     * client's FIN (four segments), the lab's echo server closes at once (three). Said with the option that
-     * makes them match, when the run is on the lab network and the option was not given; else null.
-     */
-    private Text closeDelayHint(RecordedConversation rec) {
-        long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
-        if (liveOptions.iface != null || spec.commandLine().getParseResult().hasMatchedOption("--peer-close-delay")
-                || delayMs < CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
-            return null;
-        }
-        return Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
-                + "echo server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did",
-                "录制中服务器的应用程序在客户端的 FIN 之后 " + delayMs + " 毫秒才关闭，而实验网络的回显服务器立即关闭："
-                + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
-    }
-
-    /**
-     * The recorded server closed first (its FIN before the client's), the lab's echo server waits for the
-     * client's FIN: the live close is then the other way round, and TIME_WAIT falls on the other side. Said
-     * with the option that makes them match, on the lab network, when the peer has an echo to close after
-     * and the option was not given; else null.
-     */
-    private Text closeFirstHint(RecordedConversation rec) {
-        boolean crossed = rec.mirror().finsCrossed();
-        if (!rec.serverClosedFirst() && !crossed || liveOptions.iface != null || peerClosesFirst
-                || rec.clientBytes() == 0) {
-            return null;
-        }
-        if (crossed) {
-            return Text.of("the recorded FINs crossed (a simultaneous close); the lab's echo server waits for the client's "
-                    + "FIN, so live its FIN acknowledges ours: --peer-closes-first makes it close after its first echo, "
-                    + "and our FIN is then held back until the server's arrives, so that they cross",
-                    "录制中的两个 FIN 交错而过（同时关闭）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中它的 FIN "
-                    + "确认了我们的：--peer-closes-first 让它在第一次回显后关闭，我们的 FIN 则被扣留到服务器的 FIN 到达为止，"
-                    + "让两者交错而过");
-        }
-        return Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
-                + "for the client's FIN, so live the client closes first and TIME_WAIT falls on it: --peer-closes-first "
-                + "makes the server close after its first echo, as the recorded one did",
-                "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
-                + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
-    }
-
-    /**
      * The recorded FINs crossed, which on the lab's veth (tens of microseconds) two closes would do only by chance.
      * Each side closes on its own after the recorded quiet, and our FIN waits on the wire until the {@code other}'s
      * has come (a path as long as it takes), at most {@code atMost}. Said.
@@ -331,28 +288,6 @@ public final class ReplayCommand implements Callable<Integer> {
         return Duration.ofMillis(ms);
     }
 
-    /**
-     * The recorded server's kernel probed the quiet connection with keep-alives, which the lab's peer does
-     * only when asked: said with --peer-keepalive's figures (whole seconds, as the kernel takes them) and,
-     * when nobody answered the probes, the --drop that loses ours. On the lab network, when not given.
-     */
-    private Text peerKeepaliveHint(RecordedConversation rec) {
-        RecordedConversation.Keepalive k = rec.quiet().server();
-        if (k == null || liveOptions.iface != null || peerKeepalive != null) {
-            return null;
-        }
-        long idle = Math.max(1, Math.round(k.idleNanos() / 1e9));
-        long interval = Math.max(1, Math.round(k.intervalNanos() / 1e9));
-        String option = "--peer-keepalive " + idle + "," + interval + "," + k.probes();
-        return Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
-                + " from frame " + k.firstFrame() + ")" + (k.answered() ? "" : " that nobody answered") + ": " + option
-                + " gives the lab's peer the same" + (k.answered() ? "" : ", and --drop in:keepalive:all loses our answers "
-                + "as the recording's were lost (a crashed client)"), "录制中服务器的内核用保活探测检查安静的连接（从第 "
-                + k.firstFrame() + " 帧起 " + k.probes() + " 个）" + (k.answered() ? "" : "，没有人回答") + "：" + option
-                + " 让实验网络的对端也这样" + (k.answered() ? "" : "，--drop in:keepalive:all 像录制中那样丢掉我们的回答"
-                + "（客户端崩溃了）"));
-    }
-
     /** The recorded client's keep-alive, to the millisecond, for our endpoint (when --keepalive gave none). */
     private static TcpConfig.Keepalive recordedKeepalive(RecordedConversation.Keepalive k, Consumer<Text> say) {
         long idleMs = Math.max(1, k.idleNanos() / 1_000_000), intervalMs = Math.max(1, k.intervalNanos() / 1_000_000);
@@ -362,78 +297,6 @@ public final class ReplayCommand implements Callable<Integer> {
                 + k.probes() + " 个）：我们也这样，" + idleMs + " 毫秒后第一个，之后每 " + intervalMs + " 毫秒一个（"
                 + "--keepalive 可以另设）"));
         return new TcpConfig.Keepalive(Duration.ofMillis(idleMs), Duration.ofMillis(intervalMs), k.probes());
-    }
-
-    /**
-     * The recorded server's kernel ended the connection with a RST where the lab's sends a FIN: its
-     * application aborted (SO_LINGER 0, or closed with data unread). Said with the options that make the lab's
-     * peer do the same, before the client's FIN or after it as recorded, on the lab network; else null.
-     */
-    private Text resetHint(RecordedConversation rec) {
-        long rstFrame = rec.serverResetFrame();
-        RecordedConversation.Keepalive probes = rec.quiet().server();
-        boolean keepaliveGaveUp = probes != null && !probes.answered(); // the kernel's reset, not the application's
-        if (rstFrame < 0 || keepaliveGaveUp || liveOptions.iface != null || peerRstClose) {
-            return null;
-        }
-        boolean first = !rec.clientClosedFirst() && !peerClosesFirst && rec.clientBytes() > 0;
-        return Text.of("the recorded server ended the connection with a RST (frame " + rstFrame + ", an abortive close), "
-                + "the lab's echo server with a FIN: --peer-rst-close makes it abort" + (first ? ", and "
-                + "--peer-closes-first makes it do so without waiting for the client's FIN, as the recorded one did" : ""),
-                "录制中的服务器用 RST 结束了连接（第 " + rstFrame + " 帧，异常关闭），而实验网络的回显服务器用 FIN："
-                + "--peer-rst-close 让它异常关闭" + (first ? "，--peer-closes-first 让它不等客户端的 FIN 就这样做，"
-                + "像录制中的那样" : ""));
-    }
-
-    /**
-     * The recorded server's application read slowly and its window closed: the kernel's ACKs then fell
-     * where the window opened again. The lab's kernel peer reads at once unless --peer-read-rate slows it,
-     * which is said with the recorded pace. On the lab network when the recording has zero windows and no
-     * rate was given; else null.
-     */
-    private Text zeroWindowHint(RecordedConversation rec) {
-        List<Long> frames = rec.serverZeroWindowFrames();
-        if (frames.isEmpty() || liveOptions.iface != null || peerReadRate != null) {
-            return null;
-        }
-        String times = frames.size() + " time" + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on)";
-        String timesZh = frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）";
-        long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
-        String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
-        return Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
-                + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
-                + "followed its reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere: " + option
-                + " makes it read as slowly, from an 8 KB buffer",
-                "录制中的服务器通告了 " + timesZh + "：它的应用程序读得慢" + (rate > 0 ? "，窗口关闭后大约每秒 "
-                + RateConverter.text(rate).replace("/s", "") : "") + "，它的 ACK 跟着读取走；实验网络的内核对端立即读取，"
-                + "所以它的 ACK 落在别处：" + option + " 让它也读得这么慢（缓冲区 8 KB）");
-    }
-
-
-    /**
-     * The recorded client's application read slowly and its window shut: the server's segments then went
-     * where that window opened. Ours reads at once unless --read-rate slows it, which is said with the recorded
-     * pace and the most window the client offered. On the lab network and --iface alike (the reading is ours);
-     * null without the client's zero windows, or when a read rate was given.
-     */
-    private Text slowClientHint(RecordedConversation rec) {
-        RecordedConversation.ClientReading r = rec.clientReading();
-        if (r.zeroWindowFrames().isEmpty() || readRate != null) {
-            return null;
-        }
-        List<Long> frames = r.zeroWindowFrames();
-        long rate = r.readRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(r.readRate())));
-        String option = (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
-                + (r.largestWindow() > 0 && r.largestWindow() < 256 * 1024 ? " --window " + r.largestWindow() : "");
-        return Text.of("the recorded client advertised a zero window " + frames.size() + " time"
-                + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read "
-                + (rate > 0 ? "slowly, about " + RateConverter.text(rate) + " once its window had shut" : "late")
-                + "; ours reads at once, so the server's segments fall elsewhere: " + option + " makes it read so", "录制中的客户端通告了 " + frames.size()
-                + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
-                + RateConverter.text(rate).replace("/s", "") : "迟") + "；我们的立即读取，所以服务器的报文段落在别处："
-                + option + " 让它也这样读");
     }
 
     /**
@@ -466,18 +329,6 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
-    private static Text fastOpenHint(RecordedConversation rec) {
-        if (rec.synDataBytes() == 0) {
-            return null;
-        }
-        return Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC 7413), so "
-                + "the recorded SYN+ACK acknowledged them; tcplab's TCP does not open fast and sends them after the "
-                + "handshake, so the live SYN+ACK acknowledges the SYN alone",
-                "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413），所以录制的 "
-                + "SYN+ACK 确认了它们；tcplab 的 TCP 不做快速打开，在握手之后才发送这些字节，所以实际的 SYN+ACK 只确认 SYN");
     }
 
     /**
@@ -545,34 +396,6 @@ public final class ReplayCommand implements Callable<Integer> {
                     + DurationConverter.text(total) + "）：" + whoPauses.zh() + "也停顿同样长"));
         }
         return answers;
-    }
-
-    /**
-     * The difference a re-enactment of another program's capture meets first: its server answered with
-     * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
-     * lab network when the recorded server's bytes are not as many as the client's; else null.
-     */
-    private Text echoHint(RecordedConversation rec) {
-        // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
-        long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
-                .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
-        if (liveOptions.iface != null || peerDiscard || peerAnswers || served == rec.clientBytes()) {
-            return null;
-        }
-        if (served == 0) {
-            return Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the "
-                    + "lab's kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did",
-                    "录制中的服务器对客户端的 " + rec.clientBytes() + " 个字节什么也没发回，而实验网络的内核对端会回显它们："
-                    + "--peer-discard 让它只收不回，像录制中的服务器那样");
-        }
-        return Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
-                + "not an echo server, and the lab's kernel peer echoes what it gets. --peer-answers makes it answer with "
-                + "the recorded server's bytes, each reply once it has read what the recorded server had received before "
-                + "it; or start a server like the recorded one on another machine and re-enact against it with --iface "
-                + "and --peer", "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节："
-                + "它不是回显服务器，而实验网络的内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
-                + "每段回应都等它读到录制中的服务器在发出这段之前已收到的字节；或者在另一台机器上启动一个像录制中那样的服务器，"
-                + "并用 --iface 和 --peer 对它重演");
     }
 
     /** The lab network's kernel peer is shaped by these; on --iface the peer is someone else's socket. */
@@ -697,8 +520,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 rec.clientReading().zeroWindowFrames(), rec.clientReading().readRate(),
                 again == null ? null : again.clientReading().zeroWindowFrames(),
                 again == null ? 0 : again.clientReading().readRate());
-        for (Text hint : new Text[] {fastOpenHint(rec), echoHint(rec), closeDelayHint(rec), closeFirstHint(rec),
-            resetHint(rec), zeroWindowHint(rec), peerKeepaliveHint(rec), serverWindows, slowClientHint(rec),
+        ReenactmentHints hints = new ReenactmentHints(rec, parsed.matchedOptions().stream()
+                .map(CommandLine.Model.OptionSpec::longestName).collect(Collectors.toSet()));
+        for (Text hint : new Text[] {hints.fastOpen(), hints.echo(), hints.closeDelay(), hints.closeFirst(),
+            hints.reset(), hints.zeroWindow(), hints.peerKeepalive(), serverWindows, hints.slowClient(),
             clientWindows}) {
             if (hint != null) {
                 say.accept(hint);

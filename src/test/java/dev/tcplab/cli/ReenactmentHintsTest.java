@@ -1,0 +1,139 @@
+package dev.tcplab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.text.Text;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which hint a client's re-enactment gives for which recording, read from the sample captures (whose facts the
+ * comments give as tshark shows them), and that none suggests an option already given or one for the lab's peer
+ * on --iface. What the live kernel then does with each option is ReplayLiveTest's.
+ */
+class ReenactmentHintsTest {
+
+    private static ReenactmentHints hints(String capture, int conn, String... given) throws IOException {
+        return new ReenactmentHints(RecordedConversation.read(Path.of(capture), conn), Set.of(given));
+    }
+
+    private static String en(Text hint) {
+        assertNotNull(hint, "a hint");
+        return hint.en();
+    }
+
+    /** Every hint there is, by name, to check that a recording gives the one expected and no other. */
+    private static final List<Function<ReenactmentHints, Text>> ALL = List.of(ReenactmentHints::fastOpen,
+            ReenactmentHints::echo, ReenactmentHints::closeDelay, ReenactmentHints::closeFirst, ReenactmentHints::reset,
+            ReenactmentHints::zeroWindow, ReenactmentHints::peerKeepalive, ReenactmentHints::slowClient);
+
+    private static int given(ReenactmentHints h) {
+        List<Text> said = new ArrayList<>();
+        for (Function<ReenactmentHints, Text> hint : ALL) {
+            Text t = hint.apply(h);
+            if (t != null) {
+                said.add(t);
+            }
+        }
+        return said.size();
+    }
+
+    @Test
+    void anEchoRecordedAsTheLabsPeerWouldAnswerItNeedsNoHint() throws IOException {
+        // The client sent 18 bytes, the server echoed them and closed at once after the client's FIN.
+        assertEquals(0, given(hints("captures/handshake-echo-close.pcap", 1)));
+    }
+
+    @Test
+    void aServerThatClosedLateIsMatchedWithPeerCloseDelay() throws IOException {
+        // The server's FIN came 1,003 ms after the client's.
+        String hint = en(hints("captures/four-way-close-wait.pcap", 1).closeDelay());
+        assertTrue(hint.contains("closed 1003 ms after the client's FIN") && hint.endsWith("--peer-close-delay 1003ms "
+                + "makes it wait as the recording's did"), hint);
+        assertEquals(1, given(hints("captures/four-way-close-wait.pcap", 1)));
+        assertNull(hints("captures/four-way-close-wait.pcap", 1, "--peer-close-delay").closeDelay());
+    }
+
+    @Test
+    void aServerThatClosedFirstIsMatchedWithPeerClosesFirst() throws IOException {
+        // Connection 1: the server's FIN (frame 180) before the client's.
+        assertTrue(en(hints("captures/kernel-mix.pcap", 1).closeFirst()).startsWith("the recorded server closed first"));
+        assertNull(hints("captures/kernel-mix.pcap", 1, "--peer-closes-first").closeFirst());
+        // Connection 40: the FINs crossed; said so, and no close delay is made of the second FIN's lateness.
+        ReenactmentHints crossed = hints("captures/kernel-mix.pcap", 40);
+        assertTrue(en(crossed.closeFirst()).startsWith("the recorded FINs crossed (a simultaneous close)"));
+        assertNull(crossed.closeDelay());
+    }
+
+    @Test
+    void aServerThatSentOtherDataOrNoneIsToldApartFromAnEcho() throws IOException {
+        // A browser and Python's http.server: a 493-byte request, 200 bytes back.
+        String http = en(hints("src/test/resources/captures-external/simple_http.pcap", 1).echo());
+        assertTrue(http.startsWith("the recorded server sent 200 bytes for the client's 493: it was not an echo server"),
+                http);
+        assertNull(hints("src/test/resources/captures-external/simple_http.pcap", 1, "--peer-answers").echo());
+        // Connection 3: a 2 MB upload, nothing sent back.
+        String upload = en(hints("captures/kernel-mix.pcap", 3).echo());
+        assertTrue(upload.startsWith("the recorded server sent nothing back for the client's 2097152 bytes")
+                && upload.contains("--peer-discard makes it keep what arrives"), upload);
+        assertNull(hints("captures/kernel-mix.pcap", 3, "--peer-discard").echo());
+    }
+
+    @Test
+    void aServerThatResetIsMatchedWithPeerRstCloseAndClosesFirstWhenItResetBeforeTheClientsFin() throws IOException {
+        // Connection 41: the server read 8 bytes and reset (frame 3788) before any FIN of the client's.
+        String hint = en(hints("captures/kernel-mix.pcap", 41).reset());
+        assertTrue(hint.startsWith("the recorded server ended the connection with a RST (frame 3788, an abortive close)")
+                && hint.contains("--peer-rst-close makes it abort, and --peer-closes-first makes it do so"), hint);
+        String withFirst = en(hints("captures/kernel-mix.pcap", 41, "--peer-closes-first").reset());
+        assertTrue(withFirst.endsWith("--peer-rst-close makes it abort"), withFirst);
+        assertNull(hints("captures/kernel-mix.pcap", 41, "--peer-rst-close").reset());
+    }
+
+    @Test
+    void aServerThatReadSlowlyIsMatchedWithItsReadingPace() throws IOException {
+        // Connection 8: the server's window shut 15 times from frame 3901 on; it read about 10 KB/s after.
+        String hint = en(hints("captures/kernel-mix.pcap", 8).zeroWindow());
+        assertTrue(hint.startsWith("the recorded server advertised a zero window 15 times (from frame 3901 on)")
+                && hint.contains("--peer-read-rate 10KB/s makes it read as slowly"), hint);
+        assertNull(hints("captures/kernel-mix.pcap", 8, "--peer-read-rate").zeroWindow());
+    }
+
+    @Test
+    void aServerWhoseKeepalivesWentUnansweredIsMatchedWithItsTimersAndTheLostAnswers() throws IOException {
+        // The server's kernel probed 3 times, 1 s apart after 1 s of quiet; the crashed client never answered.
+        String hint = en(hints("captures/keepalive-crashed-client.pcap", 1).peerKeepalive());
+        assertTrue(hint.contains("that nobody answered: --peer-keepalive 1,1,3 gives the lab's peer the same, and --drop "
+                + "in:keepalive:all loses our answers"), hint);
+        assertNull(hints("captures/keepalive-crashed-client.pcap", 1, "--peer-keepalive").peerKeepalive());
+        // The server's kernel reset the connection when the probes went unanswered: no --peer-rst-close for that.
+        assertNull(hints("captures/keepalive-crashed-client.pcap", 1).reset());
+    }
+
+    @Test
+    void onAnotherInterfaceNoHintSuggestsAnOptionForTheLabsPeer() throws IOException {
+        for (String[] c : new String[][] {{"captures/four-way-close-wait.pcap", "1"}, {"captures/kernel-mix.pcap", "1"},
+            {"captures/kernel-mix.pcap", "3"}, {"captures/kernel-mix.pcap", "8"}, {"captures/kernel-mix.pcap", "41"},
+            {"captures/keepalive-crashed-client.pcap", "1"}}) {
+            assertTrue(given(hints(c[0], Integer.parseInt(c[1]))) > 0, "a hint on the lab network: " + c[0] + " " + c[1]);
+            assertEquals(0, given(hints(c[0], Integer.parseInt(c[1]), "--iface")), c[0] + " " + c[1]);
+        }
+    }
+
+    @Test
+    void dataInTheSynIsSaidWhereverTheRunIsForNoOptionChangesIt() throws IOException {
+        // Connection 1: 10 bytes in the client's SYN (TCP Fast Open).
+        assertTrue(en(hints("captures/corner-cases.pcap", 1).fastOpen()).startsWith("the recorded client sent 10 bytes "
+                + "in its SYN (TCP Fast Open, RFC 7413)"));
+        assertNotNull(hints("captures/corner-cases.pcap", 1, "--iface").fastOpen());
+    }
+}
