@@ -2,10 +2,14 @@ package dev.tcplab.cli;
 
 import dev.tcplab.analysis.ReadingPace;
 import dev.tcplab.analysis.RecordedConversation;
+import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.text.Text;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * What a re-enacted client's run could not match by itself, said after its differences with the option that
@@ -22,6 +26,12 @@ final class ReenactmentHints {
     ReenactmentHints(RecordedConversation rec, Set<String> given) {
         this.rec = rec;
         this.given = Set.copyOf(given);
+    }
+
+    /** The hints for what this command line did not ask for. */
+    static ReenactmentHints of(RecordedConversation rec, CommandLine.ParseResult parsed) {
+        return new ReenactmentHints(rec, parsed.matchedOptions().stream().map(OptionSpec::longestName)
+                .collect(Collectors.toSet()));
     }
 
     /** On --iface the peer is someone else's socket, and the options that shape the lab's kernel peer are no use. */
@@ -129,8 +139,7 @@ final class ReenactmentHints {
         }
         String times = frames.size() + " time" + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on)";
         String timesZh = frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）";
-        long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
+        long rate = rateToSuggest(rec.serverReadRate());
         String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
         return Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
                 + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
@@ -153,10 +162,8 @@ final class ReenactmentHints {
             return null;
         }
         List<Long> frames = r.zeroWindowFrames();
-        long rate = r.readRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(r.readRate())));
-        String option = (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
-                + (r.largestWindow() > 0 && r.largestWindow() < 256 * 1024 ? " --window " + r.largestWindow() : "");
+        long rate = rateToSuggest(r.readRate());
+        String option = readingOptions(rate, r.largestWindow());
         return Text.of("the recorded client advertised a zero window " + frames.size() + " time"
                 + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read "
                 + (rate > 0 ? "slowly, about " + RateConverter.text(rate) + " once its window had shut" : "late")
@@ -164,6 +171,40 @@ final class ReenactmentHints {
                 + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
                 + RateConverter.text(rate).replace("/s", "") : "迟") + "；我们的立即读取，所以服务器的报文段落在别处："
                 + option + " 让它也这样读");
+    }
+
+    /**
+     * With --as server, where ours plays the recorded server: its application read slowly and its window shut, so
+     * the client's data went where that window opened; ours reads at once unless --read-rate slows it. Null
+     * without the server's zero windows, or when a read rate was given.
+     */
+    Text slowServer() {
+        List<Long> frames = rec.serverZeroWindowFrames();
+        if (frames.isEmpty() || given.contains("--read-rate")) {
+            return null;
+        }
+        String option = readingOptions(rateToSuggest(rec.serverReadRate()), rec.mirror().serverLargestWindow());
+        return Text.of("the recorded server advertised a zero window " + frames.size() + " time"
+                + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read slowly; "
+                + "ours reads at once: " + option + " makes it read as the recorded one did", "录制中的服务器通告了 "
+                + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢；我们的立即读取："
+                + option + " 让它像录制中的那样读");
+    }
+
+    /** A recorded reading pace (bytes/s, 0 when unknown) in two figures, within what a read rate may be; or 0. */
+    private static long rateToSuggest(long recordedRate) {
+        return recordedRate == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
+                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(recordedRate)));
+    }
+
+    /**
+     * What makes our application read as a recorded slow reader did: its pace, and its buffer too, near enough (the
+     * most window it offered), when that was smaller than ours and --window was not given.
+     */
+    private String readingOptions(long rate, long largestWindow) {
+        boolean smaller = largestWindow >= LiveOptions.MIN_WINDOW && largestWindow < TcpConfig.DEFAULT_RECEIVE_WINDOW;
+        return (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
+                + (smaller && !given.contains("--window") ? " --window " + largestWindow : "");
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */

@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -520,8 +519,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 rec.clientReading().zeroWindowFrames(), rec.clientReading().readRate(),
                 again == null ? null : again.clientReading().zeroWindowFrames(),
                 again == null ? 0 : again.clientReading().readRate());
-        ReenactmentHints hints = new ReenactmentHints(rec, parsed.matchedOptions().stream()
-                .map(CommandLine.Model.OptionSpec::longestName).collect(Collectors.toSet()));
+        ReenactmentHints hints = ReenactmentHints.of(rec, parsed);
         for (Text hint : new Text[] {hints.fastOpen(), hints.echo(), hints.closeDelay(), hints.closeFirst(),
             hints.reset(), hints.zeroWindow(), hints.peerKeepalive(), serverWindows, hints.slowClient(),
             clientWindows}) {

@@ -1,7 +1,6 @@
 package dev.tcplab.cli;
 
 import dev.tcplab.analysis.LiveComparison;
-import dev.tcplab.analysis.ReadingPace;
 import dev.tcplab.analysis.RecordedConversation;
 import dev.tcplab.analysis.SegmentShape;
 import dev.tcplab.endpoint.TcpConfig;
@@ -265,7 +264,7 @@ final class ServerReenactment {
         if (cuts != null) {
             say.accept(ReplayCommand.cutsPart(cuts, Text.of("the live kernel client", "实际的内核客户端")));
         }
-        Text slow = slowServerHint(rec);
+        Text slow = ReenactmentHints.of(rec, cmd.spec.commandLine().getParseResult()).slowServer();
         if (slow != null) {
             say.accept(slow);
         }
@@ -288,28 +287,5 @@ final class ServerReenactment {
                 + other.en() + "'s FIN: " + alsoHere.en(), "录制中" + closer.zh() + "的应用程序在" + other.zh()
                 + "的 FIN 之后 " + d.toMillis() + " 毫秒才关闭：" + alsoHere.zh()));
         return d;
-    }
-
-    /**
-     * The recorded server's application read slowly and its window shut, so the client's data went where that
-     * window opened; ours reads at once unless --read-rate slows it. Null without zero windows or with a rate.
-     */
-    private Text slowServerHint(RecordedConversation rec) {
-        List<Long> frames = rec.serverZeroWindowFrames();
-        if (frames.isEmpty() || cmd.readRate != null) {
-            return null;
-        }
-        long rate = rec.serverReadRate() == 0 ? 0 : Math.max(PeerOptions.MIN_READ_RATE,
-                Math.min(PeerOptions.MAX_READ_RATE, ReadingPace.twoFigures(rec.serverReadRate())));
-        // Its buffer too, near enough: the most window it offered, when smaller than ours.
-        long window = rec.mirror().serverLargestWindow();
-        boolean smaller = window >= LiveOptions.MIN_WINDOW && window < TcpConfig.DEFAULT_RECEIVE_WINDOW;
-        String option = (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
-                + (smaller && cmd.liveOptions.window == null ? " --window " + window : "");
-        return Text.of("the recorded server advertised a zero window " + frames.size() + " time"
-                + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read slowly; "
-                + "ours reads at once: " + option + " makes it read as the recorded one did", "录制中的服务器通告了 "
-                + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢；我们的立即读取："
-                + option + " 让它像录制中的那样读");
     }
 }

@@ -31,7 +31,7 @@ class ReenactmentHintsTest {
         return hint.en();
     }
 
-    /** Every hint there is, by name, to check that a recording gives the one expected and no other. */
+    /** Every hint a client's re-enactment gives (slowServer is the mirror's), to count those a recording gives. */
     private static final List<Function<ReenactmentHints, Text>> ALL = List.of(ReenactmentHints::fastOpen,
             ReenactmentHints::echo, ReenactmentHints::closeDelay, ReenactmentHints::closeFirst, ReenactmentHints::reset,
             ReenactmentHints::zeroWindow, ReenactmentHints::peerKeepalive, ReenactmentHints::slowClient);
@@ -106,6 +106,18 @@ class ReenactmentHintsTest {
         assertTrue(hint.startsWith("the recorded server advertised a zero window 15 times (from frame 3901 on)")
                 && hint.contains("--peer-read-rate 10KB/s makes it read as slowly"), hint);
         assertNull(hints("captures/kernel-mix.pcap", 8, "--peer-read-rate").zeroWindow());
+    }
+
+    @Test
+    void reenactingASlowReadingServerOursIsToldToReadAtItsPaceFromABufferAsSmall() throws IOException {
+        // Connection 8 again, with ours as the server: it offered at most 2,896 bytes of window (frame 4210).
+        String hint = en(hints("captures/kernel-mix.pcap", 8).slowServer());
+        assertTrue(hint.endsWith("ours reads at once: --read-rate 10KB/s --window 2896 makes it read as the recorded one "
+                + "did"), hint);
+        String ownWindow = en(hints("captures/kernel-mix.pcap", 8, "--window").slowServer());
+        assertTrue(ownWindow.contains("--read-rate 10KB/s makes it"), "no --window over the one given: " + ownWindow);
+        assertNull(hints("captures/kernel-mix.pcap", 8, "--read-rate").slowServer());
+        assertNull(hints("captures/kernel-mix.pcap", 3).slowServer(), "an upload whose server kept up");
     }
 
     @Test
