@@ -167,8 +167,8 @@ final class ReenactmentHints {
         return Text.of("the recorded client advertised a zero window " + frames.size() + " time"
                 + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read "
                 + (rate > 0 ? "slowly, about " + RateConverter.text(rate) + " once its window had shut" : "late")
-                + "; ours reads at once, so the server's segments fall elsewhere: " + option + " makes it read so", "录制中的客户端通告了 " + frames.size()
-                + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
+                + "; ours reads at once, so the server's segments fall elsewhere: " + option + " makes it read so",
+                "录制中的客户端通告了 " + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
                 + RateConverter.text(rate).replace("/s", "") : "迟") + "；我们的立即读取，所以服务器的报文段落在别处："
                 + option + " 让它也这样读");
     }

@@ -31,6 +31,13 @@ class ReenactmentHintsTest {
         return hint.en();
     }
 
+    /** The hint for this recording, asserting that it is not given once {@code option} is. */
+    private static String saidUnless(String option, Function<ReenactmentHints, Text> hint, String capture, int conn)
+            throws IOException {
+        assertNull(hint.apply(hints(capture, conn, option)), "no hint once " + option + " is given");
+        return en(hint.apply(hints(capture, conn)));
+    }
+
     /** Every hint a client's re-enactment gives (slowServer is the mirror's), to count those a recording gives. */
     private static final List<Function<ReenactmentHints, Text>> ALL = List.of(ReenactmentHints::fastOpen,
             ReenactmentHints::echo, ReenactmentHints::closeDelay, ReenactmentHints::closeFirst, ReenactmentHints::reset,
@@ -56,18 +63,18 @@ class ReenactmentHintsTest {
     @Test
     void aServerThatClosedLateIsMatchedWithPeerCloseDelay() throws IOException {
         // The server's FIN came 1,003 ms after the client's.
-        String hint = en(hints("captures/four-way-close-wait.pcap", 1).closeDelay());
+        String hint = saidUnless("--peer-close-delay", ReenactmentHints::closeDelay,
+                "captures/four-way-close-wait.pcap", 1);
         assertTrue(hint.contains("closed 1003 ms after the client's FIN") && hint.endsWith("--peer-close-delay 1003ms "
                 + "makes it wait as the recording's did"), hint);
         assertEquals(1, given(hints("captures/four-way-close-wait.pcap", 1)));
-        assertNull(hints("captures/four-way-close-wait.pcap", 1, "--peer-close-delay").closeDelay());
     }
 
     @Test
     void aServerThatClosedFirstIsMatchedWithPeerClosesFirst() throws IOException {
         // Connection 1: the server's FIN (frame 180) before the client's.
-        assertTrue(en(hints("captures/kernel-mix.pcap", 1).closeFirst()).startsWith("the recorded server closed first"));
-        assertNull(hints("captures/kernel-mix.pcap", 1, "--peer-closes-first").closeFirst());
+        assertTrue(saidUnless("--peer-closes-first", ReenactmentHints::closeFirst, "captures/kernel-mix.pcap", 1)
+                .startsWith("the recorded server closed first"));
         // Connection 40: the FINs crossed; said so, and no close delay is made of the second FIN's lateness.
         ReenactmentHints crossed = hints("captures/kernel-mix.pcap", 40);
         assertTrue(en(crossed.closeFirst()).startsWith("the recorded FINs crossed (a simultaneous close)"));
@@ -77,56 +84,52 @@ class ReenactmentHintsTest {
     @Test
     void aServerThatSentOtherDataOrNoneIsToldApartFromAnEcho() throws IOException {
         // A browser and Python's http.server: a 493-byte request, 200 bytes back.
-        String http = en(hints("src/test/resources/captures-external/simple_http.pcap", 1).echo());
+        String http = saidUnless("--peer-answers", ReenactmentHints::echo,
+                "src/test/resources/captures-external/simple_http.pcap", 1);
         assertTrue(http.startsWith("the recorded server sent 200 bytes for the client's 493: it was not an echo server"),
                 http);
-        assertNull(hints("src/test/resources/captures-external/simple_http.pcap", 1, "--peer-answers").echo());
         // Connection 3: a 2 MB upload, nothing sent back.
-        String upload = en(hints("captures/kernel-mix.pcap", 3).echo());
+        String upload = saidUnless("--peer-discard", ReenactmentHints::echo, "captures/kernel-mix.pcap", 3);
         assertTrue(upload.startsWith("the recorded server sent nothing back for the client's 2097152 bytes")
                 && upload.contains("--peer-discard makes it keep what arrives"), upload);
-        assertNull(hints("captures/kernel-mix.pcap", 3, "--peer-discard").echo());
     }
 
     @Test
     void aServerThatResetIsMatchedWithPeerRstCloseAndClosesFirstWhenItResetBeforeTheClientsFin() throws IOException {
         // Connection 41: the server read 8 bytes and reset (frame 3788) before any FIN of the client's.
-        String hint = en(hints("captures/kernel-mix.pcap", 41).reset());
+        String hint = saidUnless("--peer-rst-close", ReenactmentHints::reset, "captures/kernel-mix.pcap", 41);
         assertTrue(hint.startsWith("the recorded server ended the connection with a RST (frame 3788, an abortive close)")
                 && hint.contains("--peer-rst-close makes it abort, and --peer-closes-first makes it do so"), hint);
         String withFirst = en(hints("captures/kernel-mix.pcap", 41, "--peer-closes-first").reset());
         assertTrue(withFirst.endsWith("--peer-rst-close makes it abort"), withFirst);
-        assertNull(hints("captures/kernel-mix.pcap", 41, "--peer-rst-close").reset());
     }
 
     @Test
     void aServerThatReadSlowlyIsMatchedWithItsReadingPace() throws IOException {
         // Connection 8: the server's window shut 15 times from frame 3901 on; it read about 10 KB/s after.
-        String hint = en(hints("captures/kernel-mix.pcap", 8).zeroWindow());
+        String hint = saidUnless("--peer-read-rate", ReenactmentHints::zeroWindow, "captures/kernel-mix.pcap", 8);
         assertTrue(hint.startsWith("the recorded server advertised a zero window 15 times (from frame 3901 on)")
                 && hint.contains("--peer-read-rate 10KB/s makes it read as slowly"), hint);
-        assertNull(hints("captures/kernel-mix.pcap", 8, "--peer-read-rate").zeroWindow());
     }
 
     @Test
     void reenactingASlowReadingServerOursIsToldToReadAtItsPaceFromABufferAsSmall() throws IOException {
         // Connection 8 again, with ours as the server: it offered at most 2,896 bytes of window (frame 4210).
-        String hint = en(hints("captures/kernel-mix.pcap", 8).slowServer());
+        String hint = saidUnless("--read-rate", ReenactmentHints::slowServer, "captures/kernel-mix.pcap", 8);
         assertTrue(hint.endsWith("ours reads at once: --read-rate 10KB/s --window 2896 makes it read as the recorded one "
                 + "did"), hint);
         String ownWindow = en(hints("captures/kernel-mix.pcap", 8, "--window").slowServer());
         assertTrue(ownWindow.contains("--read-rate 10KB/s makes it"), "no --window over the one given: " + ownWindow);
-        assertNull(hints("captures/kernel-mix.pcap", 8, "--read-rate").slowServer());
         assertNull(hints("captures/kernel-mix.pcap", 3).slowServer(), "an upload whose server kept up");
     }
 
     @Test
     void aServerWhoseKeepalivesWentUnansweredIsMatchedWithItsTimersAndTheLostAnswers() throws IOException {
         // The server's kernel probed 3 times, 1 s apart after 1 s of quiet; the crashed client never answered.
-        String hint = en(hints("captures/keepalive-crashed-client.pcap", 1).peerKeepalive());
+        String hint = saidUnless("--peer-keepalive", ReenactmentHints::peerKeepalive,
+                "captures/keepalive-crashed-client.pcap", 1);
         assertTrue(hint.contains("that nobody answered: --peer-keepalive 1,1,3 gives the lab's peer the same, and --drop "
                 + "in:keepalive:all loses our answers"), hint);
-        assertNull(hints("captures/keepalive-crashed-client.pcap", 1, "--peer-keepalive").peerKeepalive());
         // The server's kernel reset the connection when the probes went unanswered: no --peer-rst-close for that.
         assertNull(hints("captures/keepalive-crashed-client.pcap", 1).reset());
     }
