@@ -6,8 +6,11 @@ import dev.tcplab.endpoint.TcpConfig;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.text.Text;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -18,6 +21,13 @@ import picocli.CommandLine.Model.OptionSpec;
  * when the recording gives no cause, or when the option it would suggest was given.
  */
 final class ReenactmentHints {
+
+    /**
+     * A hint: what is said, and the options it names, each with its value as typed ("--peer-close-delay 1003ms"). None
+     * when it names no value sure enough to follow (a reading pace that is not known).
+     */
+    record Hint(Text said, List<String> options) {
+    }
 
     private final RecordedConversation rec;
     private final Set<String> given;
@@ -40,20 +50,38 @@ final class ReenactmentHints {
     }
 
     /**
+     * The hints a re-enactment gives after its differences, in the order said: a client's ({@code asServer} false) or,
+     * with --as server, the mirror's. Those that do not apply are left out.
+     */
+    List<Hint> all(boolean asServer) {
+        Stream<Hint> hints = asServer ? Stream.of(slowServer())
+                : Stream.of(fastOpen(), echo(), closeDelay(), closeFirst(), reset(), zeroWindow(), peerKeepalive(),
+                slowClient());
+        return hints.filter(Objects::nonNull).toList();
+    }
+
+    /** For --follow-hints: the options the hints name, each once, as command-line arguments. */
+    List<String> arguments(boolean asServer) {
+        return all(asServer).stream().flatMap(h -> h.options().stream()).distinct()
+                .flatMap(option -> Stream.of(option.split(" "))).toList();
+    }
+
+    /**
      * The difference a re-enactment meets most: the recorded server's application closed a while after the
      * client's FIN (four segments), the lab's echo server closes at once (three). Said with the option that
      * makes them match, when the run is on the lab network and the option was not given; else null.
      */
-    Text closeDelay() {
+    Hint closeDelay() {
         long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
         if (onIface() || given.contains("--peer-close-delay")
                 || delayMs < ReplayCommand.CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
             return null;
         }
-        return Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
+        Text said = Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
                 + "echo server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did",
                 "录制中服务器的应用程序在客户端的 FIN 之后 " + delayMs + " 毫秒才关闭，而实验网络的回显服务器立即关闭："
                 + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
+        return new Hint(said, List.of("--peer-close-delay " + delayMs + "ms"));
     }
 
     /**
@@ -62,25 +90,27 @@ final class ReenactmentHints {
      * with the option that makes them match, on the lab network, when the peer has an echo to close after
      * and the option was not given; else null.
      */
-    Text closeFirst() {
+    Hint closeFirst() {
         boolean crossed = rec.mirror().finsCrossed();
         if (!rec.serverClosedFirst() && !crossed || onIface() || given.contains("--peer-closes-first")
                 || rec.clientBytes() == 0) {
             return null;
         }
         if (crossed) {
-            return Text.of("the recorded FINs crossed (a simultaneous close); the lab's echo server waits for the client's "
+            Text said = Text.of("the recorded FINs crossed (a simultaneous close); the lab's echo server waits for the client's "
                     + "FIN, so live its FIN acknowledges ours: --peer-closes-first makes it close after its first echo, "
                     + "and our FIN is then held back until the server's arrives, so that they cross",
                     "录制中的两个 FIN 交错而过（同时关闭）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中它的 FIN "
                     + "确认了我们的：--peer-closes-first 让它在第一次回显后关闭，我们的 FIN 则被扣留到服务器的 FIN 到达为止，"
                     + "让两者交错而过");
+            return new Hint(said, List.of("--peer-closes-first"));
         }
-        return Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
+        Text said = Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
                 + "for the client's FIN, so live the client closes first and TIME_WAIT falls on it: --peer-closes-first "
                 + "makes the server close after its first echo, as the recorded one did",
                 "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
                 + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
+        return new Hint(said, List.of("--peer-closes-first"));
     }
 
     /**
@@ -88,7 +118,7 @@ final class ReenactmentHints {
      * only when asked: said with --peer-keepalive's figures (whole seconds, as the kernel takes them) and,
      * when nobody answered the probes, the --drop that loses ours. On the lab network, when not given.
      */
-    Text peerKeepalive() {
+    Hint peerKeepalive() {
         RecordedConversation.Keepalive k = rec.quiet().server();
         if (k == null || onIface() || given.contains("--peer-keepalive")) {
             return null;
@@ -96,13 +126,14 @@ final class ReenactmentHints {
         long idle = Math.max(1, Math.round(k.idleNanos() / 1e9));
         long interval = Math.max(1, Math.round(k.intervalNanos() / 1e9));
         String option = "--peer-keepalive " + idle + "," + interval + "," + k.probes();
-        return Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
+        Text said = Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
                 + " from frame " + k.firstFrame() + ")" + (k.answered() ? "" : " that nobody answered") + ": " + option
                 + " gives the lab's peer the same" + (k.answered() ? "" : ", and --drop in:keepalive:all loses our answers "
                 + "as the recording's were lost (a crashed client)"), "录制中服务器的内核用保活探测检查安静的连接（从第 "
                 + k.firstFrame() + " 帧起 " + k.probes() + " 个）" + (k.answered() ? "" : "，没有人回答") + "：" + option
                 + " 让实验网络的对端也这样" + (k.answered() ? "" : "，--drop in:keepalive:all 像录制中那样丢掉我们的回答"
                 + "（客户端崩溃了）"));
+        return new Hint(said, k.answered() ? List.of(option) : List.of(option, "--drop in:keepalive:all"));
     }
 
     /**
@@ -110,7 +141,7 @@ final class ReenactmentHints {
      * application aborted (SO_LINGER 0, or closed with data unread). Said with the options that make the lab's
      * peer do the same, before the client's FIN or after it as recorded, on the lab network; else null.
      */
-    Text reset() {
+    Hint reset() {
         long rstFrame = rec.serverResetFrame();
         RecordedConversation.Keepalive probes = rec.quiet().server();
         boolean keepaliveGaveUp = probes != null && !probes.answered(); // the kernel's reset, not the application's
@@ -118,12 +149,13 @@ final class ReenactmentHints {
             return null;
         }
         boolean first = !rec.clientClosedFirst() && !given.contains("--peer-closes-first") && rec.clientBytes() > 0;
-        return Text.of("the recorded server ended the connection with a RST (frame " + rstFrame + ", an abortive close), "
+        Text said = Text.of("the recorded server ended the connection with a RST (frame " + rstFrame + ", an abortive close), "
                 + "the lab's echo server with a FIN: --peer-rst-close makes it abort" + (first ? ", and "
                 + "--peer-closes-first makes it do so without waiting for the client's FIN, as the recorded one did" : ""),
                 "录制中的服务器用 RST 结束了连接（第 " + rstFrame + " 帧，异常关闭），而实验网络的回显服务器用 FIN："
                 + "--peer-rst-close 让它异常关闭" + (first ? "，--peer-closes-first 让它不等客户端的 FIN 就这样做，"
                 + "像录制中的那样" : ""));
+        return new Hint(said, first ? List.of("--peer-rst-close", "--peer-closes-first") : List.of("--peer-rst-close"));
     }
 
     /**
@@ -132,7 +164,7 @@ final class ReenactmentHints {
      * which is said with the recorded pace. On the lab network when the recording has zero windows and no
      * rate was given; else null.
      */
-    Text zeroWindow() {
+    Hint zeroWindow() {
         List<Long> frames = rec.serverZeroWindowFrames();
         if (frames.isEmpty() || onIface() || given.contains("--peer-read-rate")) {
             return null;
@@ -141,13 +173,14 @@ final class ReenactmentHints {
         String timesZh = frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）";
         long rate = rateToSuggest(rec.serverReadRate());
         String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
-        return Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
+        Text said = Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
                 + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
                 + "followed its reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere: " + option
                 + " makes it read as slowly, from an 8 KB buffer",
                 "录制中的服务器通告了 " + timesZh + "：它的应用程序读得慢" + (rate > 0 ? "，窗口关闭后大约每秒 "
                 + RateConverter.text(rate).replace("/s", "") : "") + "，它的 ACK 跟着读取走；实验网络的内核对端立即读取，"
                 + "所以它的 ACK 落在别处：" + option + " 让它也读得这么慢（缓冲区 8 KB）");
+        return new Hint(said, rate > 0 ? List.of(option) : List.of());
     }
 
     /**
@@ -156,21 +189,23 @@ final class ReenactmentHints {
      * pace and the most window the client offered. On the lab network and --iface alike (the reading is ours);
      * null without the client's zero windows, or when a read rate was given.
      */
-    Text slowClient() {
+    Hint slowClient() {
         RecordedConversation.ClientReading r = rec.clientReading();
         if (r.zeroWindowFrames().isEmpty() || given.contains("--read-rate")) {
             return null;
         }
         List<Long> frames = r.zeroWindowFrames();
         long rate = rateToSuggest(r.readRate());
-        String option = readingOptions(rate, r.largestWindow());
-        return Text.of("the recorded client advertised a zero window " + frames.size() + " time"
+        List<String> readingArgs = readingArgs(rate, r.largestWindow());
+        String option = readingOptions(readingArgs, r.largestWindow());
+        Text said = Text.of("the recorded client advertised a zero window " + frames.size() + " time"
                 + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read "
                 + (rate > 0 ? "slowly, about " + RateConverter.text(rate) + " once its window had shut" : "late")
                 + "; ours reads at once, so the server's segments fall elsewhere: " + option + " makes it read so",
                 "录制中的客户端通告了 " + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得" + (rate > 0 ? "慢，窗口关闭后大约每秒 "
                 + RateConverter.text(rate).replace("/s", "") : "迟") + "；我们的立即读取，所以服务器的报文段落在别处："
                 + option + " 让它也这样读");
+        return new Hint(said, readingArgs);
     }
 
     /**
@@ -178,17 +213,20 @@ final class ReenactmentHints {
      * the client's data went where that window opened; ours reads at once unless --read-rate slows it. Null
      * without the server's zero windows, or when a read rate was given.
      */
-    Text slowServer() {
+    Hint slowServer() {
         List<Long> frames = rec.serverZeroWindowFrames();
         if (frames.isEmpty() || given.contains("--read-rate")) {
             return null;
         }
-        String option = readingOptions(rateToSuggest(rec.serverReadRate()), rec.mirror().serverLargestWindow());
-        return Text.of("the recorded server advertised a zero window " + frames.size() + " time"
+        long window = rec.mirror().serverLargestWindow();
+        List<String> readingArgs = readingArgs(rateToSuggest(rec.serverReadRate()), window);
+        String option = readingOptions(readingArgs, window);
+        Text said = Text.of("the recorded server advertised a zero window " + frames.size() + " time"
                 + (frames.size() == 1 ? "" : "s") + " (from frame " + frames.get(0) + " on): its application read slowly; "
                 + "ours reads at once: " + option + " makes it read as the recorded one did", "录制中的服务器通告了 "
                 + frames.size() + " 次零窗口（从第 " + frames.get(0) + " 帧起）：它的应用程序读得慢；我们的立即读取："
                 + option + " 让它像录制中的那样读");
+        return new Hint(said, readingArgs);
     }
 
     /** A recorded reading pace (bytes/s, 0 when unknown) in two figures, within what a read rate may be; or 0. */
@@ -199,24 +237,39 @@ final class ReenactmentHints {
 
     /**
      * What makes our application read as a recorded slow reader did: its pace, and its buffer too, near enough (the
-     * most window it offered), when that was smaller than ours and --window was not given.
+     * most window it offered), when that was smaller than ours and --window was not given. Empty when the pace is
+     * unknown (a reader that read late rather than slowly).
      */
-    private String readingOptions(long rate, long largestWindow) {
+    private List<String> readingArgs(long rate, long largestWindow) {
+        if (rate == 0) {
+            return List.of();
+        }
+        String readRate = "--read-rate " + RateConverter.text(rate);
+        return windowToSuggest(largestWindow).map(w -> List.of(readRate, w)).orElse(List.of(readRate));
+    }
+
+    /** The reading options as a hint says them: those to follow, or the choice when the pace is unknown. */
+    private String readingOptions(List<String> readingArgs, long largestWindow) {
+        return readingArgs.isEmpty() ? "--read-delay or --read-rate" + windowToSuggest(largestWindow).map(w -> " " + w)
+                .orElse("") : String.join(" ", readingArgs);
+    }
+
+    private Optional<String> windowToSuggest(long largestWindow) {
         boolean smaller = largestWindow >= LiveOptions.MIN_WINDOW && largestWindow < TcpConfig.DEFAULT_RECEIVE_WINDOW;
-        return (rate > 0 ? "--read-rate " + RateConverter.text(rate) : "--read-delay or --read-rate")
-                + (smaller && !given.contains("--window") ? " --window " + largestWindow : "");
+        return smaller && !given.contains("--window") ? Optional.of("--window " + largestWindow) : Optional.empty();
     }
 
     /** A recorded client that sent data in its SYN (TCP Fast Open): tcplab's TCP sends it after the handshake. */
-    Text fastOpen() {
+    Hint fastOpen() {
         if (rec.synDataBytes() == 0) {
             return null;
         }
-        return Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC 7413), so "
+        Text said = Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC 7413), so "
                 + "the recorded SYN+ACK acknowledged them; tcplab's TCP does not open fast and sends them after the "
                 + "handshake, so the live SYN+ACK acknowledges the SYN alone",
                 "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413），所以录制的 "
                 + "SYN+ACK 确认了它们；tcplab 的 TCP 不做快速打开，在握手之后才发送这些字节，所以实际的 SYN+ACK 只确认 SYN");
+        return new Hint(said, List.of());
     }
 
     /**
@@ -224,7 +277,7 @@ final class ReenactmentHints {
      * data of its own (an HTTP response, say) where the lab's kernel peer echoes what it gets. Said on the
      * lab network when the recorded server's bytes are not as many as the client's; else null.
      */
-    Text echo() {
+    Hint echo() {
         // The highest byte the server sent, not the sum of lengths: retransmissions would count twice.
         long served = rec.serverSegments().stream().filter(s -> s.length() > 0)
                 .mapToLong(s -> s.seq() + s.length() - 1).max().orElse(0);
@@ -232,12 +285,13 @@ final class ReenactmentHints {
             return null;
         }
         if (served == 0) {
-            return Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the "
+            Text said = Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the "
                     + "lab's kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did",
                     "录制中的服务器对客户端的 " + rec.clientBytes() + " 个字节什么也没发回，而实验网络的内核对端会回显它们："
                     + "--peer-discard 让它只收不回，像录制中的服务器那样");
+            return new Hint(said, List.of("--peer-discard"));
         }
-        return Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
+        Text said = Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
                 + "not an echo server, and the lab's kernel peer echoes what it gets. --peer-answers makes it answer with "
                 + "the recorded server's bytes, each reply once it has read what the recorded server had received before "
                 + "it; or start a server like the recorded one on another machine and re-enact against it with --iface "
@@ -245,5 +299,6 @@ final class ReenactmentHints {
                 + "它不是回显服务器，而实验网络的内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
                 + "每段回应都等它读到录制中的服务器在发出这段之前已收到的字节；或者在另一台机器上启动一个像录制中那样的服务器，"
                 + "并用 --iface 和 --peer 对它重演");
+        return new Hint(said, List.of("--peer-answers"));
     }
 }

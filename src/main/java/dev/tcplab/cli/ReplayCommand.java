@@ -101,6 +101,11 @@ public final class ReplayCommand implements Callable<Integer> {
             + "recorded one (lab network only)."})
     Side as = Side.client;
 
+    @Option(names = "--follow-hints", description = {"With --live: take every option the recording calls for (those the "
+            + "run would name after its differences: --peer-close-delay, --peer-closes-first, --peer-answers, "
+            + "--read-rate, ...) as if given, so that the lab re-enacts it as closely as it can."})
+    boolean followHints;
+
     @Option(names = "--response-wait", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "With --live: how long to wait for the peer's turn before sending the next recorded piece (default 2s).")
     Duration responseWait = Duration.ofSeconds(2);
@@ -432,6 +437,9 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-discard keeps "
                     + "what arrives and answers nothing: give one");
         }
+        if (followHints) {
+            return withTheHintsFollowed(parsed);
+        }
         if (as == Side.server) {
             return new ServerReenactment(this).run();
         }
@@ -519,16 +527,57 @@ public final class ReplayCommand implements Callable<Integer> {
                 rec.clientReading().zeroWindowFrames(), rec.clientReading().readRate(),
                 again == null ? null : again.clientReading().zeroWindowFrames(),
                 again == null ? 0 : again.clientReading().readRate());
-        ReenactmentHints hints = ReenactmentHints.of(rec, parsed);
-        for (Text hint : new Text[] {hints.fastOpen(), hints.echo(), hints.closeDelay(), hints.closeFirst(),
-            hints.reset(), hints.zeroWindow(), hints.peerKeepalive(), serverWindows, hints.slowClient(),
-            clientWindows}) {
-            if (hint != null) {
-                say.accept(hint);
+        for (Text sideBySide : new Text[] {serverWindows, clientWindows}) {
+            if (sideBySide != null) {
+                say.accept(sideBySide);
             }
         }
+        sayTheHints(ReenactmentHints.of(rec, parsed), false, say);
         say.accept(Text.of("capture of the live run: " + o.capture(), "这次实际运行的抓包：" + o.capture()));
         return ExitCodes.CHECK_FAILED;
+    }
+
+    /**
+     * --follow-hints: the options the recording calls for, those not given, are added to the command line as if typed
+     * (and said), and the re-enactment runs with them.
+     */
+    private int withTheHintsFollowed(CommandLine.ParseResult parsed) throws IOException {
+        RecordedConversation rec = RecordedConversation.read(file, conns.isEmpty() ? 0 : conns.get(0));
+        List<String> arguments = ReenactmentHints.of(rec, parsed).arguments(as == Side.server);
+        PrintWriter info = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        String options = String.join(" ", arguments);
+        info.println("tcplab: " + (arguments.isEmpty()
+                ? Text.of("following the hints: the recording calls for no option beyond those given",
+                "按提示运行：录制中的连接不需要已给出的选项之外的选项")
+                : Text.of("following the hints: " + options, "按提示运行：" + options)).in(lang));
+        List<String> args = new ArrayList<>(argumentsOf(parsed));
+        args.removeIf("--follow-hints"::equals);
+        args.addAll(arguments);
+        ReplayCommand followed = new ReplayCommand();
+        followed.rawOut = rawOut;
+        followed.err = err;
+        CommandLine line = new CommandLine(followed).setCaseInsensitiveEnumValuesAllowed(true);
+        line.setOut(spec.commandLine().getOut());
+        line.setErr(spec.commandLine().getErr());
+        line.parseArgs(args.toArray(String[]::new));
+        return followed.call();
+    }
+
+    /** This command's own arguments as given: after its name when it ran as a subcommand of tcplab. */
+    private List<String> argumentsOf(CommandLine.ParseResult parsed) {
+        List<String> all = parsed.originalArgs();
+        return spec.commandLine().getParent() == null ? all : all.subList(all.indexOf(spec.name()) + 1, all.size());
+    }
+
+    /** The hints of a run that differed, and how to follow them all at once when they name options. */
+    static void sayTheHints(ReenactmentHints hints, boolean asServer, Consumer<Text> say) {
+        hints.all(asServer).forEach(h -> say.accept(h.said()));
+        List<String> arguments = hints.arguments(asServer);
+        if (!arguments.isEmpty()) {
+            String options = String.join(" ", arguments);
+            say.accept(Text.of("--follow-hints re-enacts it with them all (" + options + ")",
+                    "--follow-hints 带着这些选项重演（" + options + "）"));
+        }
     }
 
     /**

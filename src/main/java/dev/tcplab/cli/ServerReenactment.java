@@ -264,10 +264,7 @@ final class ServerReenactment {
         if (cuts != null) {
             say.accept(ReplayCommand.cutsPart(cuts, Text.of("the live kernel client", "实际的内核客户端")));
         }
-        Text slow = ReenactmentHints.of(rec, cmd.spec.commandLine().getParseResult()).slowServer();
-        if (slow != null) {
-            say.accept(slow);
-        }
+        ReplayCommand.sayTheHints(ReenactmentHints.of(rec, cmd.spec.commandLine().getParseResult()), true, say);
         say.accept(Text.of("capture of the live run: " + capture, "这次实际运行的抓包：" + capture));
         return ExitCodes.CHECK_FAILED;
     }

@@ -636,6 +636,7 @@ class CliTest {
         assertRefused("--peer-closes-first sets up the lab network's kernel peer", "replay", "--live", "--iface",
                 "tcplab-none0", "--peer", "192.0.2.1:7", "--peer-closes-first", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-rst-close is for --live", "replay", "--peer-rst-close", "captures/handshake-echo-close.pcap");
+        assertRefused("--follow-hints is for --live", "replay", "--follow-hints", "captures/handshake-echo-close.pcap");
         assertRefused("--peer-keepalive is for --live", "replay", "--peer-keepalive", "1,1,3",
                 "captures/handshake-echo-close.pcap");
         assertRefused("--peer-keepalive takes whole seconds IDLE,INTERVAL,COUNT", "replay", "--live", "--peer-keepalive",

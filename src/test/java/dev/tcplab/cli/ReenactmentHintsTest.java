@@ -26,32 +26,21 @@ class ReenactmentHintsTest {
         return new ReenactmentHints(RecordedConversation.read(Path.of(capture), conn), Set.of(given));
     }
 
-    private static String en(Text hint) {
+    private static String en(ReenactmentHints.Hint hint) {
         assertNotNull(hint, "a hint");
-        return hint.en();
+        return hint.said().en();
     }
 
     /** The hint for this recording, asserting that it is not given once {@code option} is. */
-    private static String saidUnless(String option, Function<ReenactmentHints, Text> hint, String capture, int conn)
+    private static String saidUnless(String option, Function<ReenactmentHints, ReenactmentHints.Hint> hint, String capture, int conn)
             throws IOException {
         assertNull(hint.apply(hints(capture, conn, option)), "no hint once " + option + " is given");
         return en(hint.apply(hints(capture, conn)));
     }
 
-    /** Every hint a client's re-enactment gives (slowServer is the mirror's), to count those a recording gives. */
-    private static final List<Function<ReenactmentHints, Text>> ALL = List.of(ReenactmentHints::fastOpen,
-            ReenactmentHints::echo, ReenactmentHints::closeDelay, ReenactmentHints::closeFirst, ReenactmentHints::reset,
-            ReenactmentHints::zeroWindow, ReenactmentHints::peerKeepalive, ReenactmentHints::slowClient);
-
+    /** How many hints a client's re-enactment gives. */
     private static int given(ReenactmentHints h) {
-        List<Text> said = new ArrayList<>();
-        for (Function<ReenactmentHints, Text> hint : ALL) {
-            Text t = hint.apply(h);
-            if (t != null) {
-                said.add(t);
-            }
-        }
-        return said.size();
+        return h.all(false).size();
     }
 
     @Test
@@ -142,6 +131,28 @@ class ReenactmentHintsTest {
             assertTrue(given(hints(c[0], Integer.parseInt(c[1]))) > 0, "a hint on the lab network: " + c[0] + " " + c[1]);
             assertEquals(0, given(hints(c[0], Integer.parseInt(c[1]), "--iface")), c[0] + " " + c[1]);
         }
+    }
+
+    @Test
+    void theOptionsTheHintsNameAreTheArgumentsThatFollowThem() throws IOException {
+        assertEquals(List.of("--peer-close-delay", "1003ms"),
+                hints("captures/four-way-close-wait.pcap", 1).arguments(false));
+        // Connection 41: read, sent nothing back, reset before the client's FIN; in the order the hints are said.
+        assertEquals(List.of("--peer-discard", "--peer-rst-close", "--peer-closes-first"),
+                hints("captures/kernel-mix.pcap", 41).arguments(false));
+        assertEquals(List.of("--peer-keepalive", "1,1,3", "--drop", "in:keepalive:all"),
+                hints("captures/keepalive-crashed-client.pcap", 1).arguments(false));
+        // Connection 8, the slow reader: the lab's peer reads slowly; with --as server, ours does.
+        assertEquals(List.of("--peer-discard", "--peer-read-rate", "10KB/s"),
+                hints("captures/kernel-mix.pcap", 8).arguments(false));
+        assertEquals(List.of("--read-rate", "10KB/s", "--window", "2896"),
+                hints("captures/kernel-mix.pcap", 8).arguments(true));
+        // Connection 1 sent data in its SYN, which no option changes: only the answers are followed.
+        assertEquals(List.of("--peer-answers"), hints("captures/corner-cases.pcap", 1).arguments(false));
+        assertEquals(List.of(), hints("captures/handshake-echo-close.pcap", 1).arguments(false));
+        // Once given, an option is not named again.
+        assertEquals(List.of("--peer-rst-close"),
+                hints("captures/kernel-mix.pcap", 41, "--peer-discard", "--peer-closes-first").arguments(false));
     }
 
     @Test

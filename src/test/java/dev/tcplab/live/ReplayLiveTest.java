@@ -56,11 +56,18 @@ class ReplayLiveTest {
         // The recording's gap between the two FINs (tshark: frames 10 and 12), and the option that makes it.
         assertTrue(r.stderr().contains("the recorded server's application closed 1003 ms after the client's FIN, the "
                 + "lab's echo server closes at once: --peer-close-delay 1003ms makes it wait"), r.stderr());
+        assertTrue(r.stderr().contains("--follow-hints re-enacts it with them all (--peer-close-delay 1003ms)"),
+                r.stderr());
 
         Shell.Result same = replay("captures/four-way-close-wait.pcap", "--peer-close-delay", "1s");
         assertFalse(same.stderr().contains("--peer-close-delay 1003ms"), "no hint for an option given: " + same.stderr());
         assertEquals(0, same.exitCode(), same.stderr());
         assertTrue(same.stderr().contains("answered as the recorded server did: 5 segments"), same.stderr());
+
+        Shell.Result followed = replay("captures/four-way-close-wait.pcap", "--follow-hints");
+        assertTrue(followed.stderr().contains("following the hints: --peer-close-delay 1003ms"), followed.stderr());
+        assertEquals(0, followed.exitCode(), followed.stderr());
+        assertTrue(followed.stderr().contains("answered as the recorded server did: 5 segments"), followed.stderr());
     }
 
     @Test
