@@ -493,13 +493,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 info, () -> new ReplayScript(rec, responseWait.plus(serverPauses).toNanos(), idle.toNanos(),
                         probesReenacted ? probes.probes() : 0, afterProbes)
                         .reading(readDelay.toNanos(), readRate == null ? 0 : readRate)).inLanguage(lang).execute();
-        List<Text> differences = LiveComparison.differences(rec.serverSegments(), answers.shapes());
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),
                     "没有建立连接：" + o.closeText().zh() + "。抓包：" + o.capture()));
             return ExitCodes.CHECK_FAILED;
         }
-        int recorded = rec.serverSegments().size(), live = answers.shapes().size();
+        List<SegmentShape> recordedSegments = inOrder(rec.serverSegments(), Text.of("the recorded server", "录制中的服务器"),
+                say);
+        List<SegmentShape> liveSegments = inOrder(answers.shapes(), Text.of("the live kernel", "实际的内核"), say);
+        List<Text> differences = LiveComparison.differences(recordedSegments, liveSegments);
+        int recorded = recordedSegments.size(), live = liveSegments.size();
         if (differences.isEmpty()) {
             say.accept(Text.of("the live kernel answered as the recorded server did: " + recorded + " segments, the same "
                     + "flags, relative seq/ack and lengths. Capture: " + o.capture(), "实际的内核与录制中的服务器回应得一样："
@@ -511,10 +514,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 + recorded + " server segments, live " + live + "):", "实际的内核在 " + n + " 处回应得与录制中不同（录制中服务器 "
                 + recorded + " 个报文段，实际 " + live + " 个）："));
         listDifferences(differences, o.capture(), info, lang);
-        if (LiveComparison.onlyAcksDiffer(rec.serverSegments(), answers.shapes())) {
+        if (LiveComparison.onlyAcksDiffer(recordedSegments, liveSegments)) {
             say.accept(ONLY_ACKS_DIFFER);
         }
-        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(rec.serverSegments(), answers.shapes());
+        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(recordedSegments, liveSegments);
         if (cuts != null) {
             say.accept(cutsPart(cuts, Text.of("the live kernel", "实际的内核")));
         }
@@ -595,6 +598,26 @@ public final class ReplayCommand implements Callable<Integer> {
             info.println("  " + Text.of("… and " + (n - DIFFERENCES_SHOWN) + " more: all " + n + " in " + all,
                     "…… 还有 " + (n - DIFFERENCES_SHOWN) + " 处：全部 " + n + " 处在 " + all).in(lang));
         }
+    }
+
+    /**
+     * A side's segments for the comparison, its ACKs that came out of order put back ({@link LiveComparison.AcksInOrder}),
+     * which is said when there were any.
+     *
+     * @param who the side, as the sentence starts ("the live kernel")
+     */
+    static List<SegmentShape> inOrder(List<SegmentShape> side, Text who, Consumer<Text> say) {
+        LiveComparison.AcksInOrder ordered = LiveComparison.AcksInOrder.of(side);
+        if (!ordered.late().isEmpty()) {
+            int n = ordered.late().size();
+            long first = ordered.late().get(0).ack();
+            say.accept(Text.of(who.en() + "'s ACKs came out of order " + (n == 1 ? "once" : n + " times") + " (ack " + first
+                    + " after a higher one): a cumulative ACK never goes back, so they were reordered on their way (on the "
+                    + "lab's veth, two CPUs can hand a burst of them on out of order); they are compared in the order sent",
+                    who.zh() + "的 ACK 有 " + n + " 次乱序到达（ack " + first + " 在一个更大的之后）：累计确认号不会倒退，"
+                    + "所以它们是在路上被重排的（在实验网络的 veth 上，两个 CPU 可能把一串 ACK 乱序递交）；比较时按发出的顺序"));
+        }
+        return ordered.segments();
     }
 
     /**

@@ -243,9 +243,11 @@ final class ServerReenactment {
     /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
     private int compare(RecordedConversation rec, List<SegmentShape> live, Path capture,
                         PrintWriter info, Consumer<Text> say) throws IOException {
-        List<Text> differences = LiveComparison.differences(rec.mirror().clientSegments(), live,
-                Text.of("client", "客户端"));
-        int recorded = rec.mirror().clientSegments().size();
+        List<SegmentShape> recordedSegments = ReplayCommand.inOrder(rec.mirror().clientSegments(),
+                Text.of("the recorded client", "录制中的客户端"), say);
+        live = ReplayCommand.inOrder(live, Text.of("the live kernel client", "实际的内核客户端"), say);
+        List<Text> differences = LiveComparison.differences(recordedSegments, live, Text.of("client", "客户端"));
+        int recorded = recordedSegments.size();
         if (differences.isEmpty()) {
             say.accept(Text.of("the live kernel client did as the recorded client did: " + recorded + " segments, the same "
                     + "flags, relative seq/ack and lengths. Capture: " + capture, "实际的内核客户端与录制中的客户端做得一样："
@@ -257,10 +259,10 @@ final class ServerReenactment {
                 + " (recorded " + recorded + " client segments, live " + live.size() + "):", "实际的内核客户端在 " + n
                 + " 处与录制中不同（录制中客户端 " + recorded + " 个报文段，实际 " + live.size() + " 个）："));
         ReplayCommand.listDifferences(differences, capture, info, cmd.lang);
-        if (LiveComparison.onlyAcksDiffer(rec.mirror().clientSegments(), live)) {
+        if (LiveComparison.onlyAcksDiffer(recordedSegments, live)) {
             say.accept(ReplayCommand.ONLY_ACKS_DIFFER);
         }
-        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(rec.mirror().clientSegments(), live);
+        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(recordedSegments, live);
         if (cuts != null) {
             say.accept(ReplayCommand.cutsPart(cuts, Text.of("the live kernel client", "实际的内核客户端")));
         }

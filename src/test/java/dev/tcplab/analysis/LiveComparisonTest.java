@@ -41,6 +41,31 @@ class LiveComparisonTest {
         assertTrue(LiveComparison.differences(many, many).isEmpty(), "as many on both sides: nothing to say");
     }
 
+    /**
+     * A burst of ACKs handed on out of order (seen live: a Windows client's 1,460-byte pieces acknowledged one by one,
+     * ack 7301 reaching us 5 µs before ack 5841) is put back in order, and said; duplicates keep their order.
+     */
+    @Test
+    void acksThatCameOutOfOrderArePutBackAndNamed() {
+        List<SegmentShape> sent = List.of(shape(Flags.ACK, 1, 1461, 0, 13), shape(Flags.ACK, 1, 2921, 0, 15),
+                shape(Flags.ACK, 1, 4381, 0, 17), shape(Flags.ACK, 1, 5841, 0, 19), shape(Flags.ACK, 1, 7301, 0, 21),
+                shape(Flags.PSH_ACK, 1, 7301, 2, 26), shape(Flags.ACK, 3, 7301, 0, 28), shape(Flags.ACK, 3, 7301, 0, 29));
+        List<SegmentShape> came = List.of(sent.get(0), sent.get(1), sent.get(2), sent.get(4), sent.get(3), sent.get(5),
+                sent.get(6), sent.get(7));
+        assertEquals(2, LiveComparison.differences(sent, came).size(), "as they came: two places");
+        LiveComparison.AcksInOrder ordered = LiveComparison.AcksInOrder.of(came);
+        assertEquals(sent, ordered.segments());
+        assertEquals(List.of(sent.get(3)), ordered.late());
+        assertTrue(LiveComparison.differences(sent, ordered.segments()).isEmpty());
+
+        LiveComparison.AcksInOrder already = LiveComparison.AcksInOrder.of(sent);
+        assertEquals(sent, already.segments());
+        assertEquals(List.of(), already.late(), "a duplicate ACK is not late");
+        // An ACK does not move across data: the run ends at a segment that is not a pure ACK.
+        List<SegmentShape> acrossData = List.of(sent.get(4), sent.get(5), sent.get(3));
+        assertEquals(acrossData, LiveComparison.AcksInOrder.of(acrossData).segments());
+    }
+
     @Test
     void aMissingSegmentIsOneLineAndTheRestStillLinesUp() {
         List<SegmentShape> live = List.of(recorded.get(0), recorded.get(1), recorded.get(2), recorded.get(4));
