@@ -15,10 +15,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * What a re-enacted client's run could not match by itself, said after its differences with the option that
- * would have matched it: the lab's echo server closes at once where the recorded server closed late or first,
- * echoes where it answered with data of its own, reads at once where it read slowly, and so on. Each is null
- * when the recording gives no cause, or when the option it would suggest was given.
+ * What a re-enactment could not match by itself, said after its differences with the option that would have
+ * matched it: the lab's echo server closes at once where the recorded server closed late or first, echoes where it
+ * answered with data of its own, reads at once where it read slowly, and so on (with --as server, ours reads at once
+ * where the recorded server read slowly). Each is null when the recording gives no cause, or when the option it
+ * would suggest was given; --follow-hints takes them all ({@link #arguments}).
  */
 final class ReenactmentHints {
 
