@@ -38,6 +38,11 @@ class ReenactmentHintsTest {
         return en(hint.apply(hints(capture, conn)));
     }
 
+    /** That a hint begins so and says this further on. */
+    private static void assertSays(String hint, String begins, String further) {
+        assertTrue(hint.startsWith(begins) && hint.contains(further), hint);
+    }
+
     /** How many hints a client's re-enactment gives. */
     private static int given(ReenactmentHints h) {
         return h.all(false).size();
@@ -79,16 +84,16 @@ class ReenactmentHintsTest {
                 http);
         // Connection 3: a 2 MB upload, nothing sent back.
         String upload = saidUnless("--peer-discard", ReenactmentHints::echo, "captures/kernel-mix.pcap", 3);
-        assertTrue(upload.startsWith("the recorded server sent nothing back for the client's 2097152 bytes")
-                && upload.contains("--peer-discard makes it keep what arrives"), upload);
+        assertSays(upload, "the recorded server sent nothing back for the client's 2097152 bytes",
+                "--peer-discard makes it keep what arrives");
     }
 
     @Test
     void aServerThatResetIsMatchedWithPeerRstCloseAndClosesFirstWhenItResetBeforeTheClientsFin() throws IOException {
         // Connection 41: the server read 8 bytes and reset (frame 3788) before any FIN of the client's.
         String hint = saidUnless("--peer-rst-close", ReenactmentHints::reset, "captures/kernel-mix.pcap", 41);
-        assertTrue(hint.startsWith("the recorded server ended the connection with a RST (frame 3788, an abortive close)")
-                && hint.contains("--peer-rst-close makes it abort, and --peer-closes-first makes it do so"), hint);
+        assertSays(hint, "the recorded server ended the connection with a RST (frame 3788, an abortive close)",
+                "--peer-rst-close makes it abort, and --peer-closes-first makes it do so");
         String withFirst = en(hints("captures/kernel-mix.pcap", 41, "--peer-closes-first").reset());
         assertTrue(withFirst.endsWith("--peer-rst-close makes it abort"), withFirst);
     }
@@ -97,8 +102,8 @@ class ReenactmentHintsTest {
     void aServerThatReadSlowlyIsMatchedWithItsReadingPace() throws IOException {
         // Connection 8: the server's window shut 15 times from frame 3901 on; it read about 10 KB/s after.
         String hint = saidUnless("--peer-read-rate", ReenactmentHints::zeroWindow, "captures/kernel-mix.pcap", 8);
-        assertTrue(hint.startsWith("the recorded server advertised a zero window 15 times (from frame 3901 on)")
-                && hint.contains("--peer-read-rate 10KB/s makes it read as slowly"), hint);
+        assertSays(hint, "the recorded server advertised a zero window 15 times (from frame 3901 on)",
+                "--peer-read-rate 10KB/s makes it read as slowly");
     }
 
     @Test
