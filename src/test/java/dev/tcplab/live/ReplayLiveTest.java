@@ -435,6 +435,8 @@ class ReplayLiveTest {
                 + "its application read slowly, about 10KB/s once its window had shut"), fast.stderr());
         assertTrue(fast.stderr().contains("--peer-read-rate 10KB/s makes it read as slowly, from an 8 KB buffer"),
                 fast.stderr());
+        assertTrue(fast.stderr().contains("--follow-hints re-enacts it with them all (--peer-read-rate 10KB/s)"),
+                "the option given is not named again: " + fast.stderr());
         Path pcap = dir.resolve("live.pcap");
         assertTrue(Tshark.frames(pcap, "tcp.analysis.zero_window").isEmpty(), "a reader that keeps up never shuts");
         assertTrue(fast.stderr().contains("the live kernel advertised a zero window 0 times (recorded 15)"), fast.stderr());
