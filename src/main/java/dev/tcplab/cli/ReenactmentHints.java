@@ -251,10 +251,13 @@ final class ReenactmentHints {
 
     /** The reading options as a hint says them: those to follow, or the choice when the pace is unknown. */
     private String readingOptions(List<String> readingArgs, long largestWindow) {
-        return readingArgs.isEmpty() ? "--read-delay or --read-rate" + windowToSuggest(largestWindow).map(w -> " " + w)
-                .orElse("") : String.join(" ", readingArgs);
+        if (!readingArgs.isEmpty()) {
+            return String.join(" ", readingArgs);
+        }
+        return "--read-delay or --read-rate" + windowToSuggest(largestWindow).map(w -> " " + w).orElse("");
     }
 
+    /** --window with the most window the reader offered, when that fits --window and is less than ours by default. */
     private Optional<String> windowToSuggest(long largestWindow) {
         boolean smaller = largestWindow >= LiveOptions.MIN_WINDOW && largestWindow < TcpConfig.DEFAULT_RECEIVE_WINDOW;
         return smaller && !given.contains("--window") ? Optional.of("--window " + largestWindow) : Optional.empty();
