@@ -23,8 +23,8 @@ public final class LiveComparison {
      * A side's segments with each run of its pure ACKs in the order of what they acknowledge, for the comparison. A
      * TCP's cumulative ACK never goes back, so an ACK that came after a higher one was reordered on its way: on the
      * lab's veth the two CPUs can hand a burst of the kernel's ACKs on out of order (seen: ack 7301 5 µs before ack
-     * 5841, one run in eight of a Windows client's upload). Left as they came, the two would count as two places where
-     * the kernel answered otherwise.
+     * 5841, in one of eight live runs of a Windows client's upload). Left as they came, the two would count as two
+     * places where the kernel answered otherwise.
      *
      * @param segments the side's segments, so ordered
      * @param late     the ACKs that had come after a higher one, in the order they came

@@ -241,11 +241,12 @@ final class ServerReenactment {
     }
 
     /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
-    private int compare(RecordedConversation rec, List<SegmentShape> live, Path capture,
+    private int compare(RecordedConversation rec, List<SegmentShape> liveAsCame, Path capture,
                         PrintWriter info, Consumer<Text> say) throws IOException {
         List<SegmentShape> recordedSegments = ReplayCommand.inOrder(rec.mirror().clientSegments(),
                 Text.of("the recorded client", "录制中的客户端"), say);
-        live = ReplayCommand.inOrder(live, Text.of("the live kernel client", "实际的内核客户端"), say);
+        List<SegmentShape> live = ReplayCommand.inOrder(liveAsCame, Text.of("the live kernel client", "实际的内核客户端"),
+                say);
         List<Text> differences = LiveComparison.differences(recordedSegments, live, Text.of("client", "客户端"));
         int recorded = recordedSegments.size();
         if (differences.isEmpty()) {
