@@ -152,6 +152,6 @@ public final class LabCommand implements Callable<Integer> {
         if (agent == null) {
             return null;
         }
-        return HostPort.parse(agent.contains(":") ? agent : agent + ":" + dev.tcplab.lab.PeerAgent.DEFAULT_PORT);
+        return dev.tcplab.lab.PeerAgent.addressOf(agent);
     }
 }

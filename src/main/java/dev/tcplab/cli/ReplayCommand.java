@@ -98,8 +98,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--as", paramLabel = "client|server", description = {"With --live: which recorded side our endpoint "
             + "plays (default client). server: ours listens and answers as the recorded server did, while the lab's "
             + "kernel connects and sends as the recorded client did; the live kernel client is then compared with the "
-            + "recorded one (lab network only)."})
+            + "recorded one (on the lab network, or on --iface with --agent: the peer machine's kernel)."})
     Side as = Side.client;
+
+    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "With --live --as server on --iface: the peer "
+            + "machine's agent (run 'tcplab peer agent' there; port " + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not "
+            + "given), whose kernel connects and plays the recorded client.")
+    String agent;
 
     @Option(names = "--follow-hints", description = {"With --live: take every option the recording calls for (those the "
             + "run would name after its differences: --peer-close-delay, --peer-closes-first, --peer-answers, "
@@ -436,6 +441,11 @@ public final class ReplayCommand implements Callable<Integer> {
         if (peerAnswers && peerDiscard) {
             throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-discard keeps "
                     + "what arrives and answers nothing: give one");
+        }
+        if (agent != null && (as != Side.server || liveOptions.iface == null)) {
+            throw new IllegalArgumentException("--agent is for --as server on another machine (with --iface and --peer), "
+                    + "whose kernel then plays the recorded client; " + (as != Side.server
+                    ? "a re-enacted client meets the server --peer names" : "the lab network's kernel client needs none"));
         }
         if (followHints) {
             return withTheHintsFollowed(parsed);

@@ -8,7 +8,9 @@ import dev.tcplab.lab.InboundShapes;
 import dev.tcplab.lab.ListenOptions;
 import dev.tcplab.lab.ListenOutcome;
 import dev.tcplab.lab.ListenRun;
+import dev.tcplab.lab.PeerAgent;
 import dev.tcplab.lab.PeerOptions;
+import dev.tcplab.lab.PeerRequest;
 import dev.tcplab.lab.ServerReplayScript;
 import dev.tcplab.link.FaultRule;
 import dev.tcplab.netns.KernelClient;
@@ -30,6 +32,7 @@ import java.util.function.Consumer;
  * recorded server (its replies in their turns, its close), while a kernel client in the lab's peer namespace
  * plays the recorded client (its data in its turns, its close first or second). What is compared is then the
  * live kernel client's segments with the recorded client's: how a Linux client carries the same conversation.
+ * On --iface the kernel of the peer machine plays it, asked by its agent (`tcplab peer agent`, --agent).
  */
 final class ServerReenactment {
     /** What shapes the lab's kernel server, which a re-enactment of the server has none of. */
@@ -37,9 +40,13 @@ final class ServerReenactment {
             "--peer-keepalive", "--peer-discard", "--peer-rst-close", "--peer-read-rate", "--peer-answers");
 
     private final ReplayCommand cmd;
+    /** The kernel that plays the recorded client: the lab's, or on --iface the peer machine's, through its agent. */
+    private final Text kernelClient;
 
     ServerReenactment(ReplayCommand cmd) {
         this.cmd = cmd;
+        this.kernelClient = cmd.agent == null ? Text.of("the lab's kernel client", "实验网络的内核客户端")
+                : Text.of("the peer machine's kernel client", "对端机器的内核客户端");
     }
 
     /**
@@ -86,10 +93,10 @@ final class ServerReenactment {
         int replies = rec.serverReplies().size(), writes = rec.mirror().clientWrites().size();
         say.accept(Text.of("re-enacting the server of connection " + rec.conn() + " of " + cmd.file + ": ours answers as "
                 + rec.server() + " did, " + rec.serverBytes() + " bytes in " + replies + " repl" + (replies == 1 ? "y" : "ies")
-                + "; the lab's kernel connects as " + rec.client() + " did and sends " + rec.clientBytes() + " bytes in "
-                + writes + " write" + (writes == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
+                + "; " + kernelClient.en() + " connects as " + rec.client() + " did and sends " + rec.clientBytes()
+                + " bytes in " + writes + " write" + (writes == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
                 "重演 " + cmd.file + " 的第 " + rec.conn() + " 个连接的服务器：我们像 " + rec.server() + " 那样回应，"
-                + rec.serverBytes() + " 个字节，分 " + replies + " 段；实验网络的内核像 " + rec.client() + " 那样连接，发送 "
+                + rec.serverBytes() + " 个字节，分 " + replies + " 段；" + kernelClient.zh() + "像 " + rec.client() + " 那样连接，发送 "
                 + rec.clientBytes() + " 个字节，分 " + writes + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
 
         // Our SYN+ACK offers what the recorded server's did, so that the kernel client cuts its data as the recorded
@@ -109,7 +116,7 @@ final class ServerReenactment {
                 Text.of("server", "服务器"), Text.of("client", "客户端"), Text.of("ours too", "我们的也一样"), say);
         Duration clientCloseDelay = closing.crossed() ? Duration.ZERO : closeDelay(rec.mirror().clientCloseDelayNanos(),
                 Text.of("client", "客户端"), Text.of("server", "服务器"),
-                Text.of("so does the lab's kernel client", "实验网络的内核客户端也一样"), say);
+                Text.of("so does " + kernelClient.en(), kernelClient.zh() + "也一样"), say);
         Duration readDelay = cmd.readDelay;
         long readRate = cmd.readRate == null ? 0 : cmd.readRate;
         Duration timeout = cmd.liveOptions.connectionTimeout(new LiveOptions.Wait("the recorded client's idle time", idle),
@@ -137,14 +144,19 @@ final class ServerReenactment {
                 say);
         int port = Integer.parseInt(rec.server().substring(rec.server().lastIndexOf(':') + 1));
         Path capture = cmd.liveOptions.capturePath("replay");
-        ListenOptions opt = new ListenOptions(null, null, cmd.liveOptions.srcOrNull(), port, new byte[0], tcp,
-                cmd.liveOptions.rstGuard, capture, timeout, Duration.ZERO, faults,
-                PeerOptions.DEFAULT.withSysctls(cmd.liveOptions.peerSysctls)).withReading(readDelay, readRate);
+        PeerOptions peer = PeerOptions.DEFAULT.withSysctls(cmd.liveOptions.peerSysctls);
+        ListenOptions opt = new ListenOptions(cmd.liveOptions.iface, cmd.liveOptions.clientOrNull(),
+                cmd.liveOptions.srcOrNull(), port, new byte[0], tcp, cmd.liveOptions.rstGuard, capture, timeout,
+                Duration.ZERO, faults, peer).withReading(readDelay, readRate);
         InboundShapes client = new InboundShapes();
         TraceSink trace = TraceSink.both(cmd.liveOptions.trace(cmd.spec.commandLine().getOut(), lang), client);
-        ListenOutcome o = new ListenRun(opt, trace, info).inLanguage(lang)
-                .playing((ns, us) -> KernelClient.playing(ns, us.addr().toString(), us.port(), play, timeout), ours)
-                .execute();
+        ListenRun run = new ListenRun(opt, trace, info).inLanguage(lang)
+                .playing((ns, us) -> KernelClient.playing(ns, us.addr().toString(), us.port(), play, timeout), ours);
+        if (cmd.agent != null) {
+            run.withAgent(PeerAgent.addressOf(cmd.agent),
+                    us -> PeerRequest.player(us.toString(), PeerRequest.Playing.of(play, timeout), peer));
+        }
+        ListenOutcome o = run.execute();
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + capture,
                     "没有建立连接：" + o.closeText().zh() + "。抓包：" + capture));
@@ -157,11 +169,15 @@ final class ServerReenactment {
         return idle.compareTo(CROSSING_LEAD) > 0 ? idle.minus(CROSSING_LEAD) : Duration.ZERO;
     }
 
-    /** Options that shape the lab's kernel server, or name another network, have no place here: refused. */
+    /**
+     * Options that shape the lab's kernel server have no place here, nor another network without an agent there to
+     * play the client: refused.
+     */
     private void refuseWhatShapesAKernelServer() {
-        if (cmd.liveOptions.iface != null) {
-            throw new IllegalArgumentException("--as server needs the lab network, whose kernel client plays the recorded "
-                    + "client; on --iface, re-enact the client (without --as server) against the server --peer names");
+        if (cmd.liveOptions.iface != null && cmd.agent == null) {
+            throw new IllegalArgumentException("--as server on --iface needs --agent ADDR: the agent on the peer machine "
+                    + "(tcplab peer agent) has its kernel play the recorded client; or re-enact the client (without --as "
+                    + "server) against the server --peer names");
         }
         List<String> given = SERVER_PEER_OPTIONS.stream()
                 .filter(cmd.spec.commandLine().getParseResult()::hasMatchedOption).toList();
@@ -173,18 +189,18 @@ final class ServerReenactment {
     }
 
     /** What the kernel client cannot do as the recorded client did (open fast), or does by an option (abort). */
-    private static void sayWhatTheKernelClientDoesOtherwise(RecordedConversation rec, Consumer<Text> say) {
+    private void sayWhatTheKernelClientDoesOtherwise(RecordedConversation rec, Consumer<Text> say) {
         if (rec.synDataBytes() > 0) {
             say.accept(Text.of("the recorded client sent " + rec.synDataBytes() + " bytes in its SYN (TCP Fast Open, RFC "
-                    + "7413); Java's sockets do not open fast, so the lab's kernel client sends them after the handshake",
+                    + "7413); Java's sockets do not open fast, so " + kernelClient.en() + " sends them after the handshake",
                     "录制中的客户端在 SYN 中发送了 " + rec.synDataBytes() + " 个字节（TCP Fast Open，RFC 7413）；Java 的套接字"
-                    + "不做快速打开，所以实验网络的内核客户端在握手之后才发送它们"));
+                    + "不做快速打开，所以" + kernelClient.zh() + "在握手之后才发送它们"));
         }
         long reset = rec.mirror().clientResetFrame();
         if (reset >= 0) {
             say.accept(Text.of("the recorded client ended the connection with a RST (frame " + reset + ", an abortive "
-                    + "close): so does the lab's kernel client (SO_LINGER 0)", "录制中的客户端用 RST 结束了连接（第 " + reset
-                    + " 帧，异常关闭）：实验网络的内核客户端也这样（SO_LINGER 0）"));
+                    + "close): so does " + kernelClient.en() + " (SO_LINGER 0)", "录制中的客户端用 RST 结束了连接（第 " + reset
+                    + " 帧，异常关闭）：" + kernelClient.zh() + "也这样（SO_LINGER 0）"));
         }
     }
 
@@ -193,9 +209,9 @@ final class ServerReenactment {
      * the server's FIN, with its delay) and its keep-alive, whose probes then count the idle time: as many as
      * recorded, then the recorded quiet, but at most half the time to a next probe.
      */
-    private static KernelClient.Play kernelClientPlay(RecordedConversation rec, Closing closing,
-                                                      List<KernelClient.Turn> turns, Duration idle,
-                                                      Duration closeDelay, Duration turnWait, Consumer<Text> say) {
+    private KernelClient.Play kernelClientPlay(RecordedConversation rec, Closing closing, List<KernelClient.Turn> turns,
+                                               Duration idle, Duration closeDelay, Duration turnWait,
+                                               Consumer<Text> say) {
         RecordedConversation.Keepalive probes = idle.isZero() ? null : rec.quiet().client();
         KernelPeer.Keepalive keepalive = probes == null ? null : clientKeepalive(probes, say);
         if (keepalive != null) {
@@ -212,13 +228,13 @@ final class ServerReenactment {
      * The recorded client's keep-alive for the kernel client: its timers in whole seconds, as the kernel takes
      * them (at least 1 s).
      */
-    private static KernelPeer.Keepalive clientKeepalive(RecordedConversation.Keepalive k, Consumer<Text> say) {
+    private KernelPeer.Keepalive clientKeepalive(RecordedConversation.Keepalive k, Consumer<Text> say) {
         int idle = (int) Math.max(1, Math.round(k.idleNanos() / 1e9));
         int interval = (int) Math.max(1, Math.round(k.intervalNanos() / 1e9));
         say.accept(Text.of("the recorded client probed the quiet connection with keep-alives (" + k.probes() + " from frame "
-                + k.firstFrame() + "): so does the lab's kernel client, the first after " + idle + " s, then every "
+                + k.firstFrame() + "): so does " + kernelClient.en() + ", the first after " + idle + " s, then every "
                 + interval + " s", "录制中的客户端用保活探测检查安静的连接（从第 " + k.firstFrame() + " 帧起 " + k.probes()
-                + " 个）：实验网络的内核客户端也这样，" + idle + " 秒后第一个，之后每 " + interval + " 秒一个"));
+                + " 个）：" + kernelClient.zh() + "也这样，" + idle + " 秒后第一个，之后每 " + interval + " 秒一个"));
         return new KernelPeer.Keepalive(idle, interval, k.probes() + 1);
     }
 
@@ -226,15 +242,15 @@ final class ServerReenactment {
      * The recorded client's writes for the kernel client, each with the pause before it that its application
      * took (kept as the server's are), said when there are any.
      */
-    private static List<KernelClient.Turn> turnsOf(RecordedConversation rec, Consumer<Text> say) {
+    private List<KernelClient.Turn> turnsOf(RecordedConversation rec, Consumer<Text> say) {
         List<KernelClient.Turn> turns = rec.mirror().clientWrites().stream().map(w -> new KernelClient.Turn(
                 w.receivedBefore(), w.data(), ReplayCommand.pauseToReenact(w.pauseNanos()))).toList();
         List<Duration> pauses = turns.stream().map(KernelClient.Turn::pause).filter(p -> !p.isZero()).toList();
         if (!pauses.isEmpty()) {
             String total = DurationConverter.text(pauses.stream().reduce(Duration.ZERO, Duration::plus));
             say.accept(Text.of("the recorded client paused before " + pauses.size() + " of its " + turns.size()
-                    + " writes (" + total + " in all): the lab's kernel client pauses as long", "录制中的客户端在它的 "
-                    + turns.size() + " 次写入中有 " + pauses.size() + " 次之前停顿过（共 " + total + "）：实验网络的内核客户端"
+                    + " writes (" + total + " in all): " + kernelClient.en() + " pauses as long", "录制中的客户端在它的 "
+                    + turns.size() + " 次写入中有 " + pauses.size() + " 次之前停顿过（共 " + total + "）：" + kernelClient.zh()
                     + "也停顿同样长"));
         }
         return turns;

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One `tcplab listen`: the passive open. tcplab's endpoint waits in LISTEN; in the lab network a
@@ -43,11 +44,10 @@ public final class ListenRun {
         return kernelStates;
     }
 
-    /** A peer agent on the peer's machine (two-machine labs), and what its client should do; or null. */
+    /** A peer agent on the peer's machine (two-machine labs), and the client it starts, given our address; or null. */
     private HostPort agent;
-    private PeerOptions agentPeer = PeerOptions.DEFAULT;
+    private Function<HostPort, PeerRequest> agentClient;
 
-    /** On a real interface: the kernel client is started by the {@link PeerAgent} at {@code agentAddress}. */
     /** The language of the lines that say what was built (English by default); the ladder's is its renderer's. */
     public ListenRun inLanguage(Text.Lang lang) {
         this.lang = lang;
@@ -72,9 +72,15 @@ public final class ListenRun {
         return this;
     }
 
+    /** On a real interface: the kernel client is started by the {@link PeerAgent} at {@code agentAddress}. */
     public ListenRun withAgent(HostPort agentAddress, PeerOptions peer) {
+        return withAgent(agentAddress, us -> PeerRequest.client(us.toString(), opt.payload(), peer));
+    }
+
+    /** The same, with the client that {@code client} asks for, given our address (a recorded one, re-enacted). */
+    public ListenRun withAgent(HostPort agentAddress, Function<HostPort, PeerRequest> client) {
         this.agent = agentAddress;
-        this.agentPeer = peer;
+        this.agentClient = client;
         return this;
     }
 
@@ -106,7 +112,7 @@ public final class ListenRun {
             if (agent != null && opt.iface() != null) {
                 RemotePeer remote = RemotePeer.connect(agent);
                 cleanup.add(remote);
-                remote.start(PeerRequest.client(us.toString(), opt.payload(), agentPeer));
+                remote.start(agentClient.apply(us));
                 session.note(Text.of("the peer agent at " + agent + " starts a kernel client that connects to " + us,
                         agent + " 上的对端代理启动一个内核客户端，连接 " + us));
                 lookup = remote;

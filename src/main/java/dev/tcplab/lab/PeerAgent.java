@@ -29,9 +29,10 @@ import java.util.function.Consumer;
 /**
  * The kernel peer of a lab on two machines, run on the peer's machine (`tcplab peer agent`): the
  * lab, on the student's machine, asks it over a control connection for what each run needs (a
- * server that closes late or probes with keep-alive, a client that connects to tcplab, a sysctl for
- * the run's length) and for the state of its socket as its kernel reports it (sock_diag), so that
- * every exercise can run and check on two machines as in the embedded lab network.
+ * server that closes late or probes with keep-alive, a client that connects to tcplab, or one that
+ * plays a recorded client for `replay --live --as server`, a sysctl for the run's length) and for
+ * the state of its socket as its kernel reports it (sock_diag), so that every exercise can run and
+ * check on two machines as in the embedded lab network.
  *
  * <p>Protocol: one JSON object per line. {@code {"op":"start","request":{PeerRequest}}} answers
  * {@code {"ok":true}}; {@code {"op":"state","local":"A:P","remote":"B:Q"}} answers the socket
@@ -80,6 +81,11 @@ public final class PeerAgent implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** An agent's address as a command line names it: ADDR, or ADDR:PORT ({@link #DEFAULT_PORT} when none). */
+    public static HostPort addressOf(String agent) {
+        return HostPort.parse(agent.contains(":") ? agent : agent + ":" + DEFAULT_PORT);
     }
 
     /** Serves labs one after another until {@link #close()}. */
@@ -180,6 +186,13 @@ public final class PeerAgent implements AutoCloseable {
             if (PeerRequest.SERVER.equals(r.role())) {
                 server = KernelPeer.echo(null, r.port(), log, r.behaviour());
                 log.accept("kernel server on port " + r.port() + ": " + r.behaviour());
+            } else if (r.playing() != null) {
+                HostPort to = HostPort.parse(r.connectTo());
+                client = KernelClient.playing(null, to.addr().toString(), to.port(), r.playing().play(),
+                        r.playing().limit());
+                int writes = r.playing().writes().size();
+                log.accept("kernel client connecting to " + to + ", playing a recorded client's " + writes + " write"
+                        + (writes == 1 ? "" : "s"));
             } else {
                 HostPort to = HostPort.parse(r.connectTo());
                 byte[] payload = r.payload() == null ? new byte[0] : r.payload().getBytes(StandardCharsets.UTF_8);

@@ -1,10 +1,12 @@
 package dev.tcplab.lab;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.EnvironmentProblem;
+import dev.tcplab.netns.KernelClient;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,6 +76,49 @@ class PeerAgentTest {
             assertThrows(java.io.IOException.class, () -> late.connect(new InetSocketAddress("127.0.0.1", port), 500),
                     "after the run nothing listens on its port");
         }
+    }
+
+    /**
+     * `replay --live --as server` on two machines: the agent's kernel plays a recorded client against the lab's
+     * server (here a plain socket on loopback): its first write at once, its second only once the server has sent
+     * its 5 bytes, then its FIN first, as recorded. The writes' bytes cross the control connection in base64.
+     */
+    @Test
+    void aRunsClientPlaysARecordedClientTurnByTurnAndClosesFirst() throws Exception {
+        byte[] binary = {0, (byte) 0xff, (byte) 0xc3, 0x28, '\n'}; // not UTF-8: it must cross unchanged
+        List<KernelClient.Turn> writes = List.of(new KernelClient.Turn(0, "GET".getBytes(StandardCharsets.US_ASCII),
+                Duration.ZERO), new KernelClient.Turn(5, binary, Duration.ZERO));
+        KernelClient.Play play = new KernelClient.Play(writes, true, 5, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5),
+                null, false);
+        try (ServerSocket lab = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             RemotePeer remote = RemotePeer.connect(new HostPort(LOOPBACK, agent.port()))) {
+            lab.setSoTimeout(5000);
+            remote.start(PeerRequest.player("127.0.0.1:" + lab.getLocalPort(), PeerRequest.Playing.of(play,
+                    Duration.ofSeconds(10)), PeerOptions.DEFAULT));
+            try (Socket c = lab.accept()) {
+                c.setSoTimeout(5000);
+                InputStream in = c.getInputStream();
+                assertEquals("GET", new String(in.readNBytes(3), StandardCharsets.US_ASCII), "the first write, at once");
+                Thread.sleep(200); // nothing more may come before the server has answered
+                assertEquals(0, in.available(), "the second write waits for the server's 5 bytes");
+                c.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals(binary, in.readNBytes(binary.length), "the second write, byte for byte");
+                assertEquals(-1, in.read(), "then the recorded client's FIN, before the server's");
+            }
+        }
+        assertTrue(log.stream().anyMatch(l -> l.contains("playing a recorded client's 2 writes")), log.toString());
+    }
+
+    @Test
+    void aRecordedClientOutOfRangeIsRefused() {
+        List<PeerRequest.Playing.Write> none = List.of();
+        assertThrows(IllegalArgumentException.class, () -> new PeerRequest.Playing(none, true, 0, 0, 0, 0, null, false, 0),
+                "a run needs a time limit");
+        assertThrows(IllegalArgumentException.class, () -> new PeerRequest.Playing(List.of(
+                new PeerRequest.Playing.Write(0, new byte[1], -1)), true, 0, 0, 0, 0, null, false, 1),
+                "a negative pause");
+        assertThrows(IllegalArgumentException.class, () -> new PeerRequest.Playing(none, true, 0, 0, 0, 0, null, false,
+                PeerAgent.MAX_RUN.toNanos() + 1), "longer than the agent lets a run last");
     }
 
     @Test
