@@ -41,12 +41,13 @@ final class ServerReenactment {
 
     private final ReplayCommand cmd;
     /** The kernel that plays the recorded client: the lab's, or on --iface the peer machine's, through its agent. */
-    private final Text kernelClient;
+    private final Text kernel, kernelClient;
 
     ServerReenactment(ReplayCommand cmd) {
         this.cmd = cmd;
-        this.kernelClient = cmd.agent == null ? Text.of("the lab's kernel client", "实验网络的内核客户端")
-                : Text.of("the peer machine's kernel client", "对端机器的内核客户端");
+        this.kernel = cmd.agent == null ? Text.of("the lab's kernel", "实验网络的内核")
+                : Text.of("the peer machine's kernel", "对端机器的内核");
+        this.kernelClient = Text.of(kernel.en() + " client", kernel.zh() + "客户端");
     }
 
     /**
@@ -93,10 +94,10 @@ final class ServerReenactment {
         int replies = rec.serverReplies().size(), writes = rec.mirror().clientWrites().size();
         say.accept(Text.of("re-enacting the server of connection " + rec.conn() + " of " + cmd.file + ": ours answers as "
                 + rec.server() + " did, " + rec.serverBytes() + " bytes in " + replies + " repl" + (replies == 1 ? "y" : "ies")
-                + "; " + kernelClient.en() + " connects as " + rec.client() + " did and sends " + rec.clientBytes()
+                + "; " + kernel.en() + " connects as " + rec.client() + " did and sends " + rec.clientBytes()
                 + " bytes in " + writes + " write" + (writes == 1 ? "" : "s") + "; " + rec.closeOrder().en() + rec.zerosExplained().en(),
                 "重演 " + cmd.file + " 的第 " + rec.conn() + " 个连接的服务器：我们像 " + rec.server() + " 那样回应，"
-                + rec.serverBytes() + " 个字节，分 " + replies + " 段；" + kernelClient.zh() + "像 " + rec.client() + " 那样连接，发送 "
+                + rec.serverBytes() + " 个字节，分 " + replies + " 段；" + kernel.zh() + "像 " + rec.client() + " 那样连接，发送 "
                 + rec.clientBytes() + " 个字节，分 " + writes + " 次写入；" + rec.closeOrder().zh() + rec.zerosExplained().zh()));
 
         // Our SYN+ACK offers what the recorded server's did, so that the kernel client cuts its data as the recorded

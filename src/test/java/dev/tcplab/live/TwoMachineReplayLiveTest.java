@@ -51,7 +51,7 @@ class TwoMachineReplayLiveTest {
                 TwoMachines.PEER_ADDR.toString(), "--src", TwoMachines.TCPLAB_ADDR.toString(), "--agent",
                 TwoMachines.PEER_ADDR.toString(), "--msl", "100ms", "--capture", capture.toString(), "--format", "quiet");
         assertEquals(0, r.exitCode(), r.stderr() + "\nagent: " + machines.agentLog);
-        assertTrue(r.stderr().contains("22 bytes in 1 reply; the peer machine's kernel client connects as "
+        assertTrue(r.stderr().contains("22 bytes in 1 reply; the peer machine's kernel connects as "
                 + "10.77.1.2:38920 did and sends 22 bytes in 1 write; the client closed first"), r.stderr());
         assertTrue(r.stderr().contains("the recorded server's application closed 313 ms after the client's FIN: ours too"),
                 r.stderr());
