@@ -140,8 +140,9 @@ final class PeerCommand implements Callable<Integer> {
             description = {"The peer machine of a two-machine lab.",
                     "`tcplab lab --agent` on the student's machine asks it, run by run, for the kernel server or "
                     + "client the exercise needs (closing late, keep-alive, a sysctl for the run's length, put back "
-                    + "after it) and for its socket's state; `tcplab replay --live --as server --agent` for a kernel "
-                    + "client that plays a capture's recorded client. Runs until Ctrl-C."},
+                    + "after it) and for its socket's state; `tcplab replay --live --agent` for the server a "
+                    + "re-enacted client meets, or (--as server) a kernel client that plays a capture's recorded client. "
+                    + "Runs until Ctrl-C."},
             footer = {"%nExample, on the peer VM:  sudo ./tcplab peer agent",
                     "then on the lab VM:        sudo ./tcplab lab all --iface eth1 \\",
                     "                          --peer PEER_VM_ADDR:7 --agent PEER_VM_ADDR \\",

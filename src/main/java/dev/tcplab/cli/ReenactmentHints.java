@@ -45,9 +45,12 @@ final class ReenactmentHints {
                 .collect(Collectors.toSet()));
     }
 
-    /** On --iface the peer is someone else's socket, and the options that shape the lab's kernel peer are no use. */
+    /**
+     * On --iface the peer is someone else's socket, and the options that shape the lab's kernel peer are no use; unless
+     * the peer machine's agent starts the server (--agent), which they shape as they shape the lab's.
+     */
     private boolean onIface() {
-        return given.contains("--iface");
+        return given.contains("--iface") && !given.contains("--agent");
     }
 
     /**

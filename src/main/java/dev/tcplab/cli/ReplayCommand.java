@@ -20,6 +20,7 @@ import dev.tcplab.lab.ConnectOptions;
 import dev.tcplab.lab.ConnectOutcome;
 import dev.tcplab.lab.ConnectRun;
 import dev.tcplab.lab.InboundShapes;
+import dev.tcplab.lab.PeerAgent;
 import dev.tcplab.lab.PeerOptions;
 import dev.tcplab.lab.ReplayScript;
 import dev.tcplab.link.FaultRule;
@@ -101,9 +102,10 @@ public final class ReplayCommand implements Callable<Integer> {
             + "recorded one (on the lab network, or on --iface with --agent: the peer machine's kernel)."})
     Side as = Side.client;
 
-    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "With --live --as server on --iface: the peer "
-            + "machine's agent (run 'tcplab peer agent' there; port " + dev.tcplab.lab.PeerAgent.DEFAULT_PORT + " if not "
-            + "given), whose kernel connects and plays the recorded client.")
+    @Option(names = "--agent", paramLabel = "ADDR[:PORT]", description = "With --live on --iface: the peer machine's "
+            + "agent (run 'tcplab peer agent' there; port " + PeerAgent.DEFAULT_PORT + " if not given). "
+            + "Its kernel serves at --peer's port, shaped as the lab's kernel peer is (--peer-close-delay, "
+            + "--peer-answers, ...); with --as server it connects and plays the recorded client.")
     String agent;
 
     @Option(names = "--follow-hints", description = {"With --live: take every option the recording calls for (those the "
@@ -432,7 +434,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "tcplab analyze lists them), or re-enact each in turn with lab-scripts/reenact-all.sh");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        liveOptions.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer", "the peer is the socket --peer names");
+        if (agent == null) {
+            liveOptions.refuseLabOnlyOnIface(parsed, LAB_PEER_OPTIONS, "peer", "the peer is the socket --peer names (or "
+                    + "a server the peer machine's agent starts: --agent)");
+        }
         KernelPeer.Keepalive peerProbes = peerKeepalive == null ? null : ConnectCommand.parsePeerKeepalive(peerKeepalive);
         if (parsed.hasMatchedOption("--speed") || parsed.hasMatchedOption("--max-gap")) {
             throw new IllegalArgumentException("--live goes at the live kernel's pace; "
@@ -442,10 +447,9 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--peer-answers replies as the recorded server did; --peer-discard keeps "
                     + "what arrives and answers nothing: give one");
         }
-        if (agent != null && (as != Side.server || liveOptions.iface == null)) {
-            throw new IllegalArgumentException("--agent is for --as server on another machine (with --iface and --peer), "
-                    + "whose kernel then plays the recorded client; " + (as != Side.server
-                    ? "a re-enacted client meets the server --peer names" : "the lab network's kernel client needs none"));
+        if (agent != null && liveOptions.iface == null) {
+            throw new IllegalArgumentException("--agent is for a peer on another machine (with --iface and --peer); the "
+                    + "lab network's peer needs none");
         }
         if (followHints) {
             return withTheHintsFollowed(parsed);
@@ -472,8 +476,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         // After the last probe, the recorded quiet, but at most half the time to a next probe of ours.
         long afterProbes = probesReenacted ? Math.min(probes.afterLastNanos(), tcp.keepalive().idle().toNanos() / 2) : 0;
-        List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, Text.of("the lab's kernel peer", "实验网络的内核对端"), say)
-                : List.of();
+        Text peer = agent == null ? Text.of("the lab's kernel peer", "实验网络的内核对端")
+                : Text.of("the peer machine's kernel", "对端机器的内核");
+        List<KernelPeer.Answer> replies = peerAnswers ? answersOf(rec, peer, say) : List.of();
         // A recorded server that sent nothing is answered so: by a peer that only reads.
         boolean onlyReads = peerDiscard || peerAnswers && replies.isEmpty();
         Duration serverPauses = replies.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
@@ -489,20 +494,23 @@ public final class ReplayCommand implements Callable<Integer> {
             faults.add(crossingFins(rec, Text.of("server", "服务器"), idle, responseWait.plus(serverPauses)
                     .plusSeconds(1), say));
         }
+        PeerOptions shaped = PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
+                .withDiscard(onlyReads).withCloseFirst(peerClosesFirst).withResetOnClose(peerRstClose)
+                .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate).withAnswers(replies);
+        // On another machine the agent's kernel server is shaped so; on the lab network, the lab's.
         ConnectOptions opt = new ConnectOptions(liveOptions.iface, liveOptions.peerOrNull(), liveOptions.srcOrNull(), 0,
                 7, new byte[0], tcp, liveOptions.rstGuard, liveOptions.capturePath("replay"),
-                timeout, responseWait, 1, Duration.ZERO, faults,
-                PeerOptions.DEFAULT.withSysctls(liveOptions.peerSysctls).withCloseDelay(peerCloseDelay)
-                        .withDiscard(onlyReads).withCloseFirst(peerClosesFirst)
-                        .withResetOnClose(peerRstClose)
-                        .withKeepalive(peerProbes).withReadRate(peerReadRate == null ? 0 : peerReadRate)
-                        .withAnswers(replies));
+                timeout, responseWait, 1, Duration.ZERO, faults, agent == null ? shaped : PeerOptions.DEFAULT);
         InboundShapes answers = new InboundShapes();
-        ConnectOutcome o = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
+        ConnectRun run = new ConnectRun(opt, TraceSink.both(liveOptions.trace(spec.commandLine().getOut(), lang), answers),
                 // Our client waits for the peer's turn as long again as the recorded server paused.
                 info, () -> new ReplayScript(rec, responseWait.plus(serverPauses).toNanos(), idle.toNanos(),
                         probesReenacted ? probes.probes() : 0, afterProbes)
-                        .reading(readDelay.toNanos(), readRate == null ? 0 : readRate)).inLanguage(lang).execute();
+                        .reading(readDelay.toNanos(), readRate == null ? 0 : readRate)).inLanguage(lang);
+        if (agent != null) {
+            run.withAgent(PeerAgent.addressOf(agent), shaped);
+        }
+        ConnectOutcome o = run.execute();
         if (!o.established()) {
             say.accept(Text.of("no connection: " + o.closeText().en() + ". Capture: " + o.capture(),
                     "没有建立连接：" + o.closeText().zh() + "。抓包：" + o.capture()));

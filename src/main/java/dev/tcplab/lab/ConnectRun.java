@@ -69,16 +69,16 @@ public final class ConnectRun {
         this.application = application;
     }
 
-    /**
-     * On a real interface: start the peer's server through the {@link PeerAgent} at {@code agentAddress}
-     * with {@code peer}'s behaviour, and read its socket states from there.
-     */
     /** The language of the lines that say what was built (English by default); the ladder's is its renderer's. */
     public ConnectRun inLanguage(Text.Lang lang) {
         this.lang = lang;
         return this;
     }
 
+    /**
+     * On a real interface: start the peer's server through the {@link PeerAgent} at {@code agentAddress}
+     * with {@code peer}'s behaviour, and read its socket states from there.
+     */
     public ConnectRun withAgent(HostPort agentAddress, PeerOptions peer) {
         this.agent = agentAddress;
         this.agentPeer = peer;

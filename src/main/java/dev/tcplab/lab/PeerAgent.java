@@ -29,10 +29,11 @@ import java.util.function.Consumer;
 /**
  * The kernel peer of a lab on two machines, run on the peer's machine (`tcplab peer agent`): the
  * lab, on the student's machine, asks it over a control connection for what each run needs (a
- * server that closes late or probes with keep-alive, a client that connects to tcplab, or one that
- * plays a recorded client for `replay --live --as server`, a sysctl for the run's length) and for
- * the state of its socket as its kernel reports it (sock_diag), so that every exercise can run and
- * check on two machines as in the embedded lab network.
+ * server that closes late, probes with keep-alive or answers as a recorded server did, a client that
+ * connects to tcplab, or one that plays a recorded client for `replay --live --as server`, a sysctl
+ * for the run's length) and for the state of its socket as its kernel reports it (sock_diag), so
+ * that every exercise and re-enactment can run and check on two machines as in the embedded lab
+ * network.
  *
  * <p>Protocol: one JSON object per line. {@code {"op":"start","request":{PeerRequest}}} answers
  * {@code {"ok":true}}; {@code {"op":"state","local":"A:P","remote":"B:Q"}} answers the socket

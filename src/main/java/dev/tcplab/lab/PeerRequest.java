@@ -8,32 +8,34 @@ import java.util.Map;
 
 /**
  * What a lab run asks of the kernel peer on another machine ({@link PeerAgent}), sent as one JSON
- * object: be a server on {@code port} with a behaviour, or a client that connects to
+ * object: be a server on {@code port} with a behaviour (its {@code replies}, if any, a recorded
+ * server's, instead of an echo), or a client that connects to
  * {@code connectTo} and sends {@code payload}, or plays a recorded client ({@code playing});
  * with {@code sysctls} set for the run's length.
  */
 public record PeerRequest(String role, int port, String connectTo, String payload, long closeDelayMillis,
                           boolean closeFirst, KernelPeer.Keepalive keepalive, long sendBytes, boolean discard,
                           boolean resetOnClose, Map<String, String> sysctls, long readDelayMillis,
-                          long readRate, Playing playing) {
+                          long readRate, List<Reply> replies, Playing playing) {
     public static final String SERVER = "server", CLIENT = "client";
 
     /** A server with the lab's peer options (loss stays a lab-network feature: it is not sent). */
     static PeerRequest server(int port, PeerOptions p) {
         return new PeerRequest(SERVER, port, null, null, p.closeDelay().toMillis(), p.closeFirst(), p.keepalive(),
                 p.sendBytes(), p.discard(), p.resetOnClose(), p.sysctls(), p.readDelay().toMillis(),
-                p.readRate(), null);
+                p.readRate(), p.answers().stream().map(Reply::of).toList(), null);
     }
 
     /** A client of a tcplab that listens at {@code connectTo}. */
     static PeerRequest client(String connectTo, byte[] payload, PeerOptions p) {
         return new PeerRequest(CLIENT, 0, connectTo, new String(payload, java.nio.charset.StandardCharsets.UTF_8),
-                0, false, null, 0, false, false, p.sysctls(), 0, 0, null);
+                0, false, null, 0, false, false, p.sysctls(), 0, 0, List.of(), null);
     }
 
     /** A client of a tcplab that listens at {@code connectTo}, playing a recorded client (`replay --as server`). */
     public static PeerRequest player(String connectTo, Playing playing, PeerOptions p) {
-        return new PeerRequest(CLIENT, 0, connectTo, null, 0, false, null, 0, false, false, p.sysctls(), 0, 0, playing);
+        return new PeerRequest(CLIENT, 0, connectTo, null, 0, false, null, 0, false, false, p.sysctls(), 0, 0, List.of(),
+                playing);
     }
 
     /**
@@ -90,13 +92,34 @@ public record PeerRequest(String role, int port, String connectTo, String payloa
         }
     }
 
+    /**
+     * A recorded server's reply ({@link KernelPeer.Answer}), in a form JSON carries: written once the server has read
+     * {@code afterClientBytes}, {@code pauseNanos} after that.
+     */
+    public record Reply(long afterClientBytes, byte[] data, long pauseNanos) {
+        public Reply {
+            if (data == null || afterClientBytes < 0 || pauseNanos < 0 || pauseNanos > PeerAgent.MAX_RUN.toNanos()) {
+                throw new IllegalArgumentException("a reply without data, or with a count or pause out of range");
+            }
+        }
+
+        static Reply of(KernelPeer.Answer a) {
+            return new Reply(a.afterClientBytes(), a.data(), Math.min(a.pause().toNanos(), PeerAgent.MAX_RUN.toNanos()));
+        }
+
+        KernelPeer.Answer answer() {
+            return new KernelPeer.Answer(afterClientBytes, data, Duration.ofNanos(pauseNanos));
+        }
+    }
+
     KernelPeer.Behaviour behaviour() {
         return new KernelPeer.Behaviour(Duration.ofMillis(closeDelayMillis), closeFirst, keepalive, sendBytes, discard,
-                resetOnClose, Duration.ofMillis(readDelayMillis), readRate);
+                resetOnClose, Duration.ofMillis(readDelayMillis), readRate, replies.stream().map(Reply::answer).toList());
     }
 
     public PeerRequest {
         sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
+        replies = replies == null ? List.of() : List.copyOf(replies);
         if (!SERVER.equals(role) && !CLIENT.equals(role)) {
             throw new IllegalArgumentException("role must be server or client, not " + role);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcplab.host.EnvironmentProblem;
 import dev.tcplab.netns.KernelClient;
+import dev.tcplab.netns.KernelPeer;
 import dev.tcplab.wire.HostPort;
 import dev.tcplab.wire.Ipv4Address;
 import java.io.InputStream;
@@ -107,6 +108,28 @@ class PeerAgentTest {
             }
         }
         assertTrue(log.stream().anyMatch(l -> l.contains("playing a recorded client's 2 writes")), log.toString());
+    }
+
+    /** A re-enacted client's server on the peer machine (--peer-answers with --agent): the recorded replies, in turn. */
+    @Test
+    void aRunsServerAnswersWithTheRecordedRepliesOnceItHasReadEnough() throws Exception {
+        int port = freePort();
+        byte[] binary = {0, (byte) 0xff, (byte) 0xc3, 0x28}; // not UTF-8: it must cross unchanged
+        PeerOptions replies = PeerOptions.DEFAULT.withAnswers(List.of(new KernelPeer.Answer(4, binary)));
+        try (RemotePeer remote = RemotePeer.connect(new HostPort(LOOPBACK, agent.port()))) {
+            remote.start(PeerRequest.server(port, replies));
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                client.setSoTimeout(5000);
+                OutputStream out = client.getOutputStream();
+                InputStream in = client.getInputStream();
+                out.write("GE".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(200); // no reply may come before the server has read 4 bytes
+                assertEquals(0, in.available(), "the reply waits for the 4 bytes the recorded server had read");
+                out.write("T ".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals(binary, in.readNBytes(binary.length), "the recorded reply, byte for byte, not an echo");
+            }
+        }
     }
 
     @Test

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `replay --live --as server` on two machines: tcplab listens on the student's machine's interface and plays the
- * recorded server, while the peer machine's kernel, asked by its agent, connects and plays the recorded client;
- * its segments are then compared with the recorded client's, as on the lab network.
+ * `replay --live` on two machines, with the peer machine's agent: re-enacting the client, the agent's kernel server is
+ * shaped by the --peer-* options as the lab's is; with --as server, tcplab listens on the student's machine's
+ * interface and plays the recorded server, while the peer machine's kernel connects and plays the recorded client,
+ * its segments then compared with the recorded client's, as on the lab network.
  */
 @Tag("live")
 class TwoMachineReplayLiveTest {
@@ -35,6 +36,24 @@ class TwoMachineReplayLiveTest {
             machines.close();
         }
         Live.assertNothingLeft();
+    }
+
+    /**
+     * The client re-enacted on two machines: four-way-close-wait.pcap's server closed 1003 ms after the client's FIN.
+     * The hint that says so (--peer-close-delay) shapes the server the peer machine's agent starts, as it shapes the
+     * lab's, and followed, the peer machine's kernel answers segment for segment as the recorded server did.
+     */
+    @Test
+    void theHintsShapeTheServerThePeerMachinesAgentStarts() {
+        Shell.Result r = CliLiveTest.tcplab(Duration.ofSeconds(45), List.of(), "replay", "--live",
+                "captures/four-way-close-wait.pcap", "--iface", TwoMachines.NIC, "--peer", TwoMachines.PEER_ADDR + ":7",
+                "--src", TwoMachines.TCPLAB_ADDR.toString(), "--agent", TwoMachines.PEER_ADDR.toString(), "--follow-hints",
+                "--msl", "100ms", "--capture", dir.resolve("live.pcap").toString(), "--format", "quiet");
+        assertTrue(r.stderr().contains("following the hints: --peer-close-delay 1003ms"), r.stderr());
+        assertEquals(0, r.exitCode(), r.stderr() + "\nagent: " + machines.agentLog);
+        assertTrue(r.stderr().contains("answered as the recorded server did: 5 segments"), r.stderr());
+        assertTrue(machines.agentLog.stream().anyMatch(l -> l.startsWith("kernel server on port 7: ")
+                && l.contains("closeDelay=PT1.003S")), machines.agentLog.toString());
     }
 
     /**
