@@ -12,9 +12,8 @@ import dev.tcplab.trace.TraceEvent;
 import dev.tcplab.wire.HostPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,20 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("live")
 class TwoMachineLabLiveTest {
-    TwoMachines machines;
-
-    @BeforeEach
-    void buildTwoMachines() {
-        machines = new TwoMachines();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (machines != null) {
-            machines.close();
-        }
-        Live.assertNothingLeft();
-    }
+    @RegisterExtension
+    final TwoMachines machines = new TwoMachines();
 
     @ParameterizedTest
     @ValueSource(strings = {"seq-ack", "handshake", "close", "time-wait", "two-way", "keepalive", "window", "loss"})

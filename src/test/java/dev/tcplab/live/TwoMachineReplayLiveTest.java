@@ -7,10 +7,9 @@ import dev.tcplab.host.Shell;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,20 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoMachineReplayLiveTest {
     @TempDir
     Path dir;
-    TwoMachines machines;
-
-    @BeforeEach
-    void buildTwoMachines() {
-        machines = new TwoMachines();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (machines != null) {
-            machines.close();
-        }
-        Live.assertNothingLeft();
-    }
+    @RegisterExtension
+    final TwoMachines machines = new TwoMachines();
 
     /**
      * The client re-enacted on two machines: four-way-close-wait.pcap's server closed 1003 ms after the client's FIN.

@@ -8,13 +8,17 @@ import dev.tcplab.wire.Ipv4Address;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Two machines for a live test, as an instructor sets them up with VMs: the student's machine is this
- * namespace with a named interface ({@link #NIC}), the peer machine a namespace ({@link #PEER_VM}) that runs
- * `tcplab peer agent` (in this JVM), joined by a veth. Closing removes both, also after a failed test.
+ * Two machines for each test of a class that registers this extension ({@code @RegisterExtension}), as an
+ * instructor sets them up with VMs: the student's machine is this namespace with a named interface ({@link #NIC}),
+ * the peer machine a namespace ({@link #PEER_VM}) that runs `tcplab peer agent` (in this JVM), joined by a veth.
+ * Both are removed after each test, also a failed one, and nothing of tcplab's may be left.
  */
-final class TwoMachines implements AutoCloseable {
+final class TwoMachines implements BeforeEachCallback, AfterEachCallback {
     static final long PID = ProcessHandle.current().pid();
     static final String PEER_VM = "tcplab-" + PID + "-t-vm2";   // the pattern stale cleanup knows
     static final String NIC = "tcplabt" + PID + "c";
@@ -25,11 +29,14 @@ final class TwoMachines implements AutoCloseable {
     static final Ipv4Address TCPLAB_ADDR = Ipv4Address.parse("10.77.8.1");
 
     final List<String> agentLog = Collections.synchronizedList(new ArrayList<>());
-    /** Undone by close(), and from a shutdown hook when the test run is stopped (Ctrl-C). */
-    private final Cleanup undo = new Cleanup();
+    /** Undone after each test, and from a shutdown hook when the test run is stopped (Ctrl-C). */
+    private Cleanup undo;
 
-    TwoMachines() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
         Live.require("ip", "ss", "ethtool", "sysctl");
+        agentLog.clear();
+        undo = new Cleanup();
         try {
             Shell.check("ip", "netns", "add", PEER_VM);
             undo.add(() -> Shell.run("ip", "netns", "delete", PEER_VM));
@@ -46,7 +53,7 @@ final class TwoMachines implements AutoCloseable {
             undo.add(agent);
             Namespaces.start(PEER_VM, "peer-agent", agent::serve);
         } catch (RuntimeException e) {
-            close();
+            undo.close();
             throw e;
         }
     }
@@ -57,7 +64,10 @@ final class TwoMachines implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        undo.close();
+    public void afterEach(ExtensionContext context) {
+        if (undo != null) {
+            undo.close();
+        }
+        Live.assertNothingLeft();
     }
 }
