@@ -32,11 +32,14 @@ final class ReenactmentHints {
 
     private final RecordedConversation rec;
     private final Set<String> given;
+    /** Whose kernel peer the hints name: the lab network's, or the peer machine's that its agent starts (--agent). */
+    private final Text labs;
 
     /** @param given the options on the command line, by their long names ("--peer-discard") */
     ReenactmentHints(RecordedConversation rec, Set<String> given) {
         this.rec = rec;
         this.given = Set.copyOf(given);
+        this.labs = given.contains("--agent") ? Text.of("the peer machine's", "对端机器的") : Text.of("the lab's", "实验网络的");
     }
 
     /** The hints for what this command line did not ask for. */
@@ -81,9 +84,10 @@ final class ReenactmentHints {
                 || delayMs < ReplayCommand.CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
             return null;
         }
-        Text said = Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, the lab's "
-                + "echo server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the recording's did",
-                "录制中服务器的应用程序在客户端的 FIN 之后 " + delayMs + " 毫秒才关闭，而实验网络的回显服务器立即关闭："
+        Text said = Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, "
+                + labs.en() + " echo server closes at once: --peer-close-delay " + delayMs + "ms makes it wait as the "
+                + "recording's did",
+                "录制中服务器的应用程序在客户端的 FIN 之后 " + delayMs + " 毫秒才关闭，而" + labs.zh() + "回显服务器立即关闭："
                 + "--peer-close-delay " + delayMs + "ms 让它像录制中那样等待");
         return new Hint(said, List.of("--peer-close-delay " + delayMs + "ms"));
     }
@@ -101,18 +105,19 @@ final class ReenactmentHints {
             return null;
         }
         if (crossed) {
-            Text said = Text.of("the recorded FINs crossed (a simultaneous close); the lab's echo server waits for the client's "
-                    + "FIN, so live its FIN acknowledges ours: --peer-closes-first makes it close after its first echo, "
-                    + "and our FIN is then held back until the server's arrives, so that they cross",
-                    "录制中的两个 FIN 交错而过（同时关闭）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中它的 FIN "
+            Text said = Text.of("the recorded FINs crossed (a simultaneous close); " + labs.en()
+                    + " echo server waits for the client's FIN, so live its FIN acknowledges ours: --peer-closes-first makes "
+                    + "it close after its first echo, and our FIN is then held back until the server's arrives, so that they "
+                    + "cross",
+                    "录制中的两个 FIN 交错而过（同时关闭）；" + labs.zh() + "回显服务器等待客户端的 FIN，所以实际运行中它的 FIN "
                     + "确认了我们的：--peer-closes-first 让它在第一次回显后关闭，我们的 FIN 则被扣留到服务器的 FIN 到达为止，"
                     + "让两者交错而过");
             return new Hint(said, List.of("--peer-closes-first"));
         }
-        Text said = Text.of("the recorded server closed first (its FIN came before the client's); the lab's echo server waits "
-                + "for the client's FIN, so live the client closes first and TIME_WAIT falls on it: --peer-closes-first "
-                + "makes the server close after its first echo, as the recorded one did",
-                "录制中的服务器先关闭（它的 FIN 在客户端的之前）；实验网络的回显服务器等待客户端的 FIN，所以实际运行中"
+        Text said = Text.of("the recorded server closed first (its FIN came before the client's); " + labs.en()
+                + " echo server waits for the client's FIN, so live the client closes first and TIME_WAIT falls on it: "
+                + "--peer-closes-first makes the server close after its first echo, as the recorded one did",
+                "录制中的服务器先关闭（它的 FIN 在客户端的之前）；" + labs.zh() + "回显服务器等待客户端的 FIN，所以实际运行中"
                 + "客户端先关闭、TIME_WAIT 落在客户端：--peer-closes-first 让服务器在第一次回显后关闭，像录制中的那样");
         return new Hint(said, List.of("--peer-closes-first"));
     }
@@ -132,10 +137,10 @@ final class ReenactmentHints {
         String option = "--peer-keepalive " + idle + "," + interval + "," + k.probes();
         Text said = Text.of("the recorded server's kernel probed the quiet connection with keep-alives (" + k.probes()
                 + " from frame " + k.firstFrame() + ")" + (k.answered() ? "" : " that nobody answered") + ": " + option
-                + " gives the lab's peer the same" + (k.answered() ? "" : ", and --drop in:keepalive:all loses our answers "
-                + "as the recording's were lost (a crashed client)"), "录制中服务器的内核用保活探测检查安静的连接（从第 "
+                + " gives " + labs.en() + " peer the same" + (k.answered() ? "" : ", and --drop in:keepalive:all loses our "
+                + "answers as the recording's were lost (a crashed client)"), "录制中服务器的内核用保活探测检查安静的连接（从第 "
                 + k.firstFrame() + " 帧起 " + k.probes() + " 个）" + (k.answered() ? "" : "，没有人回答") + "：" + option
-                + " 让实验网络的对端也这样" + (k.answered() ? "" : "，--drop in:keepalive:all 像录制中那样丢掉我们的回答"
+                + " 让" + labs.zh() + "对端也这样" + (k.answered() ? "" : "，--drop in:keepalive:all 像录制中那样丢掉我们的回答"
                 + "（客户端崩溃了）"));
         return new Hint(said, k.answered() ? List.of(option) : List.of(option, "--drop in:keepalive:all"));
     }
@@ -154,9 +159,9 @@ final class ReenactmentHints {
         }
         boolean first = !rec.clientClosedFirst() && !given.contains("--peer-closes-first") && rec.clientBytes() > 0;
         Text said = Text.of("the recorded server ended the connection with a RST (frame " + rstFrame + ", an abortive close), "
-                + "the lab's echo server with a FIN: --peer-rst-close makes it abort" + (first ? ", and "
+                + labs.en() + " echo server with a FIN: --peer-rst-close makes it abort" + (first ? ", and "
                 + "--peer-closes-first makes it do so without waiting for the client's FIN, as the recorded one did" : ""),
-                "录制中的服务器用 RST 结束了连接（第 " + rstFrame + " 帧，异常关闭），而实验网络的回显服务器用 FIN："
+                "录制中的服务器用 RST 结束了连接（第 " + rstFrame + " 帧，异常关闭），而" + labs.zh() + "回显服务器用 FIN："
                 + "--peer-rst-close 让它异常关闭" + (first ? "，--peer-closes-first 让它不等客户端的 FIN 就这样做，"
                 + "像录制中的那样" : ""));
         return new Hint(said, first ? List.of("--peer-rst-close", "--peer-closes-first") : List.of("--peer-rst-close"));
@@ -179,10 +184,11 @@ final class ReenactmentHints {
         String option = "--peer-read-rate " + (rate > 0 ? RateConverter.text(rate) : "RATE");
         Text said = Text.of("the recorded server advertised a zero window " + times + ": its application read slowly"
                 + (rate > 0 ? ", about " + RateConverter.text(rate) + " once its window had shut" : "") + ", and its ACKs "
-                + "followed its reading; the lab's kernel peer reads at once, so its ACKs fall elsewhere: " + option
+                + "followed its reading; " + labs.en() + " kernel peer reads at once, so its ACKs fall elsewhere: "
+                + option
                 + " makes it read as slowly, from an 8 KB buffer",
                 "录制中的服务器通告了 " + timesZh + "：它的应用程序读得慢" + (rate > 0 ? "，窗口关闭后大约每秒 "
-                + RateConverter.text(rate).replace("/s", "") : "") + "，它的 ACK 跟着读取走；实验网络的内核对端立即读取，"
+                + RateConverter.text(rate).replace("/s", "") : "") + "，它的 ACK 跟着读取走；" + labs.zh() + "内核对端立即读取，"
                 + "所以它的 ACK 落在别处：" + option + " 让它也读得这么慢（缓冲区 8 KB）");
         return new Hint(said, rate > 0 ? List.of(option) : List.of());
     }
@@ -292,18 +298,19 @@ final class ReenactmentHints {
             return null;
         }
         if (served == 0) {
-            Text said = Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, the "
-                    + "lab's kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded server did",
-                    "录制中的服务器对客户端的 " + rec.clientBytes() + " 个字节什么也没发回，而实验网络的内核对端会回显它们："
+            Text said = Text.of("the recorded server sent nothing back for the client's " + rec.clientBytes() + " bytes, "
+                    + labs.en() + " kernel peer echoes them: --peer-discard makes it keep what arrives, as the recorded "
+                    + "server did",
+                    "录制中的服务器对客户端的 " + rec.clientBytes() + " 个字节什么也没发回，而" + labs.zh() + "内核对端会回显它们："
                     + "--peer-discard 让它只收不回，像录制中的服务器那样");
             return new Hint(said, List.of("--peer-discard"));
         }
         Text said = Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
-                + "not an echo server, and the lab's kernel peer echoes what it gets. --peer-answers makes it answer with "
-                + "the recorded server's bytes, each reply once it has read what the recorded server had received before "
+                + "not an echo server, and " + labs.en() + " kernel peer echoes what it gets. --peer-answers makes it "
+                + "answer with the recorded server's bytes, each reply once it has read what the recorded server had received before "
                 + "it; or start a server like the recorded one on another machine and re-enact against it with --iface "
                 + "and --peer", "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节："
-                + "它不是回显服务器，而实验网络的内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
+                + "它不是回显服务器，而" + labs.zh() + "内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
                 + "每段回应都等它读到录制中的服务器在发出这段之前已收到的字节；或者在另一台机器上启动一个像录制中那样的服务器，"
                 + "并用 --iface 和 --peer 对它重演");
         return new Hint(said, List.of("--peer-answers"));

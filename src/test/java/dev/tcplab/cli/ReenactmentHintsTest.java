@@ -139,6 +139,8 @@ class ReenactmentHintsTest {
             assertEquals(hints(c[0], conn).arguments(false), hints(c[0], conn, "--iface", "--agent").arguments(false),
                     "the peer machine's agent starts a server the same options shape: " + c[0] + " " + c[1]);
         }
+        assertTrue(en(hints("captures/four-way-close-wait.pcap", 1, "--iface", "--agent").closeDelay()).contains(
+                "the peer machine's echo server closes at once: --peer-close-delay 1003ms"), "named as the peer machine's");
     }
 
     @Test
