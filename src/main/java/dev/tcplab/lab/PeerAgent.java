@@ -1,5 +1,7 @@
 package dev.tcplab.lab;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +48,13 @@ public final class PeerAgent implements AutoCloseable {
     /** A run the lab never ends (it crashed, the network broke) is ended by the agent after this. */
     static final Duration MAX_RUN = Duration.ofMinutes(15);
     private static final Duration CLIENT_READ_WAIT = Duration.ofSeconds(3);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A recorded write or reply crosses as one base64 string: Jackson's default cap on a string (20 M characters, about
+     * 15 MB of data) would refuse a large transfer's. Here the cap is 256 M characters (about 190 MB).
+     */
+    static final int MAX_JSON_STRING = 256 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_JSON_STRING).build()).build());
 
     private final ServerSocket server;
     private final Consumer<String> log;

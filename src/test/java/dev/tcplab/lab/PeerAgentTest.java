@@ -132,6 +132,23 @@ class PeerAgentTest {
         }
     }
 
+    /** A large upload's reply: 16 MB, more than Jackson reads in one string by default (20 M characters of base64). */
+    @Test
+    void aReplyLargerThanJacksonsDefaultStringCrossesWhole() throws Exception {
+        int port = freePort();
+        byte[] big = new byte[16 << 20];
+        new java.util.Random(7).nextBytes(big);
+        try (RemotePeer remote = RemotePeer.connect(new HostPort(LOOPBACK, agent.port()))) {
+            remote.start(PeerRequest.server(port, PeerOptions.DEFAULT.withAnswers(List.of(new KernelPeer.Answer(1, big)))));
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write('x');
+                assertArrayEquals(big, client.getInputStream().readNBytes(big.length), "the 16 MB reply, byte for byte");
+            }
+        }
+    }
+
     @Test
     void aRecordedClientOutOfRangeIsRefused() {
         List<PeerRequest.Playing.Write> none = List.of();
