@@ -307,8 +307,8 @@ final class ReenactmentHints {
         }
         Text said = Text.of("the recorded server sent " + served + " bytes for the client's " + rec.clientBytes() + ": it was "
                 + "not an echo server, and " + labs.en() + " kernel peer echoes what it gets. --peer-answers makes it "
-                + "answer with the recorded server's bytes, each reply once it has read what the recorded server had received before "
-                + "it; or start a server like the recorded one on another machine and re-enact against it with --iface "
+                + "answer with the recorded server's bytes, each reply once it has read what the recorded server had "
+                + "received before it; or start a server like the recorded one on another machine and re-enact against it with --iface "
                 + "and --peer", "录制中的服务器为客户端的 " + rec.clientBytes() + " 个字节发回了 " + served + " 个字节："
                 + "它不是回显服务器，而" + labs.zh() + "内核对端回显收到的一切。--peer-answers 让它用录制中服务器的字节回应，"
                 + "每段回应都等它读到录制中的服务器在发出这段之前已收到的字节；或者在另一台机器上启动一个像录制中那样的服务器，"
