@@ -81,7 +81,7 @@ final class ReenactmentHints {
     Hint closeDelay() {
         long delayMs = rec.serverCloseDelayNanos() / 1_000_000;
         if (onIface() || given.contains("--peer-close-delay")
-                || delayMs < ReplayCommand.CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
+                || delayMs < Reenactment.CLOSE_DELAY_WORTH_A_HINT_MS || rec.mirror().finsCrossed()) {
             return null;
         }
         Text said = Text.of("the recorded server's application closed " + delayMs + " ms after the client's FIN, "

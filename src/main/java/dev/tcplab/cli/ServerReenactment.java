@@ -104,13 +104,13 @@ final class ServerReenactment {
         // client did.
         RecordedConversation.SynOffer synAck = rec.mirror().serverSynAck();
         TcpConfig tcp = synAck == null ? cmd.liveOptions.tcpConfig()
-                : ReplayCommand.withTheRecordedOffer(cmd.liveOptions.tcpConfig(), synAck, false, say);
-        List<KernelPeer.Answer> answers = ReplayCommand.answersOf(rec, Text.of("ours", "我们的"), say);
+                : Reenactment.withTheRecordedOffer(cmd.liveOptions.tcpConfig(), synAck, false, say);
+        List<KernelPeer.Answer> answers = Reenactment.answersOf(rec, Text.of("ours", "我们的"), say);
         Duration serverPauses = answers.stream().map(KernelPeer.Answer::pause).reduce(Duration.ZERO, Duration::plus);
         List<KernelClient.Turn> turns = turnsOf(rec, say);
         Duration clientPauses = turns.stream().map(KernelClient.Turn::pause).reduce(Duration.ZERO, Duration::plus);
         Closing closing = Closing.of(rec);
-        Duration idle = closing.clientEnds() || closing.neither() ? ReplayCommand.idleToReenact(rec, say) : Duration.ZERO;
+        Duration idle = closing.clientEnds() || closing.neither() ? Reenactment.idleToReenact(rec, say) : Duration.ZERO;
         sayWhatTheKernelClientDoesOtherwise(rec, say);
         // Crossed FINs: neither closed after the other's, so neither has a delay after it.
         Duration closeDelay = closing.crossed() ? Duration.ZERO : closeDelay(rec.serverCloseDelayNanos(),
@@ -138,7 +138,7 @@ final class ServerReenactment {
                 oursWaits.toNanos(), turnWait.toNanos(), readDelay.toNanos(), readRate);
         List<FaultRule> faults = new ArrayList<>(cmd.liveOptions.faults());
         if (closing.crossed()) {
-            faults.add(ReplayCommand.crossingFins(rec, Text.of("client", "客户端"), idle,
+            faults.add(Reenactment.crossingFins(rec, Text.of("client", "客户端"), idle,
                     turnWait.plus(CROSSING_LEAD).plusSeconds(1), say));
         }
         KernelClient.Play play = kernelClientPlay(rec, closing, turns, idle, clientCloseDelay, turnWait.plus(readDelay),
@@ -245,7 +245,7 @@ final class ServerReenactment {
      */
     private List<KernelClient.Turn> turnsOf(RecordedConversation rec, Consumer<Text> say) {
         List<KernelClient.Turn> turns = rec.mirror().clientWrites().stream().map(w -> new KernelClient.Turn(
-                w.receivedBefore(), w.data(), ReplayCommand.pauseToReenact(w.pauseNanos()))).toList();
+                w.receivedBefore(), w.data(), Reenactment.pauseToReenact(w.pauseNanos()))).toList();
         List<Duration> pauses = turns.stream().map(KernelClient.Turn::pause).filter(p -> !p.isZero()).toList();
         if (!pauses.isEmpty()) {
             String total = DurationConverter.text(pauses.stream().reduce(Duration.ZERO, Duration::plus));
@@ -260,9 +260,9 @@ final class ServerReenactment {
     /** Prints where the live kernel client parted from the recorded client; OK when nowhere. */
     private int compare(RecordedConversation rec, List<SegmentShape> liveAsCame, Path capture,
                         PrintWriter info, Consumer<Text> say) throws IOException {
-        List<SegmentShape> recordedSegments = ReplayCommand.inOrder(rec.mirror().clientSegments(),
+        List<SegmentShape> recordedSegments = ReenactmentReport.inOrder(rec.mirror().clientSegments(),
                 Text.of("the recorded client", "录制中的客户端"), say);
-        List<SegmentShape> live = ReplayCommand.inOrder(liveAsCame, Text.of("the live kernel client", "实际的内核客户端"),
+        List<SegmentShape> live = ReenactmentReport.inOrder(liveAsCame, Text.of("the live kernel client", "实际的内核客户端"),
                 say);
         List<Text> differences = LiveComparison.differences(recordedSegments, live, Text.of("client", "客户端"));
         int recorded = recordedSegments.size();
@@ -276,15 +276,9 @@ final class ServerReenactment {
         say.accept(Text.of("the live kernel client did differently in " + n + " place" + (n == 1 ? "" : "s")
                 + " (recorded " + recorded + " client segments, live " + live.size() + "):", "实际的内核客户端在 " + n
                 + " 处与录制中不同（录制中客户端 " + recorded + " 个报文段，实际 " + live.size() + " 个）："));
-        ReplayCommand.listDifferences(differences, capture, info, cmd.lang);
-        if (LiveComparison.onlyAcksDiffer(recordedSegments, live)) {
-            say.accept(ReplayCommand.ONLY_ACKS_DIFFER);
-        }
-        LiveComparison.CutsPart cuts = LiveComparison.whereTheCutsPart(recordedSegments, live);
-        if (cuts != null) {
-            say.accept(ReplayCommand.cutsPart(cuts, Text.of("the live kernel client", "实际的内核客户端")));
-        }
-        ReplayCommand.sayTheHints(ReenactmentHints.of(rec, cmd.spec.commandLine().getParseResult()), true, say);
+        ReenactmentReport.sayTheDifferences(differences, recordedSegments, live,
+                Text.of("the live kernel client", "实际的内核客户端"), capture, info, cmd.lang, say);
+        ReenactmentReport.sayTheHints(ReenactmentHints.of(rec, cmd.spec.commandLine().getParseResult()), true, say);
         say.accept(Text.of("capture of the live run: " + capture, "这次实际运行的抓包：" + capture));
         return ExitCodes.CHECK_FAILED;
     }
@@ -295,11 +289,11 @@ final class ServerReenactment {
      * most a minute. Said when kept.
      */
     private static Duration closeDelay(long nanos, Text closer, Text other, Text alsoHere, Consumer<Text> say) {
-        if (nanos < ReplayCommand.CLOSE_DELAY_WORTH_A_HINT_MS * 1_000_000) {
+        if (nanos < Reenactment.CLOSE_DELAY_WORTH_A_HINT_MS * 1_000_000) {
             return Duration.ZERO;
         }
         Duration d = Duration.ofMillis(nanos / 1_000_000);
-        d = d.compareTo(ReplayCommand.MAX_IDLE_REENACTED) > 0 ? ReplayCommand.MAX_IDLE_REENACTED : d;
+        d = d.compareTo(Reenactment.MAX_IDLE_REENACTED) > 0 ? Reenactment.MAX_IDLE_REENACTED : d;
         say.accept(Text.of("the recorded " + closer.en() + "'s application closed " + d.toMillis() + " ms after the "
                 + other.en() + "'s FIN: " + alsoHere.en(), "录制中" + closer.zh() + "的应用程序在" + other.zh()
                 + "的 FIN 之后 " + d.toMillis() + " 毫秒才关闭：" + alsoHere.zh()));
