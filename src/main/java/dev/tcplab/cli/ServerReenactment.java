@@ -262,8 +262,8 @@ final class ServerReenactment {
                         PrintWriter info, Consumer<Text> say) throws IOException {
         List<SegmentShape> recordedSegments = ReenactmentReport.inOrder(rec.mirror().clientSegments(),
                 Text.of("the recorded client", "录制中的客户端"), say);
-        List<SegmentShape> live = ReenactmentReport.inOrder(liveAsCame, Text.of("the live kernel client", "实际的内核客户端"),
-                say);
+        List<SegmentShape> live = ReenactmentReport.inOrder(liveAsCame,
+                Text.of("the live kernel client", "实际的内核客户端"), say);
         List<Text> differences = LiveComparison.differences(recordedSegments, live, Text.of("client", "客户端"));
         int recorded = recordedSegments.size();
         if (differences.isEmpty()) {

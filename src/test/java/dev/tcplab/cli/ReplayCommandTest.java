@@ -100,8 +100,8 @@ class ReplayCommandTest {
     void theSentenceForDataCutElsewhereNamesWhereAndHowMany() {
         dev.tcplab.analysis.SegmentShape from = new dev.tcplab.analysis.SegmentShape(dev.tcplab.wire.Flags.PSH_ACK, 195481,
                 1, 656, 311);
-        dev.tcplab.text.Text t = ReenactmentReport.cutsPart(new dev.tcplab.analysis.LiveComparison.CutsPart(from, 1168, 1143,
-                2097152), dev.tcplab.text.Text.of("the live kernel client", "实际的内核客户端"));
+        dev.tcplab.text.Text t = ReenactmentReport.cutsPart(new dev.tcplab.analysis.LiveComparison.CutsPart(from, 1168,
+                1143, 2097152), dev.tcplab.text.Text.of("the live kernel client", "实际的内核客户端"));
         assertEquals("the live kernel client sent the same 2097152 bytes of data, but cut them into segments elsewhere "
                 + "from recorded frame 311 (seq 195481, 656 bytes) on: from there, 1143 data segments live, 1168 recorded",
                 t.en().substring(0, t.en().indexOf(", which")));
