@@ -40,7 +40,8 @@ report() {    # one line per reader, in the order first measured: median (fastes
         for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
         med = c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
         range = c > 1 ? sprintf("(%.2f-%.2f)", v[1], v[c]) : ""
-        printf "%-44s %6.2f s %-12s %10.0f packets/s %6.0f MB peak RSS\n", name, med, range, p[name] / med, kb[name] / 1024
+        rate = med > 0 ? sprintf("%10.0f", p[name] / med) : sprintf("%10s", "-")   # below the 10 ms that GNU time shows: too fast to say
+        printf "%-44s %6.2f s %-12s %s packets/s %6.0f MB peak RSS\n", name, med, range, rate, kb[name] / 1024
       }
     }' "$results"
 }
