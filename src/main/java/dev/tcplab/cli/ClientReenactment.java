@@ -56,7 +56,9 @@ final class ClientReenactment {
                 + rec.zerosExplained().zh()));
         LiveOptions live = cmd.liveOptions;
         Duration idle = Reenactment.idleToReenact(rec, say);
-        TcpConfig tcp = withTheRecordedSyn(live.tcpConfig(), rec.clientSyn(), say);
+        // Our SYN as the recorded client's: its MSS (up to the lab link's 1460) and timestamps or none decide how many
+        // bytes each of the server's segments carries, so the live kernel's must be asked the same.
+        TcpConfig tcp = Reenactment.withTheRecordedOffer(live.tcpConfig(), rec.clientSyn(), true, say);
         RecordedConversation.Keepalive probes = rec.quiet().client();
         boolean probesReenacted = !idle.isZero() && probes != null && live.keepalive == null;
         if (probesReenacted) {
@@ -200,14 +202,5 @@ final class ClientReenactment {
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /**
-     * Our SYN as the recorded client's: its MSS (up to the lab link's 1460) and timestamps or none decide how
-     * many bytes each of the server's segments carries, so the live kernel's must be asked the same. Said
-     * when it is not what tcplab offers by default.
-     */
-    private static TcpConfig withTheRecordedSyn(TcpConfig tcp, RecordedConversation.SynOffer syn, Consumer<Text> say) {
-        return Reenactment.withTheRecordedOffer(tcp, syn, true, say);
     }
 }

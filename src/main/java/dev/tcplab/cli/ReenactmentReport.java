@@ -20,7 +20,7 @@ final class ReenactmentReport {
     }
 
     /** Differences listed on the terminal; beyond them, all go to a file beside the live run's capture. */
-    static final int DIFFERENCES_SHOWN = 20;
+    private static final int DIFFERENCES_SHOWN = 20;
 
     /** The hints of a run that differed, and how to follow them all at once when they name options. */
     static void sayTheHints(ReenactmentHints hints, boolean asServer, Consumer<Text> say) {
