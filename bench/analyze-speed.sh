@@ -19,8 +19,9 @@ say "$file: $packets packets, $(du -h "$file" | cut -f1)"
 million=""
 results=$(mktemp); trap 'rm -f "$results" "$results.one" ${million:+"$million"}' EXIT
 if [ "$packets" -gt 1100000 ]; then
-  million=$(mktemp --suffix=.pcap)
-  editcap -r "$file" "$million" 1-1000000
+  # In the file's own format: editcap writes pcapng unless told, and tcplab reads pcapng by another reader.
+  million=$(mktemp --suffix=.cut)
+  editcap -F "$(capinfos -t -T -r "$file" | cut -f2)" -r "$file" "$million" 1-1000000
 fi
 cat "$file" ${million:+"$million"} >/dev/null   # into the page cache, so that every reader starts alike
 
