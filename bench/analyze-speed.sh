@@ -26,23 +26,33 @@ fi
 cat "$file" ${million:+"$million"} >/dev/null   # into the page cache, so that every reader starts alike
 
 rounds=${ROUNDS:-3}
-measure() {   # NAME CMD...: one run's wall time and peak RSS (GNU time), appended to the results
+measure() {   # NAME CMD...: one run's wall time, peak RSS and CPU time (GNU time), appended to the results
   local name=$1; shift
-  /usr/bin/time -o "$results.one" -f '%e %M' "$@" >/dev/null 2>&1
+  /usr/bin/time -o "$results.one" -f '%e %M %U %S' "$@" >/dev/null 2>&1
   printf '%s\t%s\t%s\n' "$name" "$(tail -1 "$results.one")" "${reading:-$packets}" >> "$results"
 }
-report() {    # one line per reader, in the order first measured: median (fastest-slowest), packets/s, RSS
+# One line per reader, in the order first measured: the median wall time (fastest-slowest), packets/s,
+# the median CPU time (user + system, all threads) and the peak RSS. The CPU time tells a slow round's
+# cause: a host that takes the second core away stretches the wall time of a reader that uses two (the
+# JVM's compiler beside the reader) and leaves its CPU time as it was.
+report() {
   awk -F'\t' '
-    { if (!($1 in n)) order[++k] = $1; split($2, f, " "); t[$1, ++n[$1]] = f[1]; if (f[2] > kb[$1]) kb[$1] = f[2]; p[$1] = $3 }
+    function median(name, what,   a, b, c, x) {
+      c = n[name]
+      for (a = 1; a <= c; a++) v[a] = what == "cpu" ? cpu[name, a] : t[name, a]
+      for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
+      return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+    }
+    { if (!($1 in n)) order[++k] = $1; split($2, f, " "); i = ++n[$1]; t[$1, i] = f[1]; cpu[$1, i] = f[3] + f[4]
+      if (f[2] > kb[$1]) kb[$1] = f[2]; p[$1] = $3 }
     END {
       for (i = 1; i <= k; i++) {
         name = order[i]; c = n[name]
-        for (a = 1; a <= c; a++) v[a] = t[name, a]
-        for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
-        med = c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+        med = median(name, "wall")   # leaves the sorted times in v
         range = c > 1 ? sprintf("(%.2f-%.2f)", v[1], v[c]) : ""
         rate = med > 0 ? sprintf("%10.0f", p[name] / med) : sprintf("%10s", "-")   # below the 10 ms that GNU time shows: too fast to say
-        printf "%-44s %6.2f s %-12s %s packets/s %6.0f MB peak RSS\n", name, med, range, rate, kb[name] / 1024
+        printf "%-44s %6.2f s %-12s %s packets/s %6.2f s CPU %6.0f MB peak RSS\n", name, med, range, rate,
+          median(name, "cpu"), kb[name] / 1024
       }
     }' "$results"
 }
