@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The launcher's reading path end to end: `tcplab analyze` on the JVM the launcher picks (the newest JDK
-# here, with its start-up cache where that JDK has one), and on java from PATH with its class-data
-# archive, must print exactly what that java prints without the launcher, and nothing else on stdout;
+# here, with its start-up caches where that JDK has them), and on java from PATH with its class-data
+# archive, must print exactly what that java prints without the launcher (JSON, and the ladder), and
+# nothing else on stdout;
 # and with no locale set, it must open a file whose name is not ASCII.
 # Run by ./run-tests after Maven's tests.
 #   sudo lab-scripts/launcher-check.sh
@@ -22,7 +23,14 @@ TCPLAB_JAVA=java "$top/tcplab" analyze --format json "$sample" > "$tmp/path-seco
 for run in path-first path-second first second; do
   cmp -s "$tmp/path.json" "$tmp/$run.json" || { say "launcher check: the $run run's JSON differs from what plain java printed"; diff "$tmp/path.json" "$tmp/$run.json" | head -5 >&2; exit 1; }
 done
-for run in path-second second; do
+# The ladder and the table (the default output) have a start-up cache of their own on JDK 25.
+java "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" analyze "$sample" > "$tmp/path.txt"
+"$top/tcplab" analyze "$sample" > "$tmp/text-first.txt" 2>"$tmp/text-first.err"
+"$top/tcplab" analyze "$sample" > "$tmp/text-second.txt" 2>"$tmp/text-second.err"
+for run in text-first text-second; do
+  cmp -s "$tmp/path.txt" "$tmp/$run.txt" || { say "launcher check: the $run run's ladder differs from what plain java printed"; diff "$tmp/path.txt" "$tmp/$run.txt" | head -5 >&2; exit 1; }
+done
+for run in path-second second text-second; do
   [ ! -s "$tmp/$run.err" ] || { say "launcher check: the $run run, with its cache or archive, wrote to stderr:"; cat "$tmp/$run.err" >&2; exit 1; }
 done
 # With no locale (env -i, cron, a container) the JVM must still open a file whose name is not ASCII.
@@ -39,12 +47,15 @@ if [ "$path_version" -ge 17 ] && [ "$path_version" -lt 25 ] 2>/dev/null; then
     analyze --summary "$sample" >/dev/null || { say "launcher check: java cannot use $archive"; exit 1; }
   note=", class-data archive $(basename "$archive") usable"
 fi
-if [ "$(jdk_version "$picked")" -ge 25 ] 2>/dev/null; then
-  # The cache must be there and usable: AOTMode=on refuses to start with one that is not.
-  cache=$(ls "$top"/target/aot/analyze-jdk*.aot 2>/dev/null | head -1)
-  [ -n "$cache" ] || { say "launcher check: JDK 25 or later, but no start-up cache was made"; exit 1; }
-  "$picked" -XX:AOTCache="$cache" -XX:AOTMode=on "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" \
-    analyze --summary "$sample" >/dev/null || { say "launcher check: the JVM cannot use $cache"; exit 1; }
-  note="$note, start-up cache $(basename "$cache") usable"
+picked_version=$(jdk_version "$picked")
+if [ "$picked_version" -ge 25 ] 2>/dev/null; then
+  # Each kind's cache must be there and usable: AOTMode=on refuses to start with one that is not.
+  for kind in json text; do
+    cache=$top/target/aot/analyze-jdk$picked_version-$kind.aot
+    [ -f "$cache" ] || { say "launcher check: JDK $picked_version, but no start-up cache for $kind was made"; exit 1; }
+    "$picked" -XX:AOTCache="$cache" -XX:AOTMode=on "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" \
+      analyze --summary "$sample" >/dev/null || { say "launcher check: the JVM cannot use $cache"; exit 1; }
+    note="$note, start-up cache $(basename "$cache") usable"
+  done
 fi
 say "launcher check: passed ($(wc -l < "$tmp/path.json") JSON lines alike$note)"

@@ -230,10 +230,28 @@ reading_java_into() {
   return 0
 }
 
+# What `tcplab analyze ARGS...` will print, into the variable named $1: json, or text (the ladder, the
+# table, the pictures). Each has a start-up cache of its own (below). A wrong guess costs start-up time,
+# never a result: picocli parses the arguments, this only picks the cache.
+reading_kind_into() {
+  local -n _rk_kind=$1; shift
+  local _rk_next
+  _rk_kind=text
+  while [ $# -gt 0 ]; do
+    _rk_next=${2:-}
+    case ${1,,} in                                   # picocli takes the format's name in any case
+      --) return 0 ;;
+      --format=json) _rk_kind=json ;;
+      --format) [ "${_rk_next,,}" = json ] && _rk_kind=json ;;
+    esac
+    shift
+  done
+}
+
 # Prints the JVM options that use an AOT cache (JDK 25 and later: classes loaded and linked, and the JIT's
-# profiles, from a training run) for reading captures with JAVA and the options after it; makes the cache
-# once per build and JDK, from the sample capture repeated ten times (~40 k packets, a few seconds). Prints
-# nothing where there is no such JDK or the cache cannot be made.
+# profiles, from a training run) for reading captures with JAVA into output of KIND (reading_kind_into) and
+# the options after it; makes the cache once per build, JDK and kind, from the sample capture repeated ten
+# times (~40 k packets, a few seconds). Prints nothing where there is no such JDK or the cache cannot be made.
 aot_cache_options() {
   local _ao_options=() _ao_version
   jdk_version_into _ao_version "$2"
@@ -241,11 +259,15 @@ aot_cache_options() {
   echo "${_ao_options[*]}"
 }
 
-# The same into the array named $1, for TOP JAVA and JAVA's feature version (no subshell). JDK 17 to 24
-# get a class-data archive instead (class_archive_options_into).
+# The same into the array named $1, for TOP JAVA, JAVA's feature version and KIND (no subshell). JDK 17 to
+# 24 get a class-data archive instead (class_archive_options_into), one for both kinds.
+# A cache per kind, because it also holds the JIT's profiles: one trained on both made the text's calls
+# through the analysis' outputs look two-sided, and the JSON of a million packets took 0.93 s instead of
+# 0.88 s; with the JSON's cache, the ladder and the table took 25-75 ms longer than with their own
+# (docs/performance.md).
 aot_cache_options_into() {
   local -n _ac_out=$1
-  local top=$2 java=$3 v=$4; shift 4
+  local top=$2 java=$3 v=$4 kind=$5; shift 5
   _ac_out=()
   [ -n "$v" ] && [ "$v" -ge 17 ] 2>/dev/null || return 0
   if [ "$v" -lt 25 ]; then
@@ -253,14 +275,15 @@ aot_cache_options_into() {
     return 0
   fi
   local jar=$top/target/tcplab.jar dir=$top/target/aot
-  local cache=$dir/analyze-jdk$v.aot sample=$top/captures/kernel-mix.pcap
+  local cache=$dir/analyze-jdk$v-$kind.aot sample=$top/captures/kernel-mix.pcap
   if [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; then
     [ -f "$sample" ] && [ -w "$top/target" ] || return 0
     say "preparing ${cache##*/}, a start-up cache for reading captures with JDK $v (once per build)"
     mkdir -p "$dir"
-    local training=$dir/training.pcap
+    local training=$dir/training-$kind.$$.pcap format=()
+    [ "$kind" = json ] && format=(--format json)
     { cat "$sample"; for _ in 1 2 3 4 5 6 7 8 9; do tail -c +25 "$sample"; done; } > "$training"
-    JAVA_TOOL_OPTIONS= "$java" -XX:AOTCacheOutput="$cache" "$@" -jar "$jar" analyze --format json "$training" \
+    JAVA_TOOL_OPTIONS= "$java" -XX:AOTCacheOutput="$cache" "$@" -jar "$jar" analyze "${format[@]}" "$training" \
       >/dev/null 2>&1 || rm -f "$cache"
     rm -f "$training" "$cache.config"
     [ -f "$cache" ] || { say "could not make the cache; reading without it"; return 0; }
@@ -271,8 +294,9 @@ aot_cache_options_into() {
 
 # JDK 17 to 24 (what Debian and Ubuntu install) have no start-up cache of that kind, but can map the
 # classes `analyze` loads, already parsed and verified, from a class-data archive (AppCDS), made once
-# per build and JDK from the classes one run over the sample capture loaded. A 1 KB capture: 0.43 ->
-# 0.33 s on JDK 17 (medians of 8 alternating launches); the 1.59 M packet file within the noise. A
+# per build and JDK from the classes two runs over the sample capture loaded, one writing JSON and one the
+# ladder. A 1 KB capture: 0.43 -> 0.33 s on JDK 17 (medians of 8 alternating launches); the 1.59 M packet
+# file within the noise; the ladder's classes added, its 1 KB capture 0.150 -> 0.140 s. A
 # dynamic archive (-XX:ArchiveClassesAtExit) was tried first and left two of the JSON writer's methods
 # in the interpreter, twice as slow on the big file (docs/performance.md). The archive is written under
 # another name and renamed when whole: JDK 17 crashes (SIGBUS) on a truncated one. One the JVM cannot use (made
@@ -289,15 +313,19 @@ class_archive_options_into() {
     # Names of this process's own: two launches right after a build may both make it, and the last
     # rename wins with a whole archive either way.
     local list=$dir/analyze-jdk$v.classes.$$ partial=$dir/analyze-jdk$v.jsa.$$
-    if JAVA_TOOL_OPTIONS= "$java" -XX:DumpLoadedClassList="$list" "$@" -jar "$jar" analyze --format json "$sample" \
+    # The classes of both kinds of output, JSON and text, in one list (an archive holds no profiles to mix).
+    if JAVA_TOOL_OPTIONS= "$java" -XX:DumpLoadedClassList="$list.json" "$@" -jar "$jar" analyze --format json \
+         "$sample" >/dev/null 2>&1 \
+       && JAVA_TOOL_OPTIONS= "$java" -XX:DumpLoadedClassList="$list.text" "$@" -jar "$jar" analyze "$sample" \
          >/dev/null 2>&1 \
+       && awk '!seen[$0]++' "$list.json" "$list.text" > "$list" \
        && JAVA_TOOL_OPTIONS= "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$partial" \
          "$@" -cp "$jar" >/dev/null 2>&1 && [ -s "$partial" ]; then
       mv -f "$partial" "$archive"
     else
       rm -f "$partial" "$archive"
     fi
-    rm -f "$list"
+    rm -f "$list" "$list.json" "$list.text"
     [ -f "$archive" ] || { say "could not make the archive; reading without it"; return 0; }
   fi
   _ca_out=("-XX:SharedArchiveFile=$archive" -Xlog:cds=off)

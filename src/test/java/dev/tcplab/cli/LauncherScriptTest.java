@@ -121,8 +121,9 @@ class LauncherScriptTest {
     @Test
     void noStartUpCacheOrArchiveWithoutAJarToMakeThemFrom() throws Exception {
         Path java17 = fakeJdk("openjdk-17", "17.0.15");
-        assertEquals("", bash("aot_cache_options " + dir + " " + java17 + " -Xmx160m"));
-        assertEquals("", bash("aot_cache_options " + dir + " " + fakeJdk("openjdk-11", "11.0.2") + " -Xmx160m"));
+        assertEquals("", bash("aot_cache_options " + dir + " " + java17 + " json -Xmx160m"));
+        assertEquals("", bash("aot_cache_options " + dir + " " + fakeJdk("openjdk-11", "11.0.2") + " json -Xmx160m"));
+        assertEquals("", bash("aot_cache_options " + dir + " " + fakeJdk("temurin-25", "25.0.3") + " text -Xmx160m"));
     }
 
     /** A project with a jar and the sample capture, for the archive to be made from. */
@@ -137,27 +138,80 @@ class LauncherScriptTest {
     void jdk17To24ReadWithAClassDataArchiveMadeOncePerBuild() throws Exception {
         Path top = projectToArchive();
         Path java21 = fakeJdk("openjdk-21", "21.0.4");
-        // Writes the archive where -XX:SharedArchiveFile= says, as -Xshare:dump does.
-        Files.writeString(java21, "#!/bin/sh\nfor a; do case $a in -XX:SharedArchiveFile=*) echo archive > \"${a#*=}\";; esac; done\n");
+        // Lists the classes a run loaded: its output's kind (the JSON writer or the ladder), and one class both
+        // load; writes what -Xshare:dump was given where -XX:SharedArchiveFile= says.
+        Files.writeString(java21, """
+                #!/bin/sh
+                list=; kind=Ladder; shared=
+                for a; do case $a in
+                  -XX:DumpLoadedClassList=*) list=${a#*=} ;;
+                  json) kind=Json ;;
+                  -XX:SharedClassListFile=*) shared=${a#*=} ;;
+                  -XX:SharedArchiveFile=*) cat "$shared" > "${a#*=}" ;;
+                esac; done
+                [ -z "$list" ] || printf 'dev/tcplab/analysis/Analyzer\ndev/tcplab/analysis/Analysis%s\n' $kind > "$list"
+                """);
         Path archive = top.resolve("target/aot/analyze-jdk21.jsa");
         assertEquals("tcplab: preparing analyze-jdk21.jsa, a class-data archive for reading captures with JDK 21 (once per "
                 + "build)\n-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off",
-                bash("aot_cache_options " + top + " " + java21 + " -Xmx160m"));
+                bash("aot_cache_options " + top + " " + java21 + " json -Xmx160m"));
         assertEquals(List.of("analyze-jdk21.jsa"), List.of(top.resolve("target/aot").toFile().list()),
-                "the class list and the partial archive are gone");
+                "the class lists and the partial archive are gone");
+        assertEquals(List.of("dev/tcplab/analysis/Analyzer", "dev/tcplab/analysis/AnalysisJson",
+                "dev/tcplab/analysis/AnalysisLadder"), Files.readAllLines(archive),
+                "one archive for both kinds of output: the classes of each, each once");
         assertEquals("-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off",
-                bash("aot_cache_options " + top + " " + java21 + " -Xmx160m"), "made once");
+                bash("aot_cache_options " + top + " " + java21 + " text -Xmx160m"), "made once, for either kind");
+    }
+
+    @Test
+    void jdk25ReadsWithAStartUpCacheForEachKindOfOutput() throws Exception {
+        Path top = projectToArchive();
+        Path java25 = fakeJdk("temurin-25", "25.0.3");
+        // Writes where -XX:AOTCacheOutput= says what the training run was asked to print.
+        Files.writeString(java25, """
+                #!/bin/sh
+                for a; do case $a in -XX:AOTCacheOutput=*) cache=${a#*=} ;; esac; done
+                case " $* " in *" --format json "*) echo json > "$cache" ;; *) echo text > "$cache" ;; esac
+                """);
+        Path aot = top.resolve("target/aot");
+        for (String kind : List.of("json", "text")) {
+            Path cache = aot.resolve("analyze-jdk25-" + kind + ".aot");
+            assertEquals("tcplab: preparing " + cache.getFileName() + ", a start-up cache for reading captures with "
+                    + "JDK 25 (once per build)\n-XX:AOTCache=" + cache + " -Xlog:aot=off -Xlog:cds=off",
+                    bash("aot_cache_options " + top + " " + java25 + " " + kind + " -Xmx160m"));
+            assertEquals(kind, Files.readString(cache).trim(), "trained on the output it is for");
+            assertEquals("-XX:AOTCache=" + cache + " -Xlog:aot=off -Xlog:cds=off",
+                    bash("aot_cache_options " + top + " " + java25 + " " + kind + " -Xmx160m"), "made once");
+        }
+        assertEquals(List.of("analyze-jdk25-json.aot", "analyze-jdk25-text.aot"),
+                Arrays.stream(aot.toFile().list()).sorted().toList(), "no training capture left");
+    }
+
+    @Test
+    void theKindOfOutputIsReadFromAnalyzesArguments() throws Exception {
+        String kinds = "for args in '' 'f.pcap' '--format json f' '--format=JSON f' '--summary --format Json f' "
+                + "'--format text f' '--format svg -o x.svg f' 'f --format' '-- --format json'; do "
+                + "reading_kind_into k $args; printf '%s ' $k; done";
+        assertEquals("text text json json json text text text text", bash(kinds));
     }
 
     @Test
     void anArchiveTheJdkCouldNotWriteIsNotUsedAndNothingIsLeftHalfWritten() throws Exception {
         Path top = projectToArchive();
         Path java17 = fakeJdk("openjdk-17", "17.0.15");
-        // Starts the archive, then fails: JDK 17 crashes on a truncated archive, so none may be left for the next run.
-        Files.writeString(java17, "#!/bin/sh\nfor a; do case $a in -XX:SharedArchiveFile=*) echo half > \"${a#*=}\"; exit 1;; esac; done\n");
+        // Lists the classes, starts the archive, then fails: JDK 17 crashes on a truncated archive, so none may be
+        // left for the next run.
+        Files.writeString(java17, """
+                #!/bin/sh
+                for a; do case $a in
+                  -XX:DumpLoadedClassList=*) echo dev/tcplab/analysis/Analyzer > "${a#*=}" ;;
+                  -XX:SharedArchiveFile=*) echo half > "${a#*=}"; exit 1 ;;
+                esac; done
+                """);
         assertEquals("tcplab: preparing analyze-jdk17.jsa, a class-data archive for reading captures with JDK 17 (once per "
                 + "build)\ntcplab: could not make the archive; reading without it",
-                bash("aot_cache_options " + top + " " + java17 + " -Xmx160m"));
+                bash("aot_cache_options " + top + " " + java17 + " json -Xmx160m"));
         assertEquals(List.of(), List.of(top.resolve("target/aot").toFile().list()));
     }
 
