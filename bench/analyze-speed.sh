@@ -57,9 +57,13 @@ report() {
     }' "$results"
 }
 
-# The launcher reads captures on the newest JDK here, with its start-up cache (made now if missing, not timed).
+# The launcher reads captures on the newest JDK here, with its start-up caches, and on JDK 17 with its
+# class-data archive: each made now if missing, not in a timed round (it takes a few seconds).
 picked=$(reading_java)
-"$top/tcplab" analyze --summary "$top/captures/handshake-echo-close.pcap" >/dev/null
+small=$top/captures/handshake-echo-close.pcap
+"$top/tcplab" analyze --summary "$small" >/dev/null                  # the text cache
+"$top/tcplab" analyze --summary --format json "$small" >/dev/null    # the JSON one
+[ "$picked" = java ] || TCPLAB_JAVA=java "$top/tcplab" analyze --summary "$small" >/dev/null
 say "tcplab runs on $picked (JDK $(jdk_version "$picked")); java on PATH is JDK $(jdk_version java)"
 
 for round in $(seq "$rounds"); do

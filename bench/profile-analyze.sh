@@ -32,7 +32,7 @@ fi
 command -v python3 >/dev/null || { say "installing python3 (summarises the profile)"; apt-get install -y -qq python3 >&2; }
 
 # Made now if missing, so that no profiled launch makes it.
-"$top/tcplab" analyze --summary "$top/captures/handshake-echo-close.pcap" >/dev/null
+"$top/tcplab" analyze --summary --format json "$top/captures/handshake-echo-close.pcap" >/dev/null
 # CPU time, not wall time: on 2 cores the main thread and the optimising compiler run side by side.
 # itimer, because this virtual machine has no hardware counters for perf_events; its samples come at
 # the kernel's tick (4 ms here), so several launches are summed.
