@@ -261,10 +261,10 @@ aot_cache_options() {
 
 # The same into the array named $1, for TOP JAVA, JAVA's feature version and KIND (no subshell). JDK 17 to
 # 24 get a class-data archive instead (class_archive_options_into), one for both kinds.
-# A cache per kind, because it also holds the JIT's profiles: one trained on both made the text's calls
-# through the analysis' outputs look two-sided, and the JSON of a million packets took 0.93 s instead of
-# 0.88 s; with the JSON's cache, the ladder and the table took 25-75 ms longer than with their own
-# (docs/performance.md).
+# A cache per kind, because it also holds the JIT's profiles: in one trained on both, every call from the
+# analysis to its output had seen two kinds of receiver, and the JSON of a million packets took 0.93 s
+# instead of 0.88 s; with the JSON's cache, the ladder and the table took 25-75 ms longer than with their
+# own (docs/performance.md).
 aot_cache_options_into() {
   local -n _ac_out=$1
   local top=$2 java=$3 v=$4 kind=$5; shift 5
