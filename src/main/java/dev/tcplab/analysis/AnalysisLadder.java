@@ -2,6 +2,7 @@ package dev.tcplab.analysis;
 
 import dev.tcplab.text.Columns;
 import dev.tcplab.text.Text;
+import dev.tcplab.trace.Millis;
 import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
 import java.io.PrintWriter;
@@ -72,7 +73,7 @@ public final class AnalysisLadder implements AnalysisSink {
                 tail.add(o.describe());
             }
         }
-        row(a.frame(), String.format("%.3f", a.timeNanos() / 1e6), a.conn(), a.fromClient() ? "──▶" : "◀──",
+        row(a.frame(), Millis.threeDecimals(a.timeNanos()), a.conn(), a.fromClient() ? "──▶" : "◀──",
                 Columns.flagsThenSeq(s.flags(), seq), ack, a.length(), a.window(), client, server,
                 String.join(", ", tail));
         if (a.note() != null) {
@@ -119,7 +120,31 @@ public final class AnalysisLadder implements AnalysisSink {
         return b.toString();
     }
 
-    private void row(Object... cells) {
-        out.println(String.format(ROW, cells).stripTrailing());
+    private final StringBuilder line = new StringBuilder(160);
+
+    /**
+     * One segment's row, laid out as {@code String.format(ROW, …).stripTrailing()} lays it out, without
+     * parsing ROW for every segment: through the formatter, a million segments' ladder took 2.8 s where
+     * their JSON took 0.95 s.
+     */
+    private void row(long frame, String time, int conn, String arrow, String flagsAndSeq, String ack, int length,
+                     long window, String client, String server, String tail) {
+        StringBuilder b = line;
+        b.setLength(0);
+        Columns.padStart(b, Long.toString(frame), 6).append(' ');
+        Columns.padStart(b, time, 10).append(' ');
+        Columns.padStart(b, Integer.toString(conn), 4).append("  ").append(arrow).append("  ");
+        b.append(flagsAndSeq).append(' ');
+        Columns.padStart(b, ack, 10).append(' ');
+        Columns.padStart(b, Integer.toString(length), 5).append(' ');
+        Columns.padStart(b, Long.toString(window), 7).append("  ");
+        Columns.padEnd(b, client, 12).append(' ');
+        Columns.padEnd(b, server, 12).append(' ').append(tail);
+        int end = b.length();
+        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
+            end--;
+        }
+        b.setLength(end);
+        out.println(b);
     }
 }

@@ -27,6 +27,23 @@ public final class Columns {
         return f + " ".repeat(Math.max(1, FLAGS_AND_SEQ - f.length() - n.length())) + n;
     }
 
+    /** {@code s} after spaces up to {@code width} characters, as {@code %Ns} pads it. */
+    public static StringBuilder padStart(StringBuilder b, String s, int width) {
+        for (int i = s.length(); i < width; i++) {
+            b.append(' ');
+        }
+        return b.append(s);
+    }
+
+    /** {@code s} and spaces after it up to {@code width} characters, as {@code %-Ns} pads it. */
+    public static StringBuilder padEnd(StringBuilder b, String s, int width) {
+        b.append(s);
+        for (int i = s.length(); i < width; i++) {
+            b.append(' ');
+        }
+        return b;
+    }
+
     /** How many terminal columns {@code s} takes. */
     public static int width(String s) {
         int columns = 0;

@@ -94,6 +94,6 @@ public final class LadderRenderer implements TraceSink {
     }
 
     static String millis(long nanos) {
-        return String.format("%.3f", nanos / 1e6);
+        return Millis.threeDecimals(nanos);
     }
 }
