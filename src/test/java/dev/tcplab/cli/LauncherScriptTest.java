@@ -126,7 +126,7 @@ class LauncherScriptTest {
         assertEquals("", bash("aot_cache_options " + dir + " " + fakeJdk("temurin-25", "25.0.3") + " text -Xmx160m"));
     }
 
-    /** A project with a jar and the sample capture, for the archive to be made from. */
+    /** A project with a jar and the sample capture, for the archive or the caches to be made from. */
     private Path projectToArchive() throws IOException {
         Path top = Files.createDirectories(dir.resolve("project"));
         Files.writeString(Files.createDirectories(top.resolve("target")).resolve("tcplab.jar"), "jar");
