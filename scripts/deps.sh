@@ -189,10 +189,31 @@ release_version_into() {
 # 1.896 -> 1.796 s (12 alternating launches each), a 1 KB capture 0.247 -> 0.219 s; peak RSS ~100 ->
 # ~123 MB. Where the kernel has them off, the JVM would say so on stdout, inside the JSON: hence
 # -Xlog:pagesize=off.
+# The methods a segment reaches only at a connection's start or end, or on a rare layout (opening a
+# connection, its summary, the SYN and FIN rules, the handshake's note, the options' general parser, an
+# event set or SYN option not seen before) are called, not inlined. JDK 25 leaves them out on its own
+# (a call site reached on under a quarter of the calls is not "frequent"), but JDK 17, what Debian 12
+# installs, inlines a method of up to 325 bytes at any call site reached 100 times: its optimising
+# compiler took 0.30 s over the analysis' main method, with 17 KB of bytecode inlined, while the reader
+# waited in slower code (0.05-0.08 s with these, C2's work 1.03 -> 0.75 s). JDK 17, alternating launches:
+# JSON of the first 1,000,000 packets 1.257 -> 1.060 s (10 each), of 1.58 M 1.73 -> 1.43-1.49 s, the
+# summary 1.415 -> 1.073 s (6 each); JDK 25 the same (0.937, 0.931 s); warm, in one JVM, the same.
 READING_JVM_OPTIONS=(-XX:+UseSerialGC -Xmx160m -Xmn32m -XX:MaxTenuringThreshold=0
   -XX:+UseTransparentHugePages -Xlog:pagesize=off -XX:PerMethodTrapLimit=0 -XX:CompileCommand=quiet
   -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::*Field
-  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::segment)
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::segment
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.Analyzer::open
+  -XX:CompileCommand=dontinline,'dev.tcplab.analysis.Analyzer$FlowKey::of'
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.Analyzer::reusesTuple
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.Analyzer::handshakeNote
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.Connection::summary
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.StateObserver::sentSyn
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.StateObserver::sentFin
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.StateObserver::receiveFin
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.StateObserver::acceptableReset
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::eventsJsonOf
+  -XX:CompileCommand=dontinline,dev.tcplab.analysis.AnalysisJson::repeatingOptionJson
+  -XX:CompileCommand=dontinline,dev.tcplab.wire.TcpOptions::parseAny)
 
 # The JVM that reads captures (`tcplab analyze`): the newest JDK of 17 or later, `java` on PATH or one
 # under /usr/lib/jvm, or $TCPLAB_JAVA. Measured on a 1.54 M packet capture (2 cores): JDK 17 3.2-3.6 s, JDK 25

@@ -263,8 +263,7 @@ public final class Analyzer {
             }
         }
         if (c == null) {
-            c = open(p, src, dst, s, now);
-            connections.put(key, c);
+            c = open(key, p, src, dst, s, now);
         }
         lastKey = key;
         lastConnection = c;
@@ -351,7 +350,8 @@ public final class Analyzer {
         return side.baseSet && side.base != s.seq().bits();
     }
 
-    private Connection open(CapturedPacket p, HostPort src, HostPort dst, Segment s, long now) {
+    /** A new connection, from its first segment, kept under {@code key}. */
+    private Connection open(FlowKey key, CapturedPacket p, HostPort src, HostPort dst, Segment s, long now) {
         boolean syn = s.flags().syn(), ackBit = s.flags().ack();
         Connection c;
         if (syn && !ackBit) {
@@ -371,6 +371,7 @@ public final class Analyzer {
         c.firstFrame = p.frameNumber;
         c.startNanos = now;
         stats.connections++;
+        connections.put(key, c);
         return c;
     }
 
