@@ -7,9 +7,7 @@ import dev.tcplab.wire.Segment;
 import dev.tcplab.wire.TcpOption;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A capture's ladder: the same columns as a live run's, with the frame number first and both
@@ -24,7 +22,12 @@ public final class AnalysisLadder implements AnalysisSink {
     private final PrintWriter out;
     private final boolean absolute;
     private final Text.Lang lang;
-    private final Set<Integer> introduced = new HashSet<>();
+    /**
+     * The last connection whose line has been written. Connections are numbered as their first segment
+     * comes, and segments come in that order, so a number above it is a connection not yet introduced:
+     * no set of every connection seen, which would grow with the file.
+     */
+    private int introducedUpTo;
     private boolean headerDone;
     private boolean flushEachLine;
 
@@ -50,11 +53,9 @@ public final class AnalysisLadder implements AnalysisSink {
             headerDone = true;
             header();
         }
-        if (introduced.add(a.conn())) {
-            String client = (a.fromClient() ? a.src() : a.dst()).toString();
-            String server = (a.fromClient() ? a.dst() : a.src()).toString();
-            out.printf(lang == Text.Lang.zh ? "%22s  连接 %d：客户端 %s，服务器 %s%n" : "%22s  conn %d: client %s, server %s%n",
-                    "", a.conn(), client, server);
+        if (a.conn() > introducedUpTo) {
+            introducedUpTo = a.conn();
+            introduce(a);
         }
         Segment s = a.segment();
         long seq = absolute ? a.seqAbs() : a.seq();
@@ -78,7 +79,7 @@ public final class AnalysisLadder implements AnalysisSink {
                 Columns.flagsThenSeq(s.flags(), seq), ack, a.length(), a.window(), client, server,
                 String.join(", ", tail));
         if (a.note() != null) {
-            out.printf("%22s  · %s%n", "", a.note().in(lang));
+            remark(a.note());
         }
         if (flushEachLine) {
             out.flush();
@@ -91,8 +92,26 @@ public final class AnalysisLadder implements AnalysisSink {
 
     @Override
     public void note(Text text) {
-        out.printf("%22s  · %s%n", "", text.in(lang));
+        remark(text);
         out.flush();
+    }
+
+    /** Under the frame and time columns: where the connections' lines and the remarks begin. */
+    private static final String INDENT = " ".repeat(22);
+
+    /*
+     * The connection's line and the remarks are written without the formatter, which on JDK 17 parses its
+     * format with regular expressions at every call, and a capture of short connections has tens of thousands.
+     */
+    private void introduce(AnalyzedSegment a) {
+        String client = (a.fromClient() ? a.src() : a.dst()).toString();
+        String server = (a.fromClient() ? a.dst() : a.src()).toString();
+        out.println(lang == Text.Lang.zh ? INDENT + "  连接 " + a.conn() + "：客户端 " + client + "，服务器 " + server
+                : INDENT + "  conn " + a.conn() + ": client " + client + ", server " + server);
+    }
+
+    private void remark(Text text) {
+        out.println(INDENT + "  · " + text.in(lang));
     }
 
     @Override
