@@ -5,13 +5,16 @@
 #                                                 by bench/make-capture.sh, ten times the speed benchmark's)
 #   sudo bench/memory-flat.sh hold [DURATION]    one connection held open with keepalive at lab timers
 #                                                 (default 1h; the kernel probes it every 2 s)
+#   sudo bench/memory-flat.sh many [N]           captures of N connections (default 600,000), made by
+#                                                 bench/many-connections.py: all closed within 36 s, and
+#                                                 N unanswered SYNs; each read with --summary, then as JSON
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 . "$top/scripts/deps.sh"
 is_root || { say "run as root"; exit 3; }
 ensure_packages test
 ensure_jar "$top"
-mode=${1:?usage: memory-flat.sh analyze [FILE] | hold [DURATION]}
+mode=${1:?usage: memory-flat.sh analyze [FILE] | hold [DURATION] | many [N]}
 every=${EVERY:-5}
 out=$top/bench/out; mkdir -p "$out"
 
@@ -46,6 +49,24 @@ case "$mode" in
     say "$file: $(capinfos -c -M "$file" | awk '/Number of packets/ {print $NF}') packets, $(du -h "$file" | cut -f1)"
     java "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" analyze --summary "$file" >/dev/null &
     sample $! ;;
+  many)
+    n=${2:-600000}
+    command -v python3 >/dev/null || { say "installing python3 (writes the captures)"; apt-get install -y -qq python3 >&2; }
+    for kind in closed scan; do
+      file=$out/many-$kind-$n.pcap
+      [ -f "$file" ] || python3 "$top/bench/many-connections.py" "$kind" "$n" "$file"
+      for output in --summary "--format json"; do
+        say "$file ($kind), analyze $output"
+        # shellcheck disable=SC2086 # the output option is two words for JSON
+        java "${READING_JVM_OPTIONS[@]}" -jar "$top/target/tcplab.jar" analyze $output "$file" >"$out/many.out" &
+        pid=$!
+        sample "$pid"
+        wait "$pid" || { say "analyze $output of $file failed"; exit 1; }
+        if [ "$output" = --summary ]; then grep -E '^in all|let go|left memory' "$out/many.out" >&2 || true
+        else tail -1 "$out/many.out" | grep -o '"released_closed":[0-9]*,"released_open":[0-9]*' >&2; fi
+      done
+    done
+    rm -f "$out/many.out" ;;
   hold)
     duration=${2:-1h}
     secs=$(echo "$duration" | sed 's/h$/*3600/; s/min$/*60/; s/m$/*60/; s/s$//' | bc)

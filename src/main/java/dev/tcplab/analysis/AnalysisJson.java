@@ -477,6 +477,8 @@ public final class AnalysisJson implements AnalysisSink {
             json.writeNumberField("reassembled", st.reassembled);
             json.writeNumberField("fragments_incomplete", st.fragmentsIncomplete);
             json.writeNumberField("ipv4_lengths_from_the_frame", st.lengthFromTheWire);
+            json.writeNumberField("released_closed", st.releasedClosed);
+            json.writeNumberField("released_open", st.releasedOpen);
             json.writeArrayFieldStart("skipped_examples");
             for (String m : st.malformedExamples) {
                 json.writeString(m);

@@ -23,6 +23,11 @@ public final class AnalysisStats {
     public long lengthFromTheWire;
     /** Segments whose payload the snaplen cut (still analysed: their length comes from the IP header). */
     public long truncatedPayload;
+    /**
+     * Connections let go early because too many were held at once (Analyzer's bounds on memory): closed ones
+     * before their 120 s linger, and open ones, idle the longest, summed up as they stood.
+     */
+    public long releasedClosed, releasedOpen;
     /** The first few reasons, with their frame numbers, for the report. */
     public final List<String> malformedExamples = new ArrayList<>();
     /** Why reading stopped before the end of the file, or null when it reached the end. */

@@ -18,6 +18,7 @@ import dev.tcplab.wire.TcpOption;
 import dev.tcplab.wire.TcpPacket;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +36,16 @@ public final class Analyzer {
     /** Closed connections stay this long (capture time) to catch a FIN retransmitted into TIME_WAIT. */
     private static final long LINGER_NANOS = 120_000_000_000L;
     private static final int SWEEP_EVERY = 1 << 16;
+    /*
+     * A connection held costs ~700 bytes of heap, and the launcher caps the heap at 160 MB so that memory stays
+     * flat whatever the file. A busy server's capture closes thousands of connections a second, each lingering
+     * for 120 s, and a scan opens one per packet that never closes: without these bounds such a file ran the
+     * heap out (600,000 connections closed within 36 s of capture time: OutOfMemoryError at 3.6 M packets).
+     */
+    /** Connections held above which the closed ones leave at once, without lingering. */
+    static final int HELD_LIMIT = 50_000;
+    /** Open connections held above which those idle the longest are summed up as they stand, and leave. */
+    static final int OPEN_LIMIT = 100_000;
 
     /**
      * A connection's two endpoints, put in an order of their own so that both directions find it.
@@ -97,6 +108,9 @@ public final class Analyzer {
     private int nextId = 1;
     private long firstEpoch = Long.MIN_VALUE;
     private int sinceSweep;
+    private final int heldLimit, openLimit;
+    /** The number of connections held at which the next {@link #release} runs. */
+    private int releaseAt;
 
     private final boolean keepPayloads;
 
@@ -106,8 +120,16 @@ public final class Analyzer {
 
     /** {@code keepPayloads}: hand on each segment's captured payload too (replay needs it; analysis does not). */
     public Analyzer(AnalysisSink sink, boolean keepPayloads) {
+        this(sink, keepPayloads, HELD_LIMIT, OPEN_LIMIT);
+    }
+
+    /** With other bounds on the connections held (tests, which cannot afford a hundred thousand). */
+    Analyzer(AnalysisSink sink, boolean keepPayloads, int heldLimit, int openLimit) {
         this.sink = sink;
         this.keepPayloads = keepPayloads;
+        this.heldLimit = heldLimit;
+        this.openLimit = openLimit;
+        this.releaseAt = heldLimit;
     }
 
     /**
@@ -352,6 +374,9 @@ public final class Analyzer {
 
     /** A new connection, from its first segment, kept under {@code key}. */
     private Connection open(FlowKey key, CapturedPacket p, HostPort src, HostPort dst, Segment s, long now) {
+        if (connections.size() >= releaseAt) {
+            release();
+        }
         boolean syn = s.flags().syn(), ackBit = s.flags().ack();
         Connection c;
         if (syn && !ackBit) {
@@ -373,6 +398,46 @@ public final class Analyzer {
         stats.connections++;
         connections.put(key, c);
         return c;
+    }
+
+    /**
+     * When too many connections are held: the closed ones leave now rather than after their linger (a FIN
+     * retransmitted into TIME_WAIT after that goes unnoticed), and if too many open ones remain, those idle
+     * the longest are summed up as they stand (a later segment of one starts a new connection). Runs again
+     * only after a quarter of the limit more has come, so that a capture of open connections costs no
+     * sweep of the whole table per packet.
+     */
+    private void release() {
+        lastKey = null;
+        lastConnection = null;
+        for (Iterator<Connection> it = connections.values().iterator(); it.hasNext(); ) {
+            Connection c = it.next();
+            if (c.finished()) {
+                it.remove();
+                stats.releasedClosed++;
+                sink.connection(c.summary());
+            }
+        }
+        if (connections.size() > openLimit) {
+            long[] lastSeen = new long[connections.size()];
+            int i = 0;
+            for (Connection c : connections.values()) {
+                lastSeen[i++] = c.lastNanos;
+            }
+            Arrays.sort(lastSeen);
+            // Keep the three quarters of the limit seen most recently (ties at the cut may keep a few more).
+            long cut = lastSeen[lastSeen.length - openLimit * 3 / 4];
+            for (Iterator<Connection> it = connections.values().iterator(); it.hasNext(); ) {
+                Connection c = it.next();
+                if (c.lastNanos < cut) {
+                    it.remove();
+                    c.released = true;
+                    stats.releasedOpen++;
+                    sink.connection(c.summary());
+                }
+            }
+        }
+        releaseAt = Math.max(heldLimit, connections.size() + heldLimit / 4);
     }
 
     /** Hands over connections closed long ago, so memory follows the open connections only. */

@@ -11,7 +11,9 @@ public enum CloseKind {
     REFUSED("refused", "拒绝连接", "the SYN was answered with RST: nothing listened on that port (connection refused)"),
     HALF_OPEN("half-open", "半开", "one side went silent; the other's probes or retransmissions went unanswered"),
     HALF_CLOSED("half-closed", "半关闭", "one FIN only: one side still had its direction open when the capture ended"),
-    OPEN("open", "未关闭", "still open when the capture ended");
+    OPEN("open", "未关闭", "still open when the capture ended"),
+    RELEASED("released", "提前释放", "still open when tcplab let it go to keep its memory bounded: over 100,000 connections"
+            + " were open at once, and this one had been idle the longest (a later segment of it starts a new connection)");
 
     /** The name in JSON and in the English summary table. */
     public final String label;

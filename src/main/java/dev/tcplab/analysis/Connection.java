@@ -64,6 +64,9 @@ final class Connection {
         return s == TcpState.CLOSED || s == TcpState.TIME_WAIT;
     }
 
+    /** Let go while still open, because too many connections were open at once (Analyzer's bound on memory). */
+    boolean released;
+
     CloseKind closeKind() {
         boolean bothFins = client.sentFin && server.sentFin;
         boolean finsDone = bothFins && client.finAcked && server.finAcked;
@@ -85,6 +88,9 @@ final class Connection {
         }
         if (client.unansweredInRow >= 2 || server.unansweredInRow >= 2) {
             return CloseKind.HALF_OPEN;
+        }
+        if (released) {
+            return CloseKind.RELEASED;
         }
         return client.sentFin || server.sentFin ? CloseKind.HALF_CLOSED : CloseKind.OPEN;
     }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.stream.Collectors;
 
 /**
@@ -22,17 +23,45 @@ public final class SummaryTable implements AnalysisSink {
     private static final int ENDPOINT_WIDTH = 21;
     private String rowFormat;
 
+    /**
+     * Rows kept for the table: the connections with the lowest numbers. A capture of short connections can
+     * have millions, and a row costs ~400 bytes of a heap that the launcher caps at 160 MB; the totals under
+     * the table still count every connection, and the JSON lists every one.
+     */
+    static final int ROWS_KEPT = 50_000;
+
     private final PrintWriter out;
     private final Text.Lang lang;
-    private final List<ConnectionSummary> rows = new ArrayList<>();
+    private final int rowsKept;
+    /** The kept rows, the highest number first, so that the row to drop is at hand. */
+    private final PriorityQueue<ConnectionSummary> rows =
+            new PriorityQueue<>((x, y) -> Integer.compare(y.conn(), x.conn()));
+    private long connections;
+
+    // The totals under the table, counted as the connections come rather than from the rows kept.
+    private final Map<CloseKind, Long> closes = new EnumMap<>(CloseKind.class);
+    private final Map<String, Long> timeWaits = new LinkedHashMap<>();
+    private final Map<String, long[]> eventTotals = new HashMap<>(); // by name: segments, connections
+    private long unseen, unseenConnections;
+    /** The slow readers named under the table (the first by number), and how many there were. */
+    private final List<SlowReader> slowReaders = new ArrayList<>();
+    private int slowReadersFound;
+
+    private record SlowReader(int conn, int sideOrder, String side, long rate) {
+    }
 
     public SummaryTable(PrintWriter out) {
         this(out, Text.Lang.en);
     }
 
     public SummaryTable(PrintWriter out, Text.Lang lang) {
+        this(out, lang, ROWS_KEPT);
+    }
+
+    SummaryTable(PrintWriter out, Text.Lang lang, int rowsKept) {
         this.out = out;
         this.lang = lang;
+        this.rowsKept = rowsKept;
     }
 
     @Override
@@ -41,7 +70,37 @@ public final class SummaryTable implements AnalysisSink {
 
     @Override
     public void connection(ConnectionSummary c) {
-        rows.add(c);
+        connections++;
+        if (rows.size() < rowsKept) {
+            rows.add(c);
+        } else if (c.conn() < rows.peek().conn()) {
+            rows.poll();
+            rows.add(c);
+        }
+        closes.merge(c.close(), 1L, Long::sum);
+        if (c.timeWait() != null) {
+            timeWaits.merge(c.timeWait(), 1L, Long::sum);
+        }
+        c.eventCounts().forEach((name, n) -> {
+            long[] tally = eventTotals.computeIfAbsent(name, e -> new long[2]);
+            tally[0] += n;
+            tally[1]++;
+        });
+        long acked = c.eventCounts().getOrDefault(Event.ACK_LOST_SEGMENT.jsonName, 0L);
+        unseen += acked;
+        unseenConnections += acked > 0 ? 1 : 0;
+        String[] sides = {"client", "server"};
+        for (int i = 0; i < 2; i++) {
+            long rate = c.readRate(sides[i]);
+            if (rate > 0) {
+                slowReadersFound++;
+                slowReaders.add(new SlowReader(c.conn(), i, sides[i], rate));
+                slowReaders.sort(Comparator.comparingInt(SlowReader::conn).thenComparingInt(SlowReader::sideOrder));
+                if (slowReaders.size() > SLOW_READERS_SHOWN) {
+                    slowReaders.remove(SLOW_READERS_SHOWN);
+                }
+            }
+        }
     }
 
     private static String counted(long n, String what) {
@@ -67,6 +126,7 @@ public final class SummaryTable implements AnalysisSink {
 
     @Override
     public void finish(AnalysisStats st) {
+        List<ConnectionSummary> rows = new ArrayList<>(this.rows);
         rows.sort(Comparator.comparingInt(ConnectionSummary::conn));
         int w = ENDPOINT_WIDTH;
         for (ConnectionSummary c : rows) {
@@ -90,10 +150,18 @@ public final class SummaryTable implements AnalysisSink {
                     c.handshakeRttNanos() >= 0 ? String.format("%.3fms", c.handshakeRttNanos() / 1e6) : "-",
                     close(c, lang), c.timeWait() == null ? "-" : role(c.timeWait(), lang), events(c, true));
         }
-        if (rows.size() > 1) {
+        if (connections > rows.size()) {
+            long more = connections - rows.size();
+            say(Text.of("… and " + counted(more, "connection") + " more, not listed (the table keeps the first " + rowsKept
+                    + " by number, to bound its memory): --format json lists every one, --conn N shows one",
+                    "……另有 " + more + " 个连接未列出（为限制内存，表格只保留编号最小的 " + rowsKept + " 个）：--format json"
+                    + " 列出全部，--conn N 显示其中一个"));
+        }
+        if (connections > 1) {
             out.println();
             totals();
         }
+        released(st);
         if (st.notTcp > 0) {
             say(Text.of(st.notTcp + " packet" + (st.notTcp == 1 ? " was" : "s were") + " not TCP (ARP, UDP, ICMP, …): not"
                     + " analysed", st.notTcp + " 个包不是 TCP（ARP、UDP、ICMP 等）：未分析"));
@@ -132,12 +200,6 @@ public final class SummaryTable implements AnalysisSink {
                     + " capture's snaplen (analysed from the IP lengths)", st.truncatedPayload
                     + " 个报文段被抓包的 snaplen 截断（按 IP 头中的长度分析）"));
         }
-        long unseen = 0, unseenConnections = 0;
-        for (ConnectionSummary c : rows) {
-            long n = c.eventCounts().getOrDefault(Event.ACK_LOST_SEGMENT.jsonName, 0L);
-            unseen += n;
-            unseenConnections += n > 0 ? 1 : 0;
-        }
         if (unseen > 0) {
             // A student's first question about "ACKed unseen segment": the network did deliver those bytes.
             say(Text.of(counted(unseen, "segment") + " in " + counted(unseenConnections, "connection") + " acknowledge"
@@ -169,17 +231,12 @@ public final class SummaryTable implements AnalysisSink {
      * its application read ({@link ReadingPace}). Said under the table, since no event counts it.
      */
     private void slowReaders() {
-        List<String> en = new java.util.ArrayList<>(), zh = new java.util.ArrayList<>();
-        int found = 0;
-        for (ConnectionSummary c : rows) {
-            for (String side : new String[] {"client", "server"}) {
-                long rate = c.readRate(side);
-                if (rate > 0 && found++ < SLOW_READERS_SHOWN) {
-                    en.add("connection " + c.conn() + "'s " + side + " about " + ReadingPace.text(rate));
-                    zh.add("第 " + c.conn() + " 个连接的" + role(side, Text.Lang.zh) + "大约 " + ReadingPace.text(rate));
-                }
-            }
+        List<String> en = new ArrayList<>(), zh = new ArrayList<>();
+        for (SlowReader r : slowReaders) {
+            en.add("connection " + r.conn() + "'s " + r.side() + " about " + ReadingPace.text(r.rate()));
+            zh.add("第 " + r.conn() + " 个连接的" + role(r.side(), Text.Lang.zh) + "大约 " + ReadingPace.text(r.rate()));
         }
+        int found = slowReadersFound;
         if (found == 0) {
             return;
         }
@@ -241,27 +298,15 @@ public final class SummaryTable implements AnalysisSink {
      */
     private void totals() {
         boolean zh = lang == Text.Lang.zh;
-        Map<CloseKind, Long> closes = new EnumMap<>(CloseKind.class);
-        Map<String, Long> timeWait = new LinkedHashMap<>();
-        Map<String, long[]> events = new HashMap<>(); // by name: segments, connections
-        for (ConnectionSummary c : rows) {
-            closes.merge(c.close(), 1L, Long::sum);
-            if (c.timeWait() != null) {
-                timeWait.merge(c.timeWait(), 1L, Long::sum);
-            }
-            c.eventCounts().forEach((name, n) -> {
-                long[] tally = events.computeIfAbsent(name, e -> new long[2]);
-                tally[0] += n;
-                tally[1]++;
-            });
-        }
+        Map<String, Long> timeWait = timeWaits;
+        Map<String, long[]> events = eventTotals;
         String closed = closes.entrySet().stream().map(e -> e.getKey().label(lang) + " " + e.getValue())
                 .collect(Collectors.joining(zh ? "，" : ", "));
         String waited = List.of("client", "server", "both").stream().filter(timeWait::containsKey)
                 .map(r -> role(r, lang) + " " + timeWait.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
-        say(Text.of("in all: " + counted(rows.size(), "connection") + "; closed " + closed
+        say(Text.of("in all: " + counted(connections, "connection") + "; closed " + closed
                         + (waited.isEmpty() ? "" : "; TIME_WAIT " + waited),
-                "合计：" + rows.size() + " 个连接；关闭方式 " + closed + (waited.isEmpty() ? "" : "；TIME_WAIT " + waited)));
+                "合计：" + connections + " 个连接；关闭方式 " + closed + (waited.isEmpty() ? "" : "；TIME_WAIT " + waited)));
         if (!events.isEmpty()) {
             tallyRow(zh ? "事件" : "events", zh ? "报文段数" : "segments", zh ? "连接数" : "connections");
             for (Event e : Event.ALL) {
@@ -270,6 +315,24 @@ public final class SummaryTable implements AnalysisSink {
                     tallyRow("  " + e.jsonName, n[0], n[1]);
                 }
             }
+        }
+    }
+
+    /** Connections let go early to bound memory (Analyzer), said under the table. */
+    private void released(AnalysisStats st) {
+        if (st.releasedClosed > 0) {
+            say(Text.of(counted(st.releasedClosed, "closed connection") + " left memory before "
+                    + (st.releasedClosed == 1 ? "its" : "their") + " 120 s were up, because over " + Analyzer.HELD_LIMIT
+                    + " connections were held at once: a FIN retransmitted into TIME_WAIT after that would not be marked"
+                    + " (fin_in_time_wait)", st.releasedClosed + " 个已关闭的连接在 120 秒未满时就离开了内存，因为同时保留的连接"
+                    + "超过 " + Analyzer.HELD_LIMIT + " 个：此后重传到 TIME_WAIT 的 FIN 不会被标出（fin_in_time_wait）"));
+        }
+        if (st.releasedOpen > 0) {
+            say(Text.of(counted(st.releasedOpen, "connection") + " still open " + (st.releasedOpen == 1 ? "was" : "were")
+                    + " let go (close: released), because over " + Analyzer.OPEN_LIMIT + " were open at once: those idle"
+                    + " the longest were summed up as they stood, and a later segment of one starts a new connection",
+                    st.releasedOpen + " 个仍开着的连接被提前释放（关闭方式：提前释放），因为同时开着的连接超过 "
+                    + Analyzer.OPEN_LIMIT + " 个：空闲最久的按当时的状态汇总，它之后的报文段算作新连接"));
         }
     }
 
