@@ -78,6 +78,10 @@ for round in $(seq "$rounds"); do
     v17=$(jdk_version java)
     TCPLAB_JAVA=java measure "  the same on JDK $v17: --format json" "$top/tcplab" analyze --format json "$file"
     TCPLAB_JAVA=java measure "  the same on JDK $v17: --summary" "$top/tcplab" analyze --summary "$file"
+    if [ -n "$million" ]; then
+      TCPLAB_JAVA=java reading=1000000 measure "  the first 1,000,000 on JDK $v17: --format json" "$top/tcplab" \
+        analyze --format json "$million"
+    fi
   fi
   measure "tcpdump -nn -r" tcpdump -nn -r "$file"
 done
