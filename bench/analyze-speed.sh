@@ -79,7 +79,7 @@ for round in $(seq "$rounds"); do
     TCPLAB_JAVA=java measure "  the same on JDK $v17: --format json" "$top/tcplab" analyze --format json "$file"
     TCPLAB_JAVA=java measure "  the same on JDK $v17: --summary" "$top/tcplab" analyze --summary "$file"
     if [ -n "$million" ]; then
-      TCPLAB_JAVA=java reading=1000000 measure "  the first 1,000,000 on JDK $v17: --format json" "$top/tcplab" \
+      TCPLAB_JAVA=java reading=1000000 measure "  its first 1,000,000 on JDK $v17: JSON" "$top/tcplab" \
         analyze --format json "$million"
     fi
   fi

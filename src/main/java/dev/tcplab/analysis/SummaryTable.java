@@ -298,19 +298,17 @@ public final class SummaryTable implements AnalysisSink {
      */
     private void totals() {
         boolean zh = lang == Text.Lang.zh;
-        Map<String, Long> timeWait = timeWaits;
-        Map<String, long[]> events = eventTotals;
         String closed = closes.entrySet().stream().map(e -> e.getKey().label(lang) + " " + e.getValue())
                 .collect(Collectors.joining(zh ? "，" : ", "));
-        String waited = List.of("client", "server", "both").stream().filter(timeWait::containsKey)
-                .map(r -> role(r, lang) + " " + timeWait.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
+        String waited = List.of("client", "server", "both").stream().filter(timeWaits::containsKey)
+                .map(r -> role(r, lang) + " " + timeWaits.get(r)).collect(Collectors.joining(zh ? "，" : ", "));
         say(Text.of("in all: " + counted(connections, "connection") + "; closed " + closed
                         + (waited.isEmpty() ? "" : "; TIME_WAIT " + waited),
                 "合计：" + connections + " 个连接；关闭方式 " + closed + (waited.isEmpty() ? "" : "；TIME_WAIT " + waited)));
-        if (!events.isEmpty()) {
+        if (!eventTotals.isEmpty()) {
             tallyRow(zh ? "事件" : "events", zh ? "报文段数" : "segments", zh ? "连接数" : "connections");
             for (Event e : Event.ALL) {
-                long[] n = events.get(e.jsonName);
+                long[] n = eventTotals.get(e.jsonName);
                 if (n != null) {
                     tallyRow("  " + e.jsonName, n[0], n[1]);
                 }
