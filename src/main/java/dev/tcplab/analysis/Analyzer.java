@@ -419,17 +419,17 @@ public final class Analyzer {
             }
         }
         if (connections.size() > openLimit) {
-            long[] lastSeen = new long[connections.size()];
+            // Idle the longest: by the frame of its last segment, which unlike a timestamp no two share.
+            long[] lastFrames = new long[connections.size()];
             int i = 0;
             for (Connection c : connections.values()) {
-                lastSeen[i++] = c.lastNanos;
+                lastFrames[i++] = c.lastFrame;
             }
-            Arrays.sort(lastSeen);
-            // Keep the three quarters of the limit seen most recently (ties at the cut may keep a few more).
-            long cut = lastSeen[lastSeen.length - openLimit * 3 / 4];
+            Arrays.sort(lastFrames);
+            long cut = lastFrames[lastFrames.length - openLimit * 3 / 4]; // three quarters of the limit stay
             for (Iterator<Connection> it = connections.values().iterator(); it.hasNext(); ) {
                 Connection c = it.next();
-                if (c.lastNanos < cut) {
+                if (c.lastFrame < cut) {
                     it.remove();
                     c.released = true;
                     stats.releasedOpen++;
