@@ -56,8 +56,16 @@ public record Flags(int bits) {
         return out;
     }
 
+    /** Each set's text, made when it first turns up: a ladder writes one for every segment. */
+    private static final String[] TEXT = new String[256];
+
     @Override
     public String toString() {
-        return bits == 0 ? "none" : String.join(",", names());
+        String text = TEXT[bits];
+        if (text == null) { // a race only makes the same text twice
+            text = bits == 0 ? "none" : String.join(",", names());
+            TEXT[bits] = text;
+        }
+        return text;
     }
 }
