@@ -164,11 +164,6 @@ public final class AnalysisLadder implements AnalysisSink {
         Columns.padStart(b, Long.toString(window), 7).append("  ");
         Columns.padEnd(b, client, 12).append(' ');
         Columns.padEnd(b, server, 12).append(' ').append(tail);
-        int end = b.length();
-        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
-            end--;
-        }
-        b.setLength(end);
-        return b;
+        return Columns.stripTrailing(b);
     }
 }

@@ -398,11 +398,6 @@ public final class SummaryTable implements AnalysisSink {
         Columns.padStart(b, rtt, 9).append("  ");
         Columns.padEnd(b, close, 13).append(' ');
         Columns.padEnd(b, timeWait, 10).append(' ').append(events);
-        int end = b.length();
-        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
-            end--;
-        }
-        b.setLength(end);
-        return b;
+        return Columns.stripTrailing(b);
     }
 }

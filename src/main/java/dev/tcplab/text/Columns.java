@@ -44,6 +44,16 @@ public final class Columns {
         return b;
     }
 
+    /** {@code b} without the white space at its end, as {@link String#stripTrailing} leaves a string. */
+    public static StringBuilder stripTrailing(StringBuilder b) {
+        int end = b.length();
+        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
+            end--;
+        }
+        b.setLength(end);
+        return b;
+    }
+
     /** How many terminal columns {@code s} takes. */
     public static int width(String s) {
         int columns = 0;
