@@ -88,6 +88,30 @@ class AnalysisJsonTest {
     }
 
     @Test
+    void endpointsStayRightAmongManyThatShareCacheSlots() {
+        // Ports 256 apart on one address have hashes 256 apart, which mostly fall in one slot of the
+        // endpoint cache (256 slots): each write there replaces another's text. Random others beside them.
+        java.util.Random random = new java.util.Random(7);
+        HostPort[] endpoints = new HostPort[600];
+        for (int i = 0; i < endpoints.length; i++) {
+            endpoints[i] = i < 40 ? HostPort.parse("10.0.0.9:" + (1024 + 256 * i))
+                    : HostPort.parse("10.0." + random.nextInt(4) + "." + random.nextInt(256) + ":" + random.nextInt(65536));
+        }
+        Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
+        AnalyzedSegment[] segments = new AnalyzedSegment[5_000];
+        for (int i = 0; i < segments.length; i++) {
+            HostPort src = endpoints[i < 400 ? i % 40 : random.nextInt(endpoints.length)];
+            HostPort dst = endpoints[i < 400 ? (i + 1) % 40 : random.nextInt(endpoints.length)];
+            segments[i] = segment(i, ack, src, dst, 0);
+        }
+        List<JsonNode> nodes = write(segments);
+        for (int i = 0; i < segments.length; i++) {
+            assertEquals(segments[i].src().toString(), nodes.get(i).get("src").asText(), "src of segment " + i);
+            assertEquals(segments[i].dst().toString(), nodes.get(i).get("dst").asText(), "dst of segment " + i);
+        }
+    }
+
+    @Test
     void synOptionsWrittenAgainFromTheirCacheKeepTheirValues() {
         Segment first = new Segment(40000, 80, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 64240, 0,
                 List.of(new TcpOption.Mss(1460), new TcpOption.WindowScale(7), new TcpOption.SackPermitted()), new byte[0]);
