@@ -219,9 +219,10 @@ public final class AnalysisJson implements AnalysisSink {
         json.writeNumber(timeText, 0, secondsText(nanos, timeText));
     }
 
+    /** An endpoint's text, from the cache its segments filled. */
     private void endpointField(SerializedString name, HostPort endpoint) throws IOException {
         json.writeFieldName(name);
-        json.writeString(endpoint.toString());
+        json.writeString(endpointJson(endpoint));
     }
 
     private void secondsField(SerializedString name, long nanos) throws IOException {
