@@ -61,6 +61,9 @@ public sealed interface TcpOption {
             edges = edges.clone();
         }
         public long[] edges() { return edges.clone(); }
+        /** How many edges, two per block; with {@link #edge}, the edges read without a copy. */
+        public int edgeCount() { return edges.length; }
+        public long edge(int i) { return edges[i]; }
         public int length() { return 2 + 4 * edges.length; }
         public String describe() {
             StringBuilder sb = new StringBuilder("sack");

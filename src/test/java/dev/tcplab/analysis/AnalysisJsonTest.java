@@ -112,6 +112,36 @@ class AnalysisJsonTest {
     }
 
     @Test
+    void sackBlocksWrittenInPlaceSayWhatTheOptionDescribes() {
+        java.util.Random random = new java.util.Random(11);
+        long[][] edgeSets = new long[2_000][];
+        for (int i = 0; i < edgeSets.length; i++) {
+            // 0 to 4 blocks from a wire; 5 and 6, with 19-digit edges, only as a record built by hand.
+            long[] edges = new long[2 * (i < 14 ? i % 7 : random.nextInt(5))];
+            for (int e = 0; e < edges.length; e++) {
+                edges[e] = edges.length > 8 ? Long.MAX_VALUE - e : switch (random.nextInt(4)) {
+                    case 0 -> 0;
+                    case 1 -> 0xffffffffL;
+                    case 2 -> random.nextInt(1000);
+                    default -> random.nextLong() & 0xffffffffL;
+                };
+            }
+            edgeSets[i] = edges;
+        }
+        AnalyzedSegment[] segments = new AnalyzedSegment[edgeSets.length];
+        for (int i = 0; i < edgeSets.length; i++) {
+            Segment s = new Segment(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500, 0,
+                    List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Sack(edgeSets[i])), new byte[0]);
+            segments[i] = segment(i, s, B, A, 0);
+        }
+        List<JsonNode> nodes = write(segments);
+        for (int i = 0; i < edgeSets.length; i++) {
+            String expected = new TcpOption.Sack(edgeSets[i]).describe();
+            assertEquals(expected, nodes.get(i).get("options").get(0).asText(), "SACK " + i);
+        }
+    }
+
+    @Test
     void synOptionsWrittenAgainFromTheirCacheKeepTheirValues() {
         Segment first = new Segment(40000, 80, SeqNum.of(1), SeqNum.ZERO, Flags.SYN, 64240, 0,
                 List.of(new TcpOption.Mss(1460), new TcpOption.WindowScale(7), new TcpOption.SackPermitted()), new byte[0]);
