@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,9 +135,10 @@ public final class AnalysisJson implements AnalysisSink {
     private int lastEventsMask;
     private SerializedString lastEventsJson;
 
-    private final char[] timeText = new char[32];
+    /** A segment's time: "-", up to 19 digits of whole seconds, "." and nine digits. */
+    private final RawAscii timeText = new RawAscii(32);
     private long lastWholeSeconds = -1;
-    private String lastWholeSecondsText;
+    private byte[] lastWholeSecondsText;
 
     @Override
     public void segment(AnalyzedSegment s) {
@@ -217,7 +219,8 @@ public final class AnalysisJson implements AnalysisSink {
 
     private void timeField(long nanos) throws IOException {
         json.writeFieldName(TIME);
-        json.writeNumber(timeText, 0, secondsText(nanos, timeText));
+        secondsText(nanos, timeText);
+        json.writeRawValue(timeText);
     }
 
     /** An endpoint's text, from the cache its segments filled. */
@@ -400,36 +403,40 @@ public final class AnalysisJson implements AnalysisSink {
     }
 
     /**
-     * Seconds with nanosecond digits, written without going through a double (exact, and cheaper).
-     * Negative when a capture's clock stepped back before its first packet.
+     * Seconds with nanosecond digits, written without going through a double (exact, and cheaper), as
+     * bytes the generator copies as they are. Negative when a capture's clock stepped back before its
+     * first packet.
      */
-    private int secondsText(long nanos, char[] out) {
+    private void secondsText(long nanos, RawAscii text) {
+        byte[] out = text.bytes;
+        int n = 0;
         if (nanos < 0) {
-            out[0] = '-';
-            return 1 + secondsText(-nanos, out, 1);
+            out[n++] = '-';
+            nanos = -nanos;
         }
-        return secondsText(nanos, out, 0);
-    }
-
-    private int secondsText(long nanos, char[] out, int from) {
         long whole = nanos / 1_000_000_000L;
         if (whole != lastWholeSeconds) { // the whole seconds change once a second of capture time
             lastWholeSeconds = whole;
-            lastWholeSecondsText = Long.toString(whole);
+            lastWholeSecondsText = Long.toString(whole).getBytes(StandardCharsets.US_ASCII);
         }
-        String text = lastWholeSecondsText;
-        int n = from;
-        for (int i = 0; i < text.length(); i++) {
-            out[n++] = text.charAt(i);
+        byte[] wholeText = lastWholeSecondsText;
+        for (int i = 0; i < wholeText.length; i++) {
+            out[n++] = wholeText[i];
         }
         out[n++] = '.';
-        // Nine digits, written from the last: an int divided by a constant, which compiles to a multiply.
+        // Nine digits as three groups of three, which do not wait on each other: ints divided by constants,
+        // which compile to multiplies.
         int frac = (int) (nanos % 1_000_000_000L);
-        for (int i = n + 8; i >= n; i--) {
-            out[i] = (char) ('0' + frac % 10);
-            frac /= 10;
-        }
-        return n + 9 - from;
+        threeDigits(frac / 1_000_000, out, n);
+        threeDigits(frac / 1000 % 1000, out, n + 3);
+        threeDigits(frac % 1000, out, n + 6);
+        text.length = n + 9;
+    }
+
+    private static void threeDigits(int value, byte[] out, int at) {
+        out[at] = (byte) ('0' + value / 100);
+        out[at + 1] = (byte) ('0' + value / 10 % 10);
+        out[at + 2] = (byte) ('0' + value % 10);
     }
 
     // The connection objects' field names, encoded once: a capture of short connections has tens of thousands.

@@ -168,6 +168,32 @@ class AnalysisJsonTest {
     }
 
     @Test
+    void timesOfEveryMagnitudeAreTheirExactDecimal() {
+        java.util.Random random = new java.util.Random(5);
+        Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
+        long[] times = new long[20_000];
+        for (int i = 0; i < times.length; i++) {
+            long magnitude = (long) Math.pow(10, random.nextInt(19)); // from nanoseconds to centuries
+            times[i] = (random.nextLong() & Long.MAX_VALUE) % magnitude * (random.nextInt(8) == 0 ? -1 : 1);
+        }
+        times[0] = 0;
+        times[1] = 999_999_999;
+        times[2] = Long.MAX_VALUE;
+        times[3] = -Long.MAX_VALUE;
+        AnalyzedSegment[] segments = new AnalyzedSegment[times.length];
+        for (int i = 0; i < times.length; i++) {
+            segments[i] = segment(times[i], ack, B, A, 0);
+        }
+        List<String> lines = lines(segments);
+        for (int i = 0; i < times.length; i++) {
+            String line = lines.get(i);
+            int from = line.indexOf("\"time\":") + 7;
+            String expected = java.math.BigDecimal.valueOf(times[i], 9).toPlainString(); // all nine digits
+            assertEquals(expected, line.substring(from, line.indexOf(',', from)), "time " + times[i]);
+        }
+    }
+
+    @Test
     void timeIsExactSecondsAndNegativeBeforeTheFirstPacket() {
         Segment ack = Segment.of(80, 40000, SeqNum.of(9), SeqNum.of(2), Flags.ACK, 500);
         List<String> lines = lines(segment(1_000_000_001L, ack, B, A, 0), segment(-1_500_000_000L, ack, B, A, 0),
